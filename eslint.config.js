@@ -1,0 +1,66 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Process boundaries: each src-* folder is one process. They meet only in src-shared.
+// Do not relax these rules; move shared code to src-shared instead.
+const processFolders = ['src-main', 'src-renderer', 'src-citizen', 'src-server'];
+const otherProcesses = (own) =>
+  processFolders.filter((f) => f !== own).flatMap((f) => [`**/${f}/**`, `**/${f}`]);
+const boundary = (own, extra = []) => ({
+  files: [`${own}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: otherProcesses(own), message: `${own} may import only src-shared from other process folders.` },
+        ...extra,
+      ],
+    }],
+  },
+});
+const noSqlite = { group: ['better-sqlite3*'], message: 'Only src-main/store/sqlite.ts opens SQLite; use the VisitStore API.' };
+const noElectron = { group: ['electron', 'electron/*'], message: 'Electron stays in src-main/electron (the thin shell); services run in plain Node.' };
+const mainZone = (files, ignores, extra) => ({
+  files,
+  ignores,
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: otherProcesses('src-main'), message: 'src-main may import only src-shared from other process folders.' }, ...extra],
+    }],
+  },
+});
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http'], message: 'No Node APIs here.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'build/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  { files: ['src-renderer/**/*.{ts,tsx}', 'src-citizen/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  boundary('src-renderer', [nodeBuiltins, { group: ['electron', 'better-sqlite3*', 'keytar'], message: 'The renderer reaches main only through the API client.' }]),
+  boundary('src-citizen', [nodeBuiltins]),
+  boundary('src-server'),
+  {
+    files: ['src-shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: processFolders.flatMap((f) => [`**/${f}/**`, `**/${f}`]), message: 'src-shared imports nothing else of ours.' },
+          nodeBuiltins,
+          { group: ['electron', 'react', 'react-dom', 'better-sqlite3*', 'keytar'], message: 'src-shared is environment-neutral.' },
+        ],
+      }],
+    },
+  },
+  // src-main: SQL stays in the store (only sqlite.ts opens the driver); Electron stays in the thin shell.
+  mainZone(['src-main/**/*.ts'], ['src-main/store/sqlite.ts', 'src-main/electron/**'], [noSqlite, noElectron]),
+  mainZone(['src-main/store/sqlite.ts'], [], [noElectron]),
+  mainZone(['src-main/electron/**/*.ts'], [], [noSqlite]),
+);

@@ -1,0 +1,12 @@
+-- Who did what when. Identifiers and actions only: never health data, names or CPR numbers.
+CREATE TABLE audit_log (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms        INTEGER NOT NULL,
+  actor_id     TEXT NOT NULL,            -- Practitioner.id
+  action       TEXT NOT NULL,
+  subject_type TEXT,
+  subject_id   TEXT,
+  details      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+) STRICT;
+
+CREATE INDEX audit_log_by_time ON audit_log (at_ms);

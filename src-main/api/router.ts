@@ -1,0 +1,81 @@
+import { initTRPC, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
+import { listProcedures, type AnyProcedureDef } from '../../src-shared/api/contract.js';
+import type { ApiHandlers } from './handlerTypes.js';
+import { StoreError, type StoreErrorCode } from '../store/errors.js';
+
+type TRPCCode = TRPCError['code'];
+const STORE_TO_TRPC: Partial<Record<StoreErrorCode, TRPCCode>> = { VISIT_NOT_FOUND: 'NOT_FOUND' };
+
+interface Issue {
+  path?: readonly PropertyKey[] | readonly { key: PropertyKey }[];
+  message: string;
+}
+
+function hasIssues(value: unknown): value is { issues: readonly Issue[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { issues?: unknown }).issues);
+}
+
+function describeIssues(issues: readonly Issue[]): string {
+  return issues
+    .map((i) => {
+      const path = (i.path ?? []).map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p))).join('.');
+      return `${path || '(argument)'}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+const t = initTRPC.create({
+  isServer: true,
+  errorFormatter({ shape, error, path }) {
+    // Bad arguments get a message that names the method and the field, in one line.
+    if (error.code === 'BAD_REQUEST' && hasIssues(error.cause)) {
+      return { ...shape, message: `Ugyldigt argument til ${path ?? 'ukendt metode'}: ${describeIssues(error.cause.issues)}` };
+    }
+    return shape;
+  },
+});
+
+function toTRPCError(error: unknown): unknown {
+  if (error instanceof StoreError) {
+    return new TRPCError({ code: STORE_TO_TRPC[error.code] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
+  }
+  return error;
+}
+
+type Handler = (input: unknown, signal: AbortSignal) => unknown;
+
+function procedureFor(def: AnyProcedureDef, handler: Handler): AnyTRPCProcedure {
+  const base = t.procedure.input(def.input);
+  if (def.kind === 'subscription') {
+    return base.subscription(async function* ({ input, signal }) {
+      const stream = handler(input, signal ?? new AbortController().signal) as AsyncIterable<unknown>;
+      for await (const value of stream) yield def.output.parse(value);
+    });
+  }
+  const resolve = async ({ input }: { input: unknown }) => {
+    try {
+      return await handler(input, new AbortController().signal);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  };
+  const withOutput = base.output(def.output);
+  return def.kind === 'query' ? withOutput.query(resolve) : withOutput.mutation(resolve);
+}
+
+/**
+ * Builds the tRPC router from the contract in src-shared and its one implementation. Every input
+ * and output is validated with the contract's zod schemas, whichever transport carries the call.
+ */
+export function buildApiRouter(handlers: ApiHandlers): AnyTRPCRouter {
+  const namespaces: Record<string, Record<string, AnyTRPCProcedure>> = {};
+  const byName = handlers as unknown as Record<string, Record<string, Handler>>;
+  for (const [ns, method, def] of listProcedures()) {
+    const handler = byName[ns]?.[method];
+    if (!handler) throw new Error(`API-metoden ${ns}.${method} mangler en implementering`);
+    (namespaces[ns] ??= {})[method] = procedureFor(def, handler);
+  }
+  return t.router(Object.fromEntries(Object.entries(namespaces).map(([ns, procs]) => [ns, t.router(procs)])));
+}
+
+export const createCallerFactory = t.createCallerFactory;

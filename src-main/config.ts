@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defaultDataDir } from './platform/paths.js';
+
+/** Settings read from the environment (documented in README → Configuration). */
+const Env = z.object({
+  SKAERMRUM_DATA_DIR: z.string().min(1).optional(),
+  SKAERMRUM_PROFILE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'bogstaver, tal, . _ -').default('default'),
+  SKAERMRUM_DEMO: z.enum(['0', '1']).default('1'),
+  SKAERMRUM_STAFF_ID: z.string().min(1).max(128).default('practitioner-2'),
+  SKAERMRUM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export interface MainConfig {
+  dataDir: string;
+  databaseFile: string;
+  /** Keychain account holding this profile's store key. */
+  profile: string;
+  /** Seed today's demo visits while no EOJ is connected. */
+  demo: boolean;
+  staffId: string;
+  browserPort: number;
+  logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainConfig> = {}): MainConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`Ugyldig konfiguration: ${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  const dataDir = overrides.dataDir ?? e.SKAERMRUM_DATA_DIR ?? defaultDataDir();
+  return {
+    dataDir,
+    databaseFile: join(dataDir, 'visits.db'),
+    profile: e.SKAERMRUM_PROFILE,
+    demo: e.SKAERMRUM_DEMO === '1',
+    staffId: e.SKAERMRUM_STAFF_ID,
+    browserPort: e.SKAERMRUM_PORT,
+    logLevel: e.SKAERMRUM_LOG_LEVEL,
+    ...overrides,
+  };
+}

@@ -1,0 +1,103 @@
+import { OutboxIntent, type OutboxEntry, type OutboxState, type OutboxSummary } from '../../src-shared/domain/outbox.js';
+import type { Database } from './sqlite.js';
+
+interface OutboxRow {
+  seq: number;
+  mutation_id: string;
+  visit_id: string;
+  intent: string;
+  base_version: string | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+  created_ms: number;
+}
+
+function toEntry(r: OutboxRow): OutboxEntry {
+  return {
+    seq: r.seq,
+    mutationId: r.mutation_id,
+    visitId: r.visit_id,
+    // Parsed, not cast: a row written by an older version with an unknown intent fails loudly.
+    intent: OutboxIntent.parse(JSON.parse(r.intent)),
+    baseVersion: r.base_version,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_ms).toISOString(),
+    lastError: r.last_error,
+    createdAt: new Date(r.created_ms).toISOString(),
+  };
+}
+
+export interface NewOutboxEntry {
+  mutationId: string;
+  visitId: string;
+  intent: OutboxIntent;
+  baseVersion: string | null;
+  atMs: number;
+}
+
+const COLUMNS = 'seq, mutation_id, visit_id, intent, base_version, state, attempts, next_attempt_ms, last_error, created_ms';
+
+export function outboxQueries(db: Database) {
+  const insert = db.prepare<[string, string, string, string | null, number, number, number], void>(
+    `INSERT INTO outbox (mutation_id, visit_id, intent, base_version, next_attempt_ms, created_ms, updated_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const byMutation = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE mutation_id = ?`);
+  const all = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox ORDER BY seq`);
+  const byVisit = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE visit_id = ? ORDER BY seq`);
+  // FIFO per visit: a row is due only when no earlier row of the same visit is still unfinished.
+  const due = db.prepare<[number, number], OutboxRow>(`
+    SELECT ${COLUMNS} FROM outbox o
+    WHERE o.state IN ('pending', 'inflight') AND o.next_attempt_ms <= ?
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.visit_id = o.visit_id AND p.seq < o.seq
+                      AND p.state IN ('pending', 'inflight', 'conflict', 'dead'))
+    ORDER BY o.seq LIMIT ?`);
+  const setState = db.prepare<[OutboxState, string | null, number, string], void>(
+    `UPDATE outbox SET state = ?, last_error = ?, updated_ms = ? WHERE mutation_id = ?`);
+  const retry = db.prepare<[number, string, number, string], void>(
+    `UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_ms = ?, last_error = ?, updated_ms = ?
+     WHERE mutation_id = ?`);
+  const inflight = db.prepare<[number, string], void>(
+    `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`);
+  const summary = db.prepare<[], { state: OutboxState; n: number }>(
+    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' GROUP BY state`);
+
+  return {
+    add(e: NewOutboxEntry): void {
+      insert.run(e.mutationId, e.visitId, JSON.stringify(e.intent), e.baseVersion, e.atMs, e.atMs, e.atMs);
+    },
+    get(mutationId: string): OutboxEntry | undefined {
+      const row = byMutation.get(mutationId);
+      return row && toEntry(row);
+    },
+    list(): OutboxEntry[] {
+      return all.all().map(toEntry);
+    },
+    forVisit(visitId: string): OutboxEntry[] {
+      return byVisit.all(visitId).map(toEntry);
+    },
+    due(nowMs: number, limit: number): OutboxEntry[] {
+      return due.all(nowMs, limit).map(toEntry);
+    },
+    markInflight(mutationId: string, atMs: number): void {
+      inflight.run(atMs, mutationId);
+    },
+    markDone(mutationId: string, atMs: number): void {
+      setState.run('done', null, atMs, mutationId);
+    },
+    /** Terminal but visible: the user sees it in the conflict list. */
+    markFailed(mutationId: string, state: 'conflict' | 'dead', error: string, atMs: number): void {
+      setState.run(state, error, atMs, mutationId);
+    },
+    scheduleRetry(mutationId: string, nextAttemptMs: number, error: string, atMs: number): void {
+      retry.run(nextAttemptMs, error, atMs, mutationId);
+    },
+    summary(): OutboxSummary {
+      const counts: OutboxSummary = { pending: 0, inflight: 0, conflict: 0, dead: 0 };
+      for (const { state, n } of summary.all()) if (state !== 'done') counts[state] = n;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ApiClient, QueueQuery } from '../../src-shared/api/contract';
+import type { OutboxSummary } from '../../src-shared/domain/outbox';
+import type { Staff, Visit, VisitStatus } from '../../src-shared/domain/visit';
+
+export type QueueScope = QueueQuery['scope'];
+
+export interface QueueState {
+  session: Staff | null;
+  scope: QueueScope;
+  visits: Visit[];
+  phase: 'loading' | 'ready' | 'error';
+  loadError: string | null;
+  saveError: string | null;
+  outbox: OutboxSummary | null;
+  /** Is the link to the main-process services up? */
+  online: boolean;
+  start(): Promise<() => void>;
+  refresh(): Promise<void>;
+  setScope(scope: QueueScope): Promise<void>;
+  setStatus(visitId: string, status: VisitStatus): Promise<void>;
+  setOnline(online: boolean): void;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
+  let latestRequest = 0;
+  return createStore<QueueState>()((set, get) => ({
+    session: null,
+    scope: 'room',
+    visits: [],
+    phase: 'loading',
+    loadError: null,
+    saveError: null,
+    outbox: null,
+    online: true,
+
+    async start() {
+      const stops = [
+        api.events.onQueueChanged({}, { onData: () => void get().refresh() }),
+        api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
+      ];
+      try {
+        const session = await api.session.current({});
+        set({ session, scope: session.roomId ? 'room' : 'mine' });
+        await get().refresh();
+      } catch (error) {
+        set({ phase: 'error', loadError: message(error) });
+      }
+      return () => stops.forEach((stop) => stop());
+    },
+
+    async refresh() {
+      const { session, scope } = get();
+      if (!session) return;
+      const request = ++latestRequest;
+      try {
+        const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
+        const [visits, outbox] = await Promise.all([api.queue.today(query), api.outbox.summary({})]);
+        // A slower, older answer must not overwrite a newer one.
+        if (request === latestRequest) set({ visits, outbox, phase: 'ready', loadError: null });
+      } catch (error) {
+        if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
+      }
+    },
+
+    async setScope(scope) {
+      set({ scope, phase: 'loading' });
+      await get().refresh();
+    },
+
+    async setStatus(visitId, status) {
+      try {
+        const updated = await api.visit.setStatus({ visitId, status });
+        set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
+      } catch (error) {
+        set({ saveError: message(error) });
+      }
+    },
+
+    setOnline(online) {
+      const wasOnline = get().online;
+      set({ online });
+      if (online && !wasOnline) void get().refresh();
+    },
+  }));
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { RoomDevices } from '../domain/devices.js';
+import { OutboxSummary } from '../domain/outbox.js';
+import { Room, Staff, Visit, VisitStatus } from '../domain/visit.js';
+
+/**
+ * The typed contract between the main process and the renderer: every method, its argument and
+ * result schema, and the events main pushes to the renderer. src-main implements it once
+ * (ApiHandlers); the renderer calls it through a client derived from the same object. Both
+ * transports (Electron IPC, loopback WebSocket) carry tRPC messages and validate with these schemas.
+ */
+export type ProcedureKind = 'query' | 'mutation' | 'subscription';
+
+export interface ProcedureDef<K extends ProcedureKind, I extends z.ZodType, O extends z.ZodType> {
+  kind: K;
+  input: I;
+  output: O;
+}
+
+const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'query', I, O> => ({ kind: 'query', input, output });
+const mutation = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'mutation', I, O> => ({ kind: 'mutation', input, output });
+const event = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'subscription', I, O> => ({ kind: 'subscription', input, output });
+
+const Id = z.string().min(1).max(128);
+const NoInput = z.object({}).strict();
+
+export const QueueQuery = z
+  .object({
+    /** Whose visits: the signed-in staff member's, a room's, or the whole team's. */
+    scope: z.enum(['mine', 'room', 'team']),
+    roomId: Id.optional(),
+    /** Any instant of the wanted care day; defaults to now. */
+    day: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine((q) => q.scope !== 'room' || q.roomId !== undefined, { message: 'roomId er påkrævet når scope er "room"', path: ['roomId'] });
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
+export const SetVisitStatus = z.object({ visitId: Id, status: VisitStatus }).strict();
+export type SetVisitStatus = z.infer<typeof SetVisitStatus>;
+
+export const QueueChanged = z.object({ visitIds: z.array(Id), reason: z.enum(['local', 'sync']) });
+export type QueueChanged = z.infer<typeof QueueChanged>;
+
+export const apiContract = {
+  session: {
+    current: query(NoInput, Staff),
+  },
+  rooms: {
+    list: query(NoInput, z.array(Room)),
+  },
+  queue: {
+    today: query(QueueQuery, z.array(Visit)),
+  },
+  visit: {
+    setStatus: mutation(SetVisitStatus, Visit),
+  },
+  outbox: {
+    summary: query(NoInput, OutboxSummary),
+  },
+  devices: {
+    forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable()),
+    saveForRoom: mutation(RoomDevices.strict(), RoomDevices),
+  },
+  events: {
+    onQueueChanged: event(NoInput, QueueChanged),
+    onOutboxChanged: event(NoInput, OutboxSummary),
+  },
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type Namespace = keyof ApiContract;
+export type AnyProcedureDef = ProcedureDef<ProcedureKind, z.ZodType, z.ZodType>;
+
+export type Unsubscribe = () => void;
+
+/** What the renderer sees: results already validated against the output schema. */
+export type ApiClient = {
+  [N in Namespace]: {
+    [M in keyof ApiContract[N]]: ApiContract[N][M] extends ProcedureDef<infer K, infer I, infer O>
+      ? K extends 'subscription'
+        ? (input: z.input<I>, listener: { onData: (value: z.output<O>) => void; onError?: (error: Error) => void }) => Unsubscribe
+        : (input: z.input<I>) => Promise<z.output<O>>
+      : never;
+  };
+};
+
+/** Every procedure as [namespace, method, definition], for building routers and clients. */
+export function listProcedures(): [string, string, AnyProcedureDef][] {
+  const out: [string, string, AnyProcedureDef][] = [];
+  for (const [ns, methods] of Object.entries(apiContract)) {
+    for (const [method, def] of Object.entries(methods as Record<string, AnyProcedureDef>)) out.push([ns, method, def]);
+  }
+  return out;
+}
+
+/** Browser mode: the loopback WebSocket path, and the query parameter carrying the session token. */
+export const BROWSER_RPC_PATH = '/rpc';
+export const BROWSER_TOKEN_PARAM = 'token';

@@ -1,0 +1,125 @@
+import { maskCpr } from '../domain/cpr.js';
+import type { Staff, Visit, VisitStatus } from '../domain/visit.js';
+import { atCopenhagenTime } from '../time/copenhagen.js';
+
+/**
+ * A realistic, deterministic demo day for one skærmenhed: 3 video rooms, 6 staff in two shifts,
+ * about 120 screen visits 07:30–22:00. All people are made up. CPR numbers have a 7th digit of 5
+ * with a birth year of 30–50, which by the CPR century rule means born 2030–2050: no living person
+ * can hold one.
+ */
+export interface DemoCitizen {
+  id: string;
+  name: string;
+  cpr: string;
+  birthDate: string;
+  address: string;
+}
+
+export interface DemoDay {
+  teamId: string;
+  teamName: string;
+  rooms: { id: string; name: string }[];
+  staff: Staff[];
+  citizens: DemoCitizen[];
+  visits: Visit[];
+}
+
+const FIRST = ['Inger', 'Kirsten', 'Hanne', 'Grethe', 'Bente', 'Jytte', 'Ruth', 'Karen', 'Else', 'Birthe',
+  'Poul', 'Jørgen', 'Erik', 'Henning', 'Bent', 'Arne', 'Knud', 'Svend', 'Leif', 'Preben'];
+const LAST = ['Møllegaard', 'Bækholm', 'Skovlund', 'Engtoft', 'Lyngsø', 'Kærsgaard', 'Rosendahl', 'Hedelund',
+  'Vestergaard', 'Strandby', 'Birkholm', 'Fjordside', 'Holmsted', 'Damgaard', 'Krogsbæk'];
+const STREETS = ['Kløvervej', 'Syrenvej', 'Mågevej', 'Lærkevænget', 'Hybenvej', 'Engblommevej', 'Solsortvej', 'Rønnebærvej'];
+const TOWNS = ['4000 Roskilde', '4600 Køge', '4700 Næstved', '4300 Holbæk'];
+const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz'];
+
+interface TaskTemplate {
+  type: string;
+  describe: (clock: string) => string;
+  minutes: number;
+}
+const TASKS: TaskTemplate[] = [
+  { type: 'Medicingivning', describe: (c) => `Medicin ${c} – guide til at tage dosisæsken`, minutes: 10 },
+  { type: 'Insulin', describe: (c) => `Insulin ${c} – guide injektion`, minutes: 10 },
+  { type: 'Blodsukkermåling', describe: (c) => `Blodsukker ${c} – se måling og noter værdien`, minutes: 5 },
+  { type: 'Påmindelse om mad og drikke', describe: (c) => `Måltid ${c} – påmind om mad og væske`, minutes: 5 },
+  { type: 'Tilsyn/omsorg', describe: (c) => `Tilsyn ${c} – tal om dagen og trivsel`, minutes: 15 },
+  { type: 'Kompressionsstrømper', describe: (c) => `Strømper ${c} – guide af- eller påtagning`, minutes: 10 },
+  { type: 'Stomipleje', describe: (c) => `Stomi ${c} – guide skift af pose`, minutes: 15 },
+];
+
+/** Small deterministic PRNG (mulberry32) so every run of the demo is the same day. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}): DemoDay {
+  const random = prng(options.seed ?? 20261123);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const teamId = 'team-skaermenhed-nord';
+  const rooms = [1, 2, 3].map((n) => ({ id: `room-${n}`, name: `Videorum ${n}` }));
+  const staff: Staff[] = STAFF_NAMES.map((name, i) => ({
+    practitionerId: `practitioner-${i + 1}`,
+    name,
+    teamId,
+    role: i === 0 ? 'team_lead' : 'staff',
+    roomId: rooms[i % 3]?.id ?? null,
+  }));
+
+  const citizens: DemoCitizen[] = Array.from({ length: 80 }, (_, i) => {
+    const yy = 30 + Math.floor(random() * 21);
+    const mm = 1 + Math.floor(random() * 12);
+    const dd = 1 + Math.floor(random() * 28);
+    const cpr = `${pad(dd)}${pad(mm)}${pad(yy)}5${pad(Math.floor(random() * 1000), 3)}`;
+    return {
+      id: `patient-${pad(i + 1, 3)}`,
+      name: `${pick(FIRST)} ${pick(LAST)}`,
+      cpr,
+      birthDate: `19${pad(yy)}-${pad(mm)}-${pad(dd)}`,
+      address: `${pick(STREETS)} ${1 + Math.floor(random() * 60)}, ${pick(TOWNS)}`,
+    };
+  });
+
+  const visits: Visit[] = [];
+  const now = options.now;
+  const updatedAt = (now ?? day).toISOString();
+  rooms.forEach((room, roomIndex) => {
+    // 40 visits per room from 07:30 to 22:00: 870 minutes, one every ~21 minutes with jitter.
+    for (let slot = 0; slot < 40; slot++) {
+      const minuteOfDay = 7 * 60 + 30 + slot * 21 + Math.floor(random() * 6);
+      const start = atCopenhagenTime(day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+      const task = pick(TASKS);
+      const end = new Date(start.getTime() + task.minutes * 60_000);
+      const citizen = citizens[(slot * 3 + roomIndex * 7) % citizens.length] as DemoCitizen;
+      const shift = minuteOfDay < 15 * 60 ? 0 : 3;
+      const practitioner = staff[roomIndex + shift] as Staff;
+      let status: VisitStatus = 'planned';
+      if (now && end.getTime() < now.getTime()) status = random() < 0.9 ? 'completed' : 'not_answered';
+      visits.push({
+        id: `appointment-${room.id}-${pad(slot + 1)}`,
+        versionId: '1',
+        start: start.toISOString(),
+        end: end.toISOString(),
+        citizen: { id: citizen.id, name: citizen.name, cprMasked: maskCpr(citizen.cpr), address: citizen.address },
+        task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },
+        practitioner: { id: practitioner.practitionerId, name: practitioner.name },
+        room,
+        teamId,
+        status,
+        notes: '',
+        updatedAt,
+      });
+    }
+  });
+  visits.sort((a, b) => a.start.localeCompare(b.start));
+  return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, citizens, visits };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { VisitStatus } from './visit.js';
+
+/** Life of an outbox row (design §3): every row ends done, or visibly conflict/dead. */
+export const OutboxState = z.enum(['pending', 'inflight', 'done', 'conflict', 'dead']);
+export type OutboxState = z.infer<typeof OutboxState>;
+
+/** What the user meant to change; the EOJ adapter turns it into FHIR requests. */
+export const OutboxIntent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('visit.status'), status: VisitStatus }),
+]);
+export type OutboxIntent = z.infer<typeof OutboxIntent>;
+
+export const OutboxEntry = z.object({
+  seq: z.number().int().positive(),
+  mutationId: z.uuid(),
+  visitId: z.string().min(1),
+  intent: OutboxIntent,
+  baseVersion: z.string().nullable(),
+  state: OutboxState,
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.iso.datetime({ offset: true }),
+  lastError: z.string().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
+export const OutboxSummary = z.object({
+  pending: z.number().int().nonnegative(),
+  inflight: z.number().int().nonnegative(),
+  conflict: z.number().int().nonnegative(),
+  dead: z.number().int().nonnegative(),
+});
+export type OutboxSummary = z.infer<typeof OutboxSummary>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Local view of a visit's state. Maps onto FHIR Appointment.status in the EOJ adapter. */
+export const VisitStatus = z.enum(['planned', 'in_progress', 'completed', 'not_answered', 'cancelled']);
+export type VisitStatus = z.infer<typeof VisitStatus>;
+
+const Id = z.string().min(1).max(128);
+const IsoInstant = z.iso.datetime({ offset: true });
+
+export const Citizen = z.object({
+  id: Id,
+  name: z.string().min(1).max(200),
+  /** Only the birth-date part of the CPR number is kept on the client, e.g. "010144-xxxx". */
+  cprMasked: z.string().regex(/^\d{6}-xxxx$/),
+  address: z.string().max(300),
+});
+export type Citizen = z.infer<typeof Citizen>;
+
+export const Task = z.object({
+  /** FSIII intervention code (e.g. "H1.1") where the EOJ has one. */
+  code: z.string().max(32).nullable(),
+  type: z.string().min(1).max(120),
+  description: z.string().max(1000),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Ref = z.object({ id: Id, name: z.string().max(200) });
+export type Ref = z.infer<typeof Ref>;
+
+export const Visit = z.object({
+  /** FHIR Appointment.id as assigned by the EOJ. */
+  id: Id,
+  /** FHIR meta.versionId: opaque, compared for equality only. */
+  versionId: z.string().max(128).nullable(),
+  start: IsoInstant,
+  end: IsoInstant,
+  citizen: Citizen,
+  task: Task,
+  practitioner: Ref.nullable(),
+  room: Ref.nullable(),
+  teamId: Id.nullable(),
+  status: VisitStatus,
+  notes: z.string().max(4000),
+  updatedAt: IsoInstant,
+});
+export type Visit = z.infer<typeof Visit>;
+
+export const Room = Ref;
+export type Room = Ref;
+
+export const Staff = z.object({
+  practitionerId: Id,
+  name: z.string().max(200),
+  teamId: Id,
+  role: z.enum(['staff', 'team_lead']),
+  roomId: Id.nullable(),
+});
+export type Staff = z.infer<typeof Staff>;
