@@ -24,7 +24,12 @@ function describeIssues(issues: readonly Issue[]): string {
     .join('; ');
 }
 
-const t = initTRPC.create({
+/** Per-call context. The Electron transport marks calls from frames outside our origin as untrusted. */
+export interface RpcContext {
+  trusted?: boolean;
+}
+
+const t = initTRPC.context<RpcContext>().create({
   isServer: true,
   errorFormatter({ shape, error, path }) {
     // Bad arguments get a message that names the method and the field, in one line.
@@ -44,8 +49,13 @@ function toTRPCError(error: unknown): unknown {
 
 type Handler = (input: unknown, signal: AbortSignal) => unknown;
 
+const callable = t.procedure.use(({ ctx, next }) => {
+  if (ctx.trusted === false) throw new TRPCError({ code: 'FORBIDDEN', message: 'Kaldet kommer ikke fra Skærmrums egen side' });
+  return next();
+});
+
 function procedureFor(def: AnyProcedureDef, handler: Handler): AnyTRPCProcedure {
-  const base = t.procedure.input(def.input);
+  const base = callable.input(def.input);
   if (def.kind === 'subscription') {
     return base.subscription(async function* ({ input, signal }) {
       const stream = handler(input, signal ?? new AbortController().signal) as AsyncIterable<unknown>;

@@ -1,15 +1,35 @@
 // Entry point of browser mode: the main-process services plus the loopback server for the client.
-import { configFromEnv } from '../config.js';
-import { createLogger } from '../log.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromEnv, type MainConfig } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
 import { rendererDir } from '../platform/paths.js';
-import { startMainServices } from '../services/mainServices.js';
+import { startMainServices, type MainServices } from '../services/mainServices.js';
 import { StoreError } from '../store/errors.js';
+import { memoryKeychain } from '../store/keychain.js';
 import { startBrowserServer } from './server.js';
+
+/**
+ * The real OS keychain, always. Only the embedded demo (no real data) may run without one, on a
+ * temporary database with an in-memory key, deleted on exit: it never becomes a plaintext fallback.
+ */
+async function startServices(config: MainConfig, logger: Logger): Promise<{ services: MainServices; cleanup: () => void }> {
+  try {
+    return { services: await startMainServices(config, { logger }), cleanup: () => undefined };
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'KEYCHAIN_UNAVAILABLE' && config.demo)) throw error;
+    const dataDir = mkdtempSync(join(tmpdir(), 'skaermrum-demo-'));
+    process.stdout.write('Ingen OS-nøglering her – demoen kører på en midlertidig krypteret database med nøglen i hukommelsen; den slettes ved afslutning.\n');
+    const services = await startMainServices({ ...config, dataDir, databaseFile: join(dataDir, 'visits.db') }, { logger, keychain: memoryKeychain() });
+    return { services, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+}
 
 async function main(): Promise<void> {
   const config = configFromEnv(process.env);
   const logger = createLogger(config.logLevel);
-  const services = await startMainServices(config, { logger });
+  const { services, cleanup } = await startServices(config, logger);
   const server = await startBrowserServer({ router: services.router, staticDir: rendererDir(), port: config.browserPort, logger });
   process.stdout.write(`Skærmrum kører i browsertilstand – åbn ${server.url}\n`);
 
@@ -19,6 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     await server.close();
     services.close();
+    cleanup();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -27,7 +48,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Store refusals carry a message written for the user; anything else is a bug report.
-  const message = error instanceof StoreError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`Skærmrum kunne ikke starte: ${message}\n`);
   process.exit(error instanceof StoreError ? 2 : 1);
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
+import { createRequire } from 'node:module';
+import type * as Keytar from 'keytar';
 import { StoreError } from './errors.js';
 
 /**
@@ -33,21 +34,54 @@ function unavailable(cause: unknown): StoreError {
   );
 }
 
-export function osKeychain(account: string): StoreKeychain {
+type KeytarApi = Pick<typeof Keytar, 'getPassword' | 'setPassword'>;
+
+/**
+ * keytar is loaded on first use, not at import: under Electron the Node build of its native module
+ * cannot load, so the shell passes the path of the Electron build (see scripts/electron-native.mjs).
+ */
+function loadKeytar(binary: string | undefined): KeytarApi {
+  const require = createRequire(import.meta.url);
+  return (binary ? require(binary) : require('keytar')) as KeytarApi;
+}
+
+export function osKeychain(account: string, options: { keytarBinary?: string } = {}): StoreKeychain {
+  let keytarApi: KeytarApi | undefined;
+  const keytar = () => {
+    try {
+      return (keytarApi ??= loadKeytar(options.keytarBinary));
+    } catch (cause) {
+      throw unavailable(cause);
+    }
+  };
   return {
     async readKey() {
       try {
-        return await keytar.getPassword(KEYCHAIN_SERVICE, account);
+        return await keytar().getPassword(KEYCHAIN_SERVICE, account);
       } catch (cause) {
         throw unavailable(cause);
       }
     },
     async writeKey(hexKey) {
       try {
-        await keytar.setPassword(KEYCHAIN_SERVICE, account, hexKey);
+        await keytar().setPassword(KEYCHAIN_SERVICE, account, hexKey);
       } catch (cause) {
         throw unavailable(cause);
       }
+    },
+  };
+}
+
+/**
+ * A keychain that exists only in this process: for a throwaway demo database on a machine with no
+ * OS keychain. The key is never written anywhere, so the database dies with the process.
+ */
+export function memoryKeychain(): StoreKeychain {
+  let key: string | null = null;
+  return {
+    readKey: async () => key,
+    writeKey: async (hexKey) => {
+      key = hexKey;
     },
   };
 }

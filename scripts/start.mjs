@@ -1,0 +1,52 @@
+// `npm start`: builds what is stale, then runs the Electron app, or, where the Electron binary
+// cannot be had (as on machines without internet), says so in one line and runs browser mode:
+// the same main-process services, with the client served at a printed http://127.0.0.1 address.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status === 0;
+
+if (!run(process.execPath, ['scripts/native.mjs'])) process.exit(1);
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+const sources = ['src-main', 'src-shared', 'src-renderer', 'migrations', 'package.json', 'vite.renderer.config.ts'];
+const built = ['dist/main/src-main/browser/start.js', 'dist/renderer/index.html', 'dist/preload/preload.cjs'];
+const oldestBuild = Math.min(...built.map((f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0)));
+if (Math.max(...sources.map((s) => newestMtime(join(root, s)))) > oldestBuild) {
+  console.log('Bygger Skærmrum …');
+  if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
+}
+
+// Read electron's path.txt directly: require('electron') would start a noisy download attempt.
+function electronBinary() {
+  const dir = join(root, 'node_modules', 'electron');
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+let electron = electronBinary();
+if (!electron && process.env.SKAERMRUM_BROWSER !== '1') {
+  // Electron's own installer fetches the binary on first run; offline this fails fast.
+  spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  electron = electronBinary();
+}
+
+if (electron && process.env.SKAERMRUM_BROWSER !== '1') {
+  if (!existsSync(join(root, 'build/electron-native/keytar.node')) && !run(process.execPath, ['scripts/electron-native.mjs'])) process.exit(1);
+  const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log('Electron er ikke tilgængelig på denne maskine (binæren kan ikke hentes) – Skærmrum starter i browsertilstand.');
+  const child = spawn(process.execPath, ['dist/main/src-main/browser/start.js'], { cwd: root, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

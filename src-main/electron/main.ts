@@ -1,0 +1,64 @@
+// The Electron shell: one hardened window over the same main-process services browser mode runs.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, protocol, session } from 'electron';
+import electronUpdater from 'electron-updater';
+import { createIPCHandler } from 'trpc-electron/main';
+import { configFromEnv } from '../config.js';
+import { createLogger } from '../log.js';
+import { appRoot, rendererDir } from '../platform/paths.js';
+import { startMainServices, type MainServices } from '../services/mainServices.js';
+import { osKeychain } from '../store/keychain.js';
+import { electronNativeBinaries } from './nativeModules.js';
+import { registerAppScheme, serveRenderer } from './protocol.js';
+import { APP_ENTRY_URL, hardenWebContents, installPermissionHandlers, ipcContext, mainWindowOptions } from './security.js';
+
+registerAppScheme(protocol);
+app.enableSandbox();
+
+let services: MainServices | undefined;
+
+export async function startShell(): Promise<BrowserWindow> {
+  const config = configFromEnv(process.env, { dataDir: process.env.SKAERMRUM_DATA_DIR ?? app.getPath('userData') });
+  const logger = createLogger(config.logLevel);
+  const native = electronNativeBinaries(app.isPackaged ? join(process.resourcesPath, 'electron-native') : join(appRoot(), 'build', 'electron-native'));
+  services = await startMainServices(config, {
+    logger,
+    nativeBinding: native.sqlite,
+    keychain: osKeychain(config.profile, { keytarBinary: native.keytar }),
+  });
+
+  installPermissionHandlers(session.defaultSession);
+  serveRenderer(protocol, rendererDir());
+  const window = new BrowserWindow(mainWindowOptions(join(appRoot(), 'dist', 'preload', 'preload.cjs')));
+  createIPCHandler({
+    router: services.router,
+    windows: [window],
+    createContext: async ({ event }) => ipcContext(event.senderFrame?.url),
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(APP_ENTRY_URL);
+
+  const updateFeed = process.env.SKAERMRUM_UPDATE_URL;
+  if (app.isPackaged && updateFeed) {
+    electronUpdater.autoUpdater.setFeedURL({ provider: 'generic', url: updateFeed });
+    void electronUpdater.autoUpdater.checkForUpdatesAndNotify();
+  }
+  return window;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => services?.close());
+  app
+    .whenReady()
+    .then(startShell)
+    .catch((error: unknown) => {
+      // The store refuses to open rather than fall back to plaintext: say why, then stop.
+      dialog.showErrorBox('Skærmrum kan ikke starte', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}

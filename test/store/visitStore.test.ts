@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Visit } from '../../src-shared/domain/visit';
+import { careDay } from '../../src-shared/time/copenhagen';
+import { StoreError } from '../../src-main/store/errors';
+import type { VisitStore } from '../../src-main/store/visitStore';
+import { openTestStore, tempDir, testKeychain, testVisits, TEST_DAY } from '../helpers/store';
+
+describe('visit store repository (encrypted, real keychain)', () => {
+  let store: VisitStore;
+  let cleanup: () => void;
+  let dir: string;
+  const visits = testVisits();
+  const day = careDay(TEST_DAY);
+  const range = { fromMs: day.start.getTime(), toMs: day.end.getTime() };
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    store = await openTestStore(dir);
+    store.upsertVisits(visits);
+  });
+  afterEach(() => {
+    store.close();
+    cleanup();
+  });
+
+  it('returns the day queue in time order, whole and per room, staff member and team', () => {
+    const all = store.dayQueue(range);
+    expect(all).toHaveLength(visits.length);
+    expect(all.map((v) => v.start)).toEqual([...all.map((v) => v.start)].sort());
+    expect(all).toEqual(expect.arrayContaining(visits));
+    const room = store.dayQueue({ ...range, roomId: 'room-2' });
+    expect(room.length).toBe(40);
+    expect(room.every((v) => v.room?.id === 'room-2')).toBe(true);
+    const mine = store.dayQueue({ ...range, practitionerId: 'practitioner-2' });
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((v) => v.practitioner?.id === 'practitioner-2')).toBe(true);
+    expect(store.dayQueue({ ...range, teamId: 'team-skaermenhed-nord' })).toHaveLength(visits.length);
+  });
+
+  it('bounds the day in Copenhagen time, not UTC', () => {
+    const late: Visit = { ...(visits[0] as Visit), id: 'late-evening', start: '2026-03-10T22:30:00.000Z', end: '2026-03-10T22:40:00.000Z' };
+    const nextDay: Visit = { ...(visits[0] as Visit), id: 'after-midnight', start: '2026-03-10T23:05:00.000Z', end: '2026-03-10T23:15:00.000Z' };
+    store.upsertVisits([late, nextDay]);
+    const ids = store.dayQueue(range).map((v) => v.id);
+    expect(ids).toContain('late-evening'); // 23:30 in Copenhagen (UTC+1 in March)
+    expect(ids).not.toContain('after-midnight'); // 00:05 the next day there
+  });
+
+  it('updates a visit on upsert instead of duplicating it', () => {
+    const first = visits[0] as Visit;
+    store.upsertVisits([{ ...first, versionId: '2', notes: 'Ny note' }]);
+    expect(store.getVisit(first.id)).toMatchObject({ versionId: '2', notes: 'Ny note' });
+    expect(store.visitCount()).toBe(visits.length);
+  });
+
+  it('writes a status change, its outbox row and an audit entry together', () => {
+    const visit = visits[5] as Visit;
+    const result = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.parse('2026-03-10T10:00:00Z') });
+    expect(result.visit.status).toBe('completed');
+    expect(store.getVisit(visit.id)?.status).toBe('completed');
+    expect(result.outboxEntry).toMatchObject({
+      visitId: visit.id,
+      intent: { kind: 'visit.status', status: 'completed' },
+      baseVersion: visit.versionId,
+      state: 'pending',
+      attempts: 0,
+    });
+    expect(store.outbox.summary()).toEqual({ pending: 1, inflight: 0, conflict: 0, dead: 0 });
+    const [audit] = store.audit.recent(1);
+    expect(audit).toMatchObject({ actorId: 'practitioner-2', action: 'visit.status_changed', subjectId: visit.id, details: { from: visit.status, to: 'completed' } });
+    // No personal data in the audit trail.
+    expect(JSON.stringify(audit)).not.toContain(visit.citizen.name);
+  });
+
+  it('writes nothing when the visit does not exist', () => {
+    expect(() => store.setVisitStatus({ visitId: 'nope', status: 'completed', actorId: 'p', atMs: 1 })).toThrow(StoreError);
+    expect(store.outbox.list()).toHaveLength(0);
+    expect(store.audit.recent(10).filter((a) => a.action === 'visit.status_changed')).toHaveLength(0);
+  });
+
+  it('writes no outbox row when the status does not change', () => {
+    const visit = visits[0] as Visit;
+    const result = store.setVisitStatus({ visitId: visit.id, status: visit.status, actorId: 'p', atMs: 1 });
+    expect(result.outboxEntry).toBeNull();
+    expect(store.outbox.list()).toHaveLength(0);
+  });
+
+  it('drains the outbox FIFO per visit: a later change waits for the earlier one', () => {
+    const [a, b] = visits as [Visit, Visit];
+    const a1 = store.setVisitStatus({ visitId: a.id, status: 'in_progress', actorId: 'p', atMs: 100 }).outboxEntry;
+    const b1 = store.setVisitStatus({ visitId: b.id, status: 'in_progress', actorId: 'p', atMs: 101 }).outboxEntry;
+    const a2 = store.setVisitStatus({ visitId: a.id, status: 'completed', actorId: 'p', atMs: 102 }).outboxEntry;
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([a1?.mutationId, b1?.mutationId]);
+    store.outbox.markInflight(a1?.mutationId as string, 200);
+    store.outbox.markDone(a1?.mutationId as string, 201);
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([b1?.mutationId, a2?.mutationId]);
+    store.outbox.scheduleRetry(b1?.mutationId as string, 5_000, 'timeout', 300);
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([a2?.mutationId]);
+    expect(store.outbox.get(b1?.mutationId as string)).toMatchObject({ attempts: 1, lastError: 'timeout', state: 'pending' });
+    store.outbox.markFailed(a2?.mutationId as string, 'conflict', 'cancelled by EOJ', 400);
+    expect(store.outbox.summary()).toEqual({ pending: 1, inflight: 0, conflict: 1, dead: 0 });
+  });
+
+  it('remembers devices per room', () => {
+    expect(store.roomDevices('room-1')).toBeNull();
+    const devices = { roomId: 'room-1', camera: { deviceId: 'cam', label: 'Logitech C920' }, microphone: { deviceId: 'mic', label: 'Jabra Evolve2' }, speaker: null };
+    store.saveRoomDevices(devices, 'practitioner-2', 1);
+    expect(store.roomDevices('room-1')).toEqual(devices);
+    store.saveRoomDevices({ ...devices, speaker: { deviceId: 'spk', label: 'Jabra Evolve2' } }, 'practitioner-2', 2);
+    expect(store.roomDevices('room-1')?.speaker?.label).toBe('Jabra Evolve2');
+  });
+
+  it('keeps sync state per scope', () => {
+    expect(store.syncState.get('appointments')).toBeUndefined();
+    const state = { scope: 'appointments', cursor: '2026-03-10T08:00:00Z', lastPullMs: 5, lastFullResyncMs: 4, lastSuccessMs: 5, lastError: null };
+    store.syncState.put(state);
+    expect(store.syncState.get('appointments')).toEqual(state);
+  });
+
+  it('keeps everything across a reopen with the same keychain entry', async () => {
+    const keychain = testKeychain();
+    const other = tempDir();
+    try {
+      const first = await openTestStore(other.dir, keychain);
+      first.upsertVisits(visits);
+      const change = first.setVisitStatus({ visitId: (visits[3] as Visit).id, status: 'not_answered', actorId: 'p', atMs: 7 });
+      first.close();
+      const again = await openTestStore(other.dir, keychain);
+      expect(again.getVisit((visits[3] as Visit).id)?.status).toBe('not_answered');
+      expect(again.outbox.get(change.outboxEntry?.mutationId ?? randomUUID())).toBeDefined();
+      again.close();
+    } finally {
+      other.cleanup();
+    }
+  });
+});
