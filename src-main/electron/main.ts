@@ -1,7 +1,6 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, protocol, session } from 'electron';
-import electronUpdater from 'electron-updater';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
@@ -40,8 +39,10 @@ export async function startShell(): Promise<BrowserWindow> {
 
   const updateFeed = process.env.SKAERMRUM_UPDATE_URL;
   if (app.isPackaged && updateFeed) {
-    electronUpdater.autoUpdater.setFeedURL({ provider: 'generic', url: updateFeed });
-    void electronUpdater.autoUpdater.checkForUpdatesAndNotify();
+    // Loaded only when used: updates come from the municipality's own feed, never a default one.
+    const { autoUpdater } = (await import('electron-updater')).default;
+    autoUpdater.setFeedURL({ provider: 'generic', url: updateFeed });
+    void autoUpdater.checkForUpdatesAndNotify();
   }
   return window;
 }

@@ -43,6 +43,8 @@ export interface VisitStore {
   readonly syncState: ReturnType<typeof syncStateQueries>;
   roomDevices(roomId: string): RoomDevices | null;
   saveRoomDevices(devices: RoomDevices, actorId: string, atMs: number): void;
+  /** SQLite's full integrity check: "ok" or the problems found. */
+  integrityCheck(): string;
   close(): void;
 }
 
@@ -115,6 +117,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     syncState,
     roomDevices: (roomId) => devices.get(roomId),
     saveRoomDevices: (d, actorId, atMs) => saveRoomDevices.immediate(d, actorId, atMs),
+    integrityCheck: () => (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '),
     close: () => db.close(),
   };
 }

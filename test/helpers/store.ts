@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { demoDay } from '../../src-shared/demo/demoDay';
 import type { Visit } from '../../src-shared/domain/visit';
 import { osKeychain, type StoreKeychain } from '../../src-main/store/keychain';
 import { openVisitStore, type VisitStore } from '../../src-main/store/visitStore';
 
-export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
+export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const MIGRATIONS_DIR = join(ROOT_DIR, 'migrations');
 
 /** A fresh folder under /tmp, removed by the returned cleanup. */
 export function tempDir(prefix = 'skaermrum-test-'): { dir: string; cleanup: () => void } {

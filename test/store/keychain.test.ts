@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
 import { KEYCHAIN_SERVICE, isStoreKey } from '../../src-main/store/keychain';
-import { openTestStore, tempDir, testKeychain } from '../helpers/store';
+import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store';
 
 describe('store key in the OS keychain (real keytar + Secret Service)', () => {
   it('creates a random 32-byte key on first open and reuses it afterwards', async () => {
@@ -50,7 +50,7 @@ describe('store key in the OS keychain (real keytar + Secret Service)', () => {
           console.log('OPENED');
         } catch (e) { console.log(e.code + ': ' + e.message); }`;
       const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-        cwd: join(__dirname, '..', '..'),
+        cwd: ROOT_DIR,
         // A session bus address that leads nowhere: the Secret Service is unreachable.
         env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
         encoding: 'utf8',
