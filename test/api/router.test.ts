@@ -49,7 +49,7 @@ describe('API router built from the shared contract', () => {
     const error = await rejection(path, input);
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.cause && 'issues' in (error.cause as object)).toBe(true);
-    expect(JSON.stringify((error.cause as { issues: unknown }).issues)).toMatch(field);
+    expect(JSON.stringify((error.cause as unknown as { issues: unknown }).issues)).toMatch(field);
   });
 
   it('maps an unknown visit to NOT_FOUND and writes nothing', async () => {
