@@ -1,7 +1,9 @@
 -- Local changes waiting to reach the EOJ (design §3). Written in the same transaction as the
 -- change itself. No foreign key to visits: a visit may vanish from the EOJ, its outbox row may not.
+-- Plain INTEGER PRIMARY KEY, not AUTOINCREMENT: one page fewer to encrypt per commit, and seq
+-- still only grows while rows are kept.
 CREATE TABLE outbox (
-  seq             INTEGER PRIMARY KEY AUTOINCREMENT,  -- FIFO order
+  seq             INTEGER PRIMARY KEY,                -- FIFO order
   mutation_id     TEXT NOT NULL UNIQUE,               -- UUID; the idempotency key on the EOJ
   visit_id        TEXT NOT NULL,
   intent          TEXT NOT NULL CHECK (json_valid(intent)),

@@ -1,0 +1,118 @@
+// `npm run bench`: store figures on this machine, printed as a table and written to
+// bench-results.json. Targets live here, not in tests; baselines are measured in the same run.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { demoDay } from '../../src-shared/demo/demoDay';
+import type { Visit, VisitStatus } from '../../src-shared/domain/visit';
+import { careDay } from '../../src-shared/time/copenhagen';
+import { loadMigrations, migrate } from '../../src-main/store/migrations';
+import { applySessionPragmas } from '../../src-main/store/open';
+import { openDatabaseFile } from '../../src-main/store/sqlite';
+import { createVisitStore, type VisitStore } from '../../src-main/store/visitStore';
+import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers/store';
+
+const DAY = new Date('2026-03-10T09:00:00Z');
+const DAY_MS = 24 * 3_600_000;
+
+/** n visits, 500 per care day from DAY on, all in one team. */
+function benchVisits(n: number): Visit[] {
+  const template = demoDay(DAY).visits;
+  return Array.from({ length: n }, (_, i) => {
+    const base = template[i % template.length] as Visit;
+    const shift = Math.floor(i / 500) * DAY_MS + (Math.floor((i % 500) / template.length) * 60_000);
+    return { ...base, id: `bench-${i}`, start: new Date(Date.parse(base.start) + shift).toISOString(), end: new Date(Date.parse(base.end) + shift).toISOString() };
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const time = (fn: () => void) => {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+};
+
+function openPlainStore(dir: string): VisitStore {
+  const file = join(dir, 'visits.db');
+  const db = openDatabaseFile(file);
+  applySessionPragmas(db);
+  migrate(db, loadMigrations(MIGRATIONS_DIR));
+  return createVisitStore(db, file);
+}
+
+const visits5000 = benchVisits(5000);
+const day = careDay(DAY);
+const dayFilter = { fromMs: day.start.getTime(), toMs: day.end.getTime(), teamId: 'team-skaermenhed-nord' };
+const STATUSES: VisitStatus[] = ['in_progress', 'completed', 'not_answered', 'planned'];
+
+/** The shared workload: insert 5000, load the 500-visit day 20 times, 300 status changes. */
+function workload(store: VisitStore): { insertMs: number; queueMs: number[]; statusMs: number } {
+  const insertMs = time(() => store.upsertVisits(visits5000));
+  const queueMs: number[] = [];
+  for (let i = 0; i < 20; i++) queueMs.push(time(() => store.dayQueue(dayFilter)));
+  const queue = store.dayQueue(dayFilter);
+  if (queue.length !== 500) throw new Error(`expected 500 visits on the day, got ${queue.length}`);
+  const statusMs = time(() => {
+    for (let i = 0; i < 300; i++) {
+      const v = queue[i % queue.length] as Visit;
+      store.setVisitStatus({ visitId: v.id, status: STATUSES[i % STATUSES.length] as VisitStatus, actorId: 'bench', atMs: i });
+    }
+  });
+  return { insertMs, queueMs, statusMs };
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const encrypted: ReturnType<typeof workload>[] = [];
+  const plain: ReturnType<typeof workload>[] = [];
+  const openMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate encrypted and plain so both see the same machine conditions.
+    const a = tempDir('skaermrum-bench-');
+    const t0 = performance.now();
+    const store = await openTestStore(a.dir, testKeychain());
+    openMs.push(performance.now() - t0);
+    encrypted.push(workload(store));
+    store.close();
+    a.cleanup();
+    const b = tempDir('skaermrum-bench-');
+    const p = openPlainStore(b.dir);
+    plain.push(workload(p));
+    p.close();
+    b.cleanup();
+  }
+  const total = (w: ReturnType<typeof workload>) => w.insertMs + w.queueMs.reduce((x, y) => x + y, 0) + w.statusMs;
+  const results = {
+    'store.insert_5000_visits_ms': { value: median(encrypted.map((w) => w.insertMs)), unit: 'ms' },
+    'store.load_day_queue_500_ms': { value: median(encrypted.flatMap((w) => w.queueMs.slice(2))), unit: 'ms', target: '< 20' , met: false },
+    'store.status_change_with_outbox_ops_per_s': { value: 300 / (median(encrypted.map((w) => w.statusMs)) / 1000), unit: 'ops/s' },
+    'store.encryption_overhead_ratio': { value: median(encrypted.map(total)) / median(plain.map(total)), unit: 'x', target: '< 1.3', met: false },
+    // Per-operation ratios show where the overhead sits (writes: SQLCipher AES-CBC + HMAC per page).
+    'store.encryption_overhead_ratio_insert': { value: median(encrypted.map((w) => w.insertMs)) / median(plain.map((w) => w.insertMs)), unit: 'x' },
+    'store.encryption_overhead_ratio_queue': { value: median(encrypted.flatMap((w) => w.queueMs)) / median(plain.flatMap((w) => w.queueMs)), unit: 'x' },
+    'store.encryption_overhead_ratio_status_change': { value: median(encrypted.map((w) => w.statusMs)) / median(plain.map((w) => w.statusMs)), unit: 'x' },
+    'store.open_with_keychain_ms': { value: median(openMs), unit: 'ms' },
+    'store.plain_baseline_insert_5000_visits_ms': { value: median(plain.map((w) => w.insertMs)), unit: 'ms' },
+    'store.plain_baseline_load_day_queue_500_ms': { value: median(plain.flatMap((w) => w.queueMs.slice(2))), unit: 'ms' },
+    'store.plain_baseline_status_change_ops_per_s': { value: 300 / (median(plain.map((w) => w.statusMs)) / 1000), unit: 'ops/s' },
+  };
+  results['store.load_day_queue_500_ms'].met = results['store.load_day_queue_500_ms'].value < 20;
+  results['store.encryption_overhead_ratio'].met = results['store.encryption_overhead_ratio'].value < 1.3;
+
+  console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
+  console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');
+  for (const [name, r] of Object.entries(results)) {
+    const target = 'target' in r ? String(r.target) : '';
+    const met = 'met' in r ? (r.met ? 'yes' : 'NO') : '';
+    console.log(name.padEnd(48), r.value.toFixed(2).padStart(10), ` ${r.unit.padEnd(6)} ${target.padEnd(8)} ${met}`);
+  }
+  writeFileSync('bench-results.json', `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, rounds, results }, null, 2)}\n`);
+  console.log('Skrevet: bench-results.json');
+}
+
+await main();
