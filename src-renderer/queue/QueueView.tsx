@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VisitStatus, type Visit } from '../../src-shared/domain/visit';
 import { findNowNext } from '../../src-shared/queue/nowNext';
@@ -18,6 +19,16 @@ export function QueueView({ visits, onStatusChange }: Props) {
   const now = useNow();
   const { nowId, nextId } = findNowNext(visits, now);
   const locale = localeFor(i18n.language);
+  const tbody = useRef<HTMLTableSectionElement>(null);
+  const focusId = nowId ?? nextId;
+
+  // Bring the visit to work on into view when the queue first shows (a day is 40+ rows long).
+  const scrolled = useRef(false);
+  useEffect(() => {
+    if (scrolled.current || !focusId || !tbody.current) return;
+    scrolled.current = true;
+    tbody.current.querySelector(`[data-visit-id="${CSS.escape(focusId)}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focusId]);
 
   if (visits.length === 0) return <p className="queue-empty">{t('queue.empty')}</p>;
 
@@ -33,7 +44,7 @@ export function QueueView({ visits, onStatusChange }: Props) {
           <th scope="col">{t('queue.status')}</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody ref={tbody}>
         {visits.map((visit) => {
           const marker = visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null;
           const start = formatClock(visit.start, locale);
