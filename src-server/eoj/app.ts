@@ -1,0 +1,270 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import type { TokenIssuer, StaffClaims } from './auth.js';
+import { FaultConfig, type Faults } from './faults.js';
+import type { Repository, StoredResource } from './repository.js';
+import { encodePageToken, MAX_COUNT, search, SearchError } from './search.js';
+
+export interface EojAppOptions {
+  repository: Repository;
+  tokens: TokenIssuer;
+  faults: Faults;
+  /** Absolute base of the FHIR endpoint, e.g. http://127.0.0.1:8080/fhir (for fullUrl and paging links). */
+  baseUrl: () => string;
+  /** Staff who may sign in to the sandbox. */
+  staff: () => StaffClaims[];
+  allowFaultInjection: boolean;
+  bodyLimitBytes?: number;
+}
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+class FhirError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function outcome(code: string, diagnostics: string) {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+}
+
+const etag = (versionId: string) => `W/"${versionId}"`;
+function parseEtag(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^(?:W\/)?"([^"]+)"$/.exec(header.trim());
+  if (!match?.[1]) throw new FhirError(400, 'invalid', `Ugyldig If-Match: ${header}`);
+  return match[1];
+}
+
+function resourceType(raw: string): ResourceType {
+  if (!(RESOURCE_TYPES as string[]).includes(raw)) throw new FhirError(404, 'not-supported', `Ressourcetypen ${raw} findes ikke på denne server`);
+  return raw as ResourceType;
+}
+
+/** Every "Type/id" reference inside a resource. */
+function references(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => references(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'reference' && typeof v === 'string') out.push(v);
+      else references(v, out);
+    }
+  }
+  return out;
+}
+
+export function buildEojApp(options: EojAppOptions): FastifyInstance {
+  const { repository, tokens, faults } = options;
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
+  app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new FhirError(400, 'structure', 'Kroppen er ikke gyldig JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: unknown, _req, reply) => {
+    if (error instanceof FhirError) return reply.status(error.status).type(FHIR_JSON).send(outcome(error.code, error.message));
+    if (error instanceof SearchError) return reply.status(400).type(FHIR_JSON).send(outcome('invalid', error.message));
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 413) return reply.status(413).type(FHIR_JSON).send(outcome('too-costly', 'Kroppen er for stor'));
+    if (status && status >= 400 && status < 500) return reply.status(status).type(FHIR_JSON).send(outcome('invalid', (error as Error).message));
+    return reply.status(500).type(FHIR_JSON).send(outcome('exception', 'Intern fejl i sandkasse-EOJ'));
+  });
+  app.setNotFoundHandler((_req, reply) => reply.status(404).type(FHIR_JSON).send(outcome('not-found', 'Ukendt adresse')));
+
+  // Faults and authentication apply to the FHIR API, not to metadata, sign-in or fault control.
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (!path.startsWith('/fhir/') || path === '/fhir/metadata') return;
+    const f = faults.get();
+    if (f.down) {
+      req.raw.socket.destroy();
+      return reply.hijack();
+    }
+    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (faults.roll(f.timeoutRate)) {
+      // Never answered; the socket is closed after a minute so the server does not leak it.
+      setTimeout(() => req.raw.socket.destroy(), 60_000).unref();
+      return reply.hijack();
+    }
+    if (faults.roll(f.errorRate)) return reply.status(503).type(FHIR_JSON).send(outcome('transient', 'Injiceret fejl (sandkasse)'));
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
+    try {
+      if (!token) throw new Error('missing');
+      (req as FastifyRequest & { staff?: StaffClaims }).staff = await tokens.verify(token);
+    } catch {
+      return reply.status(401).type(FHIR_JSON).header('WWW-Authenticate', 'Bearer').send(outcome('login', 'Manglende eller ugyldigt adgangstoken'));
+    }
+    return undefined;
+  });
+
+  const fullUrl = (r: StoredResource) => `${options.baseUrl()}/${r.type}/${r.id}`;
+  const sendResource = (reply: FastifyReply, r: StoredResource, status = 200) =>
+    reply.status(status).type(FHIR_JSON).header('ETag', etag(r.versionId)).header('Last-Modified', new Date(r.lastUpdatedMs).toUTCString()).header('Location', `${fullUrl(r)}/_history/${r.versionId}`).send(r.resource);
+
+  /** After a committed write, a configured share of responses is lost on the way back. */
+  const maybeDropAfterCommit = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!faults.roll(faults.get().dropAfterCommitRate)) return false;
+    req.raw.socket.destroy();
+    reply.hijack();
+    return true;
+  };
+
+  function validate(type: ResourceType, body: unknown, id?: string): FhirResource {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new FhirError(400, 'structure', 'Kroppen skal være en FHIR-ressource (et JSON-objekt)');
+    const claimed = (body as { resourceType?: unknown }).resourceType;
+    if (claimed !== type) throw new FhirError(400, 'invalid', `resourceType er ${String(claimed)}, men adressen er ${type}`);
+    if (id !== undefined && (body as { id?: unknown }).id !== id) throw new FhirError(400, 'invalid', 'id i kroppen skal være det samme som i adressen');
+    const parsed = RESOURCE_SCHEMAS[type].safeParse(body);
+    if (!parsed.success) throw new FhirError(400, 'invalid', `Ugyldig ${type}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+    for (const ref of references(parsed.data)) {
+      const [refType, refId] = ref.split('/');
+      if (refType && refId && (RESOURCE_TYPES as string[]).includes(refType) && !repository.get(refType, refId)) {
+        throw new FhirError(422, 'processing', `Referencen ${ref} findes ikke`);
+      }
+    }
+    return parsed.data as FhirResource;
+  }
+
+  app.get('/fhir/metadata', async (_req, reply) =>
+    reply.type(FHIR_JSON).send({
+      resourceType: 'CapabilityStatement',
+      status: 'active',
+      date: new Date().toISOString(),
+      kind: 'instance',
+      fhirVersion: '4.0.1',
+      format: ['json'],
+      software: { name: 'Skærmrum sandbox EOJ' },
+      rest: [{
+        mode: 'server',
+        security: { service: [{ text: 'Bearer token (sandbox sign-in)' }] },
+        resource: RESOURCE_TYPES.map((type) => ({
+          type,
+          versioning: 'versioned-update',
+          readHistory: true,
+          updateCreate: false,
+          conditionalCreate: true,
+          conditionalUpdate: false,
+          interaction: ['read', 'vread', 'update', 'create', 'search-type', 'history-type'].map((code) => ({ code })),
+          searchParam: [{ name: '_lastUpdated', type: 'date' }, { name: 'identifier', type: 'token' }, ...(type === 'Appointment' ? ['date', 'actor', 'patient', 'practitioner', 'location', 'status'].map((name) => ({ name, type: name === 'date' ? 'date' : name === 'status' ? 'token' : 'reference' })) : [])],
+        })),
+      }],
+    }),
+  );
+
+  app.get('/auth/staff', async () => options.staff().map(({ sub, name, team, role }) => ({ practitionerId: sub, name, teamId: team, role })));
+  app.post('/auth/sandbox-login', async (req, reply) => {
+    const body = z.object({ practitionerId: z.string().min(1).max(128) }).strict().safeParse(req.body);
+    if (!body.success) throw new FhirError(400, 'invalid', 'Angiv practitionerId');
+    const staff = options.staff().find((s) => s.sub === body.data.practitionerId);
+    if (!staff) throw new FhirError(404, 'not-found', 'Ukendt medarbejder');
+    return reply.send({ token: await tokens.issue(staff), staff: { practitionerId: staff.sub, name: staff.name, teamId: staff.team, role: staff.role } });
+  });
+
+  app.post('/_sandbox/faults', async (req, reply) => {
+    if (!options.allowFaultInjection) throw new FhirError(403, 'forbidden', 'Fejlinjektion er slået fra');
+    const parsed = FaultConfig.safeParse(req.body);
+    if (!parsed.success) throw new FhirError(400, 'invalid', z.prettifyError(parsed.error));
+    faults.set(parsed.data);
+    return reply.send(parsed.data);
+  });
+
+  app.get('/fhir/:type', async (req, reply) => {
+    const type = resourceType((req.params as { type: string }).type);
+    const params = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const result = search(repository.all(type), { type, params }, (ref) => {
+      const [t, i] = ref.split('/');
+      return t && i ? repository.get(t, i) : undefined;
+    });
+    const self = `${options.baseUrl()}/${type}?${params.toString()}`;
+    const link = [{ relation: 'self', url: self }];
+    if (result.offset + result.count < result.total && result.count > 0) {
+      const next = new URLSearchParams(params);
+      next.set('_page', encodePageToken(result.offset + result.count));
+      link.push({ relation: 'next', url: `${options.baseUrl()}/${type}?${next.toString()}` });
+    }
+    return reply.type(FHIR_JSON).send({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: result.total,
+      link,
+      entry: [
+        ...result.matches.map((r) => ({ fullUrl: fullUrl(r), resource: r.resource, search: { mode: 'match' } })),
+        ...result.included.map((r) => ({ fullUrl: fullUrl(r), resource: r.resource, search: { mode: 'include' } })),
+      ],
+    });
+  });
+
+  app.get('/fhir/:type/_history', async (req, reply) => {
+    const type = resourceType((req.params as { type: string }).type);
+    const query = req.query as Record<string, string | undefined>;
+    const since = query._since === undefined ? 0 : Date.parse(query._since);
+    if (Number.isNaN(since)) throw new FhirError(400, 'invalid', `Ugyldig _since: ${query._since}`);
+    const count = query._count === undefined ? 100 : Number(query._count);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new FhirError(400, 'invalid', '_count skal være et heltal fra 1 til 1000');
+    const entries = repository.historySince(type, since).slice(0, count);
+    return reply.type(FHIR_JSON).send({
+      resourceType: 'Bundle',
+      type: 'history',
+      total: entries.length,
+      link: [{ relation: 'self', url: `${options.baseUrl()}${req.url.slice('/fhir'.length)}` }],
+      entry: entries.map((e) => ({ fullUrl: fullUrl(e), resource: e.resource, request: { method: e.method, url: e.method === 'POST' ? type : `${type}/${e.id}` } })),
+    });
+  });
+
+  app.get('/fhir/:type/:id', async (req, reply) => {
+    const { type: rawType, id } = req.params as { type: string; id: string };
+    const stored = repository.get(resourceType(rawType), id);
+    if (!stored) throw new FhirError(404, 'not-found', `${rawType}/${id} findes ikke`);
+    return sendResource(reply, stored);
+  });
+
+  app.get('/fhir/:type/:id/_history/:vid', async (req, reply) => {
+    const { type: rawType, id, vid } = req.params as { type: string; id: string; vid: string };
+    const resource = repository.version(resourceType(rawType), id, vid);
+    if (!resource) throw new FhirError(404, 'not-found', `${rawType}/${id} version ${vid} findes ikke`);
+    return reply.type(FHIR_JSON).header('ETag', etag(vid)).send(resource);
+  });
+
+  app.post('/fhir/:type', async (req, reply) => {
+    const type = resourceType((req.params as { type: string }).type);
+    const resource = validate(type, req.body);
+    const condition = req.headers['if-none-exist'];
+    if (typeof condition === 'string') {
+      const params = new URLSearchParams(condition.replace(/^.*\?/, ''));
+      const existing = search(repository.all(type), { type, params: new URLSearchParams([...params.entries(), ['_count', String(MAX_COUNT)]]) }, () => undefined);
+      if (existing.total > 1) throw new FhirError(412, 'duplicate', `If-None-Exist matcher ${existing.total} ressourcer`);
+      const [match] = existing.matches;
+      if (match) return sendResource(reply, match, 200);
+    }
+    const { id: _ignored, ...withoutId } = resource as FhirResource & { id?: string };
+    const created = repository.create(type, withoutId as FhirResource);
+    if (maybeDropAfterCommit(req, reply)) return reply;
+    return sendResource(reply, created, 201);
+  });
+
+  app.put('/fhir/:type/:id', async (req, reply) => {
+    const { type: rawType, id } = req.params as { type: string; id: string };
+    const type = resourceType(rawType);
+    if (!ID.test(id)) throw new FhirError(400, 'invalid', 'Ugyldigt id');
+    const current = repository.get(type, id);
+    // Clients may not choose ids: creating through PUT is refused (create with POST).
+    if (!current) throw new FhirError(404, 'not-found', `${type}/${id} findes ikke; opret med POST`);
+    const resource = validate(type, req.body, id);
+    const expected = parseEtag(req.headers['if-match'] as string | undefined);
+    if (expected !== null && expected !== current.versionId) {
+      throw new FhirError(412, 'conflict', `Versionskonflikt: ${type}/${id} er ændret siden version ${expected}`);
+    }
+    const updated = repository.update(type, id, resource);
+    if (maybeDropAfterCommit(req, reply)) return reply;
+    return sendResource(reply, updated, 200);
+  });
+
+  return app;
+}

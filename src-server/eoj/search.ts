@@ -1,0 +1,149 @@
+import type { FhirResource, ResourceType } from '../../src-shared/fhir/schemas.js';
+import type { StoredResource } from './repository.js';
+
+/** A FHIR search over the sandbox's resources: the parameters our client and tests need, strictly. */
+export class SearchError extends Error {}
+
+type Prefix = 'eq' | 'gt' | 'ge' | 'lt' | 'le';
+interface Comparison {
+  prefix: Prefix;
+  ms: number;
+}
+
+const COMMON = new Set(['_id', 'identifier', '_lastUpdated', '_count', '_sort', '_include', '_page', '_total', '_format']);
+const BY_TYPE: Partial<Record<ResourceType, Record<string, (r: FhirResource) => string[]>>> = {
+  Appointment: {
+    actor: (r) => (r.resourceType === 'Appointment' ? r.participant.map((p) => p.actor?.reference ?? '') : []),
+    patient: (r) => refsOfType(r, 'Patient'),
+    practitioner: (r) => refsOfType(r, 'Practitioner'),
+    location: (r) => refsOfType(r, 'Location'),
+    status: (r) => (r.resourceType === 'Appointment' ? [r.status] : []),
+  },
+  Encounter: {
+    appointment: (r) => (r.resourceType === 'Encounter' ? (r.appointment ?? []).map((a) => a.reference ?? '') : []),
+    subject: (r) => (r.resourceType === 'Encounter' && r.subject?.reference ? [r.subject.reference] : []),
+    patient: (r) => (r.resourceType === 'Encounter' && r.subject?.reference ? [r.subject.reference] : []),
+  },
+  Task: {
+    patient: (r) => (r.resourceType === 'Task' && r.for?.reference ? [r.for.reference] : []),
+    focus: (r) => (r.resourceType === 'Task' && r.focus?.reference ? [r.focus.reference] : []),
+  },
+  Location: { partof: (r) => (r.resourceType === 'Location' && r.partOf?.reference ? [r.partOf.reference] : []) },
+  PractitionerRole: { practitioner: (r) => (r.resourceType === 'PractitionerRole' && r.practitioner?.reference ? [r.practitioner.reference] : []) },
+};
+const INCLUDES: Record<string, string | null> = {
+  'Appointment:patient': 'Patient',
+  'Appointment:practitioner': 'Practitioner',
+  'Appointment:location': 'Location',
+  'Appointment:actor': null,
+};
+
+function refsOfType(r: FhirResource, type: string): string[] {
+  return r.resourceType === 'Appointment' ? r.participant.map((p) => p.actor?.reference ?? '').filter((ref) => ref.startsWith(`${type}/`)) : [];
+}
+
+function parseComparison(name: string, raw: string): Comparison {
+  const match = /^(eq|gt|ge|lt|le)?(.+)$/.exec(raw);
+  const ms = Date.parse(match?.[2] ?? '');
+  if (!match || Number.isNaN(ms)) throw new SearchError(`Ugyldig værdi for ${name}: ${raw}`);
+  return { prefix: (match[1] as Prefix | undefined) ?? 'eq', ms };
+}
+
+function compares(value: number, c: Comparison): boolean {
+  switch (c.prefix) {
+    case 'gt': return value > c.ms;
+    case 'ge': return value >= c.ms;
+    case 'lt': return value < c.ms;
+    case 'le': return value <= c.ms;
+    default: return value === c.ms;
+  }
+}
+
+/** Reference search values may be "Type/id" or a bare id (for typed parameters). */
+function referenceMatches(values: string[], wanted: string[], type?: string): boolean {
+  return wanted.some((w) => values.some((v) => v === w || (type !== undefined && v === `${type}/${w}`)));
+}
+
+export interface SearchRequest {
+  type: ResourceType;
+  params: URLSearchParams;
+}
+
+export interface SearchResult {
+  matches: StoredResource[];
+  included: StoredResource[];
+  total: number;
+  offset: number;
+  count: number;
+}
+
+export const MAX_COUNT = 1000;
+
+export function decodePageToken(token: string | null): number {
+  if (token === null) return 0;
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
+    if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
+  } catch {
+    // fall through
+  }
+  throw new SearchError('Ugyldigt _page-token');
+}
+export const encodePageToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+
+export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: string) => StoredResource | undefined): SearchResult {
+  const typeParams = BY_TYPE[req.type] ?? {};
+  for (const key of new Set(req.params.keys())) {
+    if (!COMMON.has(key) && !(key in typeParams) && !(req.type === 'Appointment' && key === 'date')) {
+      throw new SearchError(`Søgeparameteren ${key} understøttes ikke for ${req.type}`);
+    }
+  }
+  let matches = all;
+  const ids = req.params.getAll('_id').flatMap((v) => v.split(','));
+  if (ids.length) matches = matches.filter((r) => ids.includes(r.id));
+  for (const raw of req.params.getAll('identifier')) {
+    const [system, value] = raw.includes('|') ? (raw.split('|', 2) as [string, string]) : [null, raw];
+    matches = matches.filter((r) => (r.resource.identifier ?? []).some((i) => i.value === value && (system === null || system === '' || i.system === system)));
+  }
+  for (const raw of req.params.getAll('_lastUpdated')) {
+    const c = parseComparison('_lastUpdated', raw);
+    matches = matches.filter((r) => compares(r.lastUpdatedMs, c));
+  }
+  for (const raw of req.params.getAll('date')) {
+    const c = parseComparison('date', raw);
+    matches = matches.filter((r) => r.resource.resourceType === 'Appointment' && r.resource.start !== undefined && compares(Date.parse(r.resource.start), c));
+  }
+  for (const [name, values] of Object.entries(typeParams)) {
+    for (const raw of req.params.getAll(name)) {
+      const wanted = raw.split(',');
+      const type = { patient: 'Patient', practitioner: 'Practitioner', location: 'Location', subject: 'Patient', appointment: 'Appointment', partof: 'Location', focus: undefined }[name];
+      matches = matches.filter((r) => (name === 'status' ? values(r.resource).some((v) => wanted.includes(v)) : referenceMatches(values(r.resource), wanted, type)));
+    }
+  }
+  const sort = req.params.get('_sort');
+  if (sort !== null && sort !== '_lastUpdated' && sort !== '-_lastUpdated') throw new SearchError(`_sort=${sort} understøttes ikke`);
+  const direction = sort === '-_lastUpdated' ? -1 : 1;
+  matches = [...matches].sort((a, b) => direction * (a.lastUpdatedMs - b.lastUpdatedMs) || a.id.localeCompare(b.id));
+
+  const countRaw = req.params.get('_count');
+  const count = countRaw === null ? 50 : Number(countRaw);
+  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new SearchError(`_count skal være et heltal fra 0 til ${MAX_COUNT}`);
+  const offset = decodePageToken(req.params.get('_page'));
+  const page = matches.slice(offset, offset + count);
+
+  const included = new Map<string, StoredResource>();
+  for (const include of req.params.getAll('_include')) {
+    if (!(include in INCLUDES)) throw new SearchError(`_include=${include} understøttes ikke`);
+    const onlyType = INCLUDES[include];
+    for (const r of page) {
+      if (r.resource.resourceType !== 'Appointment') continue;
+      for (const p of r.resource.participant) {
+        const ref = p.actor?.reference;
+        if (!ref || (onlyType && !ref.startsWith(`${onlyType}/`))) continue;
+        const target = lookup(ref);
+        if (target) included.set(ref, target);
+      }
+    }
+  }
+  return { matches: page, included: [...included.values()], total: matches.length, offset, count };
+}

@@ -1,0 +1,32 @@
+// Entry point: the sandbox EOJ on loopback (the embedded default EOJ for `npm start` and tests).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startSandbox } from './sandbox.js';
+
+const Env = z.object({
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  SANDBOX_DATA_DIR: z.string().min(1),
+  SANDBOX_SECRET: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
+});
+
+async function main(): Promise<void> {
+  const env = Env.parse(process.env);
+  mkdirSync(env.SANDBOX_DATA_DIR, { recursive: true, mode: 0o700 });
+  const sandbox = await startSandbox({
+    dbFile: join(env.SANDBOX_DATA_DIR, 'sandbox-eoj.db'),
+    port: env.SANDBOX_PORT,
+    allowFaultInjection: env.SANDBOX_FAULTS === '1',
+    ...(env.SANDBOX_SECRET ? { secret: Buffer.from(env.SANDBOX_SECRET, 'hex') } : {}),
+  });
+  process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);
+  const stop = () => void sandbox.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Sandkasse-EOJ kunne ikke starte: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

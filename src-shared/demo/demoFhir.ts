@@ -1,0 +1,58 @@
+import { appointmentStatusFor } from '../fhir/mapping.js';
+import { CPR_SYSTEM, type FhirResource } from '../fhir/schemas.js';
+import { demoDay } from './demoDay.js';
+
+/** The demo day as FHIR R4 resources, for seeding the sandbox EOJ. Ids match the demo day's. */
+export function demoFhirResources(day: Date, options: { now?: Date; seed?: number } = {}): FhirResource[] {
+  const demo = demoDay(day, options);
+  const resources: FhirResource[] = [];
+  const unitId = 'unit-skaermenhed-nord';
+  resources.push({ resourceType: 'Location', id: unitId, name: demo.teamName });
+  for (const room of demo.rooms) resources.push({ resourceType: 'Location', id: room.id, name: room.name, partOf: { reference: `Location/${unitId}` } });
+  for (const s of demo.staff) {
+    const [given, ...family] = s.name.split(' ');
+    resources.push({ resourceType: 'Practitioner', id: s.practitionerId, name: [{ text: s.name, given: given ? [given] : [], family: family.join(' ') }] });
+    resources.push({
+      resourceType: 'PractitionerRole',
+      id: `role-${s.practitionerId}`,
+      practitioner: { reference: `Practitioner/${s.practitionerId}` },
+      location: s.roomId ? [{ reference: `Location/${s.roomId}` }] : [],
+      code: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }],
+    });
+  }
+  resources.push({
+    resourceType: 'CareTeam',
+    id: demo.teamId,
+    name: demo.teamName,
+    participant: demo.staff.map((s) => ({ member: { reference: `Practitioner/${s.practitionerId}` }, role: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }] })),
+  });
+  for (const c of demo.citizens) {
+    const [given, ...family] = c.name.split(' ');
+    resources.push({
+      resourceType: 'Patient',
+      id: c.id,
+      identifier: [{ system: CPR_SYSTEM, value: c.cpr }],
+      name: [{ text: c.name, given: given ? [given] : [], family: family.join(' ') }],
+      birthDate: c.birthDate,
+      address: [{ text: c.address }],
+    });
+  }
+  for (const v of demo.visits) {
+    resources.push({
+      resourceType: 'Appointment',
+      id: v.id,
+      status: appointmentStatusFor(v.status),
+      serviceType: [{ text: v.task.type }],
+      description: v.task.description,
+      start: v.start,
+      end: v.end,
+      participant: [
+        { actor: { reference: `Patient/${v.citizen.id}`, display: v.citizen.name }, status: 'accepted' },
+        ...(v.practitioner ? [{ actor: { reference: `Practitioner/${v.practitioner.id}`, display: v.practitioner.name }, status: 'accepted' as const }] : []),
+        ...(v.room ? [{ actor: { reference: `Location/${v.room.id}`, display: v.room.name }, status: 'accepted' as const }] : []),
+        { actor: { reference: `CareTeam/${demo.teamId}`, display: demo.teamName }, status: 'accepted' },
+      ],
+    });
+  }
+  return resources;
+}

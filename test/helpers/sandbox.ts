@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src-server/sandbox';
+import { tempDir } from './store';
+
+// FHIR JSON in tests is inspected field by field; a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FhirJson = any;
+
+export interface TestSandbox extends Sandbox {
+  dir: string;
+  token: string;
+  fhir(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; headers: Headers; body: FhirJson }>;
+  faults(config: Record<string, unknown>): Promise<void>;
+  restart(): Promise<TestSandbox>;
+  cleanup(): Promise<void>;
+}
+
+/** A real sandbox EOJ on loopback, signed in as a demo staff member. */
+export async function startTestSandbox(options: { seedDay?: Date; dir?: string; port?: number; practitionerId?: string; removeDir?: () => void } = {}): Promise<TestSandbox> {
+  const own = options.dir ? null : tempDir('skaermrum-eoj-');
+  const dir = options.dir ?? (own as { dir: string }).dir;
+  const removeDir = options.removeDir ?? own?.cleanup;
+  const sandbox = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: options.port ?? 0, seedDay: options.seedDay ?? new Date(), allowFaultInjection: true, secret: Buffer.alloc(32, 7) });
+  const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
+  const signIn = () => fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: options.practitionerId ?? 'practitioner-2' }) });
+  // After a restart on the same port, fetch's pooled keep-alive socket to the old server is dead once.
+  const login = await signIn().catch(signIn);
+  const { token } = (await login.json()) as { token: string };
+  const self: TestSandbox = {
+    ...sandbox,
+    dir,
+    token,
+    async fhir(path, init = {}) {
+      const { json, ...rest } = init;
+      const res = await fetch(path.startsWith('http') ? path : `${sandbox.baseUrl}${path}`, {
+        ...rest,
+        headers: { authorization: `Bearer ${token}`, ...(json !== undefined ? { 'content-type': 'application/fhir+json' } : {}), ...(rest.headers as Record<string, string> | undefined) },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+    },
+    async faults(config) {
+      const res = await fetch(`${origin}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
+      if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
+    },
+    async restart() {
+      await sandbox.close();
+      return startTestSandbox({ dir, port: sandbox.port, ...(removeDir ? { removeDir } : {}), ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}) });
+    },
+    async cleanup() {
+      await sandbox.close().catch(() => undefined);
+      removeDir?.();
+    },
+  };
+  return self;
+}
