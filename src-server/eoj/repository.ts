@@ -46,8 +46,9 @@ export function openRepository(file: string) {
   }
   let lastMs = Math.max(0, ...[...cache.values()].map((r) => r.lastUpdatedMs));
 
-  /** Strictly increasing lastUpdated, so `_lastUpdated=gt` cursors never skip a change. */
-  const nextInstant = () => (lastMs = Math.max(Date.now(), lastMs + 1));
+  // Never earlier than the last write (clock steps back), but equal instants happen, as on real
+  // servers: clients overlap their `_lastUpdated` cursor and de-duplicate.
+  const nextInstant = () => (lastMs = Math.max(Date.now(), lastMs));
 
   const write = db.transaction((type: ResourceType, id: string, body: FhirResource, method: 'POST' | 'PUT'): StoredResource => {
     const versionId = randomUUID();

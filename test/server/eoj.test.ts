@@ -76,7 +76,7 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     const v2 = updated.body.meta.versionId as string;
     expect(v2).not.toBe(v1);
     expect(Number.isNaN(Number(v2))).toBe(true); // opaque, not a counter
-    expect(Date.parse(updated.body.meta.lastUpdated)).toBeGreaterThan(Date.parse(read.body.meta.lastUpdated));
+    expect(Date.parse(updated.body.meta.lastUpdated)).toBeGreaterThanOrEqual(Date.parse(read.body.meta.lastUpdated));
     const stale = await eoj.fhir('/Appointment/appointment-room-2-05', { method: 'PUT', headers: { 'if-match': `W/"${v1}"` }, json: { ...read.body, status: 'noshow' } });
     expect(stale.status).toBe(412);
     expect(stale.body.resourceType).toBe('OperationOutcome');
