@@ -243,8 +243,10 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       const [match] = existing.matches;
       if (match) return sendResource(reply, match, 200);
     }
-    const { id: _ignored, ...withoutId } = resource as FhirResource & { id?: string };
-    const created = repository.create(type, withoutId as FhirResource);
+    // The server assigns ids: any id in a create is ignored.
+    const withoutId: FhirResource & { id?: string } = { ...resource };
+    delete withoutId.id;
+    const created = repository.create(type, withoutId);
     if (maybeDropAfterCommit(req, reply)) return reply;
     return sendResource(reply, created, 201);
   });
