@@ -1,11 +1,12 @@
 import { EventEmitter, on } from 'node:events';
-import type { OutboxSummary } from '../../src-shared/domain/outbox.js';
+import type { OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox.js';
 import type { QueueChanged } from '../../src-shared/api/contract.js';
 
 /** Events the main process pushes to every connected renderer. */
 export interface AppEventMap {
   queueChanged: QueueChanged;
   outboxChanged: OutboxSummary;
+  syncStatus: SyncStatus;
 }
 
 export interface AppEvents {

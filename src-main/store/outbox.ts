@@ -61,6 +61,11 @@ export function outboxQueries(db: Database) {
      WHERE mutation_id = ?`);
   const inflight = db.prepare<[number, string], void>(
     `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`);
+  const latestUnfinished = db.prepare<[string], { intent: string }>(
+    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') ORDER BY seq DESC LIMIT 1`);
+  const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') ORDER BY seq`);
+  const rebase = db.prepare<[string, string], void>(
+    `UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
     `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' GROUP BY state`);
 
@@ -93,6 +98,19 @@ export function outboxQueries(db: Database) {
     },
     scheduleRetry(mutationId: string, nextAttemptMs: number, error: string, atMs: number): void {
       retry.run(nextAttemptMs, error, atMs, mutationId);
+    },
+    /** Later changes to a visit were made on top of the version our last push produced. */
+    rebaseUnfinished(visitId: string, versionId: string): void {
+      rebase.run(versionId, visitId);
+    },
+    /** The newest change to a visit not yet accepted by the EOJ, if any. */
+    latestUnfinishedIntent(visitId: string): OutboxIntent | undefined {
+      const row = latestUnfinished.get(visitId);
+      return row && OutboxIntent.parse(JSON.parse(row.intent));
+    },
+    /** Conflicts and dead rows: shown to the user, never dropped. */
+    problems(): OutboxEntry[] {
+      return problems.all().map(toEntry);
     },
     summary(): OutboxSummary {
       const counts: OutboxSummary = { pending: 0, inflight: 0, conflict: 0, dead: 0 };

@@ -9,7 +9,7 @@ import { openEncryptedDatabase } from './open.js';
 import { outboxQueries } from './outbox.js';
 import { roomDevicesQueries } from './roomDevices.js';
 import type { Database } from './sqlite.js';
-import { syncStateQueries } from './syncState.js';
+import { syncStateQueries, type SyncState } from './syncState.js';
 import { visitQueries, type DayQueueFilter } from './visits.js';
 import type { StoreKeychain } from './keychain.js';
 
@@ -20,6 +20,15 @@ export interface SetVisitStatusCommand {
   atMs: number;
   /** Supplied by callers that must know the id before the commit returns (e.g. crash tests). */
   mutationId?: string;
+}
+
+/** One pulled page (or the end of a full resync), applied in one transaction. */
+export interface PulledPage {
+  visits: readonly Visit[];
+  removedIds?: readonly string[];
+  /** Full resync: visits starting in this range that the EOJ no longer returned are removed. */
+  replaceRange?: { fromMs: number; toMs: number; keepIds: ReadonlySet<string> };
+  syncState?: SyncState;
 }
 
 export interface StatusChangeResult {
@@ -38,6 +47,14 @@ export interface VisitStore {
   visitCount(): number;
   /** The visit's new status, its outbox row and an audit entry, in one transaction. */
   setVisitStatus(command: SetVisitStatusCommand): StatusChangeResult;
+  /**
+   * Applies pulled EOJ data: skips versions already held, keeps the user's unsent status changes
+   * on top (pending outbox intents win in the UI until pushed), removes vanished visits.
+   * Returns the ids of visits that changed.
+   */
+  applyPull(page: PulledPage): string[];
+  /** After a successful push: the EOJ's new version becomes the base for the next change. */
+  setVisitVersion(visitId: string, versionId: string): void;
   readonly outbox: ReturnType<typeof outboxQueries>;
   readonly audit: ReturnType<typeof auditQueries>;
   readonly syncState: ReturnType<typeof syncStateQueries>;
@@ -83,7 +100,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     outbox.add({
       mutationId,
       visitId: c.visitId,
-      intent: { kind: 'visit.status', status: c.status },
+      intent: { kind: 'visit.status', status: c.status, at: new Date(c.atMs).toISOString(), actorId: c.actorId },
       baseVersion: before.versionId,
       atMs: c.atMs,
     });
@@ -99,6 +116,29 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     return { visit: after, outboxEntry: outbox.get(mutationId) ?? null };
   });
 
+  const applyPull = db.transaction((page: PulledPage): string[] => {
+    const changed: string[] = [];
+    for (const incoming of page.visits) {
+      const held = visits.get(incoming.id);
+      if (held && held.versionId === incoming.versionId && incoming.versionId !== null) continue;
+      const unsent = outbox.latestUnfinishedIntent(incoming.id);
+      visits.upsertMany([unsent ? { ...incoming, status: unsent.status } : incoming]);
+      changed.push(incoming.id);
+    }
+    for (const id of page.removedIds ?? []) if (visits.remove(id)) changed.push(id);
+    if (page.replaceRange) {
+      const { fromMs, toMs, keepIds } = page.replaceRange;
+      for (const id of visits.idsStartingIn(fromMs, toMs)) if (!keepIds.has(id) && visits.remove(id)) changed.push(id);
+    }
+    if (page.syncState) syncState.put(page.syncState);
+    return changed;
+  });
+
+  const setVisitVersion = db.transaction((visitId: string, versionId: string) => {
+    visits.setVersion(visitId, versionId);
+    outbox.rebaseUnfinished(visitId, versionId);
+  });
+
   const saveRoomDevices = db.transaction((d: RoomDevices, actorId: string, atMs: number) => {
     devices.save(d, atMs);
     audit.append({ atMs, actorId, action: 'room.devices_saved', subjectType: 'Location', subjectId: d.roomId });
@@ -112,6 +152,8 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     rooms: () => visits.rooms(),
     visitCount: () => visits.count(),
     setVisitStatus: (command) => setVisitStatus.immediate(command),
+    applyPull: (page) => applyPull.immediate(page),
+    setVisitVersion: (visitId, versionId) => setVisitVersion.immediate(visitId, versionId),
     outbox,
     audit,
     syncState,

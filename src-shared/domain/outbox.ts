@@ -7,7 +7,13 @@ export type OutboxState = z.infer<typeof OutboxState>;
 
 /** What the user meant to change; the EOJ adapter turns it into FHIR requests. */
 export const OutboxIntent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('visit.status'), status: VisitStatus }),
+  z.object({
+    kind: z.literal('visit.status'),
+    status: VisitStatus,
+    /** When the change was made, and by whom (the staff member who actually called). */
+    at: z.iso.datetime({ offset: true }),
+    actorId: z.string().min(1),
+  }),
 ]);
 export type OutboxIntent = z.infer<typeof OutboxIntent>;
 
@@ -32,3 +38,13 @@ export const OutboxSummary = z.object({
   dead: z.number().int().nonnegative(),
 });
 export type OutboxSummary = z.infer<typeof OutboxSummary>;
+
+/** What the renderer shows about the link to the EOJ. */
+export const SyncStatus = z.object({
+  /** disabled: no EOJ configured (demo); offline: EOJ unreachable; error: reachable but refusing. */
+  state: z.enum(['disabled', 'online', 'offline', 'error']),
+  lastSuccessAt: z.iso.datetime({ offset: true }).nullable(),
+  lastError: z.string().nullable(),
+  outbox: OutboxSummary,
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
