@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { AnyResource, Bundle, OperationOutcome, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
 
 /**
