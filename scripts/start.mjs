@@ -16,8 +16,8 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
-const sources = ['src-main', 'src-shared', 'src-renderer', 'migrations', 'package.json', 'vite.renderer.config.ts'];
-const built = ['dist/main/src-main/browser/start.js', 'dist/renderer/index.html', 'dist/preload/preload.cjs'];
+const sources = ['src-main', 'src-shared', 'src-renderer', 'src-server', 'migrations', 'package.json', 'vite.renderer.config.ts'];
+const built = ['dist/main/src-main/browser/start.js', 'dist/main/src-server/main.js', 'dist/renderer/index.html', 'dist/preload/preload.cjs'];
 const oldestBuild = Math.min(...built.map((f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0)));
 if (Math.max(...sources.map((s) => newestMtime(join(root, s)))) > oldestBuild) {
   console.log('Bygger Skærmrum …');
@@ -40,13 +40,43 @@ if (!electron && process.env.SKAERMRUM_BROWSER !== '1') {
   electron = electronBinary();
 }
 
+// The embedded default EOJ: the sandbox on loopback, unless a real one is configured
+// (SKAERMRUM_EOJ_URL) or none is wanted (SKAERMRUM_EOJ=none: demo data without sync).
+const children = [];
+const env = { ...process.env };
+if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
+  const sandbox = spawn(process.execPath, ['dist/main/src-server/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(sandbox);
+  env.SKAERMRUM_EOJ_URL = await new Promise((resolve, reject) => {
+    let out = '';
+    sandbox.stdout.on('data', (d) => {
+      out += d.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/fhir)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    sandbox.once('exit', (code) => reject(new Error(`sandkasse-EOJ stoppede (${code})`)));
+  });
+  env.SKAERMRUM_EOJ_SANDBOX = '1';
+  console.log(`Sandkasse-EOJ kører på ${env.SKAERMRUM_EOJ_URL}`);
+}
+const stopAll = (code) => {
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(code ?? 0);
+};
+
 if (electron && process.env.SKAERMRUM_BROWSER !== '1') {
   if (!existsSync(join(root, 'build/electron-native/keytar.node')) && !run(process.execPath, ['scripts/electron-native.mjs'])) process.exit(1);
-  const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env });
+  children.push(child);
+  child.on('exit', (code) => stopAll(code));
 } else {
   console.log('Electron er ikke tilgængelig på denne maskine (binæren kan ikke hentes) – Skærmrum starter i browsertilstand.');
-  const child = spawn(process.execPath, ['dist/main/src-main/browser/start.js'], { cwd: root, stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const child = spawn(process.execPath, ['dist/main/src-main/browser/start.js'], { cwd: root, stdio: 'inherit', env });
+  children.push(child);
+  child.on('exit', (code) => stopAll(code));
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
 }

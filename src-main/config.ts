@@ -9,6 +9,14 @@ const Env = z.object({
   SKAERMRUM_DEMO: z.enum(['0', '1']).default('1'),
   SKAERMRUM_STAFF_ID: z.string().min(1).max(128).default('practitioner-2'),
   SKAERMRUM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** FHIR base URL of the EOJ (or gateway). Unset: demo data only, no sync. */
+  SKAERMRUM_EOJ_URL: z.url().optional(),
+  /** The EOJ is our sandbox: sign in through its /auth endpoints. */
+  SKAERMRUM_EOJ_SANDBOX: z.enum(['0', '1']).default('0'),
+  /** A real EOJ: a bearer token from the municipal IdP, with the staff member and team it belongs to. */
+  SKAERMRUM_EOJ_TOKEN: z.string().min(1).optional(),
+  SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
+  SKAERMRUM_SYNC_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -17,10 +25,11 @@ export interface MainConfig {
   databaseFile: string;
   /** Keychain account holding this profile's store key. */
   profile: string;
-  /** Seed today's demo visits while no EOJ is connected. */
+  /** Seed today's demo visits (only when no EOJ is configured). */
   demo: boolean;
   staffId: string;
   browserPort: number;
+  eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; syncIntervalMs: number } | null;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
 }
 
@@ -36,6 +45,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     demo: e.SKAERMRUM_DEMO === '1',
     staffId: e.SKAERMRUM_STAFF_ID,
     browserPort: e.SKAERMRUM_PORT,
+    eoj: e.SKAERMRUM_EOJ_URL
+      ? { url: e.SKAERMRUM_EOJ_URL, sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1', token: e.SKAERMRUM_EOJ_TOKEN ?? null, teamId: e.SKAERMRUM_TEAM_ID ?? null, syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS }
+      : null,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     ...overrides,
   };

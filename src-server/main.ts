@@ -1,12 +1,13 @@
 // Entry point: the sandbox EOJ on loopback (the embedded default EOJ for `npm start` and tests).
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  SANDBOX_DATA_DIR: z.string().min(1),
+  SANDBOX_DATA_DIR: z.string().min(1).default(join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skaermrum-sandbox')),
   SANDBOX_SECRET: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
 });

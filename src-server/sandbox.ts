@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { demoFhirResources } from '../src-shared/demo/demoFhir.js';
 import { demoDay } from '../src-shared/demo/demoDay.js';
+import { careDay } from '../src-shared/time/copenhagen.js';
 import { buildEojApp } from './eoj/app.js';
 import { createTokenIssuer, type StaffClaims } from './eoj/auth.js';
 import { createFaults } from './eoj/faults.js';
@@ -29,7 +30,15 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const repository = openRepository(options.dbFile);
   const seedDay = options.seedDay === undefined ? new Date() : options.seedDay;
-  if (seedDay && repository.isEmpty()) repository.createMany(demoFhirResources(seedDay, { now: seedDay }));
+  if (seedDay) {
+    // A demo day belongs to its date: on a new day the sandbox starts over with today's.
+    const today = careDay(seedDay);
+    const hasToday = repository.all('Appointment').some((a) => a.resource.resourceType === 'Appointment' && a.resource.start !== undefined && Date.parse(a.resource.start) >= today.start.getTime() && Date.parse(a.resource.start) < today.end.getTime());
+    if (!hasToday) {
+      repository.clear();
+      repository.createMany(demoFhirResources(seedDay, { now: seedDay }));
+    }
+  }
   const demo = demoDay(seedDay ?? new Date());
   const staff: StaffClaims[] = demo.staff.map((s) => ({ sub: s.practitionerId, name: s.name, team: s.teamId, role: s.role }));
   const secret = options.secret ?? randomBytes(32);

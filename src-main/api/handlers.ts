@@ -1,57 +1,86 @@
-import type { ApiHandlers } from './handlerTypes.js';
 import type { Staff } from '../../src-shared/domain/visit.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
 import type { AppEvents } from '../services/events.js';
+import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';
+import type { ApiHandlers } from './handlerTypes.js';
+
+export class NotSignedInError extends Error {
+  constructor() {
+    super('Log ind for at se og ændre dagens besøg');
+  }
+}
 
 export interface HandlerDeps {
   store: VisitStore;
-  session: Staff;
+  session: SessionService;
   events: AppEvents;
   now: () => Date;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
 export function createApiHandlers({ store, session, events, now }: HandlerDeps): ApiHandlers {
+  const signedIn = (): Staff => {
+    const staff = session.current();
+    if (!staff) throw new NotSignedInError();
+    return staff;
+  };
   return {
     session: {
-      current: () => session,
+      current: () => session.current(),
+      signInOptions: () => session.signInOptions(),
+      signIn: ({ practitionerId }) => session.signIn(practitionerId),
+    },
+    sync: {
+      status: () => session.syncStatus(),
+      now: () => session.syncNow(),
     },
     rooms: {
       list: () => store.rooms(),
     },
     queue: {
       today: (q) => {
+        const staff = signedIn();
         const day = careDay(q.day ? new Date(q.day) : now());
         const range = { fromMs: day.start.getTime(), toMs: day.end.getTime() };
-        if (q.scope === 'room') return store.dayQueue({ ...range, roomId: q.roomId as string });
-        if (q.scope === 'mine') return store.dayQueue({ ...range, practitionerId: session.practitionerId });
-        return store.dayQueue({ ...range, teamId: session.teamId });
+        const visits =
+          q.scope === 'room'
+            ? store.dayQueue({ ...range, roomId: q.roomId as string })
+            : q.scope === 'mine'
+              ? store.dayQueue({ ...range, practitionerId: staff.practitionerId })
+              : store.dayQueue({ ...range, teamId: staff.teamId });
+        // Cancelled visits leave the queue (they stay in the store until the next resync).
+        return visits.filter((v) => v.status !== 'cancelled');
       },
     },
     visit: {
       setStatus: ({ visitId, status }) => {
-        const { visit, outboxEntry } = store.setVisitStatus({ visitId, status, actorId: session.practitionerId, atMs: now().getTime() });
+        const staff = signedIn();
+        const { visit, outboxEntry } = store.setVisitStatus({ visitId, status, actorId: staff.practitionerId, atMs: now().getTime() });
         if (outboxEntry) {
           events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
           events.emit('outboxChanged', store.outbox.summary());
+          session.localChange();
         }
         return visit;
       },
     },
     outbox: {
       summary: () => store.outbox.summary(),
+      problems: () => store.outbox.problems(),
     },
     devices: {
       forRoom: ({ roomId }) => store.roomDevices(roomId),
       saveForRoom: (devices) => {
-        store.saveRoomDevices(devices, session.practitionerId, now().getTime());
+        store.saveRoomDevices(devices, signedIn().practitionerId, now().getTime());
         return devices;
       },
     },
     events: {
       onQueueChanged: (_input, signal) => events.stream('queueChanged', signal),
       onOutboxChanged: (_input, signal) => events.stream('outboxChanged', signal),
+      onSyncStatus: (_input, signal) => events.stream('syncStatus', signal),
+      onSessionChanged: (_input, signal) => events.stream('sessionChanged', signal),
     },
   };
 }

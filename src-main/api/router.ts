@@ -1,7 +1,9 @@
 import { initTRPC, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
 import { listProcedures, type AnyProcedureDef } from '../../src-shared/api/contract.js';
 import type { ApiHandlers } from './handlerTypes.js';
+import { SignInError } from '../services/session.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
+import { NotSignedInError } from './handlers.js';
 
 type TRPCCode = TRPCError['code'];
 const STORE_TO_TRPC: Partial<Record<StoreErrorCode, TRPCCode>> = { VISIT_NOT_FOUND: 'NOT_FOUND' };
@@ -41,6 +43,8 @@ const t = initTRPC.context<RpcContext>().create({
 });
 
 function toTRPCError(error: unknown): unknown {
+  if (error instanceof NotSignedInError) return new TRPCError({ code: 'UNAUTHORIZED', message: error.message, cause: error });
+  if (error instanceof SignInError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof StoreError) {
     return new TRPCError({ code: STORE_TO_TRPC[error.code] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
   }

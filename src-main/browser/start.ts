@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close();
-    services.close();
+    await services.close();
     cleanup();
     process.exit(0);
   };

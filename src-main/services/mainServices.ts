@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
-import type { Staff } from '../../src-shared/domain/visit.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
 import { createApiHandlers } from '../api/handlers.js';
 import { buildApiRouter } from '../api/router.js';
@@ -11,13 +10,14 @@ import { migrationsDir } from '../platform/paths.js';
 import { osKeychain, type StoreKeychain } from '../store/keychain.js';
 import { openVisitStore, type VisitStore } from '../store/visitStore.js';
 import { createAppEvents, type AppEvents } from './events.js';
+import { createSessionService, type SessionService } from './session.js';
 
 export interface MainServices {
   store: VisitStore;
-  session: Staff;
+  session: SessionService;
   events: AppEvents;
   router: AnyTRPCRouter;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface MainServiceDeps {
@@ -42,24 +42,35 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
     ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
   });
 
-  // Until the EOJ sync exists, a demo team and day stand in for the signed-in staff member's data.
-  const demo = demoDay(now(), { now: now() });
-  const session = demo.staff.find((s) => s.practitionerId === config.staffId);
-  if (!session) {
+  const events = createAppEvents();
+  let session: SessionService;
+  try {
+    session = createSessionService({ config, store, events, logger: deps.logger, now });
+  } catch (error) {
     store.close();
-    throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
+    throw error;
   }
-  if (config.demo) {
+  // Without an EOJ, a demo day stands in for the team's data.
+  if (!config.eoj && config.demo) {
     const today = careDay(now());
     if (store.dayQueue({ fromMs: today.start.getTime(), toMs: today.end.getTime() }).length === 0) {
+      const demo = demoDay(now(), { now: now() });
       store.upsertVisits(demo.visits);
       deps.logger.info({ visits: demo.visits.length }, 'demo day seeded');
     }
   }
-  store.audit.append({ atMs: now().getTime(), actorId: session.practitionerId, action: 'store.opened' });
+  store.audit.append({ atMs: now().getTime(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
-  const events = createAppEvents();
   const router = buildApiRouter(createApiHandlers({ store, session, events, now }));
-  deps.logger.info({ schema: 'ok' }, 'main services started');
-  return { store, session, events, router, close: () => store.close() };
+  deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
+  return {
+    store,
+    session,
+    events,
+    router,
+    close: async () => {
+      await session.close();
+      store.close();
+    },
+  };
 }

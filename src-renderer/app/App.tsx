@@ -3,6 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import { switchLanguage } from '../i18n';
 import { QueueView } from '../queue/QueueView';
+import { SignInView } from '../session/SignInView';
+import { ProblemList } from '../sync/ProblemList';
+import { SyncBanner } from '../sync/SyncBanner';
 import type { QueueScope, QueueState } from '../queue/queueStore';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
@@ -39,16 +42,19 @@ export function App({ store }: { store: StoreApi<QueueState> }) {
       </header>
 
       {!state.online && <div className="banner banner-offline" role="alert">{t('connection.lost')}</div>}
+      <SyncBanner sync={state.sync} />
       {state.saveError && <div className="banner banner-error" role="alert">{t('queue.saveFailed', { message: state.saveError })}</div>}
 
       <main>
-        <nav className="scope" aria-label={t('scope.label')}>
+        {state.phase === 'signed-out' && <SignInView options={state.signInOptions} error={state.signInError} onSignIn={(id) => void state.signIn(id)} />}
+        {state.session && <nav className="scope" aria-label={t('scope.label')}>
           {SCOPES.map((scope) => (
             <button key={scope} type="button" aria-pressed={state.scope === scope} onClick={() => void state.setScope(scope)}>
               {t(`scope.${scope}`)}
             </button>
           ))}
-        </nav>
+        </nav>}
+        {state.phase === 'ready' && <ProblemList problems={state.problems} visits={state.visits} />}
         {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
         {state.phase === 'error' && (
           <div className="banner banner-error" role="alert">

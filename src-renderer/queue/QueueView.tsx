@@ -11,7 +11,8 @@ interface Props {
   onStatusChange(visitId: string, status: VisitStatus): void;
 }
 
-const STATUSES = VisitStatus.options;
+// Cancelling is not a queue action: cancelled visits leave the queue (and come from the EOJ).
+const STATUSES = VisitStatus.options.filter((s) => s !== 'cancelled');
 
 /** Today's visits in time order, with "now" and "next" marked. */
 export function QueueView({ visits, onStatusChange }: Props) {

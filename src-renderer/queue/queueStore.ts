@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient, QueueQuery } from '../../src-shared/api/contract';
-import type { OutboxSummary } from '../../src-shared/domain/outbox';
+import type { OutboxEntry, OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox';
 import type { Staff, Visit, VisitStatus } from '../../src-shared/domain/visit';
 
 export type QueueScope = QueueQuery['scope'];
@@ -9,7 +9,12 @@ export interface QueueState {
   session: Staff | null;
   scope: QueueScope;
   visits: Visit[];
-  phase: 'loading' | 'ready' | 'error';
+  phase: 'loading' | 'signed-out' | 'ready' | 'error';
+  signInOptions: Staff[];
+  signInError: string | null;
+  sync: SyncStatus | null;
+  /** Changes the EOJ refused or that conflict: shown until resolved. */
+  problems: OutboxEntry[];
   loadError: string | null;
   saveError: string | null;
   outbox: OutboxSummary | null;
@@ -18,6 +23,7 @@ export interface QueueState {
   start(): Promise<() => void>;
   refresh(): Promise<void>;
   setScope(scope: QueueScope): Promise<void>;
+  signIn(practitionerId: string): Promise<void>;
   setStatus(visitId: string, status: VisitStatus): Promise<void>;
   setOnline(online: boolean): void;
 }
@@ -26,63 +32,92 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
   let latestRequest = 0;
-  return createStore<QueueState>()((set, get) => ({
-    session: null,
-    scope: 'room',
-    visits: [],
-    phase: 'loading',
-    loadError: null,
-    saveError: null,
-    outbox: null,
-    online: true,
+  return createStore<QueueState>()((set, get) => {
+    const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
+    return {
+      session: null,
+      scope: 'room',
+      visits: [],
+      phase: 'loading',
+      loadError: null,
+      saveError: null,
+      outbox: null,
+      online: true,
+      signInOptions: [],
+      signInError: null,
+      sync: null,
+      problems: [],
 
-    async start() {
-      const stops = [
-        api.events.onQueueChanged({}, { onData: () => void get().refresh() }),
-        api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
-      ];
-      try {
-        const session = await api.session.current({});
-        set({ session, scope: session.roomId ? 'room' : 'mine' });
+      async start() {
+        const stops = [
+          api.events.onQueueChanged({}, { onData: () => void get().refresh() }),
+          api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
+          api.events.onSyncStatus({}, {
+            onData: (sync) => {
+              const before = get().sync?.outbox;
+              set({ sync, outbox: sync.outbox });
+              if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems();
+            },
+          }),
+        ];
+        try {
+          const session = await api.session.current({});
+          if (!session) {
+            set({ phase: 'signed-out', signInOptions: await api.session.signInOptions({}).catch(() => []) });
+          } else {
+            set({ session, scope: session.roomId ? 'room' : 'mine' });
+            await get().refresh();
+          }
+          set({ sync: await api.sync.status({}) });
+        } catch (error) {
+          set({ phase: 'error', loadError: message(error) });
+        }
+        return () => stops.forEach((stop) => stop());
+      },
+
+      async signIn(practitionerId) {
+        try {
+          const session = await api.session.signIn({ practitionerId });
+          set({ session, scope: session.roomId ? 'room' : 'mine', phase: 'loading', signInError: null });
+          await get().refresh();
+        } catch (error) {
+          set({ signInError: message(error) });
+        }
+      },
+
+      async refresh() {
+        const { session, scope } = get();
+        if (!session) return;
+        const request = ++latestRequest;
+        try {
+          const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
+          const [visits, outbox, problems] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({})]);
+          // A slower, older answer must not overwrite a newer one.
+          if (request === latestRequest) set({ visits, outbox, problems, phase: 'ready', loadError: null });
+        } catch (error) {
+          if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
+        }
+      },
+
+      async setScope(scope) {
+        set({ scope, phase: 'loading' });
         await get().refresh();
-      } catch (error) {
-        set({ phase: 'error', loadError: message(error) });
-      }
-      return () => stops.forEach((stop) => stop());
-    },
+      },
 
-    async refresh() {
-      const { session, scope } = get();
-      if (!session) return;
-      const request = ++latestRequest;
-      try {
-        const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
-        const [visits, outbox] = await Promise.all([api.queue.today(query), api.outbox.summary({})]);
-        // A slower, older answer must not overwrite a newer one.
-        if (request === latestRequest) set({ visits, outbox, phase: 'ready', loadError: null });
-      } catch (error) {
-        if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
-      }
-    },
+      async setStatus(visitId, status) {
+        try {
+          const updated = await api.visit.setStatus({ visitId, status });
+          set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
+        } catch (error) {
+          set({ saveError: message(error) });
+        }
+      },
 
-    async setScope(scope) {
-      set({ scope, phase: 'loading' });
-      await get().refresh();
-    },
-
-    async setStatus(visitId, status) {
-      try {
-        const updated = await api.visit.setStatus({ visitId, status });
-        set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
-      } catch (error) {
-        set({ saveError: message(error) });
-      }
-    },
-
-    setOnline(online) {
-      const wasOnline = get().online;
-      set({ online });
-      if (online && !wasOnline) void get().refresh();
-    },
-  }));
+      setOnline(online) {
+        const wasOnline = get().online;
+        set({ online });
+        if (online && !wasOnline) void get().refresh();
+      },
+    };
+  });
 }

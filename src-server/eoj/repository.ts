@@ -79,6 +79,11 @@ export function openRepository(file: string) {
       return row ? (JSON.parse(row.json) as FhirResource) : undefined;
     },
     isEmpty: () => cache.size === 0,
+    /** Removes everything (the sandbox re-seeds a fresh demo day on a new day). */
+    clear: db.transaction(() => {
+      db.exec('DELETE FROM current; DELETE FROM history;');
+      cache.clear();
+    }),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RoomDevices } from '../domain/devices.js';
-import { OutboxSummary } from '../domain/outbox.js';
+import { OutboxEntry, OutboxSummary, SyncStatus } from '../domain/outbox.js';
 import { Room, Staff, Visit, VisitStatus } from '../domain/visit.js';
 
 /**
@@ -44,7 +44,16 @@ export type QueueChanged = z.infer<typeof QueueChanged>;
 
 export const apiContract = {
   session: {
-    current: query(NoInput, Staff),
+    /** The signed-in staff member, or null until someone signs in. */
+    current: query(NoInput, Staff.nullable()),
+    /** Staff who may sign in (the sandbox EOJ's demo staff; empty where the IdP decides). */
+    signInOptions: query(NoInput, z.array(Staff)),
+    signIn: mutation(z.object({ practitionerId: Id }).strict(), Staff),
+  },
+  sync: {
+    status: query(NoInput, SyncStatus),
+    /** Sync now instead of waiting for the next round. */
+    now: mutation(NoInput, SyncStatus),
   },
   rooms: {
     list: query(NoInput, z.array(Room)),
@@ -57,6 +66,8 @@ export const apiContract = {
   },
   outbox: {
     summary: query(NoInput, OutboxSummary),
+    /** Changes the EOJ refused or that conflict with someone else's: shown, never dropped. */
+    problems: query(NoInput, z.array(OutboxEntry)),
   },
   devices: {
     forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable()),
@@ -65,6 +76,8 @@ export const apiContract = {
   events: {
     onQueueChanged: event(NoInput, QueueChanged),
     onOutboxChanged: event(NoInput, OutboxSummary),
+    onSyncStatus: event(NoInput, SyncStatus),
+    onSessionChanged: event(NoInput, Staff.nullable()),
   },
 } as const;
 

@@ -134,7 +134,7 @@ describe('browser mode server (loopback WebSocket + static client)', () => {
     big.send('x'.repeat(2 * 1024 * 1024));
     expect(await closed).toBe(1009);
     const { api, close } = connectApi(rpcUrl, server.origin);
-    expect((await api.session.current({})).practitionerId).toBe('practitioner-2');
+    expect((await api.session.current({}))?.practitionerId).toBe('practitioner-2');
     await close();
   });
 });

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { demoDay } from '../../src-shared/demo/demoDay.js';
+import type { SyncStatus } from '../../src-shared/domain/outbox.js';
+import { type Staff } from '../../src-shared/domain/visit.js';
+import { parseReference } from '../../src-shared/fhir/mapping.js';
+import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
+import type { MainConfig } from '../config.js';
+import { createFhirClient, EojError, type FhirClient } from '../eoj/fhirClient.js';
+import type { Logger } from '../log.js';
+import type { VisitStore } from '../store/visitStore.js';
+import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
+import type { AppEvents } from './events.js';
+
+/**
+ * Who is signed in, and the EOJ connection that belongs to them. Three modes:
+ * - demo (no EOJ configured): a demo staff member, local data only, sync disabled;
+ * - sandbox EOJ: sign in by choosing a demo staff member; the sandbox issues a signed token;
+ * - real EOJ: a bearer token from the municipal IdP, given in the configuration.
+ * The token lives in memory only.
+ */
+export class SignInError extends Error {}
+
+const SandboxStaff = z.array(z.object({ practitionerId: z.string().min(1), name: z.string(), teamId: z.string().min(1), role: z.enum(['staff', 'team_lead']) }));
+const SandboxLogin = z.object({ token: z.string().min(20), staff: SandboxStaff.element });
+
+export interface SessionService {
+  current(): Staff | null;
+  signInOptions(): Promise<Staff[]>;
+  signIn(practitionerId: string): Promise<Staff>;
+  syncStatus(): SyncStatus;
+  syncNow(): Promise<SyncStatus>;
+  /** A local change was written: push it soon. */
+  localChange(): void;
+  close(): Promise<void>;
+}
+
+export function createSessionService(deps: { config: MainConfig; store: VisitStore; events: AppEvents; logger: Logger; now: () => Date }): SessionService {
+  const { config, store, events, logger, now } = deps;
+  const eoj = config.eoj;
+  let staff: Staff | null = null;
+  let token: string | null = eoj?.token ?? null;
+  let engine: SyncEngine | null = null;
+  const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token }) : null;
+  const authBase = eoj ? new URL('/auth', eoj.url).toString() : '';
+
+  const disabledStatus = (): SyncStatus => ({ state: 'disabled', lastSuccessAt: null, lastError: null, outbox: store.outbox.summary() });
+
+  async function roomOf(practitionerId: string): Promise<string | null> {
+    if (!client) return null;
+    const { body } = await client.request('GET', `PractitionerRole?practitioner=Practitioner/${encodeURIComponent(practitionerId)}`, Bundle);
+    const role = PractitionerRole.safeParse(body.entry?.[0]?.resource);
+    return role.success ? (parseReference(role.data.location?.[0]?.reference)?.id ?? null) : null;
+  }
+
+  async function begin(next: Staff): Promise<Staff> {
+    await engine?.stop();
+    staff = next;
+    if (client) {
+      engine = createSyncEngine({ client, store, teamId: next.teamId, events, logger, now, intervalMs: eoj?.syncIntervalMs ?? 10_000 });
+      engine.start();
+    }
+    store.audit.append({ atMs: now().getTime(), actorId: next.practitionerId, action: 'session.signed_in' });
+    events.emit('sessionChanged', next);
+    return next;
+  }
+
+  if (!eoj) {
+    staff = demoDay(now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
+    if (!staff) throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
+  } else if (eoj.token) {
+    if (!eoj.teamId) throw new Error('SKAERMRUM_TEAM_ID skal angives sammen med SKAERMRUM_EOJ_TOKEN');
+    void begin({ practitionerId: config.staffId, name: config.staffId, teamId: eoj.teamId, role: 'staff', roomId: null });
+  }
+
+  return {
+    current: () => staff,
+    async signInOptions() {
+      if (!eoj) return demoDay(now()).staff;
+      if (!eoj.sandbox) return [];
+      try {
+        const res = await fetch(`${authBase}/staff`, { signal: AbortSignal.timeout(5_000) });
+        return SandboxStaff.parse(await res.json()).map((s) => ({ ...s, roomId: null }));
+      } catch (cause) {
+        throw new SignInError('Sandkasse-EOJ kan ikke nås, så der kan ikke logges ind lige nu', { cause });
+      }
+    },
+    async signIn(practitionerId) {
+      if (!eoj) {
+        const demo = demoDay(now()).staff.find((s) => s.practitionerId === practitionerId);
+        if (!demo) throw new SignInError('Ukendt medarbejder');
+        return begin(demo);
+      }
+      if (!eoj.sandbox) throw new SignInError('Log ind sker gennem kommunens login (IdP)');
+      let login: z.infer<typeof SandboxLogin>;
+      try {
+        const res = await fetch(`${authBase}/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId }), signal: AbortSignal.timeout(5_000) });
+        if (!res.ok) throw new SignInError(res.status === 404 ? 'Ukendt medarbejder' : `Log ind fejlede (HTTP ${res.status})`);
+        login = SandboxLogin.parse(await res.json());
+      } catch (error) {
+        throw error instanceof SignInError ? error : new SignInError('Sandkasse-EOJ kan ikke nås, så der kan ikke logges ind lige nu', { cause: error });
+      }
+      token = login.token;
+      let roomId: string | null = null;
+      try {
+        roomId = await roomOf(login.staff.practitionerId);
+      } catch (error) {
+        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'room lookup failed');
+      }
+      return begin({ ...login.staff, roomId });
+    },
+    syncStatus: () => engine?.status() ?? disabledStatus(),
+    async syncNow() {
+      if (!engine) return disabledStatus();
+      await engine.syncNow();
+      return engine.status();
+    },
+    localChange: () => engine?.trigger(),
+    close: async () => {
+      await engine?.stop();
+    },
+  };
+}

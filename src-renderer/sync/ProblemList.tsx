@@ -1,0 +1,29 @@
+import { useTranslation } from 'react-i18next';
+import type { OutboxEntry } from '../../src-shared/domain/outbox';
+import type { Visit } from '../../src-shared/domain/visit';
+import { formatClock } from '../../src-shared/time/copenhagen';
+import { localeFor } from '../i18n';
+
+/** Changes that did not reach the EOJ: a conflict with someone else's change, or a refusal. */
+export function ProblemList({ problems, visits }: { problems: readonly OutboxEntry[]; visits: readonly Visit[] }) {
+  const { t, i18n } = useTranslation();
+  if (problems.length === 0) return null;
+  const byId = new Map(visits.map((v) => [v.id, v]));
+  return (
+    <section className="problems" aria-labelledby="problems-heading">
+      <h2 id="problems-heading">{t('problems.heading', { count: problems.length })}</h2>
+      <ul>
+        {problems.map((p) => {
+          const visit = byId.get(p.visitId);
+          return (
+            <li key={p.mutationId} data-state={p.state}>
+              <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
+              {visit ? `${visit.citizen.name} kl. ${formatClock(visit.start, localeFor(i18n.language))}` : p.visitId}:{' '}
+              {t('problems.change', { status: t(`status.${p.intent.status}`) })} – {p.lastError}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
