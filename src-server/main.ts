@@ -1,5 +1,6 @@
 // Entry point: the sandbox EOJ on loopback (the embedded default EOJ for `npm start` and tests).
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -15,11 +16,15 @@ const Env = z.object({
 async function main(): Promise<void> {
   const env = Env.parse(process.env);
   mkdirSync(env.SANDBOX_DATA_DIR, { recursive: true, mode: 0o700 });
+  // The signing secret survives restarts, so signed-in clients keep working when the sandbox comes back.
+  const secretFile = join(env.SANDBOX_DATA_DIR, 'token-secret');
+  if (!env.SANDBOX_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const secretHex = env.SANDBOX_SECRET ?? readFileSync(secretFile, 'utf8').trim();
   const sandbox = await startSandbox({
     dbFile: join(env.SANDBOX_DATA_DIR, 'sandbox-eoj.db'),
     port: env.SANDBOX_PORT,
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
-    ...(env.SANDBOX_SECRET ? { secret: Buffer.from(env.SANDBOX_SECRET, 'hex') } : {}),
+    secret: Buffer.from(secretHex, 'hex'),
   });
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);
   const stop = () => void sandbox.close().then(() => process.exit(0));

@@ -64,6 +64,7 @@ export function outboxQueries(db: Database) {
   const latestUnfinished = db.prepare<[string], { intent: string }>(
     `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') ORDER BY seq DESC LIMIT 1`);
   const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') ORDER BY seq`);
+  const retryNow = db.prepare<[number, number], void>(`UPDATE outbox SET next_attempt_ms = ? WHERE state = 'pending' AND next_attempt_ms > ?`);
   const rebase = db.prepare<[string, string], void>(
     `UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
@@ -98,6 +99,10 @@ export function outboxQueries(db: Database) {
     },
     scheduleRetry(mutationId: string, nextAttemptMs: number, error: string, atMs: number): void {
       retry.run(nextAttemptMs, error, atMs, mutationId);
+    },
+    /** The EOJ is reachable again: rows waiting out a transport failure need not wait longer. */
+    retryNow(nowMs: number): void {
+      retryNow.run(nowMs, nowMs);
     },
     /** Later changes to a visit were made on top of the version our last push produced. */
     rebaseUnfinished(visitId: string, versionId: string): void {

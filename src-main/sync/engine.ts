@@ -54,6 +54,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
   async function runOnce(): Promise<void> {
     const at = now();
     try {
+      if (state === 'offline' && failures > 0) {
+        // Probe with the cheap pull first; once the EOJ answers, waiting rows go at once.
+        await pullAppointments({ client, store, teamId: options.teamId, now: at, full: false });
+        store.outbox.retryNow(at.getTime());
+      }
       const pushed = await pushOutbox({ client, store, now });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
       const pulled = await pullAppointments({ client, store, teamId: options.teamId, now: at, full: needsFullResync(at) });
@@ -99,7 +104,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       await running;
     } finally {
       running = null;
-      schedule(failures === 0 ? intervalMs : Math.min(60_000, 1_000 * 2 ** Math.min(failures, 6)));
+      schedule(failures === 0 ? intervalMs : Math.min(30_000, Math.max(intervalMs, 1_000 * 2 ** Math.min(failures - 1, 5))));
     }
   }
 

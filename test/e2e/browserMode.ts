@@ -9,17 +9,26 @@ export interface RunningApp {
 }
 
 /** Starts `npm start`'s browser mode (built main process) on a given data folder and keychain profile. */
-export function startBrowserMode(env: { dataDir: string; profile: string }): Promise<RunningApp> {
+export function startBrowserMode(env: { dataDir: string; profile: string; extra?: Record<string, string> }): Promise<RunningApp> {
+  return startProcess('dist/main/src-main/browser/start.js', { SKAERMRUM_DATA_DIR: env.dataDir, SKAERMRUM_PROFILE: env.profile, SKAERMRUM_LOG_LEVEL: 'warn', ...env.extra }, /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/);
+}
+
+/** The sandbox EOJ as its own process (as `npm start` runs it), on a data folder that outlives restarts. */
+export function startSandboxProcess(env: { dataDir: string; port?: number }): Promise<RunningApp> {
+  return startProcess('dist/main/src-server/main.js', { SANDBOX_DATA_DIR: env.dataDir, SANDBOX_PORT: String(env.port ?? 0), SANDBOX_FAULTS: '1' }, /(http:\/\/127\.0\.0\.1:\d+\/fhir)/);
+}
+
+function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['dist/main/src-main/browser/start.js'], {
+    const child: ChildProcess = spawn(process.execPath, [script], {
       cwd: ROOT,
-      env: { ...process.env, SKAERMRUM_DATA_DIR: env.dataDir, SKAERMRUM_PROFILE: env.profile, SKAERMRUM_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     const onData = (data: Buffer) => {
       output += data.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      const match = ready.exec(output);
       if (match?.[1]) {
         child.stdout?.off('data', onData);
         resolve({
@@ -34,6 +43,6 @@ export function startBrowserMode(env: { dataDir: string; profile: string }): Pro
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
   });
 }

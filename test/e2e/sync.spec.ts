@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
+import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+
+test.describe.configure({ mode: 'serial' });
+
+let root: string;
+let eoj: RunningApp;
+let app: RunningApp;
+let eojPort: number;
+
+test.beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-sync-'));
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  eojPort = Number(new URL(eoj.url).port);
+  app = await startBrowserMode({
+    dataDir: join(root, 'client'),
+    profile: `e2e-sync-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '500' },
+  });
+});
+test.afterAll(async () => {
+  await app.stop();
+  await eoj.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function fhir(path: string): Promise<{ status: string; total: number; entry?: { resource: { id: string } }[] }> {
+  const origin = eoj.url.replace(/\/fhir$/, '');
+  const login = await fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: 'practitioner-1' }) });
+  const { token } = (await login.json()) as { token: string };
+  return (await (await fetch(`${eoj.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as never;
+}
+
+test('with the EOJ down, three visits completed in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
+  await expect(page.locator('tbody tr').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Hele teamet' }).click();
+  await expect(page.locator('tbody tr')).toHaveCount(120);
+
+  await eoj.stop();
+  const open = page.locator('tbody tr').filter({ has: page.locator('select option:checked', { hasText: 'Planlagt' }) });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const row = open.nth(0);
+    const id = (await row.getAttribute('data-visit-id')) as string;
+    ids.push(id);
+    await row.locator('select').selectOption('completed');
+    await expect(page.locator(`tr[data-visit-id="${id}"] select`)).toHaveValue('completed');
+  }
+  const banner = page.locator('[data-sync-state]');
+  await expect(banner).toContainText('Ingen forbindelse til EOJ', { timeout: 20_000 });
+  await expect(banner).toContainText('3 ændringer venter');
+
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), port: eojPort });
+  await expect(banner).toHaveCount(0, { timeout: 40_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Alle ændringer er gemt' })).toBeVisible();
+
+  for (const id of ids) {
+    expect((await fhir(`/Appointment/${id}`)).status).toBe('fulfilled');
+    expect((await fhir(`/Encounter?appointment=Appointment/${id}`)).total).toBe(1);
+  }
+  const all = await fhir(`/Encounter?_count=1000`);
+  const identifiers = new Set((all.entry ?? []).map((e) => JSON.stringify((e.resource as unknown as { identifier: { system: string; value: string }[] }).identifier.find((i) => i.system === MUTATION_ID_SYSTEM))));
+  expect(identifiers.size).toBe(all.total);
+});
