@@ -65,6 +65,10 @@ export function outboxQueries(db: Database) {
     `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') ORDER BY seq DESC LIMIT 1`);
   const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') ORDER BY seq`);
   const retryNow = db.prepare<[number, number], void>(`UPDATE outbox SET next_attempt_ms = ? WHERE state = 'pending' AND next_attempt_ms > ?`);
+  const done = db.prepare<[string | null, number, string], void>(
+    `UPDATE outbox SET state = 'done', last_error = NULL, result_version = ?, updated_ms = ? WHERE mutation_id = ?`);
+  const lastResult = db.prepare<[string], { result_version: string }>(
+    `SELECT result_version FROM outbox WHERE visit_id = ? AND state = 'done' AND result_version IS NOT NULL ORDER BY seq DESC LIMIT 1`);
   const rebase = db.prepare<[string, string], void>(
     `UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
@@ -90,8 +94,13 @@ export function outboxQueries(db: Database) {
     markInflight(mutationId: string, atMs: number): void {
       inflight.run(atMs, mutationId);
     },
-    markDone(mutationId: string, atMs: number): void {
-      setState.run('done', null, atMs, mutationId);
+    /** Accepted by the EOJ; `resultVersion` is the Appointment version the push produced, if known. */
+    markDone(mutationId: string, atMs: number, resultVersion: string | null = null): void {
+      done.run(resultVersion, atMs, mutationId);
+    },
+    /** The Appointment version our latest accepted push produced for a visit. */
+    lastResultVersion(visitId: string): string | null {
+      return lastResult.get(visitId)?.result_version ?? null;
     },
     /** Terminal but visible: the user sees it in the conflict list. */
     markFailed(mutationId: string, state: 'conflict' | 'dead', error: string, atMs: number): void {

@@ -53,8 +53,12 @@ export interface VisitStore {
    * Returns the ids of visits that changed.
    */
   applyPull(page: PulledPage): string[];
-  /** After a successful push: the EOJ's new version becomes the base for the next change. */
-  setVisitVersion(visitId: string, versionId: string): void;
+  /**
+   * A push was accepted: the row is done, and the version it produced becomes the base of the
+   * visit's later unsent changes. The visit row itself keeps the last pulled version, so the next
+   * pull brings the whole new version (e.g. a reassignment the push was re-applied on top of).
+   */
+  recordPushed(mutationId: string, visitId: string, resultVersion: string | null, atMs: number): void;
   readonly outbox: ReturnType<typeof outboxQueries>;
   readonly audit: ReturnType<typeof auditQueries>;
   readonly syncState: ReturnType<typeof syncStateQueries>;
@@ -134,9 +138,9 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     return changed;
   });
 
-  const setVisitVersion = db.transaction((visitId: string, versionId: string) => {
-    visits.setVersion(visitId, versionId);
-    outbox.rebaseUnfinished(visitId, versionId);
+  const recordPushed = db.transaction((mutationId: string, visitId: string, resultVersion: string | null, atMs: number) => {
+    outbox.markDone(mutationId, atMs, resultVersion);
+    if (resultVersion) outbox.rebaseUnfinished(visitId, resultVersion);
   });
 
   const saveRoomDevices = db.transaction((d: RoomDevices, actorId: string, atMs: number) => {
@@ -153,7 +157,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     visitCount: () => visits.count(),
     setVisitStatus: (command) => setVisitStatus.immediate(command),
     applyPull: (page) => applyPull.immediate(page),
-    setVisitVersion: (visitId, versionId) => setVisitVersion.immediate(visitId, versionId),
+    recordPushed: (mutationId, visitId, resultVersion, atMs) => recordPushed.immediate(mutationId, visitId, resultVersion, atMs),
     outbox,
     audit,
     syncState,

@@ -103,7 +103,6 @@ export function visitQueries(db: Database) {
   const setStatus = db.prepare<[VisitStatus, number, string], void>(`UPDATE visits SET status = ?, updated_ms = ? WHERE id = ?`);
   const remove = db.prepare<[string], void>(`DELETE FROM visits WHERE id = ?`);
   const idsInRange = db.prepare<[number, number], { id: string }>(`SELECT id FROM visits WHERE start_ms >= ? AND start_ms < ?`);
-  const setVersion = db.prepare<[string, string], void>(`UPDATE visits SET version_id = ? WHERE id = ?`);
   const rooms = db.prepare<[], { id: string; name: string }>(
     `SELECT room_id AS id, max(room_name) AS name FROM visits WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY room_id`);
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM visits`);
@@ -132,9 +131,6 @@ export function visitQueries(db: Database) {
     },
     idsStartingIn(fromMs: number, toMs: number): string[] {
       return idsInRange.all(fromMs, toMs).map((r) => r.id);
-    },
-    setVersion(id: string, versionId: string): void {
-      setVersion.run(versionId, id);
     },
     rooms(): { id: string; name: string }[] {
       return rooms.all();

@@ -44,7 +44,7 @@ async function ensureEncounter(client: FhirClient, entry: OutboxEntry, appointme
 }
 
 /** Applies one status intent to the current Appointment, following the 412 rules. Returns the new versionId. */
-async function pushStatus(client: FhirClient, entry: OutboxEntry): Promise<string | null> {
+async function pushStatus(client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> {
   const wanted = appointmentStatusFor(entry.intent.status);
   for (let round = 0; round < MAX_412_ROUNDS; round++) {
     const current = await client.read('Appointment', entry.visitId);
@@ -54,7 +54,8 @@ async function pushStatus(client: FhirClient, entry: OutboxEntry): Promise<strin
     if (appointment.status === wanted) return version;
     // Someone else closed the visit (cancelled, completed, no-show): never overwrite it. The
     // Encounter above stays: the call happened.
-    if (isClosedAppointmentStatus(appointment.status) && version !== entry.baseVersion) {
+    const ours = version === entry.baseVersion || version === store.outbox.lastResultVersion(entry.visitId);
+    if (isClosedAppointmentStatus(appointment.status) && !ours) {
       throw new Conflict(`Besøget er allerede ${appointment.status} i EOJ; din ændring til ${wanted} er ikke sendt`);
     }
     // Only participants, room or time changed since our base (e.g. a team lead reassigned the
@@ -87,9 +88,8 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
     if (blockedVisits.has(entry.visitId)) continue;
     store.outbox.markInflight(entry.mutationId, now().getTime());
     try {
-      const version = await pushStatus(client, entry);
-      store.outbox.markDone(entry.mutationId, now().getTime());
-      if (version) store.setVisitVersion(entry.visitId, version);
+      const version = await pushStatus(client, store, entry);
+      store.recordPushed(entry.mutationId, entry.visitId, version, now().getTime());
       result.done++;
     } catch (error) {
       blockedVisits.add(entry.visitId);
