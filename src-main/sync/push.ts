@@ -79,20 +79,23 @@ export interface PushResult {
   lastError: string | null;
 }
 
+/** Rows of different visits are independent: a few go at once (FIFO holds within each visit). */
+const CONCURRENCY = 4;
+
 export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; now: () => Date; limit?: number; random?: () => number }): Promise<PushResult> {
   const { client, store, now } = opts;
   const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null };
-  const blockedVisits = new Set<string>();
-  for (const entry of store.outbox.due(now().getTime(), opts.limit ?? 200)) {
-    // FIFO per visit: after a failure, later changes to the same visit wait for the next round.
-    if (blockedVisits.has(entry.visitId)) continue;
+  // due() yields at most one row per visit: the oldest unfinished one.
+  const queue = store.outbox.due(now().getTime(), opts.limit ?? 200);
+  let transportDown = false;
+
+  async function pushOne(entry: OutboxEntry): Promise<void> {
     store.outbox.markInflight(entry.mutationId, now().getTime());
     try {
       const version = await pushStatus(client, store, entry);
       store.recordPushed(entry.mutationId, entry.visitId, version, now().getTime());
       result.done++;
     } catch (error) {
-      blockedVisits.add(entry.visitId);
       const message = error instanceof Error ? error.message : String(error);
       result.lastError = message;
       if (error instanceof Conflict) {
@@ -105,9 +108,14 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
         store.outbox.scheduleRetry(entry.mutationId, now().getTime() + backoffMs(entry.attempts, opts.random), message, now().getTime());
         result.retried++;
         // A transport failure will hit the next rows too: stop this round.
-        if (error instanceof EojError && (error.kind === 'network' || error.kind === 'timeout')) break;
+        if (error instanceof EojError && (error.kind === 'network' || error.kind === 'timeout')) transportDown = true;
       }
     }
   }
+
+  const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    for (let entry = queue.shift(); entry && !transportDown; entry = queue.shift()) await pushOne(entry);
+  });
+  await Promise.all(workers);
   return result;
 }

@@ -12,6 +12,7 @@ import { applySessionPragmas } from '../../src-main/store/open';
 import { openDatabaseFile } from '../../src-main/store/sqlite';
 import { createVisitStore, type VisitStore } from '../../src-main/store/visitStore';
 import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers/store';
+import { benchSync } from './sync';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
 const DAY_MS = 24 * 3_600_000;
@@ -103,10 +104,11 @@ async function main(): Promise<void> {
   };
   results['store.load_day_queue_500_ms'].met = results['store.load_day_queue_500_ms'].value < 20;
   results['store.encryption_overhead_ratio'].met = results['store.encryption_overhead_ratio'].value < 1.3;
+  Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
   console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');
-  for (const [name, r] of Object.entries(results)) {
+  for (const [name, r] of Object.entries(results) as [string, { value: number; unit: string; target?: string; met?: boolean }][]) {
     const target = 'target' in r ? String(r.target) : '';
     const met = 'met' in r ? (r.met ? 'yes' : 'NO') : '';
     console.log(name.padEnd(48), r.value.toFixed(2).padStart(10), ` ${r.unit.padEnd(6)} ${target.padEnd(8)} ${met}`);

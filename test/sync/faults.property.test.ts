@@ -24,7 +24,7 @@ import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store
  * Fixed seed in CI; SKAERMRUM_PROPERTY_RUNS and SKAERMRUM_PROPERTY_SEED for more.
  */
 const TEAM = 'team-skaermenhed-nord';
-const RUNS = Number(process.env.SKAERMRUM_PROPERTY_RUNS ?? 6);
+const RUNS = Number(process.env.SKAERMRUM_PROPERTY_RUNS ?? 15);
 const SEED = Number(process.env.SKAERMRUM_PROPERTY_SEED ?? 20261123);
 const logger = createLogger('silent');
 
