@@ -12,7 +12,7 @@ import { createAppEvents } from '../../src-main/services/events';
 import type { StoreKeychain } from '../../src-main/store/keychain';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createSyncEngine, type SyncEngine } from '../../src-main/sync/engine';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { startTestSandbox } from '../helpers/sandbox';
 import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store';
 
 /**
