@@ -11,14 +11,15 @@ import { memoryKeychain } from '../store/keychain.js';
 import { startBrowserServer } from './server.js';
 
 /**
- * The real OS keychain, always. Only the embedded demo (no real data) may run without one, on a
+ * The real OS keychain, always. Only the embedded demo or sandbox EOJ (no real data) may run without one, on a
  * temporary database with an in-memory key, deleted on exit: it never becomes a plaintext fallback.
  */
 async function startServices(config: MainConfig, logger: Logger): Promise<{ services: MainServices; cleanup: () => void }> {
   try {
     return { services: await startMainServices(config, { logger }), cleanup: () => undefined };
   } catch (error) {
-    if (!(error instanceof StoreError && error.code === 'KEYCHAIN_UNAVAILABLE' && config.demo)) throw error;
+    const demoOnly = config.demo && (!config.eoj || config.eoj.sandbox);
+    if (!(error instanceof StoreError && error.code === 'KEYCHAIN_UNAVAILABLE' && demoOnly)) throw error;
     const dataDir = mkdtempSync(join(tmpdir(), 'skaermrum-demo-'));
     process.stdout.write('Ingen OS-nøglering her – demoen kører på en midlertidig krypteret database med nøglen i hukommelsen; den slettes ved afslutning.\n');
     const services = await startMainServices({ ...config, dataDir, databaseFile: join(dataDir, 'visits.db') }, { logger, keychain: memoryKeychain() });
