@@ -5,9 +5,39 @@ import { careDay } from '../src-shared/time/copenhagen.js';
 import { buildEojApp } from './eoj/app.js';
 import { createTokenIssuer, type StaffClaims } from './eoj/auth.js';
 import { createFaults } from './eoj/faults.js';
-import { openRepository } from './eoj/repository.js';
+import { openRepository, type Repository } from './eoj/repository.js';
+import { SIGNAL_PATH } from '../src-shared/signalling/protocol.js';
+import { createDeviceRegistry } from './signalling/devices.js';
+import { attachSignalling, type Signalling, type VisitDirectory } from './signalling/server.js';
+import type { TurnConfig } from './signalling/turn.js';
+
+/** Which citizen and team a visit belongs to, read from the sandbox's Appointments. */
+function appointmentDirectory(repository: Repository): VisitDirectory {
+  const idOf = (refs: (string | undefined)[], type: string) => refs.find((r) => r?.startsWith(`${type}/`))?.split('/')[1];
+  const parties = (resource: unknown) => {
+    const a = resource as { resourceType: string; participant?: { actor?: { reference?: string } }[] };
+    const refs = a.resourceType === 'Appointment' ? (a.participant ?? []).map((p) => p.actor?.reference) : [];
+    return { citizenId: idOf(refs, 'Patient'), teamId: idOf(refs, 'CareTeam') };
+  };
+  return {
+    visit(visitId) {
+      const stored = repository.get('Appointment', visitId);
+      const { citizenId, teamId } = parties(stored?.resource);
+      return citizenId && teamId ? { citizenId, teamId } : null;
+    },
+    citizenInTeam(citizenId, teamId) {
+      return repository.all('Appointment').some((a) => {
+        const p = parties(a.resource);
+        return p.citizenId === citizenId && p.teamId === teamId;
+      });
+    },
+  };
+}
 
 export interface SandboxOptions {
+  /** TURN servers and coturn's static auth secret, for per-call credentials. */
+  turn?: TurnConfig;
+  signalling?: { ringTimeoutMs?: number; lostGraceMs?: number; autoAnswerAfterS?: number | null; heartbeatMs?: number };
   /** SQLite file; the sandbox keeps its data across restarts. */
   dbFile: string;
   port: number;
@@ -21,6 +51,9 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   baseUrl: string;
+  /** ws://127.0.0.1:port/signal */
+  signallingUrl: string;
+  signalling: Signalling;
   port: number;
   secret: Uint8Array;
   close(): Promise<void>;
@@ -43,14 +76,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const staff: StaffClaims[] = demo.staff.map((s) => ({ sub: s.practitionerId, name: s.name, team: s.teamId, role: s.role }));
   const secret = options.secret ?? randomBytes(32);
   let baseUrl = '';
+  const tokens = createTokenIssuer(secret);
   const app = buildEojApp({
     repository,
-    tokens: createTokenIssuer(secret),
+    tokens,
     faults: createFaults(),
     baseUrl: () => baseUrl,
     staff: () => staff,
     allowFaultInjection: options.allowFaultInjection ?? false,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+  });
+  const devices = createDeviceRegistry({ dbFile: options.dbFile.replace(/\.db$/, '') + '-devices.db', secret });
+  const signalling = attachSignalling({
+    httpServer: app.server,
+    staffTokens: tokens,
+    devices,
+    directory: appointmentDirectory(repository),
+    turn: options.turn ?? { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: Buffer.from(secret).toString('hex'), ttlSeconds: 600 },
+    logger: { warn: (fields, message) => process.env.SANDBOX_LOG === '1' && process.stderr.write(`${JSON.stringify({ ...fields, message })}\n`) },
+    ...options.signalling,
   });
   await app.listen({ host: '127.0.0.1', port: options.port });
   const address = app.server.address();
@@ -58,12 +102,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   baseUrl = `http://127.0.0.1:${address.port}/fhir`;
   return {
     baseUrl,
+    signallingUrl: `ws://127.0.0.1:${address.port}${SIGNAL_PATH}`,
+    signalling,
     port: address.port,
     secret,
     async close() {
+      signalling.close();
       app.server.closeAllConnections();
       await app.close();
       repository.close();
+      devices.close();
     },
   };
 }

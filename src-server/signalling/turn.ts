@@ -1,0 +1,23 @@
+import { createHmac } from 'node:crypto';
+import type { TurnCredentials } from '../../src-shared/signalling/protocol.js';
+
+/**
+ * Time-limited TURN credentials for coturn's REST API (`--use-auth-secret`): username
+ * "<expiry unix seconds>:<user>", password base64(HMAC-SHA1(secret, username)). Issued per call.
+ */
+export interface TurnConfig {
+  urls: string[];
+  secret: string;
+  ttlSeconds: number;
+}
+
+export function turnCredentials(config: TurnConfig, user: string, nowMs = Date.now()): TurnCredentials {
+  const expiry = Math.floor(nowMs / 1000) + config.ttlSeconds;
+  const username = `${expiry}:${user}`;
+  return {
+    urls: config.urls,
+    username,
+    credential: createHmac('sha1', config.secret).update(username).digest('base64'),
+    expiresAt: new Date(expiry * 1000).toISOString(),
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The signalling protocol between staff clients, citizen devices and the signalling server: JSON
+ * messages over one WebSocket each, validated with these schemas on both ends.
+ */
+export const SIGNAL_PATH = '/signal';
+export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
+
+const Id = z.string().min(1).max(128);
+const CallId = z.uuid();
+
+export const TurnCredentials = z.object({
+  urls: z.array(z.string().max(256)).max(8),
+  username: z.string().max(256),
+  credential: z.string().max(256),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type TurnCredentials = z.infer<typeof TurnCredentials>;
+
+/** What a client may send. The first message must be `auth` (or, for a new device, `pair.redeem`). */
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().min(10).max(4096) }).strict(),
+  // Staff: a one-time code for pairing a citizen's tablet; and revoking its devices.
+  z.object({ type: z.literal('pair.create'), citizenId: Id }).strict(),
+  z.object({ type: z.literal('device.revoke'), citizenId: Id }).strict(),
+  // A new citizen device redeems the code for its device token.
+  z.object({ type: z.literal('pair.redeem'), code: z.string().min(4).max(16) }).strict(),
+  // Calls.
+  z.object({ type: z.literal('call.ring'), callId: CallId, visitId: Id }).strict(),
+  z.object({ type: z.literal('call.answer'), callId: CallId }).strict(),
+  z.object({ type: z.literal('call.hangup'), callId: CallId }).strict(),
+  /** simple-peer's offer/answer/candidate payloads, relayed to the other party as they are. */
+  z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }).strict(),
+  /** Re-establish the peer under the same call (simple-peer has no ICE restart). */
+  z.object({ type: z.literal('call.restart'), callId: CallId }).strict(),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const EndReason = z.enum(['hangup', 'timeout', 'busy', 'offline', 'lost', 'refused']);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth.ok'), role: z.enum(['staff', 'device']), id: Id }),
+  z.object({ type: z.literal('pair.code'), citizenId: Id, code: z.string(), expiresAt: z.iso.datetime({ offset: true }) }),
+  z.object({ type: z.literal('pair.done'), deviceToken: z.string(), citizenId: Id }),
+  z.object({ type: z.literal('device.revoked'), citizenId: Id, devices: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('call.ringing'), callId: CallId, turn: TurnCredentials }),
+  z.object({ type: z.literal('call.incoming'), callId: CallId, caller: z.string().max(200), autoAnswerAfterS: z.number().int().min(0).max(120).nullable() }),
+  z.object({ type: z.literal('call.connected'), callId: CallId, turn: TurnCredentials, initiator: z.boolean() }),
+  z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('call.restart'), callId: CallId }),
+  z.object({ type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: z.enum(['staff', 'citizen', 'server']) }),
+  z.object({ type: z.literal('error'), code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
