@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { careDay } from '../src-shared/time/copenhagen.js';
 import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
@@ -11,6 +12,8 @@ const Env = z.object({
   SANDBOX_DATA_DIR: z.string().min(1).default(join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skaermrum-sandbox')),
   SANDBOX_SECRET: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
+  /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
+  SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
 });
 
 async function main(): Promise<void> {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
     dbFile: join(env.SANDBOX_DATA_DIR, 'sandbox-eoj.db'),
     port: env.SANDBOX_PORT,
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
+    seedDay: env.SANDBOX_DEMO_AS_OF === 'start-of-day' ? careDay(new Date()).start : new Date(),
     secret: Buffer.from(secretHex, 'hex'),
   });
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);

@@ -23,7 +23,8 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
   const queue = () => store.dayQueue({ fromMs: today().start.getTime(), toMs: today().end.getTime() });
 
   beforeEach(async () => {
-    eoj = await startTestSandbox();
+    // Seeded as at the start of today, so every visit is open whatever time the tests run.
+    eoj = await startTestSandbox({ seedDay: careDay(new Date()).start });
     const dir = tempDir();
     cleanupDir = dir.cleanup;
     store = await openTestStore(dir.dir);
