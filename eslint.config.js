@@ -29,6 +29,7 @@ const mainZone = (files, ignores, extra) => ({
     }],
   },
 });
+const noBrowserShared = { group: ['**/src-shared/browser/**'], message: 'src-shared/browser is for the browser apps only.' };
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http'], message: 'No Node APIs here.' };
 
 export default tseslint.config(
@@ -47,6 +48,11 @@ export default tseslint.config(
   boundary('src-renderer', [nodeBuiltins, { group: ['electron', 'better-sqlite3*', 'keytar'], message: 'The renderer reaches main only through the API client.' }]),
   boundary('src-citizen', [nodeBuiltins]),
   boundary('src-server'),
+  // src-shared/browser: shared by the two browser apps only; the DOM is allowed, Node is not.
+  {
+    files: ['src-shared/browser/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   {
     files: ['src-shared/**/*.ts'],
     rules: {
@@ -60,7 +66,7 @@ export default tseslint.config(
     },
   },
   // src-main: SQL stays in the store (only sqlite.ts opens the driver); Electron stays in the thin shell.
-  mainZone(['src-main/**/*.ts'], ['src-main/store/sqlite.ts', 'src-main/electron/**'], [noSqlite, noElectron]),
-  mainZone(['src-main/store/sqlite.ts'], [], [noElectron]),
-  mainZone(['src-main/electron/**/*.ts'], [], [noSqlite]),
+  mainZone(['src-main/**/*.ts'], ['src-main/store/sqlite.ts', 'src-main/electron/**'], [noSqlite, noElectron, noBrowserShared]),
+  mainZone(['src-main/store/sqlite.ts'], [], [noElectron, noBrowserShared]),
+  mainZone(['src-main/electron/**/*.ts'], [], [noSqlite, noBrowserShared]),
 );

@@ -16,8 +16,8 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
-const sources = ['src-main', 'src-shared', 'src-renderer', 'src-server', 'migrations', 'package.json', 'vite.renderer.config.ts'];
-const built = ['dist/main/src-main/browser/start.js', 'dist/main/src-server/main.js', 'dist/renderer/index.html', 'dist/preload/preload.cjs'];
+const sources = ['src-main', 'src-shared', 'src-renderer', 'src-server', 'src-citizen', 'migrations', 'package.json', 'vite.renderer.config.ts', 'vite.citizen.config.ts'];
+const built = ['dist/main/src-main/browser/start.js', 'dist/main/src-server/main.js', 'dist/renderer/index.html', 'dist/citizen/index.html', 'dist/preload/preload.cjs'];
 const oldestBuild = Math.min(...built.map((f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0)));
 if (Math.max(...sources.map((s) => newestMtime(join(root, s)))) > oldestBuild) {
   console.log('Bygger Skærmrum …');

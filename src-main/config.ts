@@ -16,6 +16,8 @@ const Env = z.object({
   /** A real EOJ: a bearer token from the municipal IdP, with the staff member and team it belongs to. */
   SKAERMRUM_EOJ_TOKEN: z.string().min(1).optional(),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
+  /** The signalling server (ws/wss). Default with the sandbox: the sandbox's own /signal. */
+  SKAERMRUM_SIGNALLING_URL: z.string().regex(/^wss?:\/\//).optional(),
   SKAERMRUM_SYNC_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
@@ -29,8 +31,15 @@ export interface MainConfig {
   demo: boolean;
   staffId: string;
   browserPort: number;
+  signallingUrl: string | null;
   eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; syncIntervalMs: number } | null;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
+}
+
+/** The sandbox serves signalling on its own origin at /signal. */
+function sandboxSignalling(eojUrl: string): string {
+  const url = new URL(eojUrl);
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}/signal`;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainConfig> = {}): MainConfig {
@@ -45,6 +54,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     demo: e.SKAERMRUM_DEMO === '1',
     staffId: e.SKAERMRUM_STAFF_ID,
     browserPort: e.SKAERMRUM_PORT,
+    signallingUrl: e.SKAERMRUM_SIGNALLING_URL ?? (e.SKAERMRUM_EOJ_URL && e.SKAERMRUM_EOJ_SANDBOX === '1' ? sandboxSignalling(e.SKAERMRUM_EOJ_URL) : null),
     eoj: e.SKAERMRUM_EOJ_URL
       ? { url: e.SKAERMRUM_EOJ_URL, sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1', token: e.SKAERMRUM_EOJ_TOKEN ?? null, teamId: e.SKAERMRUM_TEAM_ID ?? null, syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS }
       : null,

@@ -4,6 +4,7 @@ import { connectToMain } from './api/connect';
 import { App } from './app/App';
 import { initI18n } from './i18n';
 import { createQueueStore, type QueueState } from './queue/queueStore';
+import { createCallStore } from './call/callStore';
 import type { StoreApi } from 'zustand';
 import './styles.css';
 
@@ -20,9 +21,10 @@ async function boot(): Promise<void> {
     return;
   }
   store = createQueueStore(connection.api);
+  const calls = createCallStore(connection.api, { relayOnly: new URL(window.location.href).searchParams.get('relay') === '1' });
   root.render(
     <StrictMode>
-      <App store={store} />
+      <App store={store} calls={calls} />
     </StrictMode>,
   );
 }

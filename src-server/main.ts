@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { careDay } from '../src-shared/time/copenhagen.js';
 import { startSandbox } from './sandbox.js';
@@ -27,10 +28,13 @@ async function main(): Promise<void> {
     dbFile: join(env.SANDBOX_DATA_DIR, 'sandbox-eoj.db'),
     port: env.SANDBOX_PORT,
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
+    // dist/main/src-server/main.js → dist/citizen
+    citizenAppDir: fileURLToPath(new URL('../../citizen', import.meta.url)),
     seedDay: env.SANDBOX_DEMO_AS_OF === 'start-of-day' ? careDay(new Date()).start : new Date(),
     secret: Buffer.from(secretHex, 'hex'),
   });
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);
+  process.stdout.write(`Borger-app: ${sandbox.baseUrl.replace(/\/fhir$/, '/citizen/')} · signalering: ${sandbox.signallingUrl}\n`);
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

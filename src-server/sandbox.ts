@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fastifyStatic from '@fastify/static';
+import { securityHeaders } from '../src-shared/security/csp.js';
 import { demoFhirResources } from '../src-shared/demo/demoFhir.js';
 import { demoDay } from '../src-shared/demo/demoDay.js';
 import { careDay } from '../src-shared/time/copenhagen.js';
@@ -25,6 +27,18 @@ function appointmentDirectory(repository: Repository): VisitDirectory {
       const { citizenId, teamId } = parties(stored?.resource);
       return citizenId && teamId ? { citizenId, teamId } : null;
     },
+    nextVisitStart(citizenId, teamId, afterMs) {
+      const starts = repository
+        .all('Appointment')
+        .filter((a) => {
+          const r = a.resource as { status?: string; start?: string };
+          const p = parties(a.resource);
+          return p.citizenId === citizenId && p.teamId === teamId && r.status === 'booked' && r.start !== undefined && Date.parse(r.start) + 15 * 60_000 > afterMs;
+        })
+        .map((a) => (a.resource as { start: string }).start)
+        .sort();
+      return starts[0] ?? null;
+    },
     citizenInTeam(citizenId, teamId) {
       return repository.all('Appointment').some((a) => {
         const p = parties(a.resource);
@@ -35,6 +49,8 @@ function appointmentDirectory(repository: Repository): VisitDirectory {
 }
 
 export interface SandboxOptions {
+  /** Built citizen app (dist/citizen) to serve under /citizen/; not served when absent. */
+  citizenAppDir?: string;
   /** TURN servers and coturn's static auth secret, for per-call credentials. */
   turn?: TurnConfig;
   signalling?: { ringTimeoutMs?: number; lostGraceMs?: number; autoAnswerAfterS?: number | null; heartbeatMs?: number };
@@ -96,6 +112,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     logger: { warn: (fields, message) => process.env.SANDBOX_LOG === '1' && process.stderr.write(`${JSON.stringify({ ...fields, message })}\n`) },
     ...options.signalling,
   });
+  if (options.citizenAppDir) {
+    const citizenDir = options.citizenAppDir;
+    let headers: Record<string, string> = {};
+    app.addHook('onSend', async (req, reply) => {
+      if (req.url.startsWith('/citizen')) reply.headers(headers);
+    });
+    await app.register(fastifyStatic, { root: citizenDir, prefix: '/citizen/', index: ['index.html'] });
+    app.get('/citizen', (_req, reply) => reply.redirect('/citizen/'));
+    app.server.once('listening', () => {
+      const address = app.server.address();
+      const port = address && typeof address === 'object' ? address.port : 0;
+      headers = { ...securityHeaders([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]), 'Cache-Control': 'no-cache' };
+    });
+  }
   await app.listen({ host: '127.0.0.1', port: options.port });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('sandbox has no TCP address');

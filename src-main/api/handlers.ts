@@ -65,6 +65,19 @@ export function createApiHandlers({ store, session, events, now }: HandlerDeps):
         return visit;
       },
     },
+    calls: {
+      ticket: () => session.callTicket(),
+      record: (call) => {
+        const staff = signedIn();
+        store.recordCall(call, staff.practitionerId, now().getTime());
+        const durationSeconds = call.connectedAt ? Math.max(0, Math.round((Date.parse(call.endedAt) - Date.parse(call.connectedAt)) / 1000)) : 0;
+        return { ...call, durationSeconds };
+      },
+      forVisit: ({ visitId }) => {
+        signedIn();
+        return store.callsForVisit(visitId);
+      },
+    },
     outbox: {
       summary: () => store.outbox.summary(),
       problems: () => store.outbox.problems(),

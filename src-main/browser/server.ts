@@ -6,7 +6,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM } from '../../src-shared/api/contract.js';
 import type { Logger } from '../log.js';
-import { securityHeaders } from '../security/csp.js';
+import { securityHeaders } from '../../src-shared/security/csp.js';
 import { readStaticFile } from '../security/staticFiles.js';
 
 export interface BrowserServerOptions {
@@ -14,6 +14,8 @@ export interface BrowserServerOptions {
   staticDir: string;
   port: number;
   logger: Logger;
+  /** Further endpoints the client may connect to (the signalling server). */
+  extraConnectSrc?: readonly string[];
   /** Defaults to a fresh random token per start. */
   token?: string;
 }
@@ -59,7 +61,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   // DNS-rebinding guard: only requests addressed to our loopback host are served.
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([origin, `http://localhost:${port}`]);
-  const headers = securityHeaders([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
+  const headers = securityHeaders([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`, ...(options.extraConnectSrc ?? [])]);
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {

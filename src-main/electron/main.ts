@@ -27,7 +27,7 @@ export async function startShell(): Promise<BrowserWindow> {
   });
 
   installPermissionHandlers(session.defaultSession);
-  serveRenderer(protocol, rendererDir());
+  serveRenderer(protocol, rendererDir(), config.signallingUrl ? [config.signallingUrl] : []);
   const window = new BrowserWindow(mainWindowOptions(join(appRoot(), 'dist', 'preload', 'preload.cjs')));
   createIPCHandler({
     router: services.router,

@@ -1,5 +1,5 @@
 import type { Protocol } from 'electron';
-import { securityHeaders } from '../security/csp.js';
+import { securityHeaders } from '../../src-shared/security/csp.js';
 import { readStaticFile } from '../security/staticFiles.js';
 import { APP_HOST, APP_SCHEME } from './security.js';
 
@@ -11,8 +11,8 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
 }
 
 /** Serves the built renderer from app://skaermrum/ with the CSP and security headers. */
-export function createAppRequestHandler(rendererDir: string): (request: Request) => Promise<Response> {
-  const headers = securityHeaders();
+export function createAppRequestHandler(rendererDir: string, extraConnectSrc: readonly string[] = []): (request: Request) => Promise<Response> {
+  const headers = securityHeaders(extraConnectSrc);
   return async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST || request.method !== 'GET') return new Response(null, { status: 404 });
@@ -22,6 +22,6 @@ export function createAppRequestHandler(rendererDir: string): (request: Request)
   };
 }
 
-export function serveRenderer(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir));
+export function serveRenderer(protocol: Pick<Protocol, 'handle'>, rendererDir: string, extraConnectSrc: readonly string[] = []): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, extraConnectSrc));
 }

@@ -28,6 +28,8 @@ export interface SessionService {
   signInOptions(): Promise<Staff[]>;
   signIn(practitionerId: string): Promise<Staff>;
   syncStatus(): SyncStatus;
+  /** Signalling address and the token to authenticate with, once signed in against an EOJ. */
+  callTicket(): { signallingUrl: string; token: string } | null;
   syncNow(): Promise<SyncStatus>;
   /** A local change was written: push it soon. */
   localChange(): void;
@@ -109,6 +111,7 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       return begin({ ...login.staff, roomId });
     },
     syncStatus: () => engine?.status() ?? disabledStatus(),
+    callTicket: () => (staff && token && config.signallingUrl ? { signallingUrl: config.signallingUrl, token } : null),
     async syncNow() {
       if (!engine) return disabledStatus();
       await engine.syncNow();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
 import type { OutboxEntry } from '../../src-shared/domain/outbox.js';
-import type { Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import type { CallRecord, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import { callQueries } from './calls.js';
 import { auditQueries } from './audit.js';
 import { StoreError } from './errors.js';
 import { loadMigrations } from './migrations.js';
@@ -64,6 +65,9 @@ export interface VisitStore {
   readonly syncState: ReturnType<typeof syncStateQueries>;
   roomDevices(roomId: string): RoomDevices | null;
   saveRoomDevices(devices: RoomDevices, actorId: string, atMs: number): void;
+  /** A finished call, with an audit entry. */
+  recordCall(call: CallRecord, staffId: string, atMs: number): void;
+  callsForVisit(visitId: string): CallRecord[];
   /** SQLite's full integrity check: "ok" or the problems found. */
   integrityCheck(): string;
   close(): void;
@@ -92,6 +96,12 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   const audit = auditQueries(db);
   const syncState = syncStateQueries(db);
   const devices = roomDevicesQueries(db);
+
+  const calls = callQueries(db);
+  const recordCall = db.transaction((call: CallRecord, staffId: string, atMs: number) => {
+    calls.insert(call, staffId);
+    audit.append({ atMs, actorId: staffId, action: 'call.recorded', subjectType: 'Appointment', subjectId: call.visitId, details: { callId: call.callId, endReason: call.endReason } });
+  });
 
   const upsertVisits = db.transaction((list: readonly Visit[]) => visits.upsertMany(list));
 
@@ -163,6 +173,8 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     syncState,
     roomDevices: (roomId) => devices.get(roomId),
     saveRoomDevices: (d, actorId, atMs) => saveRoomDevices.immediate(d, actorId, atMs),
+    recordCall: (call, staffId, atMs) => recordCall.immediate(call, staffId, atMs),
+    callsForVisit: (visitId) => calls.forVisit(visitId),
     integrityCheck: () => (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '),
     close: () => db.close(),
   };

@@ -7,12 +7,28 @@ import { SignInView } from '../session/SignInView';
 import { ProblemList } from '../sync/ProblemList';
 import { SyncBanner } from '../sync/SyncBanner';
 import type { QueueScope, QueueState } from '../queue/queueStore';
+import { CallPanel } from '../call/CallPanel';
+import type { CallState } from '../call/callStore';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
 
-export function App({ store }: { store: StoreApi<QueueState> }) {
+export function App({ store, calls }: { store: StoreApi<QueueState>; calls: StoreApi<CallState> }) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
+  const call = useStore(calls);
+  const signedIn = state.session !== null;
+
+  // Calls need the signed-in staff member's token: connect to signalling once signed in.
+  useEffect(() => {
+    if (!signedIn) return;
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    void calls.getState().start().then((s) => (cancelled ? s() : (stop = s)));
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [calls, signedIn]);
 
   useEffect(() => {
     let stop: (() => void) | undefined;
@@ -62,7 +78,14 @@ export function App({ store }: { store: StoreApi<QueueState> }) {
             <button type="button" onClick={() => void state.refresh()}>{t('queue.retry')}</button>
           </div>
         )}
-        {state.phase === 'ready' && <QueueView visits={state.visits} onStatusChange={(id, s) => void state.setStatus(id, s)} />}
+        {state.phase === 'ready' && (
+          <QueueView
+            visits={state.visits}
+            onStatusChange={(id, s) => void state.setStatus(id, s)}
+            {...(call.available ? { calls: { onRing: call.ring, onPair: call.pairDevice, busy: call.phase === 'ringing' || call.phase === 'connected' } } : {})}
+          />
+        )}
+        <CallPanel store={calls} />
       </main>
     </div>
   );

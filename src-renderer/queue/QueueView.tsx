@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VisitStatus, type Visit } from '../../src-shared/domain/visit';
-import { findNowNext } from '../../src-shared/queue/nowNext';
+import { findNowNext, isOpen } from '../../src-shared/queue/nowNext';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import { localeFor } from '../i18n';
 import { useNow } from './useNow';
@@ -9,13 +9,15 @@ import { useNow } from './useNow';
 interface Props {
   visits: readonly Visit[];
   onStatusChange(visitId: string, status: VisitStatus): void;
+  /** Present when calls can be made (signed in against an EOJ with signalling). */
+  calls?: { onRing(visit: Visit): void; onPair(citizenId: string): void; busy: boolean };
 }
 
 // Cancelling is not a queue action: cancelled visits leave the queue (and come from the EOJ).
 const STATUSES = VisitStatus.options.filter((s) => s !== 'cancelled');
 
 /** Today's visits in time order, with "now" and "next" marked. */
-export function QueueView({ visits, onStatusChange }: Props) {
+export function QueueView({ visits, onStatusChange, calls }: Props) {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const { nowId, nextId } = findNowNext(visits, now);
@@ -43,6 +45,7 @@ export function QueueView({ visits, onStatusChange }: Props) {
           <th scope="col">{t('queue.task')}</th>
           <th scope="col">{t('queue.room')}</th>
           <th scope="col">{t('queue.status')}</th>
+          {calls && <th scope="col">{t('queue.call')}</th>}
         </tr>
       </thead>
       <tbody ref={tbody}>
@@ -74,6 +77,18 @@ export function QueueView({ visits, onStatusChange }: Props) {
                   ))}
                 </select>
               </td>
+              {calls && (
+                <td className="visit-actions">
+                  {isOpen(visit) && (
+                    <button type="button" className="ring" disabled={calls.busy} aria-label={t('call.ring', { name: visit.citizen.name })} onClick={() => calls.onRing(visit)}>
+                      {t('call.ringShort')}
+                    </button>
+                  )}
+                  <button type="button" className="pair" aria-label={t('call.pair', { name: visit.citizen.name })} onClick={() => calls.onPair(visit.citizen.id)}>
+                    {t('call.pairShort')}
+                  </button>
+                </td>
+              )}
             </tr>
           );
         })}

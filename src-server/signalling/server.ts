@@ -12,6 +12,8 @@ import { turnCredentials, type TurnConfig } from './turn.js';
 export interface VisitDirectory {
   visit(visitId: string): { citizenId: string; teamId: string } | null;
   citizenInTeam(citizenId: string, teamId: string): boolean;
+  /** Start of the citizen's next open visit with this team, if any. */
+  nextVisitStart(citizenId: string, teamId: string, afterMs: number): string | null;
 }
 
 export interface SignallingLogger {
@@ -77,6 +79,9 @@ export function attachSignalling(options: SignallingOptions) {
     if (++conn.violations > MAX_VIOLATIONS) conn.socket.close(1008, 'too many refused messages');
   };
 
+  const sendSchedule = (connId: string, device: DeviceIdentity) =>
+    send(connId, { type: 'device.schedule', nextCallAt: options.directory.nextVisitStart(device.citizenId, device.teamId, Date.now()) });
+
   const devicesOf = (citizenId: string, teamId: string) =>
     [...connections.values()].filter((c) => c.identity?.kind === 'device' && c.identity.device.citizenId === citizenId && c.identity.device.teamId === teamId).map((c) => c.id);
 
@@ -92,6 +97,7 @@ export function attachSignalling(options: SignallingOptions) {
       }
       const identity = conn.identity;
       send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });
+      if (identity.kind === 'device') sendSchedule(conn.id, identity.device);
       return;
     }
     if (message.type === 'pair.redeem') {
@@ -100,6 +106,7 @@ export function attachSignalling(options: SignallingOptions) {
       if (!paired) return refuse(conn, 'invalid_code', 'ukendt eller udløbet parringskode', message.type);
       conn.identity = { kind: 'device', device: paired.identity };
       send(conn.id, { type: 'pair.done', deviceToken: paired.deviceToken, citizenId: paired.identity.citizenId });
+      sendSchedule(conn.id, paired.identity);
       return;
     }
     if (!id) return refuse(conn, 'unauthenticated', 'log ind først', message.type);

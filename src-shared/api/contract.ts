@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoomDevices } from '../domain/devices.js';
 import { OutboxEntry, OutboxSummary, SyncStatus } from '../domain/outbox.js';
-import { Room, Staff, Visit, VisitStatus } from '../domain/visit.js';
+import { CallRecord, Room, Staff, Visit, VisitStatus } from '../domain/visit.js';
 
 /**
  * The typed contract between the main process and the renderer: every method, its argument and
@@ -63,6 +63,14 @@ export const apiContract = {
   },
   visit: {
     setStatus: mutation(SetVisitStatus, Visit),
+  },
+  // 'call' is reserved in tRPC routers, hence 'calls'.
+  calls: {
+    /** Where and how the staff client connects to signalling; null where calls are not available. */
+    ticket: query(NoInput, z.object({ signallingUrl: z.string().regex(/^wss?:\/\//), token: z.string().min(10) }).nullable()),
+    /** The call's measured times, recorded for the visit when it ends. */
+    record: mutation(CallRecord.strict(), CallRecord.extend({ durationSeconds: z.number().int().nonnegative() })),
+    forVisit: query(z.object({ visitId: Id }).strict(), z.array(CallRecord)),
   },
   outbox: {
     summary: query(NoInput, OutboxSummary),

@@ -56,3 +56,14 @@ export const Staff = z.object({
   roomId: Id.nullable(),
 });
 export type Staff = z.infer<typeof Staff>;
+
+/** A call made for a visit, as measured by the staff client. */
+export const CallRecord = z.object({
+  callId: z.uuid(),
+  visitId: Id,
+  rangAt: IsoInstant,
+  connectedAt: IsoInstant.nullable(),
+  endedAt: IsoInstant,
+  endReason: z.enum(['hangup', 'timeout', 'busy', 'offline', 'lost', 'refused', 'failed']),
+});
+export type CallRecord = z.infer<typeof CallRecord>;

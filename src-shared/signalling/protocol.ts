@@ -43,6 +43,8 @@ export type EndReason = z.infer<typeof EndReason>;
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.ok'), role: z.enum(['staff', 'device']), id: Id }),
   z.object({ type: z.literal('pair.code'), citizenId: Id, code: z.string(), expiresAt: z.iso.datetime({ offset: true }) }),
+  /** For the citizen's waiting screen: when the next call is planned. */
+  z.object({ type: z.literal('device.schedule'), nextCallAt: z.iso.datetime({ offset: true }).nullable() }),
   z.object({ type: z.literal('pair.done'), deviceToken: z.string(), citizenId: Id }),
   z.object({ type: z.literal('device.revoked'), citizenId: Id, devices: z.number().int().nonnegative() }),
   z.object({ type: z.literal('call.ringing'), callId: CallId, turn: TurnCredentials }),

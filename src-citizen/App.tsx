@@ -1,0 +1,59 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { formatClock } from '../src-shared/time/copenhagen';
+import type { CitizenController } from './controller';
+import { texts } from './texts';
+
+function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
+  }, [stream]);
+  return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
+}
+
+/** One screen at a time, one big button at a time, no other navigation. */
+export function App({ controller }: { controller: CitizenController }) {
+  const s = useStore(controller.store);
+  const [code, setCode] = useState('');
+
+  if (s.phase === 'pair') {
+    return (
+      <main className="screen pair">
+        <h1>{texts.pairHeading}</h1>
+        <p>{texts.pairIntro}</p>
+        <form onSubmit={(e) => { e.preventDefault(); controller.pair(code); }}>
+          <label htmlFor="code">{texts.pairCode}</label>
+          <input id="code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" autoCapitalize="characters" inputMode="text" maxLength={12} />
+          {s.pairError && <p role="alert" className="error">{texts.pairInvalid}</p>}
+          <button type="submit" className="big primary">{texts.pairButton}</button>
+        </form>
+      </main>
+    );
+  }
+  if (s.phase === 'incoming') {
+    return (
+      <main className="screen incoming">
+        <h1>{texts.incoming(s.caller)}</h1>
+        <button type="button" className="big answer" onClick={controller.answer} autoFocus>{texts.answer}</button>
+        {s.autoAnswerIn !== null && <p role="status">{texts.autoAnswer(s.autoAnswerIn)}</p>}
+      </main>
+    );
+  }
+  if (s.phase === 'call') {
+    return (
+      <main className="screen call">
+        <Video stream={s.remote} muted={false} label={texts.remoteView} className="remote" />
+        <Video stream={s.local} muted label={texts.selfView} className="self" />
+        {s.peerState === 'recovering' && <p role="status" className="recovering">{texts.recovering}</p>}
+        <button type="button" className="big hangup" onClick={controller.hangUp}>{texts.hangUp}</button>
+      </main>
+    );
+  }
+  return (
+    <main className="screen waiting">
+      <h1>{s.phase === 'ended' ? texts.ended : s.nextCallAt ? texts.waitingAt(formatClock(s.nextCallAt)) : texts.waiting}</h1>
+      {!s.online && <p role="status" className="offline">{texts.offline}</p>}
+    </main>
+  );
+}

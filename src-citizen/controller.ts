@@ -1,0 +1,164 @@
+import { createStore } from 'zustand/vanilla';
+import { createPeerSession, type PeerSession, type PeerState } from '../src-shared/call/peerSession';
+import { createSignalConnection, type SignalConnection } from '../src-shared/call/signalConnection';
+import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shared/signalling/protocol';
+import { browserTimers, keepScreenAwake, localMedia, peerFactory } from '../src-shared/browser/media';
+
+export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'ended';
+
+export interface CitizenState {
+  phase: Phase;
+  online: boolean;
+  pairError: boolean;
+  caller: string;
+  callId: string | null;
+  autoAnswerIn: number | null;
+  nextCallAt: string | null;
+  peerState: PeerState | null;
+  local: MediaStream | null;
+  remote: MediaStream | null;
+}
+
+const TOKEN_KEY = 'skaermbesoeg.deviceToken';
+const AUTO_ANSWER_KEY = 'skaermbesoeg.autoAnswerAfterS';
+
+/**
+ * The citizen device: paired once, then waits to be rung by its team. Answering starts the media;
+ * the call survives network trouble by reconnecting signalling and re-creating the peer.
+ */
+export function createCitizenController(options: { relayOnly?: boolean } = {}) {
+  // A kiosk tablet is set up once with ?autoanswer=N; the choice stays on the device.
+  const param = new URL(window.location.href).searchParams.get('autoanswer');
+  if (param !== null && /^\d{1,3}$/.test(param)) localStorage.setItem(AUTO_ANSWER_KEY, param);
+  const autoAnswerAfterS = Number(localStorage.getItem(AUTO_ANSWER_KEY) ?? NaN);
+
+  const store = createStore<CitizenState>()(() => ({
+    phase: localStorage.getItem(TOKEN_KEY) ? 'waiting' : 'pair', online: false, pairError: false, caller: '', callId: null,
+    autoAnswerIn: null, nextCallAt: null, peerState: null, local: null, remote: null,
+  }));
+  let pendingPairCode: string | null = null;
+  let session: PeerSession | null = null;
+  let releaseWakeLock: () => void = () => undefined;
+  let countdown: number | undefined;
+
+  const signalling: SignalConnection = createSignalConnection({
+    url: `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}${SIGNAL_PATH}`,
+    token: () => localStorage.getItem(TOKEN_KEY),
+    openSocket: (url) => new WebSocket(url),
+    timers: browserTimers,
+    beforeAuth: (): ClientMessage | null => (pendingPairCode ? { type: 'pair.redeem', code: pendingPairCode } : null),
+    onState: (state) => store.setState({ online: state === 'open' }),
+    onMessage: (m) => void onMessage(m),
+  });
+
+  function stopCountdown() {
+    window.clearInterval(countdown);
+    countdown = undefined;
+    store.setState({ autoAnswerIn: null });
+  }
+
+  function endCall() {
+    stopCountdown();
+    session?.close();
+    session = null;
+    releaseWakeLock();
+    store.getState().local?.getTracks().forEach((t) => t.stop());
+    store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null });
+    window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting' }), 4_000);
+  }
+
+  async function onMessage(m: ServerMessage) {
+    const { callId } = store.getState();
+    switch (m.type) {
+      case 'device.schedule':
+        store.setState({ nextCallAt: m.nextCallAt });
+        return;
+      case 'pair.done':
+        pendingPairCode = null;
+        localStorage.setItem(TOKEN_KEY, m.deviceToken);
+        store.setState({ phase: 'waiting', pairError: false });
+        return;
+      case 'auth.ok':
+        // Back after a drop in the middle of a call: re-establish the media.
+        if (callId && session) signalling.send({ type: 'call.restart', callId });
+        return;
+      case 'error':
+        if (m.code === 'invalid_code') {
+          pendingPairCode = null;
+          store.setState({ pairError: true, phase: 'pair' });
+        }
+        if (m.code === 'unauthenticated') {
+          localStorage.removeItem(TOKEN_KEY);
+          store.setState({ phase: 'pair' });
+        }
+        return;
+      case 'call.incoming': {
+        store.setState({ phase: 'incoming', callId: m.callId, caller: m.caller });
+        const after = Number.isFinite(autoAnswerAfterS) ? autoAnswerAfterS : m.autoAnswerAfterS;
+        if (after !== null && after !== undefined && Number.isFinite(after)) {
+          let left = after;
+          store.setState({ autoAnswerIn: left });
+          countdown = window.setInterval(() => {
+            left -= 1;
+            if (left <= 0) answer();
+            else store.setState({ autoAnswerIn: left });
+          }, 1_000);
+        }
+        return;
+      }
+      case 'call.connected': {
+        if (m.callId !== callId) return;
+        const local = await localMedia();
+        releaseWakeLock = await keepScreenAwake();
+        store.setState({ phase: 'call', local });
+        session = createPeerSession<MediaStream>({
+          initiator: m.initiator,
+          createPeer: peerFactory(local, m.turn, options.relayOnly ?? false),
+          sendSignal: (data) => signalling.send({ type: 'call.signal', callId: m.callId, data }),
+          sendRestart: () => signalling.send({ type: 'call.restart', callId: m.callId }),
+          onRemoteStream: (remote) => store.setState({ remote }),
+          onState: (peerState) => store.setState({ peerState }),
+          timers: browserTimers,
+        });
+        session.start();
+        return;
+      }
+      case 'call.signal':
+        if (m.callId === callId) session?.signal(m.data);
+        return;
+      case 'call.restart':
+        if (m.callId === callId) session?.remoteRestart();
+        return;
+      case 'call.ended':
+        if (m.callId === callId) endCall();
+        return;
+      default:
+        return;
+    }
+  }
+
+  function answer() {
+    const { callId } = store.getState();
+    stopCountdown();
+    if (callId) signalling.send({ type: 'call.answer', callId });
+  }
+
+  return {
+    store,
+    start: () => signalling.start(),
+    /** A new device redeems the code on its (not yet authenticated) connection. */
+    pair(code: string) {
+      pendingPairCode = code.trim();
+      store.setState({ pairError: false });
+      if (!signalling.send({ type: 'pair.redeem', code: pendingPairCode })) signalling.start();
+    },
+    answer,
+    hangUp() {
+      const { callId } = store.getState();
+      if (callId) signalling.send({ type: 'call.hangup', callId });
+      endCall();
+    },
+  };
+
+}
+export type CitizenController = ReturnType<typeof createCitizenController>;

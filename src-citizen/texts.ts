@@ -1,0 +1,21 @@
+/** The citizen app speaks Danish only: short, calm sentences for old eyes. */
+export const texts = {
+  pairHeading: 'Forbind din skærm',
+  pairIntro: 'Skriv koden, som hjemmeplejen har givet dig.',
+  pairCode: 'Kode',
+  pairButton: 'Forbind',
+  pairInvalid: 'Koden passer ikke. Prøv igen, eller ring til hjemmeplejen.',
+  waiting: 'Du bliver ringet op',
+  waitingAt: (clock: string) => `Du bliver ringet op kl. ${clock}`,
+  waitingNone: 'Der er ikke flere opkald i dag.',
+  offline: 'Skærmen har ikke forbindelse. Den prøver igen af sig selv.',
+  incoming: (caller: string) => `${caller} ringer`,
+  answer: 'Tag telefonen',
+  autoAnswer: (s: number) => `Tager telefonen om ${s} sekunder`,
+  inCall: 'I samtale',
+  hangUp: 'Læg på',
+  recovering: 'Genopretter forbindelsen…',
+  ended: 'Opkaldet er slut.',
+  selfView: 'Dig selv',
+  remoteView: 'Hjemmeplejen',
+} as const;

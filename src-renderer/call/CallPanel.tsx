@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore, type StoreApi } from 'zustand';
+import { useNow } from '../queue/useNow';
+import type { CallState } from './callStore';
+
+function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
+  }, [stream]);
+  return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
+}
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+/** The call in progress: who, how long, the pictures, and the few controls a call needs. */
+export function CallPanel({ store }: { store: StoreApi<CallState> }) {
+  const { t } = useTranslation();
+  const s = useStore(store);
+  const now = useNow(1_000);
+  if (s.pairing) {
+    return (
+      <div className="call-panel" role="dialog" aria-labelledby="pair-heading">
+        <h2 id="pair-heading">{t('call.pairHeading')}</h2>
+        <p>{t('call.pairIntro')}</p>
+        <p className="pair-code" data-testid="pair-code">{s.pairing.code}</p>
+        <button type="button" onClick={s.dismiss}>{t('call.close')}</button>
+      </div>
+    );
+  }
+  if (s.phase === 'idle' || !s.visit) return null;
+  const seconds = s.connectedAt ? Math.max(0, Math.floor((now.getTime() - s.connectedAt) / 1000)) : 0;
+  return (
+    <div className="call-panel" role="dialog" aria-labelledby="call-heading" data-call-phase={s.phase}>
+      <h2 id="call-heading">{s.visit.citizen.name}</h2>
+      <p role="status" className="call-status">
+        {s.phase === 'ringing' && t('call.ringing')}
+        {s.phase === 'connected' && (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
+        {s.phase === 'ended' && t(`call.ended.${s.endReason ?? 'hangup'}`)}
+      </p>
+      {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
+      <div className="call-videos">
+        <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" />
+        <Video stream={s.local} muted label={t('call.selfVideo')} className="self-video" />
+      </div>
+      <div className="call-controls">
+        {s.phase !== 'ended' ? (
+          <>
+            <button type="button" aria-pressed={s.micMuted} onClick={s.toggleMic}>{s.micMuted ? t('call.unmute') : t('call.mute')}</button>
+            <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>{s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}</button>
+            <button type="button" className="hangup" onClick={s.hangUp}>{t('call.hangUp')}</button>
+          </>
+        ) : (
+          <button type="button" onClick={s.dismiss}>{t('call.close')}</button>
+        )}
+      </div>
+    </div>
+  );
+}

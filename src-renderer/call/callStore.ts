@@ -1,0 +1,169 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ApiClient } from '../../src-shared/api/contract';
+import { browserTimers, localMedia, peerFactory } from '../../src-shared/browser/media';
+import { createPeerSession, type PeerSession, type PeerState } from '../../src-shared/call/peerSession';
+import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
+import type { CallRecord, Visit } from '../../src-shared/domain/visit';
+import type { ServerMessage } from '../../src-shared/signalling/protocol';
+
+export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
+
+export interface CallState {
+  available: boolean;
+  signallingOnline: boolean;
+  phase: CallPhase;
+  visit: Visit | null;
+  callId: string | null;
+  rangAt: number | null;
+  connectedAt: number | null;
+  endReason: CallRecord['endReason'] | null;
+  peerState: PeerState | null;
+  local: MediaStream | null;
+  remote: MediaStream | null;
+  micMuted: boolean;
+  cameraOff: boolean;
+  pairing: { citizenId: string; code: string; expiresAt: string } | null;
+  error: string | null;
+  start(): Promise<() => void>;
+  ring(visit: Visit): void;
+  hangUp(): void;
+  toggleMic(): void;
+  toggleCamera(): void;
+  pairDevice(citizenId: string): void;
+  dismiss(): void;
+}
+
+/**
+ * The staff side of a screen visit: rings the citizen's device through signalling, runs the media
+ * (staff initiates the WebRTC offer), recovers the peer without user action, and records the
+ * call's times with the main process when it ends.
+ */
+export function createCallStore(api: ApiClient, options: { relayOnly?: boolean } = {}): StoreApi<CallState> {
+  let signalling: SignalConnection | null = null;
+  let token: string | null = null;
+  let session: PeerSession | null = null;
+
+  return createStore<CallState>()((set, get) => {
+    function finish(reason: CallRecord['endReason']) {
+      const { callId, visit, rangAt, connectedAt, local, phase } = get();
+      if (phase === 'idle' || phase === 'ended') return;
+      session?.close();
+      session = null;
+      local?.getTracks().forEach((t) => t.stop());
+      const endedAt = Date.now();
+      set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null });
+      if (callId && visit && rangAt) {
+        void api.calls
+          .record({ callId, visitId: visit.id, rangAt: new Date(rangAt).toISOString(), connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null, endedAt: new Date(endedAt).toISOString(), endReason: reason })
+          .catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
+      }
+    }
+
+    async function onMessage(m: ServerMessage) {
+      const { callId } = get();
+      switch (m.type) {
+        case 'auth.ok':
+          if (callId && session) signalling?.send({ type: 'call.restart', callId });
+          return;
+        case 'pair.code':
+          set({ pairing: { citizenId: m.citizenId, code: m.code, expiresAt: m.expiresAt } });
+          return;
+        case 'error':
+          set({ error: m.message });
+          return;
+        case 'call.connected': {
+          if (m.callId !== callId) return;
+          const local = get().local ?? (await localMedia());
+          set({ phase: 'connected', connectedAt: Date.now(), local });
+          session = createPeerSession<MediaStream>({
+            initiator: m.initiator,
+            createPeer: peerFactory(local, m.turn, options.relayOnly ?? false),
+            sendSignal: (data) => signalling?.send({ type: 'call.signal', callId: m.callId, data }),
+            sendRestart: () => signalling?.send({ type: 'call.restart', callId: m.callId }),
+            onRemoteStream: (remote) => set({ remote }),
+            onState: (peerState) => set({ peerState }),
+            timers: browserTimers,
+          });
+          session.start();
+          return;
+        }
+        case 'call.signal':
+          if (m.callId === callId) session?.signal(m.data);
+          return;
+        case 'call.restart':
+          if (m.callId === callId) session?.remoteRestart();
+          return;
+        case 'call.ended':
+          if (m.callId === callId) finish(m.reason);
+          return;
+        default:
+          return;
+      }
+    }
+
+    return {
+      available: false,
+      signallingOnline: false,
+      phase: 'idle',
+      visit: null,
+      callId: null,
+      rangAt: null,
+      connectedAt: null,
+      endReason: null,
+      peerState: null,
+      local: null,
+      remote: null,
+      micMuted: false,
+      cameraOff: false,
+      pairing: null,
+      error: null,
+
+      async start() {
+        const ticket = await api.calls.ticket({}).catch(() => null);
+        if (!ticket) return () => undefined;
+        token = ticket.token;
+        signalling = createSignalConnection({
+          url: ticket.signallingUrl,
+          token: () => token,
+          openSocket: (url) => new WebSocket(url),
+          timers: browserTimers,
+          onMessage: (m) => void onMessage(m),
+          onState: (state) => set({ signallingOnline: state === 'open' }),
+        });
+        signalling.start();
+        set({ available: true });
+        return () => signalling?.stop();
+      },
+
+      ring(visit) {
+        if (!signalling || get().phase === 'ringing' || get().phase === 'connected') return;
+        const callId = crypto.randomUUID();
+        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false });
+        // The camera starts while it rings, so the citizen sees us at once.
+        void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
+        signalling.send({ type: 'call.ring', callId, visitId: visit.id });
+      },
+      hangUp() {
+        const { callId } = get();
+        if (callId) signalling?.send({ type: 'call.hangup', callId });
+        finish('hangup');
+      },
+      toggleMic() {
+        const micMuted = !get().micMuted;
+        get().local?.getAudioTracks().forEach((t) => (t.enabled = !micMuted));
+        set({ micMuted });
+      },
+      toggleCamera() {
+        const cameraOff = !get().cameraOff;
+        get().local?.getVideoTracks().forEach((t) => (t.enabled = !cameraOff));
+        set({ cameraOff });
+      },
+      pairDevice(citizenId) {
+        signalling?.send({ type: 'pair.create', citizenId });
+      },
+      dismiss() {
+        set({ phase: 'idle', visit: null, callId: null, pairing: null, error: null });
+      },
+    };
+  });
+}
