@@ -44,15 +44,37 @@ if (!electron && process.env.SKAERMRUM_BROWSER !== '1') {
 // (SKAERMRUM_EOJ_URL) or none is wanted (SKAERMRUM_EOJ=none: demo data without sync).
 const children = [];
 const env = { ...process.env };
+// coturn, where installed, relays calls that cannot go peer to peer; the sandbox issues
+// time-limited credentials for it (REST API, shared secret).
+const turnEnv = {};
+if (spawnSync('which', ['turnserver']).status === 0 && !env.SANDBOX_TURN_SECRET) {
+  const { randomBytes } = await import('node:crypto');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'skaermrum-turn-'));
+  writeFileSync(join(dir, 'empty.conf'), '');
+  const secret = randomBytes(24).toString('hex');
+  const port = Number(env.SKAERMRUM_TURN_PORT ?? 3478);
+  const turn = spawn('turnserver', ['-c', join(dir, 'empty.conf'), '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
+    '--min-port=49160', '--max-port=49200', '--no-tls', '--no-dtls', '--realm=skaermrum', '--no-cli', '--allow-loopback-peers', '--fingerprint',
+    `--log-file=${join(dir, 'turn.log')}`, `--pidfile=${join(dir, 'turn.pid')}`, `--userdb=${join(dir, 'turn.db')}`, '--use-auth-secret', `--static-auth-secret=${secret}`],
+    { stdio: 'ignore' });
+  children.push(turn);
+  Object.assign(turnEnv, { SANDBOX_TURN_SECRET: secret, SANDBOX_TURN_URLS: `turn:127.0.0.1:${port}?transport=udp` });
+  console.log(`coturn kører på 127.0.0.1:${port} (udp)`);
+}
 if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
-  const sandbox = spawn(process.execPath, ['dist/main/src-server/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const sandbox = spawn(process.execPath, ['dist/main/src-server/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...env, ...turnEnv } });
   children.push(sandbox);
   env.SKAERMRUM_EOJ_URL = await new Promise((resolve, reject) => {
     let out = '';
     sandbox.stdout.on('data', (d) => {
       out += d.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+\/fhir)/.exec(out);
-      if (match) resolve(match[1]);
+      if (match && /Borger-app: (\S+)/.test(out)) {
+        console.log(/Borger-app: [^\n]+/.exec(out)?.[0]);
+        resolve(match[1]);
+      }
     });
     sandbox.once('exit', (code) => reject(new Error(`sandkasse-EOJ stoppede (${code})`)));
   });

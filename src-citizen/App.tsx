@@ -46,6 +46,7 @@ export function App({ controller }: { controller: CitizenController }) {
         <Video stream={s.remote} muted={false} label={texts.remoteView} className="remote" />
         <Video stream={s.local} muted label={texts.selfView} className="self" />
         {s.peerState === 'recovering' && <p role="status" className="recovering">{texts.recovering}</p>}
+        {s.peerState === 'failed' && <p role="alert" className="recovering">{texts.failed}</p>}
         <button type="button" className="big hangup" onClick={controller.hangUp}>{texts.hangUp}</button>
       </main>
     );

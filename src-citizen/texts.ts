@@ -15,6 +15,7 @@ export const texts = {
   inCall: 'I samtale',
   hangUp: 'Læg på',
   recovering: 'Genopretter forbindelsen…',
+  failed: 'Forbindelsen kan ikke oprettes lige nu. Der prøves igen.',
   ended: 'Opkaldet er slut.',
   selfView: 'Dig selv',
   remoteView: 'Hjemmeplejen',

@@ -14,6 +14,10 @@ const Env = z.object({
   SANDBOX_SECRET: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
   /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
+  /** coturn started with --use-auth-secret --static-auth-secret=<this>. */
+  SANDBOX_TURN_SECRET: z.string().min(8).optional(),
+  SANDBOX_TURN_URLS: z.string().default('turn:127.0.0.1:3478?transport=udp'),
+  SANDBOX_TURN_TTL_S: z.coerce.number().int().min(-86_400).max(86_400).default(600),
   SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
 });
 
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
     // dist/main/src-server/main.js → dist/citizen
     citizenAppDir: fileURLToPath(new URL('../../citizen', import.meta.url)),
+    ...(env.SANDBOX_TURN_SECRET ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } } : {}),
     seedDay: env.SANDBOX_DEMO_AS_OF === 'start-of-day' ? careDay(new Date()).start : new Date(),
     secret: Buffer.from(secretHex, 'hex'),
   });

@@ -36,10 +36,11 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
       <h2 id="call-heading">{s.visit.citizen.name}</h2>
       <p role="status" className="call-status">
         {s.phase === 'ringing' && t('call.ringing')}
-        {s.phase === 'connected' && (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
+        {s.phase === 'connected' && s.peerState !== 'failed' && (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
         {s.phase === 'ended' && t(`call.ended.${s.endReason ?? 'hangup'}`)}
       </p>
       {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
+      {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}
       <div className="call-videos">
         <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" />
         <Video stream={s.local} muted label={t('call.selfVideo')} className="self-video" />

@@ -18,6 +18,7 @@ export interface CallState {
   connectedAt: number | null;
   endReason: CallRecord['endReason'] | null;
   peerState: PeerState | null;
+  turnRefused: boolean;
   local: MediaStream | null;
   remote: MediaStream | null;
   micMuted: boolean;
@@ -81,7 +82,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
             sendSignal: (data) => signalling?.send({ type: 'call.signal', callId: m.callId, data }),
             sendRestart: () => signalling?.send({ type: 'call.restart', callId: m.callId }),
             onRemoteStream: (remote) => set({ remote }),
-            onState: (peerState) => set({ peerState }),
+            onState: (peerState) => set({ peerState, turnRefused: session?.turnRefused() ?? false }),
             timers: browserTimers,
           });
           session.start();
@@ -111,6 +112,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       connectedAt: null,
       endReason: null,
       peerState: null,
+      turnRefused: false,
       local: null,
       remote: null,
       micMuted: false,

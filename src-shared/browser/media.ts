@@ -18,8 +18,8 @@ export async function localMedia(): Promise<MediaStream> {
 }
 
 export function peerFactory(stream: MediaStream, turn: TurnCredentials, relayOnly: boolean) {
-  return (initiator: boolean): PeerLike<MediaStream> =>
-    new SimplePeer({
+  return (initiator: boolean): PeerLike<MediaStream> => {
+    const peer = new SimplePeer({
       initiator,
       stream,
       trickle: true,
@@ -27,7 +27,16 @@ export function peerFactory(stream: MediaStream, turn: TurnCredentials, relayOnl
         iceServers: [{ urls: turn.urls, username: turn.username, credential: turn.credential }],
         iceTransportPolicy: relayOnly ? 'relay' : 'all',
       },
-    }) as unknown as PeerLike<MediaStream>;
+    });
+    // simple-peer does not surface ICE candidate errors; a 401/403 from TURN means our time-limited
+    // credentials were refused, which should be said at once rather than waited out.
+    const pc = (peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    pc?.addEventListener('icecandidateerror', (event) => {
+      const code = (event as RTCPeerConnectionIceErrorEvent).errorCode;
+      if (code === 401 || code === 403) peer.emit('turnRefused');
+    });
+    return peer as unknown as PeerLike<MediaStream>;
+  };
 }
 
 /** Keeps the screen on during a call where the browser can (Wake Lock API); elsewhere it does nothing. */

@@ -15,9 +15,11 @@ export interface PeerLike<S> {
   on(event: 'connect' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'iceStateChange', listener: (iceConnectionState: string, iceGatheringState: string) => void): unknown;
+  /** The TURN server refused our credentials (e.g. expired): media cannot be relayed. */
+  on(event: 'turnRefused', listener: () => void): unknown;
 }
 
-export type PeerState = 'connecting' | 'connected' | 'recovering' | 'closed';
+export type PeerState = 'connecting' | 'connected' | 'recovering' | 'failed' | 'closed';
 
 export interface PeerSessionOptions<S> {
   initiator: boolean;
@@ -28,6 +30,8 @@ export interface PeerSessionOptions<S> {
   onState(state: PeerState): void;
   /** How long ICE may stay `disconnected` before the peer is re-created. */
   disconnectedGraceMs?: number;
+  /** Media not flowing this long after a (re)start means it cannot be carried (e.g. TURN refused). */
+  connectTimeoutMs?: number;
   /** The host's timers (src-shared knows no platform). */
   timers: Timers;
 }
@@ -44,6 +48,20 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
   let closed = false;
   let graceTimer: unknown;
   let state: PeerState = 'connecting';
+  let turnRefused = false;
+  let connectTimer: unknown;
+  const connectTimeout = options.connectTimeoutMs ?? 20_000;
+  const armConnectTimer = () => {
+    options.timers.clear(connectTimer);
+    connectTimer = options.timers.set(() => {
+      // Still not through after a long while: say so, and start over (a relay that was down may
+      // be back); this repeats until media flows or the call ends.
+      if (closed || state === 'connected') return;
+      setState('failed');
+      replacePeer();
+      options.sendRestart();
+    }, connectTimeout);
+  };
 
   const setState = (next: PeerState) => {
     if (state === next || closed) return;
@@ -53,18 +71,29 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
 
   function open() {
     const mine = ++generation;
+    armConnectTimer();
     const current = options.createPeer(options.initiator);
     peer = current;
     // Events of a replaced peer are ignored: only the newest generation speaks.
     const live = () => mine === generation && !closed;
     current.on('signal', (data) => live() && options.sendSignal(data));
     current.on('stream', (stream) => live() && options.onRemoteStream(stream));
-    current.on('connect', () => live() && setState('connected'));
+    current.on('connect', () => {
+      if (!live()) return;
+      options.timers.clear(connectTimer);
+      setState('connected');
+    });
     current.on('error', () => live() && recover(true));
+    current.on('turnRefused', () => {
+      if (!live()) return;
+      turnRefused = true;
+      setState('failed');
+    });
     current.on('close', () => live() && recover(true));
     current.on('iceStateChange', (ice) => {
       if (!live()) return;
       if (ice === 'connected' || ice === 'completed') {
+        options.timers.clear(connectTimer);
         options.timers.clear(graceTimer);
         graceTimer = undefined;
         setState('connected');
@@ -112,6 +141,8 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
       recover(true);
     },
     state: () => state,
+    /** Why media failed, when it did because the TURN server refused us. */
+    turnRefused: () => turnRefused,
     close() {
       closed = true;
       options.timers.clear(graceTimer);

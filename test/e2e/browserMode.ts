@@ -14,8 +14,8 @@ export function startBrowserMode(env: { dataDir: string; profile: string; extra?
 }
 
 /** The sandbox EOJ as its own process (as `npm start` runs it), on a data folder that outlives restarts. */
-export function startSandboxProcess(env: { dataDir: string; port?: number }): Promise<RunningApp> {
-  return startProcess('dist/main/src-server/main.js', { SANDBOX_DATA_DIR: env.dataDir, SANDBOX_PORT: String(env.port ?? 0), SANDBOX_FAULTS: '1', SANDBOX_DEMO_AS_OF: 'start-of-day' }, /(http:\/\/127\.0\.0\.1:\d+\/fhir)/);
+export function startSandboxProcess(env: { dataDir: string; port?: number; extra?: Record<string, string> }): Promise<RunningApp> {
+  return startProcess('dist/main/src-server/main.js', { SANDBOX_DATA_DIR: env.dataDir, SANDBOX_PORT: String(env.port ?? 0), SANDBOX_FAULTS: '1', SANDBOX_DEMO_AS_OF: 'start-of-day', ...env.extra }, /(http:\/\/127\.0\.0\.1:\d+\/fhir)/);
 }
 
 function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp> {

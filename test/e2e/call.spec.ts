@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 import { connectApi } from '../helpers/wsClient';
 import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 
@@ -27,58 +28,18 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Loudest RMS of the remote audio over a moment, through a WebAudio analyser. */
-async function remoteAudioEnergy(page: Page, selector: string): Promise<number> {
-  return page.evaluate(async (sel) => {
-    const video = document.querySelector(sel) as HTMLVideoElement;
-    const ctx = new AudioContext();
-    const source = ctx.createMediaStreamSource(video.srcObject as MediaStream);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 2048;
-    source.connect(analyser);
-    const buf = new Float32Array(analyser.fftSize);
-    let max = 0;
-    for (let i = 0; i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      analyser.getFloatTimeDomainData(buf);
-      max = Math.max(max, Math.sqrt(buf.reduce((s, x) => s + x * x, 0) / buf.length));
-    }
-    await ctx.close();
-    return max;
-  }, selector);
-}
-
 test('staff rings a citizen\'s paired tablet: both see and hear each other, mute is heard, hang-up ends both', async ({ browser }) => {
   const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const citizenContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const staff = await staffContext.newPage();
   const citizen = await citizenContext.newPage();
 
-  await staff.goto(app.url);
-  await staff.getByRole('button', { name: /Louise Dalgaard/ }).click();
-  const row = staff.locator('tbody tr').filter({ has: staff.getByRole('button', { name: /^Ring op til / }) }).first();
-  await expect(row).toBeVisible();
-  const visitId = (await row.getAttribute('data-visit-id')) as string;
-  const citizenName = (await row.locator('th').textContent()) as string;
-
-  // Pair the citizen's tablet with a one-time code shown to the staff member.
-  await row.getByRole('button', { name: `Par tablet for ${citizenName}` }).click();
-  const code = (await staff.getByTestId('pair-code').textContent()) as string;
-  await staff.getByRole('button', { name: 'Luk' }).click();
-  await citizen.goto(eoj.url.replace(/\/fhir$/, '/citizen/'));
-  await citizen.getByLabel('Kode').fill(code);
-  await citizen.getByRole('button', { name: 'Forbind' }).click();
-  await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
-
-  // Ring; the citizen answers with the one big button.
-  await staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / }).click();
-  await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
-  await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
-  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  await ringAndAnswer(staff, citizen, visitId);
 
   // Video both ways.
-  await expect.poll(() => staff.evaluate(() => (document.querySelector('.remote-video') as HTMLVideoElement | null)?.videoWidth ?? 0), { timeout: 15_000 }).toBeGreaterThan(0);
-  await expect.poll(() => citizen.evaluate(() => (document.querySelector('video.remote') as HTMLVideoElement | null)?.videoWidth ?? 0), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(citizen, 'video.remote'), { timeout: 15_000 }).toBeGreaterThan(0);
   // Sound both ways, and silence at the citizen when staff mutes.
   expect(await remoteAudioEnergy(staff, '.remote-video')).toBeGreaterThan(0.01);
   expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);

@@ -1,0 +1,53 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Staff signs in, pairs the citizen's tablet with the code shown, the tablet waits. Returns the visit. */
+export async function signInAndPair(staff: Page, citizen: Page, appUrl: string, citizenUrl: string): Promise<{ visitId: string; citizenName: string }> {
+  await staff.goto(appUrl);
+  await staff.getByRole('button', { name: /Louise Dalgaard/ }).click();
+  const row = staff.locator('tbody tr').filter({ has: staff.getByRole('button', { name: /^Ring op til / }) }).first();
+  await expect(row).toBeVisible();
+  const visitId = (await row.getAttribute('data-visit-id')) as string;
+  const citizenName = (await row.locator('th').textContent()) as string;
+  await row.getByRole('button', { name: `Par tablet for ${citizenName}` }).click();
+  const code = (await staff.getByTestId('pair-code').textContent()) as string;
+  await staff.getByRole('button', { name: 'Luk' }).click();
+  await citizen.goto(citizenUrl);
+  await citizen.getByLabel('Kode').fill(code);
+  await citizen.getByRole('button', { name: 'Forbind' }).click();
+  await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
+  return { visitId, citizenName };
+}
+
+export async function ringAndAnswer(staff: Page, citizen: Page, visitId: string): Promise<void> {
+  await staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / }).click();
+  await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
+  await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+}
+
+export const videoWidth = (page: Page, selector: string) => page.evaluate((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0, selector);
+
+/** Decoded frames of a remote video so far: grows while media flows. */
+export const framesDecoded = (page: Page, selector: string) =>
+  page.evaluate((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0, selector);
+
+/** Loudest RMS of the remote audio over a moment, through a WebAudio analyser. */
+export async function remoteAudioEnergy(page: Page, selector: string): Promise<number> {
+  return page.evaluate(async (sel) => {
+    const video = document.querySelector(sel) as HTMLVideoElement;
+    const ctx = new AudioContext();
+    const source = ctx.createMediaStreamSource(video.srcObject as MediaStream);
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    source.connect(analyser);
+    const buf = new Float32Array(analyser.fftSize);
+    let max = 0;
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      analyser.getFloatTimeDomainData(buf);
+      max = Math.max(max, Math.sqrt(buf.reduce((s, x) => s + x * x, 0) / buf.length));
+    }
+    await ctx.close();
+    return max;
+  }, selector);
+}
