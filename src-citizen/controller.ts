@@ -2,7 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import { createPeerSession, type PeerSession, type PeerState } from '../src-shared/call/peerSession';
 import { createSignalConnection, type SignalConnection } from '../src-shared/call/signalConnection';
 import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shared/signalling/protocol';
-import { browserTimers, keepScreenAwake, localMedia, peerFactory } from '../src-shared/browser/media';
+import { browserTimers, keepScreenAwake, localMedia, peerConnectionOf, peerFactory } from '../src-shared/browser/media';
+import { startQualityMonitor } from '../src-shared/browser/quality';
 
 export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'ended';
 
@@ -39,6 +40,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
   let pendingPairCode: string | null = null;
   let session: PeerSession | null = null;
   let releaseWakeLock: () => void = () => undefined;
+  let stopMonitor: () => void = () => undefined;
   let countdown: number | undefined;
 
   const signalling: SignalConnection = createSignalConnection({
@@ -59,6 +61,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
 
   function endCall() {
     stopCountdown();
+    stopMonitor();
     session?.close();
     session = null;
     releaseWakeLock();
@@ -121,6 +124,11 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           timers: browserTimers,
         });
         session.start();
+        // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
+        stopMonitor = startQualityMonitor({
+          pc: () => peerConnectionOf(session?.current()),
+          onQuality: (_quality, audioOnly) => local.getVideoTracks().forEach((t) => (t.enabled = !audioOnly)),
+        });
         return;
       }
       case 'call.signal':

@@ -14,7 +14,7 @@ inner='node_modules/.bin/vitest run --reporter=default --reporter=json --outputF
   PLAYWRIGHT_JSON_OUTPUT_NAME=test-reports/playwright.json node_modules/.bin/playwright test --reporter=list,json;
   node test/summary.mjs'
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
-  exec unshare -n -- bash -c 'ip link set lo up && exec "$@"' _ bash test/with-keyring.sh bash -c "$inner"
+  exec unshare -n -- bash -c 'ip link set lo up && export SKAERMRUM_NETNS=1 && exec "$@"' _ bash test/with-keyring.sh bash -c "$inner"
 else
   echo "Kører uden separat netværksnavnerum (kræver root); testtrafikken holdes på loopback."
   exec bash test/with-keyring.sh bash -c "$inner"

@@ -40,6 +40,8 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
         {s.phase === 'ended' && t(`call.ended.${s.endReason ?? 'hangup'}`)}
       </p>
       {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
+      {s.phase === 'connected' && s.audioOnly && <p role="status" className="banner banner-offline" data-testid="audio-only">{t('call.audioOnly')}</p>}
+      {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && <p role="status" className="banner banner-offline">{t('call.poorQuality')}</p>}
       {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}
       <div className="call-videos">
         <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" />

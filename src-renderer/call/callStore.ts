@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../src-shared/api/contract';
-import { browserTimers, localMedia, peerFactory } from '../../src-shared/browser/media';
+import { browserTimers, localMedia, peerConnectionOf, peerFactory } from '../../src-shared/browser/media';
+import { startQualityMonitor, type CallQuality } from '../../src-shared/browser/quality';
 import { createPeerSession, type PeerSession, type PeerState } from '../../src-shared/call/peerSession';
 import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
@@ -19,6 +20,9 @@ export interface CallState {
   endReason: CallRecord['endReason'] | null;
   peerState: PeerState | null;
   turnRefused: boolean;
+  quality: CallQuality | null;
+  /** Video paused because the connection cannot carry it; audio keeps the call. */
+  audioOnly: boolean;
   local: MediaStream | null;
   remote: MediaStream | null;
   micMuted: boolean;
@@ -43,11 +47,13 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
   let signalling: SignalConnection | null = null;
   let token: string | null = null;
   let session: PeerSession | null = null;
+  let stopMonitor: () => void = () => undefined;
 
   return createStore<CallState>()((set, get) => {
     function finish(reason: CallRecord['endReason']) {
       const { callId, visit, rangAt, connectedAt, local, phase } = get();
       if (phase === 'idle' || phase === 'ended') return;
+      stopMonitor();
       session?.close();
       session = null;
       local?.getTracks().forEach((t) => t.stop());
@@ -86,6 +92,13 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
             timers: browserTimers,
           });
           session.start();
+          stopMonitor = startQualityMonitor({
+            pc: () => peerConnectionOf(session?.current()),
+            onQuality: (quality, audioOnly) => {
+              set({ quality, audioOnly });
+              get().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
+            },
+          });
           return;
         }
         case 'call.signal':
@@ -113,6 +126,8 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       endReason: null,
       peerState: null,
       turnRefused: false,
+      quality: null,
+      audioOnly: false,
       local: null,
       remote: null,
       micMuted: false,
@@ -140,7 +155,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       ring(visit) {
         if (!signalling || get().phase === 'ringing' || get().phase === 'connected') return;
         const callId = crypto.randomUUID();
-        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false });
+        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null });
         // The camera starts while it rings, so the citizen sees us at once.
         void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
@@ -157,7 +172,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       },
       toggleCamera() {
         const cameraOff = !get().cameraOff;
-        get().local?.getVideoTracks().forEach((t) => (t.enabled = !cameraOff));
+        get().local?.getVideoTracks().forEach((t) => (t.enabled = !cameraOff && !get().audioOnly));
         set({ cameraOff });
       },
       pairDevice(citizenId) {

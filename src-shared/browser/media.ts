@@ -52,3 +52,8 @@ export async function keepScreenAwake(): Promise<() => void> {
 }
 
 export type { SignalData };
+
+/** The RTCPeerConnection inside a simple-peer (for getStats). */
+export function peerConnectionOf(peer: unknown): RTCPeerConnection | null {
+  return (peer as { _pc?: RTCPeerConnection } | null)?._pc ?? null;
+}

@@ -141,6 +141,8 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
       recover(true);
     },
     state: () => state,
+    /** The current peer (it changes on recovery). */
+    current: () => peer,
     /** Why media failed, when it did because the TURN server refused us. */
     turnRefused: () => turnRefused,
     close() {

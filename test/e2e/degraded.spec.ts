@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { framesDecoded, remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
+
+// Shaping loopback is only ever done inside the test's own network namespace (npm test as root
+// makes one and sets SKAERMRUM_NETNS); never on a machine's real loopback.
+test.skip(process.env.SKAERMRUM_NETNS !== '1', 'needs the loopback-only namespace that `npm test` creates as root');
+test.describe.configure({ mode: 'serial' });
+
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'pipe' });
+function shape(rateKbit: number, lossPct: number) {
+  sh('ip', ['link', 'set', 'lo', 'mtu', '1500']);
+  try {
+    sh('tc', ['qdisc', 'del', 'dev', 'lo', 'root']);
+  } catch {
+    // none yet
+  }
+  sh('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', `${rateKbit}kbit`, 'burst', '32kbit', 'latency', '400ms']);
+  try {
+    sh('nft', ['delete', 'table', 'inet', 'skaermrum_loss']);
+  } catch {
+    // none yet
+  }
+  if (lossPct > 0) {
+    sh('nft', ['add', 'table', 'inet', 'skaermrum_loss']);
+    sh('nft', ['add', 'chain', 'inet', 'skaermrum_loss', 'out', '{ type filter hook output priority 0 ; }']);
+    sh('nft', ['add', 'rule', 'inet', 'skaermrum_loss', 'out', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(lossPct), 'drop']);
+  }
+}
+function unshape() {
+  for (const [cmd, args] of [['tc', ['qdisc', 'del', 'dev', 'lo', 'root']], ['nft', ['delete', 'table', 'inet', 'skaermrum_loss']]] as const) {
+    try {
+      sh(cmd, [...args]);
+    } catch {
+      // already gone
+    }
+  }
+  sh('ip', ['link', 'set', 'lo', 'mtu', '65536']);
+}
+
+let root: string;
+let eoj: RunningApp;
+let app: RunningApp;
+test.beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-degraded-'));
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `e2e-degraded-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+});
+test.afterAll(async () => {
+  unshape();
+  await app.stop();
+  await eoj.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back to audio only and keeps audio', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+  const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!staff || !citizen) throw new Error('no pages');
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  await ringAndAnswer(staff, citizen, visitId);
+  await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  try {
+    shape(600, 5);
+    await staff.waitForTimeout(10_000);
+    const frames = await framesDecoded(staff, '.remote-video');
+    await staff.waitForTimeout(3_000);
+    expect((await framesDecoded(staff, '.remote-video')) - frames).toBeGreaterThan(5);
+    await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+    expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
+
+    shape(100, 0);
+    await expect(staff.getByTestId('audio-only')).toBeVisible({ timeout: 45_000 });
+    await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+    expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
+    expect(await remoteAudioEnergy(staff, '.remote-video')).toBeGreaterThan(0.01);
+  } finally {
+    unshape();
+  }
+  // With the line restored, video comes back by itself.
+  await expect(staff.getByTestId('audio-only')).toHaveCount(0, { timeout: 45_000 });
+  await Promise.all(contexts.map((c) => c.close()));
+});
