@@ -39,6 +39,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
   }));
   let pendingPairCode: string | null = null;
   let session: PeerSession | null = null;
+  // Signals that arrive while the media is still starting are kept, not dropped.
+  let earlySignals: Record<string, unknown>[] = [];
+  let mediaWhileRinging: Promise<MediaStream> | null = null;
   let releaseWakeLock: () => void = () => undefined;
   let stopMonitor: () => void = () => undefined;
   let countdown: number | undefined;
@@ -66,6 +69,8 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     session = null;
     releaseWakeLock();
     store.getState().local?.getTracks().forEach((t) => t.stop());
+    void mediaWhileRinging?.then((m) => m.getTracks().forEach((t) => t.stop()));
+    mediaWhileRinging = null;
     store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null });
     window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting' }), 4_000);
   }
@@ -97,8 +102,12 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         return;
       case 'call.incoming': {
         store.setState({ phase: 'incoming', callId: m.callId, caller: m.caller });
+        earlySignals = [];
+        // Camera and microphone start while it rings, so answering connects at once.
+        mediaWhileRinging = localMedia();
         const after = Number.isFinite(autoAnswerAfterS) ? autoAnswerAfterS : m.autoAnswerAfterS;
-        if (after !== null && after !== undefined && Number.isFinite(after)) {
+        if (after === 0) answer();
+        else if (after !== null && after !== undefined && Number.isFinite(after)) {
           let left = after;
           store.setState({ autoAnswerIn: left });
           countdown = window.setInterval(() => {
@@ -111,7 +120,8 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
       }
       case 'call.connected': {
         if (m.callId !== callId) return;
-        const local = await localMedia();
+        const local = await (mediaWhileRinging ?? localMedia());
+        mediaWhileRinging = null;
         releaseWakeLock = await keepScreenAwake();
         store.setState({ phase: 'call', local });
         session = createPeerSession<MediaStream>({
@@ -124,6 +134,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           timers: browserTimers,
         });
         session.start();
+        for (const data of earlySignals.splice(0)) session.signal(data);
         // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
         stopMonitor = startQualityMonitor({
           pc: () => peerConnectionOf(session?.current()),
@@ -132,7 +143,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         return;
       }
       case 'call.signal':
-        if (m.callId === callId) session?.signal(m.data);
+        if (m.callId !== callId) return;
+        if (session) session.signal(m.data);
+        else earlySignals.push(m.data);
         return;
       case 'call.restart':
         if (m.callId === callId) session?.remoteRestart();

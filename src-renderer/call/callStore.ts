@@ -48,6 +48,8 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
   let token: string | null = null;
   let session: PeerSession | null = null;
   let stopMonitor: () => void = () => undefined;
+  // Signals that arrive while our media is still starting are kept, not dropped.
+  let earlySignals: Record<string, unknown>[] = [];
 
   return createStore<CallState>()((set, get) => {
     function finish(reason: CallRecord['endReason']) {
@@ -92,8 +94,11 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
             timers: browserTimers,
           });
           session.start();
+          for (const data of earlySignals.splice(0)) session.signal(data);
           stopMonitor = startQualityMonitor({
             pc: () => peerConnectionOf(session?.current()),
+            // The staff side (the initiator) decides to re-establish; the tablet follows its restart.
+            onStall: () => session?.state() === 'connected' && session.reconnect(),
             onQuality: (quality, audioOnly) => {
               set({ quality, audioOnly });
               get().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
@@ -102,7 +107,9 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           return;
         }
         case 'call.signal':
-          if (m.callId === callId) session?.signal(m.data);
+          if (m.callId !== callId) return;
+          if (session) session.signal(m.data);
+          else earlySignals.push(m.data);
           return;
         case 'call.restart':
           if (m.callId === callId) session?.remoteRestart();
@@ -155,6 +162,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       ring(visit) {
         if (!signalling || get().phase === 'ringing' || get().phase === 'connected') return;
         const callId = crypto.randomUUID();
+        earlySignals = [];
         set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null });
         // The camera starts while it rings, so the citizen sees us at once.
         void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));

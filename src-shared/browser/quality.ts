@@ -16,6 +16,7 @@ export interface CallQuality {
 interface Counters {
   received: number;
   lost: number;
+  bytes: number;
 }
 
 /** Reads one getStats() report; `previous` turns cumulative packet counters into a rate. */
@@ -24,6 +25,7 @@ export function readQuality(report: RTCStatsReport, previous: Counters | null): 
   const byId = new Map<string, Record<string, unknown>>();
   let received = 0;
   let lost = 0;
+  let bytes = 0;
   let jitter: number | null = null;
   report.forEach((raw) => {
     const s = raw as Record<string, unknown>;
@@ -32,6 +34,7 @@ export function readQuality(report: RTCStatsReport, previous: Counters | null): 
     if (s.type === 'inbound-rtp') {
       received += Number(s.packetsReceived ?? 0);
       lost += Math.max(0, Number(s.packetsLost ?? 0));
+      bytes += Number(s.bytesReceived ?? 0);
       if (s.kind === 'audio' && typeof s.jitter === 'number') jitter = s.jitter * 1000;
     }
   });
@@ -57,7 +60,7 @@ export function readQuality(report: RTCStatsReport, previous: Counters | null): 
       rating: poor ? 'poor' : usable ? 'usable' : 'good',
       videoFits,
     },
-    counters: { received, lost },
+    counters: { received, lost, bytes },
   };
 }
 
@@ -70,6 +73,9 @@ export function readQuality(report: RTCStatsReport, previous: Counters | null): 
 export function startQualityMonitor(options: {
   pc: () => RTCPeerConnection | null;
   onQuality: (quality: CallQuality, audioOnly: boolean) => void;
+  /** Nothing at all has arrived for `stallSamples` samples in a row: the media path is gone. */
+  onStall?: () => void;
+  stallSamples?: number;
   intervalMs?: number;
   now?: () => number;
 }): () => void {
@@ -80,11 +86,19 @@ export function startQualityMonitor(options: {
   let audioOnly = false;
   let trial = false;
   let retryMs = 8_000;
+  let stalled = 0;
   let nextTrialAt = 0;
   const timer = window.setInterval(async () => {
     const pc = options.pc();
     if (!pc) return;
     const { quality, counters } = readQuality(await pc.getStats(), previous);
+    // Faster than waiting for ICE consent to time out: no bytes in means no media path.
+    if (previous && counters.bytes > 0 && counters.bytes === previous.bytes) {
+      if (++stalled >= (options.stallSamples ?? 2)) {
+        stalled = 0;
+        options.onStall?.();
+      }
+    } else stalled = 0;
     previous = counters;
     if (quality.videoFits) {
       bad = 0;

@@ -30,8 +30,10 @@ export interface PeerSessionOptions<S> {
   onState(state: PeerState): void;
   /** How long ICE may stay `disconnected` before the peer is re-created. */
   disconnectedGraceMs?: number;
-  /** Media not flowing this long after a (re)start means it cannot be carried (e.g. TURN refused). */
+  /** Media not flowing this long after the start means it cannot be carried (e.g. TURN refused). */
   connectTimeoutMs?: number;
+  /** While recovering: how long one attempt may take before the next one starts. */
+  recoveryRetryMs?: number;
   /** The host's timers (src-shared knows no platform). */
   timers: Timers;
 }
@@ -51,6 +53,8 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
   let turnRefused = false;
   let connectTimer: unknown;
   const connectTimeout = options.connectTimeoutMs ?? 20_000;
+  // While recovering, a fresh attempt every couple of seconds: media is back soon after the network.
+  const recoveryRetryMs = Math.min(connectTimeout, options.recoveryRetryMs ?? 2_500);
   const armConnectTimer = () => {
     options.timers.clear(connectTimer);
     connectTimer = options.timers.set(() => {
@@ -60,7 +64,7 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
       setState('failed');
       replacePeer();
       options.sendRestart();
-    }, connectTimeout);
+    }, state === 'connecting' ? connectTimeout : recoveryRetryMs);
   };
 
   const setState = (next: PeerState) => {
@@ -128,7 +132,7 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
 
   return {
     start: () => open(),
-    /** A WebRTC payload from the other side. */
+    /** A WebRTC payload from the other side (queued by the app until the session exists). */
     signal(data: SignalData) {
       if (!closed) peer?.signal(data);
     },

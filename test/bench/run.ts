@@ -13,6 +13,7 @@ import { openDatabaseFile } from '../../src-main/store/sqlite';
 import { createVisitStore, type VisitStore } from '../../src-main/store/visitStore';
 import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers/store';
 import { benchSync } from './sync';
+import { benchCalls } from './calls';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
 const DAY_MS = 24 * 3_600_000;
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   const encrypted: ReturnType<typeof workload>[] = [];
   const plain: ReturnType<typeof workload>[] = [];
   const openMs: number[] = [];
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < (process.env.BENCH_ONLY === 'calls' ? 0 : rounds); r++) {
     // Alternate encrypted and plain so both see the same machine conditions.
     const a = tempDir('skaermrum-bench-');
     const t0 = performance.now();
@@ -104,7 +105,9 @@ async function main(): Promise<void> {
   };
   results['store.load_day_queue_500_ms'].met = results['store.load_day_queue_500_ms'].value < 20;
   results['store.encryption_overhead_ratio'].met = results['store.encryption_overhead_ratio'].value < 1.3;
-  Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
+  if (process.env.BENCH_ONLY === 'calls') for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
+  else Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
+  if (process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
   console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');

@@ -1,0 +1,128 @@
+// Call figures in Debian's Chromium with fake devices, on loopback (inside the test namespace when
+// run as root): our product's call setup P2P and relay-only, a bare simple-peer page pair measured
+// the same way in the same run, and recovery after the relay comes back.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../playwright.config';
+import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
+import { framesDecoded, signInAndPair } from '../e2e/callFlow';
+import { startCoturn } from '../e2e/coturn';
+import { ROOT_DIR } from '../helpers/store';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const playing = (page: Page, selector: string) =>
+  page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, selector, { polling: 'raf', timeout: 30_000 });
+
+export async function benchCalls(calls = 10) {
+  const coturn = await startCoturn();
+  const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-calls-'));
+  const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
+  const app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `bench-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // The bare baseline's page server.
+  const bareHtml = readFileSync(join(ROOT_DIR, 'test/bench/bare/index.html'));
+  const bareJs = readFileSync(join(ROOT_DIR, 'node_modules/simple-peer/simplepeer.min.js'));
+  const bare = createServer((req, res) => res.writeHead(200, { 'content-type': req.url === '/simplepeer.min.js' ? 'text/javascript' : 'text/html' }).end(req.url === '/simplepeer.min.js' ? bareJs : bareHtml));
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
+
+  try {
+    // Ours: ring in the staff UI (citizen on auto-answer) → remote video playing on both sides.
+    async function ours(relay: boolean): Promise<number[]> {
+      const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+      const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
+      if (!staff || !citizen) throw new Error('no pages');
+      const q = relay ? 'relay=1&' : '';
+      const { visitId } = await signInAndPair(staff, citizen, `${app.url}&${q}`, `${eoj.url.replace(/\/fhir$/, '/citizen/')}?${q}autoanswer=0`);
+      const times: number[] = [];
+      for (let i = 0; i < calls; i++) {
+        const ring = staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / });
+        const t0 = performance.now();
+        await ring.click();
+        await Promise.all([playing(staff, '.remote-video'), playing(citizen, 'video.remote')]);
+        times.push(performance.now() - t0);
+        await staff.getByRole('button', { name: 'Læg på' }).click();
+        await staff.getByRole('button', { name: 'Luk' }).click();
+        await citizen.getByRole('heading', { name: /Du bliver ringet op|Opkaldet er slut/ }).waitFor();
+        await citizen.waitForTimeout(300);
+      }
+      if (relay) {
+        // Recovery: relay gone for 3 s, back → frames flowing again, without anyone acting.
+        const recovery: number[] = [];
+        await ring2(staff, visitId);
+        await Promise.all([playing(staff, '.remote-video'), playing(citizen, 'video.remote')]);
+        for (let i = 0; i < 3; i++) {
+          await coturn.stop();
+          await staff.waitForTimeout(3_000);
+          await coturn.start();
+          const t0 = performance.now();
+          const base = await framesDecoded(staff, '.remote-video');
+          await staff.waitForFunction(([sel, b]) => ((document.querySelector(sel as string) as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames) > (b as number) + 5, ['.remote-video', base] as const, { polling: 100, timeout: 60_000 });
+          recovery.push(performance.now() - t0);
+        }
+        recoveryMs = median(recovery);
+      }
+      await Promise.all(contexts.map((c) => c.close()));
+      return times;
+    }
+    async function ring2(staff: Page, visitId: string) {
+      await staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / }).click();
+    }
+
+    // Bare: two plain simple-peer pages, signals relayed by the harness, same media, same clock.
+    async function bareCalls(relay: boolean): Promise<number[]> {
+      const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+      const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+      if (!a || !b) throw new Error('no pages');
+      await a.exposeFunction('sendSignal', (json: string) => b.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json));
+      await b.exposeFunction('sendSignal', (json: string) => a.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json));
+      await Promise.all([a.goto(bareUrl), b.goto(bareUrl)]);
+      const times: number[] = [];
+      for (let i = 0; i < calls; i++) {
+        const turn = relay ? await fetchTurn() : null;
+        const t0 = performance.now();
+        await b.evaluate(([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(false, r as boolean, t), [relay, turn] as const);
+        await a.evaluate(([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(true, r as boolean, t), [relay, turn] as const);
+        await Promise.all([playing(a, '#remote'), playing(b, '#remote')]);
+        times.push(performance.now() - t0);
+        await Promise.all([a, b].map((p) => p.evaluate(() => (window as unknown as { stopPeer(): void }).stopPeer())));
+        await a.waitForTimeout(300);
+      }
+      await Promise.all(contexts.map((c) => c.close()));
+      return times;
+    }
+    // The bare pair gets credentials the way coturn expects them (same REST scheme as ours).
+    async function fetchTurn() {
+      const { turnCredentials } = await import('../../src-server/signalling/turn');
+      const c = turnCredentials({ urls: [coturn.url], secret: coturn.secret, ttlSeconds: 600 }, 'bare');
+      return { urls: c.urls, username: c.username, credential: c.credential };
+    }
+
+    let recoveryMs = 0;
+    const p2p = await ours(false);
+    const bareP2p = await bareCalls(false);
+    const relay = await ours(true);
+    const bareRelay = await bareCalls(true);
+    return {
+      'call.setup_p2p_ms_median': { value: median(p2p), unit: 'ms', target: '< 500', met: median(p2p) < 500 },
+      'call.bare_p2p_ms_median': { value: median(bareP2p), unit: 'ms' },
+      'call.setup_overhead_ratio': { value: median(p2p) / median(bareP2p), unit: 'x', target: '< 1.3', met: median(p2p) / median(bareP2p) < 1.3 },
+      'call.setup_relay_ms_median': { value: median(relay), unit: 'ms' },
+      'call.bare_relay_ms_median': { value: median(bareRelay), unit: 'ms' },
+      'call.setup_relay_overhead_ratio': { value: median(relay) / median(bareRelay), unit: 'x' },
+      'call.recovery_ms_median': { value: recoveryMs, unit: 'ms', target: '< 3000', met: recoveryMs < 3000 },
+    };
+  } finally {
+    await browser.close();
+    bare.close();
+    await app.stop();
+    await eoj.stop();
+    await coturn.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
