@@ -4,11 +4,16 @@ import { useStore, type StoreApi } from 'zustand';
 import { useNow } from '../queue/useNow';
 import type { CallState } from './callStore';
 
-function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
+function Video({ stream, muted, label, className, sinkId }: { stream: MediaStream | null; muted: boolean; label: string; className: string; sinkId?: string | null }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
   }, [stream]);
+  useEffect(() => {
+    // setSinkId is not in every browser: where it is missing the system's output is used.
+    const video = ref.current as (HTMLVideoElement & { setSinkId?(id: string): Promise<void> }) | null;
+    if (video && sinkId && video.setSinkId) void video.setSinkId(sinkId).catch(() => undefined);
+  }, [sinkId]);
   return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
 }
 
@@ -44,9 +49,27 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
       {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && <p role="status" className="banner banner-offline">{t('call.poorQuality')}</p>}
       {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}
       <div className="call-videos">
-        <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" />
+        <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
         <Video stream={s.local} muted label={t('call.selfVideo')} className="self-video" />
       </div>
+      {s.phase === 'connected' && (
+        <div className="call-devices">
+          {(['microphone', 'camera', 'speaker'] as const).map((kind) => {
+            const mediaKind: MediaDeviceKind = kind === 'microphone' ? 'audioinput' : kind === 'camera' ? 'videoinput' : 'audiooutput';
+            const options = s.devices.available.filter((d) => d.kind === mediaKind);
+            if (options.length === 0) return null;
+            return (
+              <label key={kind}>
+                {t(`call.device.${kind}`)}
+                <select value={s.devices[kind] ?? ''} onChange={(e) => void s.switchDevice(kind, e.target.value)}>
+                  {s.devices[kind] === null && <option value="">{t('call.device.default')}</option>}
+                  {options.map((o) => <option key={o.deviceId} value={o.deviceId}>{o.label}</option>)}
+                </select>
+              </label>
+            );
+          })}
+        </div>
+      )}
       <div className="call-controls">
         {s.phase !== 'ended' ? (
           <>

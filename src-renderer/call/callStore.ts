@@ -28,6 +28,9 @@ export interface CallState {
   micMuted: boolean;
   cameraOff: boolean;
   pairing: { citizenId: string; code: string; expiresAt: string } | null;
+  /** The device in use for each kind, and the ones to choose from. */
+  devices: { microphone: string | null; camera: string | null; speaker: string | null; available: { kind: MediaDeviceKind; deviceId: string; label: string }[] };
+  switchDevice(kind: 'microphone' | 'camera' | 'speaker', deviceId: string): Promise<void>;
   error: string | null;
   start(): Promise<() => void>;
   ring(visit: Visit): void;
@@ -52,6 +55,19 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
   let earlySignals: Record<string, unknown>[] = [];
 
   return createStore<CallState>()((set, get) => {
+    async function refreshDevicesNow() {
+      const list = await navigator.mediaDevices.enumerateDevices();
+      const inUse = (kind: 'audio' | 'video') => get().local?.[kind === 'audio' ? 'getAudioTracks' : 'getVideoTracks']()[0]?.getSettings().deviceId ?? null;
+      set({
+        devices: {
+          ...get().devices,
+          microphone: get().devices.microphone ?? inUse('audio'),
+          camera: get().devices.camera ?? inUse('video'),
+          available: list.filter((d) => d.deviceId).map((d) => ({ kind: d.kind, deviceId: d.deviceId, label: d.label || d.kind })),
+        },
+      });
+    }
+
     function finish(reason: CallRecord['endReason']) {
       const { callId, visit, rangAt, connectedAt, local, phase } = get();
       if (phase === 'idle' || phase === 'ended') return;
@@ -84,6 +100,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           if (m.callId !== callId) return;
           const local = get().local ?? (await localMedia());
           set({ phase: 'connected', connectedAt: Date.now(), local });
+          void refreshDevicesNow();
           session = createPeerSession<MediaStream>({
             initiator: m.initiator,
             createPeer: peerFactory(local, m.turn, options.relayOnly ?? false),
@@ -141,8 +158,34 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       cameraOff: false,
       pairing: null,
       error: null,
+      devices: { microphone: null, camera: null, speaker: null, available: [] },
+
+      async switchDevice(kind, deviceId) {
+        // Mid-call device change: a new track from the chosen device replaces the old one on the
+        // same connection (replaceTrack), so the call goes on; the speaker is the remote video's sink.
+        if (kind === 'speaker') {
+          set({ devices: { ...get().devices, speaker: deviceId } });
+          return;
+        }
+        const local = get().local;
+        if (!local) return;
+        const fresh = await navigator.mediaDevices.getUserMedia(kind === 'microphone' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, width: 640, height: 480 } });
+        const next = kind === 'microphone' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+        const old = kind === 'microphone' ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
+        if (!next) return;
+        next.enabled = kind === 'microphone' ? !get().micMuted : !get().cameraOff && !get().audioOnly;
+        const peer = session?.current() as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null;
+        if (old) {
+          peer?.replaceTrack?.(old, next, local);
+          local.removeTrack(old);
+          old.stop();
+        }
+        local.addTrack(next);
+        set({ local, devices: { ...get().devices, [kind]: deviceId } });
+      },
 
       async start() {
+        navigator.mediaDevices.addEventListener?.('devicechange', () => void refreshDevicesNow());
         const ticket = await api.calls.ticket({}).catch(() => null);
         if (!ticket) return () => undefined;
         token = ticket.token;

@@ -48,6 +48,16 @@ test('staff rings a citizen\'s paired tablet: both see and hear each other, mute
   expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeLessThan(0.001);
   await staff.getByRole('button', { name: 'Slå mikrofon til' }).click();
 
+  // Switch microphone mid-call (replaceTrack): the citizen keeps hearing, the call goes on.
+  const mic = staff.getByLabel('Mikrofon');
+  const other = await mic.locator('option').evaluateAll((options) => (options as HTMLOptionElement[]).map((o) => ({ value: o.value, label: o.label })).find((o) => o.label === 'Fake Audio Input 1'));
+  expect(other).toBeDefined();
+  await mic.selectOption(other?.value ?? '');
+  await expect(mic).toHaveValue(other?.value ?? '');
+  expect(await staff.evaluate(() => ((document.querySelector('.self-video') as HTMLVideoElement).srcObject as MediaStream).getAudioTracks()[0]?.label)).toBe('Fake Audio Input 1');
+  expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+
   // Hang up from the citizen's big red button: both sides end.
   await citizen.getByRole('button', { name: 'Læg på' }).click();
   await expect(staff.locator('[data-call-phase="ended"]')).toContainText('Opkaldet er afsluttet');
