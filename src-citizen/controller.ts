@@ -1,9 +1,9 @@
 import { createStore } from 'zustand/vanilla';
-import { createPeerSession, type PeerSession, type PeerState } from '../src-shared/call/peerSession';
+import type { PeerState } from '../src-shared/call/peerSession';
+import { createCallLink, type CallLink } from '../src-shared/browser/callLink';
 import { createSignalConnection, type SignalConnection } from '../src-shared/call/signalConnection';
 import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shared/signalling/protocol';
-import { browserTimers, keepScreenAwake, localMedia, peerConnectionOf, peerFactory } from '../src-shared/browser/media';
-import { startQualityMonitor } from '../src-shared/browser/quality';
+import { browserTimers, keepScreenAwake, localMedia } from '../src-shared/browser/media';
 
 export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'ended';
 
@@ -38,12 +38,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     autoAnswerIn: null, nextCallAt: null, peerState: null, local: null, remote: null,
   }));
   let pendingPairCode: string | null = null;
-  let session: PeerSession | null = null;
-  // Signals that arrive while the media is still starting are kept, not dropped.
-  let earlySignals: Record<string, unknown>[] = [];
+  let link: CallLink | null = null;
   let mediaWhileRinging: Promise<MediaStream> | null = null;
   let releaseWakeLock: () => void = () => undefined;
-  let stopMonitor: () => void = () => undefined;
   let countdown: number | undefined;
 
   const signalling: SignalConnection = createSignalConnection({
@@ -64,9 +61,8 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
 
   function endCall() {
     stopCountdown();
-    stopMonitor();
-    session?.close();
-    session = null;
+    link?.stop();
+    link = null;
     releaseWakeLock();
     store.getState().local?.getTracks().forEach((t) => t.stop());
     void mediaWhileRinging?.then((m) => m.getTracks().forEach((t) => t.stop()));
@@ -88,7 +84,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         return;
       case 'auth.ok':
         // Back after a drop in the middle of a call: re-establish the media.
-        if (callId && session) signalling.send({ type: 'call.restart', callId });
+        if (callId && link?.started()) signalling.send({ type: 'call.restart', callId });
         return;
       case 'error':
         if (m.code === 'invalid_code') {
@@ -102,7 +98,17 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         return;
       case 'call.incoming': {
         store.setState({ phase: 'incoming', callId: m.callId, caller: m.caller });
-        earlySignals = [];
+        link?.stop();
+        link = createCallLink({
+          callId: m.callId,
+          send: (message) => signalling.send(message),
+          relayOnly: options.relayOnly ?? false,
+          onRemoteStream: (remote) => store.setState({ remote }),
+          onState: (peerState) => store.setState({ peerState }),
+          // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
+          onQuality: (_quality, audioOnly) => store.getState().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly)),
+          restartOnStall: false,
+        });
         // Camera and microphone start while it rings, so answering connects at once.
         mediaWhileRinging = localMedia();
         const after = Number.isFinite(autoAnswerAfterS) ? autoAnswerAfterS : m.autoAnswerAfterS;
@@ -124,31 +130,14 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         mediaWhileRinging = null;
         releaseWakeLock = await keepScreenAwake();
         store.setState({ phase: 'call', local });
-        session = createPeerSession<MediaStream>({
-          initiator: m.initiator,
-          createPeer: peerFactory(local, m.turn, options.relayOnly ?? false),
-          sendSignal: (data) => signalling.send({ type: 'call.signal', callId: m.callId, data }),
-          sendRestart: () => signalling.send({ type: 'call.restart', callId: m.callId }),
-          onRemoteStream: (remote) => store.setState({ remote }),
-          onState: (peerState) => store.setState({ peerState }),
-          timers: browserTimers,
-        });
-        session.start();
-        for (const data of earlySignals.splice(0)) session.signal(data);
-        // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
-        stopMonitor = startQualityMonitor({
-          pc: () => peerConnectionOf(session?.current()),
-          onQuality: (_quality, audioOnly) => local.getVideoTracks().forEach((t) => (t.enabled = !audioOnly)),
-        });
+        link?.start(local, m);
         return;
       }
       case 'call.signal':
-        if (m.callId !== callId) return;
-        if (session) session.signal(m.data);
-        else earlySignals.push(m.data);
+        if (m.callId === callId) link?.signal(m.data);
         return;
       case 'call.restart':
-        if (m.callId === callId) session?.remoteRestart();
+        if (m.callId === callId) link?.remoteRestart();
         return;
       case 'call.ended':
         if (m.callId === callId) endCall();

@@ -1,8 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../src-shared/api/contract';
-import { browserTimers, localMedia, peerConnectionOf, peerFactory } from '../../src-shared/browser/media';
-import { startQualityMonitor, type CallQuality } from '../../src-shared/browser/quality';
-import { createPeerSession, type PeerSession, type PeerState } from '../../src-shared/call/peerSession';
+import { createCallLink, type CallLink } from '../../src-shared/browser/callLink';
+import { browserTimers, localMedia } from '../../src-shared/browser/media';
+import type { CallQuality } from '../../src-shared/browser/quality';
+import type { PeerState } from '../../src-shared/call/peerSession';
 import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
@@ -49,10 +50,7 @@ export interface CallState {
 export function createCallStore(api: ApiClient, options: { relayOnly?: boolean } = {}): StoreApi<CallState> {
   let signalling: SignalConnection | null = null;
   let token: string | null = null;
-  let session: PeerSession | null = null;
-  let stopMonitor: () => void = () => undefined;
-  // Signals that arrive while our media is still starting are kept, not dropped.
-  let earlySignals: Record<string, unknown>[] = [];
+  let link: CallLink | null = null;
 
   return createStore<CallState>()((set, get) => {
     async function refreshDevicesNow() {
@@ -71,9 +69,8 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
     function finish(reason: CallRecord['endReason']) {
       const { callId, visit, rangAt, connectedAt, local, phase } = get();
       if (phase === 'idle' || phase === 'ended') return;
-      stopMonitor();
-      session?.close();
-      session = null;
+      link?.stop();
+      link = null;
       local?.getTracks().forEach((t) => t.stop());
       const endedAt = Date.now();
       set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null });
@@ -88,7 +85,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       const { callId } = get();
       switch (m.type) {
         case 'auth.ok':
-          if (callId && session) signalling?.send({ type: 'call.restart', callId });
+          if (callId && link?.started()) signalling?.send({ type: 'call.restart', callId });
           return;
         case 'pair.code':
           set({ pairing: { citizenId: m.citizenId, code: m.code, expiresAt: m.expiresAt } });
@@ -101,35 +98,14 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           const local = get().local ?? (await localMedia());
           set({ phase: 'connected', connectedAt: Date.now(), local });
           void refreshDevicesNow();
-          session = createPeerSession<MediaStream>({
-            initiator: m.initiator,
-            createPeer: peerFactory(local, m.turn, options.relayOnly ?? false),
-            sendSignal: (data) => signalling?.send({ type: 'call.signal', callId: m.callId, data }),
-            sendRestart: () => signalling?.send({ type: 'call.restart', callId: m.callId }),
-            onRemoteStream: (remote) => set({ remote }),
-            onState: (peerState) => set({ peerState, turnRefused: session?.turnRefused() ?? false }),
-            timers: browserTimers,
-          });
-          session.start();
-          for (const data of earlySignals.splice(0)) session.signal(data);
-          stopMonitor = startQualityMonitor({
-            pc: () => peerConnectionOf(session?.current()),
-            // The staff side (the initiator) decides to re-establish; the tablet follows its restart.
-            onStall: () => session?.state() === 'connected' && session.reconnect(),
-            onQuality: (quality, audioOnly) => {
-              set({ quality, audioOnly });
-              get().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
-            },
-          });
+          link?.start(local, m);
           return;
         }
         case 'call.signal':
-          if (m.callId !== callId) return;
-          if (session) session.signal(m.data);
-          else earlySignals.push(m.data);
+          if (m.callId === callId) link?.signal(m.data);
           return;
         case 'call.restart':
-          if (m.callId === callId) session?.remoteRestart();
+          if (m.callId === callId) link?.remoteRestart();
           return;
         case 'call.ended':
           if (m.callId === callId) finish(m.reason);
@@ -174,7 +150,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
         const old = kind === 'microphone' ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
         if (!next) return;
         next.enabled = kind === 'microphone' ? !get().micMuted : !get().cameraOff && !get().audioOnly;
-        const peer = session?.current() as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null;
+        const peer = link?.peer() as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null;
         if (old) {
           peer?.replaceTrack?.(old, next, local);
           local.removeTrack(old);
@@ -205,7 +181,19 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       ring(visit) {
         if (!signalling || get().phase === 'ringing' || get().phase === 'connected') return;
         const callId = crypto.randomUUID();
-        earlySignals = [];
+        link?.stop();
+        link = createCallLink({
+          callId,
+          send: (message) => signalling?.send(message),
+          relayOnly: options.relayOnly ?? false,
+          onRemoteStream: (remote) => set({ remote }),
+          onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
+          onQuality: (quality, audioOnly) => {
+            set({ quality, audioOnly });
+            get().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
+          },
+          restartOnStall: true,
+        });
         set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null });
         // The camera starts while it rings, so the citizen sees us at once.
         void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));

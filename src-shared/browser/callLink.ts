@@ -1,0 +1,59 @@
+// The media side of one call, shared by the staff client and the citizen app: it buffers the other
+// side's signals until local media is ready, runs the peer session, and watches quality.
+import { createPeerSession, type PeerSession, type PeerState, type SignalData } from '../call/peerSession';
+import type { ClientMessage, TurnCredentials } from '../signalling/protocol';
+import { browserTimers, peerConnectionOf, peerFactory } from './media';
+import { startQualityMonitor, type CallQuality } from './quality';
+
+export interface CallLinkOptions {
+  callId: string;
+  send(message: ClientMessage): void;
+  relayOnly: boolean;
+  onRemoteStream(stream: MediaStream): void;
+  onState(state: PeerState, turnRefused: boolean): void;
+  onQuality(quality: CallQuality, audioOnly: boolean): void;
+  /** The initiator (staff) re-establishes on a stall; the other side follows its restart. */
+  restartOnStall: boolean;
+}
+
+export function createCallLink(options: CallLinkOptions) {
+  let session: PeerSession | null = null;
+  let stopMonitor: () => void = () => undefined;
+  const early: SignalData[] = [];
+  return {
+    start(local: MediaStream, connected: { initiator: boolean; turn: TurnCredentials }) {
+      const s = createPeerSession<MediaStream>({
+        initiator: connected.initiator,
+        createPeer: peerFactory(local, connected.turn, options.relayOnly),
+        sendSignal: (data) => options.send({ type: 'call.signal', callId: options.callId, data }),
+        sendRestart: () => options.send({ type: 'call.restart', callId: options.callId }),
+        onRemoteStream: options.onRemoteStream,
+        onState: (state) => options.onState(state, session?.turnRefused() ?? false),
+        timers: browserTimers,
+      });
+      session = s;
+      s.start();
+      for (const data of early.splice(0)) s.signal(data);
+      stopMonitor = startQualityMonitor({
+        pc: () => peerConnectionOf(s.current()),
+        onQuality: options.onQuality,
+        ...(options.restartOnStall ? { onStall: () => s.state() === 'connected' && s.reconnect() } : {}),
+      });
+    },
+    /** Signals that arrive while local media is still starting are kept, not dropped. */
+    signal(data: SignalData) {
+      if (session) session.signal(data);
+      else early.push(data);
+    },
+    remoteRestart: () => session?.remoteRestart(),
+    started: () => session !== null,
+    /** The current simple-peer, for replaceTrack. */
+    peer: () => session?.current() ?? null,
+    stop() {
+      stopMonitor();
+      session?.close();
+      session = null;
+    },
+  };
+}
+export type CallLink = ReturnType<typeof createCallLink>;
