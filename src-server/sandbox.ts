@@ -10,7 +10,7 @@ import { createFaults } from './eoj/faults.js';
 import { openRepository, type Repository } from './eoj/repository.js';
 import { SIGNAL_PATH } from '../src-shared/signalling/protocol.js';
 import { createDeviceRegistry } from './signalling/devices.js';
-import { attachSignalling, type Signalling, type VisitDirectory } from './signalling/server.js';
+import { attachSignalling, type Signalling, type SignallingLogger, type VisitDirectory } from './signalling/server.js';
 import type { TurnConfig } from './signalling/turn.js';
 
 /** Which citizen and team a visit belongs to, read from the sandbox's Appointments. */
@@ -54,6 +54,8 @@ export interface SandboxOptions {
   /** TURN servers and coturn's static auth secret, for per-call credentials. */
   turn?: TurnConfig;
   signalling?: { ringTimeoutMs?: number; lostGraceMs?: number; autoAnswerAfterS?: number | null; heartbeatMs?: number };
+  /** Where refusals and other warnings go (JSON lines on stderr by default). Never personal data. */
+  logger?: SignallingLogger;
   /** SQLite file; the sandbox keeps its data across restarts. */
   dbFile: string;
   port: number;
@@ -109,7 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     devices,
     directory: appointmentDirectory(repository),
     turn: options.turn ?? { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: Buffer.from(secret).toString('hex'), ttlSeconds: 600 },
-    logger: { warn: (fields, message) => process.env.SANDBOX_LOG === '1' && process.stderr.write(`${JSON.stringify({ ...fields, message })}\n`) },
+    logger: options.logger ?? { warn: (fields, message) => void process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, message })}\n`) },
     ...options.signalling,
   });
   if (options.citizenAppDir) {

@@ -68,7 +68,7 @@ export function readQuality(report: RTCStatsReport, previous: Counters | null): 
  * Samples quality every second and decides audio-only: after 3 seconds in a row where video does
  * not fit, audio only (the caller pauses its video track). A paused track sends almost nothing, so
  * the bandwidth estimate cannot show that video would fit again: video is retried after a while
- * (8 s, doubling to 60 s after each failed try) and kept when 5 good seconds follow.
+ * (15 s, doubling to 2 minutes after each failed try) and kept when 5 good seconds follow.
  */
 export function startQualityMonitor(options: {
   pc: () => RTCPeerConnection | null;
@@ -85,7 +85,7 @@ export function startQualityMonitor(options: {
   let good = 0;
   let audioOnly = false;
   let trial = false;
-  let retryMs = 8_000;
+  let retryMs = 15_000;
   let stalled = 0;
   let nextTrialAt = 0;
   const timer = window.setInterval(async () => {
@@ -110,12 +110,12 @@ export function startQualityMonitor(options: {
     if (!audioOnly) {
       if (bad >= 3) {
         audioOnly = true;
-        if (trial) retryMs = Math.min(60_000, retryMs * 2);
+        if (trial) retryMs = Math.min(120_000, retryMs * 2);
         trial = false;
         nextTrialAt = now() + retryMs;
       } else if (trial && good >= 5) {
         trial = false;
-        retryMs = 8_000;
+        retryMs = 15_000;
       }
     } else if (now() >= nextTrialAt && (quality.lossPct === null || quality.lossPct < 3)) {
       audioOnly = false;

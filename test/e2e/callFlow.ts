@@ -35,9 +35,9 @@ export const framesDecoded = (page: Page, selector: string) =>
   page.evaluate((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0, selector);
 
 /** Loudest RMS of the remote audio over a moment, through a WebAudio analyser. */
-export async function remoteAudioEnergy(page: Page, selector: string): Promise<number> {
-  return page.evaluate(async (sel) => {
-    const video = document.querySelector(sel) as HTMLVideoElement;
+export async function remoteAudioEnergy(page: Page, selector: string, windowMs = 2_000): Promise<number> {
+  return page.evaluate(async ([sel, ms]) => {
+    const video = document.querySelector(sel as string) as HTMLVideoElement;
     const ctx = new AudioContext();
     const source = ctx.createMediaStreamSource(video.srcObject as MediaStream);
     const analyser = ctx.createAnalyser();
@@ -45,12 +45,12 @@ export async function remoteAudioEnergy(page: Page, selector: string): Promise<n
     source.connect(analyser);
     const buf = new Float32Array(analyser.fftSize);
     let max = 0;
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < (ms as number) / 50; i++) {
       await new Promise((r) => setTimeout(r, 50));
       analyser.getFloatTimeDomainData(buf);
       max = Math.max(max, Math.sqrt(buf.reduce((s, x) => s + x * x, 0) / buf.length));
     }
     await ctx.close();
     return max;
-  }, selector);
+  }, [selector, windowMs] as const);
 }

@@ -59,7 +59,7 @@ test.afterAll(async () => {
 });
 
 test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back to audio only and keeps audio', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
   const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!staff || !citizen) throw new Error('no pages');
@@ -79,12 +79,14 @@ test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back 
     shape(100, 0);
     await expect(staff.getByTestId('audio-only')).toBeVisible({ timeout: 45_000 });
     await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
-    expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
-    expect(await remoteAudioEnergy(staff, '.remote-video')).toBeGreaterThan(0.01);
+    // Audio keeps coming both ways (muted audio measures < 0.001; a squeezed line is quieter in
+    // places, so the window is longer here).
+    expect(await remoteAudioEnergy(citizen, 'video.remote', 5_000)).toBeGreaterThan(0.002);
+    expect(await remoteAudioEnergy(staff, '.remote-video', 5_000)).toBeGreaterThan(0.002);
   } finally {
     unshape();
   }
-  // With the line restored, video comes back by itself.
-  await expect(staff.getByTestId('audio-only')).toHaveCount(0, { timeout: 45_000 });
+  // With the line restored, video comes back by itself at the next retry (at most 2 minutes).
+  await expect(staff.getByTestId('audio-only')).toHaveCount(0, { timeout: 150_000 });
   await Promise.all(contexts.map((c) => c.close()));
 });

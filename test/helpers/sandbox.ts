@@ -16,11 +16,11 @@ export interface TestSandbox extends Sandbox {
 }
 
 /** A real sandbox EOJ on loopback, signed in as a demo staff member. */
-export async function startTestSandbox(options: { signalling?: SandboxOptions['signalling']; seedDay?: Date | null; dir?: string; port?: number; practitionerId?: string; removeDir?: () => void } = {}): Promise<TestSandbox> {
+export async function startTestSandbox(options: { logger?: SandboxOptions['logger']; signalling?: SandboxOptions['signalling']; seedDay?: Date | null; dir?: string; port?: number; practitionerId?: string; removeDir?: () => void } = {}): Promise<TestSandbox> {
   const own = options.dir ? null : tempDir('skaermrum-eoj-');
   const dir = options.dir ?? (own as { dir: string }).dir;
   const removeDir = options.removeDir ?? own?.cleanup;
-  const sandbox = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: options.port ?? 0, seedDay: options.seedDay === undefined ? new Date() : options.seedDay, allowFaultInjection: true, secret: Buffer.alloc(32, 7), ...(options.signalling ? { signalling: options.signalling } : {}) });
+  const sandbox = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: options.port ?? 0, seedDay: options.seedDay === undefined ? new Date() : options.seedDay, allowFaultInjection: true, secret: Buffer.alloc(32, 7), ...(options.signalling ? { signalling: options.signalling } : {}), logger: options.logger ?? { warn: () => undefined } });
   const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
   const signIn = () => fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: options.practitionerId ?? 'practitioner-2' }) });
   // After a restart on the same port, fetch's pooled keep-alive socket to the old server is dead once.

@@ -14,9 +14,10 @@ describe('signalling server: identities, closed user group, calls', () => {
   let visitId: string;
   let citizenId: string;
   let otherCitizenVisit: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    eoj = await startTestSandbox({ signalling: { ringTimeoutMs: 1_500, heartbeatMs: 500, lostGraceMs: 200 } });
+    eoj = await startTestSandbox({ signalling: { ringTimeoutMs: 1_500, heartbeatMs: 500, lostGraceMs: 200 }, logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) } });
     url = eoj.signallingUrl;
     const appt = (await eoj.fhir('/Appointment/appointment-room-2-05')).body;
     visitId = appt.id;
@@ -147,6 +148,20 @@ describe('signalling server: identities, closed user group, calls', () => {
     back.send({ type: 'auth', token });
     expect(await back.next('error')).toMatchObject({ code: 'unauthenticated' });
     for (const c of [expired, forged, s, back]) c.close();
+  });
+
+  it('logs every refusal with a reason code, and no personal data or secrets', async () => {
+    const before = logged.length;
+    const stranger = await staff('practitioner-x', 'team-other');
+    stranger.send({ type: 'call.ring', callId: randomUUID(), visitId });
+    await stranger.next('error');
+    stranger.close();
+    const entries = logged.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toEqual([expect.objectContaining({ event: 'signalling.refused', code: 'forbidden', type: 'call.ring', role: 'staff' })]);
+    const patient = (await eoj.fhir(`/Patient/${citizenId}`)).body;
+    for (const line of logged) {
+      for (const secret of [citizenId, patient.name[0].text, patient.identifier[0].value, 'eyJ']) expect(line).not.toContain(secret);
+    }
   });
 
   it('10,000 random and malformed messages leave the server up and a call in progress unaffected', async () => {
