@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../src-shared/api/contract';
 import { createCallLink, type CallLink } from '../../src-shared/browser/callLink';
-import { browserTimers, localMedia } from '../../src-shared/browser/media';
+import { browserTimers, keepScreenAwake, localMedia } from '../../src-shared/browser/media';
 import type { CallQuality } from '../../src-shared/browser/quality';
 import type { PeerState } from '../../src-shared/call/peerSession';
 import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
@@ -51,6 +51,8 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
   let signalling: SignalConnection | null = null;
   let token: string | null = null;
   let link: CallLink | null = null;
+  // The screen stays on during a call where the browser allows Wake Lock (Electron: powerSaveBlocker, issue 5).
+  let releaseWakeLock: () => void = () => undefined;
 
   return createStore<CallState>()((set, get) => {
     async function refreshDevicesNow() {
@@ -71,6 +73,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       if (phase === 'idle' || phase === 'ended') return;
       link?.stop();
       link = null;
+      releaseWakeLock();
       local?.getTracks().forEach((t) => t.stop());
       const endedAt = Date.now();
       set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null });
@@ -97,6 +100,7 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           if (m.callId !== callId) return;
           const local = get().local ?? (await localMedia());
           set({ phase: 'connected', connectedAt: Date.now(), local });
+          void keepScreenAwake().then((release) => (releaseWakeLock = release));
           void refreshDevicesNow();
           link?.start(local, m);
           return;
