@@ -152,6 +152,14 @@ export function attachSignalling(options: SignallingOptions) {
       case 'call.signal':
         if (!calls.signal(message.callId, conn.id, message.data)) return refuse(conn, 'forbidden', 'ikke part i opkaldet', message.type);
         return;
+      case 'net.probe':
+        // Echo: the client measures the round trip (empty pad) and throughput (pad both ways).
+        send(conn.id, { type: 'net.probe', id: message.id, bytes: message.pad.length, pad: message.pad });
+        return;
+      case 'turn.request':
+        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
+        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`) });
+        return;
       case 'call.restart': {
         const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
         if (!calls.restart(message.callId, conn.id, identity)) return refuse(conn, 'forbidden', 'ikke part i opkaldet', message.type);

@@ -27,6 +27,7 @@ const BLUETOOTH = [/bluetooth/i, /\bbt\b/i, /airpods/i, /voyager/i, /\(.*hands-f
 const HANDS_FREE = [/hands-?free/i, /\bhfp\b/i, /\bhsp\b/i, /headset audio gateway/i];
 const BUILT_IN = [/built-?in/i, /internal/i, /integrated/i, /laptop/i, /speakers? \(realtek/i, /macbook/i, /facetime/i];
 
+const PSEUDO_IDS = new Set(['default', 'communications']);
 const any = (patterns: readonly RegExp[], label: string) => patterns.some((p) => p.test(label));
 
 export function classifyDevice(label: string): DeviceClass {
@@ -49,10 +50,12 @@ export function bestDevice(available: readonly DeviceInfo[], kind: DeviceInfo['k
   const preferred = preferredId ? candidates.find((d) => d.deviceId === preferredId) : undefined;
   if (preferred) return { device: preferred, fellBack: false };
   const score = (d: DeviceInfo) => {
+    // "default"/"communications" stand for whatever the system picks, and do not follow a headset
+    // being pulled out on every platform: a named device is always preferred.
+    if (PSEUDO_IDS.has(d.deviceId)) return 5;
     const c = classifyDevice(d.label);
     if (kind !== 'videoinput' && c.headset && !c.handsFree) return 0;
     if (kind !== 'videoinput' && c.headset) return 1;
-    if (d.deviceId === 'default') return 3;
     return c.builtIn ? 4 : 2;
   };
   const device = [...candidates].sort((a, b) => score(a) - score(b))[0] ?? null;

@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 export const SIGNAL_PATH = '/signal';
 export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
+/** Largest padding of a network probe: well inside one message. */
+export const NET_PROBE_MAX_PAD = 48 * 1024;
 
 const Id = z.string().min(1).max(128);
 const CallId = z.uuid();
@@ -34,6 +36,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }).strict(),
   /** Re-establish the peer under the same call (simple-peer has no ICE restart). */
   z.object({ type: z.literal('call.restart'), callId: CallId }).strict(),
+  // The device check's network test: an echo for round trip and throughput (the padding is
+  // counted and dropped, never stored), and fresh TURN credentials to try gathering a relay.
+  z.object({ type: z.literal('net.probe'), id: z.string().min(1).max(64), pad: z.string().max(NET_PROBE_MAX_PAD) }).strict(),
+  z.object({ type: z.literal('turn.request') }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -53,6 +59,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('call.restart'), callId: CallId }),
   z.object({ type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: z.enum(['staff', 'citizen', 'server']) }),
+  z.object({ type: z.literal('net.probe'), id: z.string().max(64), bytes: z.number().int().nonnegative(), pad: z.string().max(NET_PROBE_MAX_PAD) }),
+  z.object({ type: z.literal('turn.credentials'), turn: TurnCredentials }),
   z.object({ type: z.literal('error'), code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
