@@ -1,6 +1,7 @@
 import type { Staff } from '../../src-shared/domain/visit.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
 import type { AppEvents } from '../services/events.js';
+import type { ScreenAwake } from '../services/screenAwake.js';
 import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';
 import type { ApiHandlers } from './handlerTypes.js';
@@ -16,10 +17,11 @@ export interface HandlerDeps {
   session: SessionService;
   events: AppEvents;
   now: () => Date;
+  screenAwake?: ScreenAwake;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
-export function createApiHandlers({ store, session, events, now }: HandlerDeps): ApiHandlers {
+export function createApiHandlers({ store, session, events, now, screenAwake }: HandlerDeps): ApiHandlers {
   const signedIn = (): Staff => {
     const staff = session.current();
     if (!staff) throw new NotSignedInError();
@@ -37,6 +39,16 @@ export function createApiHandlers({ store, session, events, now }: HandlerDeps):
     },
     rooms: {
       list: () => store.rooms(),
+    },
+    screen: {
+      keepAwake: ({ on }) => {
+        if (!screenAwake) return { held: false };
+        if (!on) {
+          screenAwake.release();
+          return { held: false };
+        }
+        return { held: screenAwake.hold() };
+      },
     },
     queue: {
       today: (q) => {

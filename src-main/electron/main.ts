@@ -1,12 +1,13 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, powerSaveBlocker, protocol, session } from 'electron';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { appRoot, rendererDir } from '../platform/paths.js';
 import { startMainServices, type MainServices } from '../services/mainServices.js';
 import { osKeychain } from '../store/keychain.js';
+import { electronScreenAwake } from './power.js';
 import { electronNativeBinaries } from './nativeModules.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { APP_ENTRY_URL, hardenWebContents, installPermissionHandlers, ipcContext, mainWindowOptions } from './security.js';
@@ -24,6 +25,7 @@ export async function startShell(): Promise<BrowserWindow> {
     logger,
     nativeBinding: native.sqlite,
     keychain: osKeychain(config.profile, { keytarBinary: native.keytar }),
+    screenAwake: electronScreenAwake(powerSaveBlocker),
   });
 
   installPermissionHandlers(session.defaultSession);

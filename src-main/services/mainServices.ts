@@ -10,6 +10,7 @@ import { migrationsDir } from '../platform/paths.js';
 import { osKeychain, type StoreKeychain } from '../store/keychain.js';
 import { openVisitStore, type VisitStore } from '../store/visitStore.js';
 import { createAppEvents, type AppEvents } from './events.js';
+import type { ScreenAwake } from './screenAwake.js';
 import { createSessionService, type SessionService } from './session.js';
 
 export interface MainServices {
@@ -26,6 +27,8 @@ export interface MainServiceDeps {
   now?: () => Date;
   /** Electron passes the native SQLite binding built for its ABI. */
   nativeBinding?: string;
+  /** Electron keeps the display on during calls; browser mode has none (the page uses Wake Lock). */
+  screenAwake?: ScreenAwake;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   }
   store.audit.append({ atMs: now().getTime(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
-  const router = buildApiRouter(createApiHandlers({ store, session, events, now }));
+  const router = buildApiRouter(createApiHandlers({ store, session, events, now, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }));
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {
     store,

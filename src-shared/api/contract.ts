@@ -81,6 +81,10 @@ export const apiContract = {
     forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable()),
     saveForRoom: mutation(RoomDevices.strict(), RoomDevices),
   },
+  screen: {
+    /** Keep the screen on during a call (Electron: powerSaveBlocker); held=false: the client uses Wake Lock. */
+    keepAwake: mutation(z.object({ on: z.boolean() }).strict(), z.object({ held: z.boolean() })),
+  },
   events: {
     onQueueChanged: event(NoInput, QueueChanged),
     onOutboxChanged: event(NoInput, OutboxSummary),

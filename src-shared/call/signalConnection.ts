@@ -35,6 +35,8 @@ export function createSignalConnection(options: SignalConnectionOptions) {
   let stopped = false;
   let everOpened = false;
   let retry: unknown;
+  // Sending on a socket that is still connecting throws; such a message is refused instead.
+  let open = false;
 
   function connect() {
     if (stopped) return;
@@ -43,6 +45,7 @@ export function createSignalConnection(options: SignalConnectionOptions) {
     socket = s;
     s.onopen = () => {
       attempts = 0;
+      open = true;
       const first = options.beforeAuth?.();
       const token = options.token();
       if (first) s.send(JSON.stringify(first));
@@ -62,6 +65,7 @@ export function createSignalConnection(options: SignalConnectionOptions) {
     s.onclose = () => {
       if (socket !== s) return;
       socket = null;
+      open = false;
       options.onState?.('closed', false);
       if (stopped) return;
       // 0.5 s, 1 s, 2 s … up to 10 s: a tablet on a flaky network comes back on its own.
@@ -72,7 +76,7 @@ export function createSignalConnection(options: SignalConnectionOptions) {
   return {
     start: connect,
     send(message: ClientMessage): boolean {
-      if (!socket) return false;
+      if (!socket || !open) return false;
       socket.send(JSON.stringify(message));
       return true;
     },
@@ -81,6 +85,7 @@ export function createSignalConnection(options: SignalConnectionOptions) {
       options.timers.clear(retry);
       socket?.close();
       socket = null;
+      open = false;
     },
   };
 }

@@ -8,7 +8,17 @@ type Listener = (...args: unknown[]) => unknown;
 const h = vi.hoisted(() => {
   const ipcListeners = new Map<string, (...args: unknown[]) => unknown>();
   const windows: { options: unknown; loadURL: ReturnType<typeof vi.fn> }[] = [];
-  return { ipcListeners, windows };
+  const blockers = new Set<number>();
+  let nextBlocker = 1;
+  const powerSaveBlocker = {
+    start: vi.fn((_type: string) => {
+      blockers.add(nextBlocker);
+      return nextBlocker++;
+    }),
+    stop: vi.fn((id: number) => blockers.delete(id)),
+    isStarted: (id: number) => blockers.has(id),
+  };
+  return { ipcListeners, windows, powerSaveBlocker, blockers };
 });
 
 vi.mock('electron', () => {
@@ -37,6 +47,7 @@ vi.mock('electron', () => {
     },
     BrowserWindow,
     dialog: { showErrorBox: vi.fn() },
+    powerSaveBlocker: h.powerSaveBlocker,
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
     ipcMain: { on: vi.fn((channel: string, fn: Listener) => h.ipcListeners.set(channel, fn)) },
@@ -57,7 +68,7 @@ process.env.SKAERMRUM_PROFILE = `shell-${Date.now()}`;
 process.env.SKAERMRUM_LOG_LEVEL = 'silent';
 
 /** Sends one tRPC request the way the preload does and resolves with main's reply. */
-function ipcRequest(frameUrl: string, path: string, input: unknown): Promise<{ result?: { data: unknown }; error?: { message: string; data: { code: string } } }> {
+function ipcRequest(frameUrl: string, path: string, input: unknown, type: 'query' | 'mutation' = 'query'): Promise<{ result?: { data: unknown }; error?: { message: string; data: { code: string } } }> {
   return new Promise((resolve) => {
     const listener = h.ipcListeners.get('trpc-electron');
     if (!listener) throw new Error('no IPC handler registered');
@@ -66,7 +77,7 @@ function ipcRequest(frameUrl: string, path: string, input: unknown): Promise<{ r
       senderFrame: { url: frameUrl, routingId: 7 },
       reply: (_channel: string, response: { result?: { data: unknown }; error?: { message: string; data: { code: string } } }) => resolve(response),
     };
-    listener(event, { method: 'request', operation: { id: Math.floor(Math.random() * 1e9), type: 'query', path, input, context: {} } });
+    listener(event, { method: 'request', operation: { id: Math.floor(Math.random() * 1e9), type, path, input, context: {} } });
   });
 }
 
@@ -99,6 +110,18 @@ describe('Electron shell (mocked electron module, real services)', async () => {
     expect(ok.result?.data).toMatchObject({ practitionerId: 'practitioner-2' });
     const bad = await ipcRequest('app://skaermrum/index.html', 'queue.today', { scope: 'room' });
     expect(bad.error?.message).toMatch(/^Ugyldigt argument til queue\.today: roomId/);
+  });
+
+  it('keeps the display on during a call with powerSaveBlocker, and lets it go after', async () => {
+    const on = await ipcRequest('app://skaermrum/index.html', 'screen.keepAwake', { on: true }, 'mutation');
+    expect(on.result?.data).toEqual({ held: true });
+    expect(h.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
+    // A second hold (a recovered call) does not stack blockers.
+    await ipcRequest('app://skaermrum/index.html', 'screen.keepAwake', { on: true }, 'mutation');
+    expect(h.blockers.size).toBe(1);
+    const off = await ipcRequest('app://skaermrum/index.html', 'screen.keepAwake', { on: false }, 'mutation');
+    expect(off.result?.data).toEqual({ held: false });
+    expect(h.blockers.size).toBe(0);
   });
 
   it('refuses IPC from any other frame', async () => {
