@@ -5,6 +5,7 @@ import { App } from './app/App';
 import { initI18n } from './i18n';
 import { createQueueStore, type QueueState } from './queue/queueStore';
 import { createCallStore } from './call/callStore';
+import { createDeviceCheckStore, type DeviceCheckState } from './devices/deviceCheckStore';
 import type { StoreApi } from 'zustand';
 import './styles.css';
 
@@ -21,10 +22,16 @@ async function boot(): Promise<void> {
     return;
   }
   store = createQueueStore(connection.api);
-  const calls = createCallStore(connection.api, { relayOnly: new URL(window.location.href).searchParams.get('relay') === '1' });
+  // The device check measures the network over the call store's signalling connection, and the
+  // call store starts calls on the devices the check opened.
+  const checks: StoreApi<DeviceCheckState> = createDeviceCheckStore(connection.api, () => calls.getState().netProbe());
+  const calls = createCallStore(connection.api, {
+    relayOnly: new URL(window.location.href).searchParams.get('relay') === '1',
+    checkedMedia: () => checks.getState().callMedia(),
+  });
   root.render(
     <StrictMode>
-      <App store={store} calls={calls} />
+      <App store={store} calls={calls} checks={checks} />
     </StrictMode>,
   );
 }

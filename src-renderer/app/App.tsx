@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import { switchLanguage } from '../i18n';
@@ -9,14 +9,49 @@ import { SyncBanner } from '../sync/SyncBanner';
 import type { QueueScope, QueueState } from '../queue/queueStore';
 import { CallPanel } from '../call/CallPanel';
 import type { CallState } from '../call/callStore';
+import type { Visit } from '../../src-shared/domain/visit';
+import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
+import type { DeviceCheckState } from '../devices/deviceCheckStore';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
 
-export function App({ store, calls }: { store: StoreApi<QueueState>; calls: StoreApi<CallState> }) {
+export function App({ store, calls, checks }: { store: StoreApi<QueueState>; calls: StoreApi<CallState>; checks: StoreApi<DeviceCheckState> }) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
   const call = useStore(calls);
+  const check = useStore(checks);
   const signedIn = state.session !== null;
+  const roomId = state.session?.roomId ?? null;
+  /** A call waiting for the staff member to look at the quick check's findings. */
+  const [pendingCall, setPendingCall] = useState<Visit | null>(null);
+
+  // The room's remembered devices are loaded at sign-in; the checked devices stay open meanwhile.
+  useEffect(() => {
+    if (!signedIn) return;
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    void checks.getState().start(roomId).then((s) => (cancelled ? s() : (stop = s)));
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [checks, signedIn, roomId]);
+
+  /** Every call starts with a quick device check; it rings at once when nothing needs a look. */
+  async function ringWithCheck(visit: Visit) {
+    const result = await checks.getState().runQuick();
+    if (result && checks.getState().needsAttention(result)) {
+      setPendingCall(visit);
+      checks.getState().openPanel();
+      return;
+    }
+    checks.getState().touch();
+    call.ring(visit);
+  }
+  const closeCheck = () => {
+    setPendingCall(null);
+    checks.getState().closePanel();
+  };
 
   // Calls need the signed-in staff member's token: connect to signalling once signed in.
   useEffect(() => {
@@ -48,6 +83,11 @@ export function App({ store, calls }: { store: StoreApi<QueueState>; calls: Stor
       <header className="app-header">
         <h1>{t('app.title')}</h1>
         {state.session && <p className="signed-in">{t('app.signedInAs', { name: state.session.name, room: roomName })}</p>}
+        {state.session && (
+          <button type="button" className={`check-summary summary-${check.result?.verdict ?? 'none'}`} data-testid="check-summary" onClick={() => checks.getState().openPanel()}>
+            {check.running ? t('check.verdict.running') : t(`check.summary.${check.result?.verdict ?? 'none'}`)}
+          </button>
+        )}
         <p className="outbox-status" role="status">
           {pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
         </p>
@@ -82,8 +122,19 @@ export function App({ store, calls }: { store: StoreApi<QueueState>; calls: Stor
           <QueueView
             visits={state.visits}
             onStatusChange={(id, s) => void state.setStatus(id, s)}
-            {...(call.available ? { calls: { onRing: call.ring, onPair: call.pairDevice, busy: call.phase === 'ringing' || call.phase === 'connected' } } : {})}
+            {...(call.available ? { calls: { onRing: (visit: Visit) => void ringWithCheck(visit), onPair: call.pairDevice, busy: call.phase === 'ringing' || call.phase === 'connected' } } : {})}
           />
+        )}
+        {check.open && (
+          <DeviceCheckPanel store={checks} pendingCall={pendingCall} onClose={closeCheck}
+            onRingAnyway={() => {
+              const visit = pendingCall;
+              closeCheck();
+              if (visit) {
+                checks.getState().touch();
+                call.ring(visit);
+              }
+            }} />
         )}
         <CallPanel store={calls} />
       </main>

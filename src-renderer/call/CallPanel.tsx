@@ -45,6 +45,19 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
         {s.phase === 'ended' && t(`call.ended.${s.endReason ?? 'hangup'}`)}
       </p>
       {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
+      {s.deviceNotice && s.phase !== 'ended' && (
+        <p role="alert" className="banner banner-offline" data-testid="device-notice">
+          {s.deviceNotice.to
+            ? t(s.deviceNotice.handsFree ? 'check.device.switchedHandsFree' : 'check.device.switched', { from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`), to: s.deviceNotice.to.label })
+            : t('check.device.gone', { from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`), role: t(`call.device.${s.deviceNotice.role}`).toLowerCase() })}
+          {' '}<button type="button" onClick={s.dismissDeviceNotice}>{t('check.device.dismiss')}</button>
+        </p>
+      )}
+      {s.phase === 'connected' && Object.entries(s.returnOffers).map(([role, device]) => (
+        <button key={role} type="button" className="switch-back" onClick={() => void s.switchBack(role as 'microphone' | 'camera' | 'speaker')}>
+          {t('check.device.switchBack', { device: device.label })}
+        </button>
+      ))}
       {s.phase === 'connected' && s.audioOnly && <p role="status" className="banner banner-offline" data-testid="audio-only">{t('call.audioOnly')}</p>}
       {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && <p role="status" className="banner banner-offline">{t('call.poorQuality')}</p>}
       {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}

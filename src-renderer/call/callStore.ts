@@ -4,7 +4,11 @@ import { createCallLink, type CallLink } from '../../src-shared/browser/callLink
 import { browserTimers, keepScreenAwake, localMedia } from '../../src-shared/browser/media';
 import type { CallQuality } from '../../src-shared/browser/quality';
 import type { PeerState } from '../../src-shared/call/peerSession';
+import { createNetProbe, type NetProbe } from '../../src-shared/call/netProbe';
 import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
+import type { ChosenDevices } from '../../src-shared/devices/check';
+import type { DeviceInfo } from '../../src-shared/devices/classify';
+import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } from '../../src-shared/devices/hotplug';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
 
@@ -32,6 +36,14 @@ export interface CallState {
   /** The device in use for each kind, and the ones to choose from. */
   devices: { microphone: string | null; camera: string | null; speaker: string | null; available: { kind: MediaDeviceKind; deviceId: string; label: string }[] };
   switchDevice(kind: 'microphone' | 'camera' | 'speaker', deviceId: string): Promise<void>;
+  /** The last automatic switch after a device disappeared mid-call (shown as a banner). */
+  deviceNotice: DeviceSwitch | null;
+  /** A device lost mid-call is back: one click switches back to it. */
+  returnOffers: Partial<Record<DeviceRole, DeviceInfo>>;
+  switchBack(role: DeviceRole): Promise<void>;
+  dismissDeviceNotice(): void;
+  /** The signalling connection's network probe for the device check (null while offline). */
+  netProbe(): NetProbe | null;
   error: string | null;
   start(): Promise<() => void>;
   ring(visit: Visit): void;
@@ -47,12 +59,26 @@ export interface CallState {
  * (staff initiates the WebRTC offer), recovers the peer without user action, and records the
  * call's times with the main process when it ends.
  */
-export function createCallStore(api: ApiClient, options: { relayOnly?: boolean } = {}): StoreApi<CallState> {
+export interface CallStoreOptions {
+  relayOnly?: boolean;
+  /** The devices the device check chose, opened (clones); null → the system's choice. */
+  checkedMedia?: () => { stream: MediaStream; chosen: ChosenDevices } | null;
+}
+
+export function createCallStore(api: ApiClient, options: CallStoreOptions = {}): StoreApi<CallState> {
   let signalling: SignalConnection | null = null;
   let token: string | null = null;
   let link: CallLink | null = null;
-  // The screen stays on during a call where the browser allows Wake Lock (Electron: powerSaveBlocker, issue 5).
+  let watcher: DeviceWatcher | null = null;
+  const probe = createNetProbe({ send: (m) => signalling?.send(m) ?? false, timers: browserTimers, now: () => performance.now() });
+  // The screen stays on during a call: powerSaveBlocker in Electron (the main process holds it),
+  // the Wake Lock API in browser mode.
   let releaseWakeLock: () => void = () => undefined;
+  async function keepAwake() {
+    const { held } = await api.screen.keepAwake({ on: true }).catch(() => ({ held: false }));
+    if (held) releaseWakeLock = () => void api.screen.keepAwake({ on: false }).catch(() => undefined);
+    else releaseWakeLock = await keepScreenAwake();
+  }
 
   return createStore<CallState>()((set, get) => {
     async function refreshDevicesNow() {
@@ -73,10 +99,13 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       if (phase === 'idle' || phase === 'ended') return;
       link?.stop();
       link = null;
+      watcher?.stop();
+      watcher = null;
       releaseWakeLock();
+      releaseWakeLock = () => undefined;
       local?.getTracks().forEach((t) => t.stop());
       const endedAt = Date.now();
-      set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null });
+      set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null, returnOffers: {} });
       if (callId && visit && rangAt) {
         void api.calls
           .record({ callId, visitId: visit.id, rangAt: new Date(rangAt).toISOString(), connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null, endedAt: new Date(endedAt).toISOString(), endReason: reason })
@@ -84,7 +113,31 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       }
     }
 
+    /**
+     * A device in use disappears mid-call: switch to the best remaining one at once (the call goes
+     * on, a banner says what happened); when it comes back, offer to switch back.
+     */
+    function watchCallDevices() {
+      watcher?.stop();
+      watcher = watchDevices({
+        mediaDevices: navigator.mediaDevices as unknown as Parameters<typeof watchDevices>[0]['mediaDevices'],
+        inUse: () => ({ microphone: get().devices.microphone, camera: get().devices.camera, speaker: get().devices.speaker }),
+        onSwitch: async (change) => {
+          set({ deviceNotice: change });
+          if (change.to) await get().switchDevice(change.role, change.to.deviceId);
+          else set({ devices: { ...get().devices, [change.role]: null } });
+        },
+        onReturnOffer: (role, device) => {
+          const returnOffers = { ...get().returnOffers };
+          if (device) returnOffers[role] = device;
+          else delete returnOffers[role];
+          set({ returnOffers });
+        },
+      });
+    }
+
     async function onMessage(m: ServerMessage) {
+      if (probe.handle(m)) return;
       const { callId } = get();
       switch (m.type) {
         case 'auth.ok':
@@ -100,8 +153,9 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           if (m.callId !== callId) return;
           const local = get().local ?? (await localMedia());
           set({ phase: 'connected', connectedAt: Date.now(), local });
-          void keepScreenAwake().then((release) => (releaseWakeLock = release));
+          void keepAwake();
           void refreshDevicesNow();
+          watchCallDevices();
           link?.start(local, m);
           return;
         }
@@ -139,6 +193,19 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
       pairing: null,
       error: null,
       devices: { microphone: null, camera: null, speaker: null, available: [] },
+      deviceNotice: null,
+      returnOffers: {},
+      netProbe: () => (get().signallingOnline ? probe : null),
+      async switchBack(role) {
+        const device = get().returnOffers[role];
+        if (!device) return;
+        await get().switchDevice(role, device.deviceId);
+        watcher?.chosen(role);
+        set({ deviceNotice: null });
+      },
+      dismissDeviceNotice() {
+        set({ deviceNotice: null });
+      },
 
       async switchDevice(kind, deviceId) {
         // Mid-call device change: a new track from the chosen device replaces the old one on the
@@ -198,9 +265,17 @@ export function createCallStore(api: ApiClient, options: { relayOnly?: boolean }
           },
           restartOnStall: true,
         });
-        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null });
-        // The camera starts while it rings, so the citizen sees us at once.
-        void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
+        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null, deviceNotice: null, returnOffers: {} });
+        // The camera starts while it rings, so the citizen sees us at once: on the devices the
+        // device check chose (already open), else the system's.
+        const checked = options.checkedMedia?.() ?? null;
+        if (checked) {
+          const { chosen } = checked;
+          set({ local: checked.stream, devices: { ...get().devices, microphone: chosen.microphone?.deviceId ?? null, camera: chosen.camera?.deviceId ?? null, speaker: chosen.speaker?.deviceId ?? null } });
+        } else {
+          set({ devices: { ...get().devices, microphone: null, camera: null, speaker: null } });
+          void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
+        }
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
       },
       hangUp() {
