@@ -84,7 +84,8 @@ export function App({ store, calls, checks }: { store: StoreApi<QueueState>; cal
         <h1>{t('app.title')}</h1>
         {state.session && <p className="signed-in">{t('app.signedInAs', { name: state.session.name, room: roomName })}</p>}
         {state.session && (
-          <button type="button" className={`check-summary summary-${check.result?.verdict ?? 'none'}`} data-testid="check-summary" onClick={() => checks.getState().openPanel()}>
+          <button type="button" className={`check-summary summary-${check.result?.verdict ?? 'none'}`} data-testid="check-summary"
+            data-mode={check.result?.mode} data-retested={check.result?.retested.join(' ')} data-duration-ms={check.result?.durationMs} onClick={() => checks.getState().openPanel()}>
             {check.running ? t('check.verdict.running') : t(`check.summary.${check.result?.verdict ?? 'none'}`)}
           </button>
         )}

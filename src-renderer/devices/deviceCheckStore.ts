@@ -68,7 +68,8 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
 
     const onLevel = (w: AudioWindow) => {
       windows = [...windows.slice(-SPEECH_WINDOWS_KEPT), w];
-      set({ level: meterLevel(w.rms), heard: get().heard || speechHeard(windows) });
+      // Peak hold with a decay, like a VU meter: short sounds stay visible long enough to see.
+      set({ level: Math.max(meterLevel(w.rms), get().level * 0.85), heard: get().heard || speechHeard(windows) });
     };
 
     // While the panel is open, the meter moves and listens for speech.

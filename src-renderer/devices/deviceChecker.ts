@@ -1,4 +1,4 @@
-import { judgeMicrophone, type AudioWindow } from '../../src-shared/devices/audio';
+import { AUDIO_LIMITS, dbfs, judgeMicrophone, type AudioWindow } from '../../src-shared/devices/audio';
 import {
   devicesSignature, findingsOf, planQuickCheck, verdictOf,
   type CameraState, type CheckMode, type CheckPart, type ChosenDevices, type DeviceCheckResult, type MicrophoneState, type OpenFailure,
@@ -10,10 +10,13 @@ import type { NetProbe } from '../../src-shared/call/netProbe';
 import type { RoomDevices } from '../../src-shared/domain/devices';
 import { FrameGrabber, gatherRelay, LevelMeter, openTrack } from './probes';
 
-/** How long each measurement samples. Frames: four, 100 ms apart; level: half a second. */
+/** How long each measurement samples. Frames: four, 100 ms apart; level: 0.25–1.2 s (see sample). */
 const FRAME_COUNT = 4;
 const FRAME_GAP_MS = 100;
-const LEVEL_MS = 500;
+const LEVEL_MIN_MS = 250;
+const LEVEL_MAX_MS = 1_200;
+/** Enough heard to judge: a few windows with sound in them. */
+const heardEnough = (windows: AudioWindow[]) => windows.filter((w) => dbfs(w.rms) > AUDIO_LIMITS.silentDb).length >= 3;
 
 export interface CheckInputs {
   preferred: RoomDevices | null;
@@ -102,8 +105,9 @@ export class DeviceChecker {
   private async choose(devices: DeviceInfo[], preferred: RoomDevices | null) {
     const fellBack: DeviceCheckResult['fellBack'] = [];
     const pick = (kind: DeviceInfo['kind'], role: 'camera' | 'microphone' | 'speaker') => {
-      const { device, fellBack: fb } = bestDevice(devices, kind, preferred?.[role]?.deviceId ?? null);
-      if (fb && preferred?.[role]) fellBack.push(role);
+      const { device, fellBack: fb } = bestDevice(devices, kind, preferred?.[role] ?? null);
+      // Only a real substitute is a fallback; no device at all is reported as missing/denied instead.
+      if (fb && preferred?.[role] && device) fellBack.push(role);
       return device;
     };
     const chosen: ChosenDevices = { camera: pick('videoinput', 'camera'), microphone: pick('audioinput', 'microphone'), speaker: pick('audiooutput', 'speaker') };
@@ -120,7 +124,7 @@ export class DeviceChecker {
     if (failure) return failure;
     if (!this.meter || !this.audio) return 'missing';
     if (this.audio.muted) return 'muted';
-    return judgeMicrophone(await this.meter.sample(LEVEL_MS, onLevel));
+    return judgeMicrophone(await this.meter.sample(LEVEL_MIN_MS, LEVEL_MAX_MS, heardEnough, onLevel));
   }
 
   private async measureNetwork(probe: NetProbe | null): Promise<NetworkMeasurement> {
@@ -160,13 +164,14 @@ export class DeviceChecker {
         if (glance !== 'black' && glance !== 'dark') return previous.camera;
       }
       retested.push('camera');
-      const failure = chosen.camera ? await this.ensure('video', chosen.camera) : 'missing';
+      // No camera listed: opening the system's choice tells "none" from "not allowed".
+      const failure = await this.ensure('video', chosen.camera);
       return { state: await this.measureCamera(failure), at: now };
     })();
     const microphone = (async (): Promise<DeviceCheckResult['microphone']> => {
       if (!plan.parts.has('microphone') && previous) return previous.microphone;
       retested.push('microphone');
-      const failure = chosen.microphone ? await this.ensure('audio', chosen.microphone) : 'missing';
+      const failure = await this.ensure('audio', chosen.microphone);
       return { state: await this.measureMicrophone(failure, inputs.onLevel), at: now };
     })();
     const network = (async (): Promise<DeviceCheckResult['network']> => {

@@ -125,17 +125,22 @@ export class LevelMeter {
     return analyseSamples(this.buffer);
   }
 
-  /** Windows over `ms`, read every 15 ms (windows overlap, so a short sound is not missed). */
-  async sample(ms: number, onWindow?: (w: AudioWindow) => void): Promise<AudioWindow[]> {
+  /**
+   * Windows read every 15 ms (they overlap, so a short sound is not missed) for at least `minMs`
+   * and until `enough` says so or `maxMs` has passed: a live microphone in a room is heard at once,
+   * a silent one takes the whole time to be called silent.
+   */
+  async sample(minMs: number, maxMs: number, enough: (windows: AudioWindow[]) => boolean, onWindow?: (w: AudioWindow) => void): Promise<AudioWindow[]> {
     const windows: AudioWindow[] = [];
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
+    const start = performance.now();
+    for (;;) {
       const w = this.read();
       windows.push(w);
       onWindow?.(w);
+      const elapsed = performance.now() - start;
+      if (elapsed >= maxMs || (elapsed >= minMs && enough(windows))) return windows;
       await new Promise((r) => setTimeout(r, 15));
     }
-    return windows;
   }
 
   stop() {

@@ -49,7 +49,8 @@ export function createNetProbe(options: { send(message: ClientMessage): boolean 
         times.push(options.now() - start);
       }
       times.sort((a, b) => a - b);
-      return times[Math.floor(times.length / 2)] ?? null;
+      const median = times[Math.floor(times.length / 2)];
+      return median === undefined ? null : Math.round(median * 10) / 10;
     },
     async throughput() {
       const pad = 'x'.repeat(PAD_BYTES);

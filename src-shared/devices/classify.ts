@@ -45,9 +45,13 @@ export function classifyDevice(label: string): DeviceClass {
  * (not in hands-free mode), then any external device, then the built-in one. Returns null when the
  * kind has no device at all; `fellBack` says the remembered one was missing.
  */
-export function bestDevice(available: readonly DeviceInfo[], kind: DeviceInfo['kind'], preferredId: string | null): { device: DeviceInfo | null; fellBack: boolean } {
+export function bestDevice(available: readonly DeviceInfo[], kind: DeviceInfo['kind'], remembered: string | { deviceId: string; label: string } | null): { device: DeviceInfo | null; fellBack: boolean } {
   const candidates = available.filter((d) => d.kind === kind && d.deviceId !== '');
-  const preferred = preferredId ? candidates.find((d) => d.deviceId === preferredId) : undefined;
+  const preferredId = typeof remembered === 'string' ? remembered : (remembered?.deviceId ?? null);
+  const preferredLabel = typeof remembered === 'string' ? '' : (remembered?.label ?? '');
+  // Device ids can change (another browser profile, cleared site data, re-paired Bluetooth):
+  // the same label of the same kind is the same device.
+  const preferred = (preferredId ? candidates.find((d) => d.deviceId === preferredId) : undefined) ?? (preferredLabel ? candidates.find((d) => d.label === preferredLabel && !PSEUDO_IDS.has(d.deviceId)) : undefined);
   if (preferred) return { device: preferred, fellBack: false };
   const score = (d: DeviceInfo) => {
     // "default"/"communications" stand for whatever the system picks, and do not follow a headset
@@ -59,5 +63,5 @@ export function bestDevice(available: readonly DeviceInfo[], kind: DeviceInfo['k
     return c.builtIn ? 4 : 2;
   };
   const device = [...candidates].sort((a, b) => score(a) - score(b))[0] ?? null;
-  return { device, fellBack: preferredId !== null };
+  return { device, fellBack: remembered !== null };
 }

@@ -35,6 +35,10 @@ describe('choosing the best device', () => {
   it('falls back to a headset (not hands-free) when the remembered one is gone, and says so', () => {
     expect(bestDevice(devices, 'audioinput', 'gone')).toEqual({ device: devices[3], fellBack: true });
   });
+  it('recognises the remembered device by its label when its id changed', () => {
+    expect(bestDevice(devices, 'audioinput', { deviceId: 'old-id', label: 'Internal Microphone (Built-in)' })).toEqual({ device: devices[1], fellBack: false });
+    expect(bestDevice(devices, 'audioinput', { deviceId: 'old-id', label: 'Jabra Speak 510' })).toEqual({ device: devices[3], fellBack: true });
+  });
   it('prefers a hands-free headset over laptop microphones, and a laptop microphone over nothing', () => {
     expect(bestDevice(devices.filter((d) => d.deviceId !== 'usb'), 'audioinput', null).device?.deviceId).toBe('bt-hfp');
     expect(bestDevice(devices.filter((d) => d.deviceId === 'int'), 'audioinput', null).device?.deviceId).toBe('int');
