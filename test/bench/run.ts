@@ -14,6 +14,7 @@ import { createVisitStore, type VisitStore } from '../../src-main/store/visitSto
 import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers/store';
 import { benchSync } from './sync';
 import { benchCalls } from './calls';
+import { benchDeviceCheck } from './devicecheck';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
 const DAY_MS = 24 * 3_600_000;
@@ -68,12 +69,15 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
+/** BENCH_ONLY=store|sync|devicecheck|calls runs one part (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'devicecheck' | 'calls') => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
+
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const encrypted: ReturnType<typeof workload>[] = [];
   const plain: ReturnType<typeof workload>[] = [];
   const openMs: number[] = [];
-  for (let r = 0; r < (process.env.BENCH_ONLY === 'calls' ? 0 : rounds); r++) {
+  for (let r = 0; r < (want('store') ? rounds : 0); r++) {
     // Alternate encrypted and plain so both see the same machine conditions.
     const a = tempDir('skaermrum-bench-');
     const t0 = performance.now();
@@ -105,9 +109,10 @@ async function main(): Promise<void> {
   };
   results['store.load_day_queue_500_ms'].met = results['store.load_day_queue_500_ms'].value < 20;
   results['store.encryption_overhead_ratio'].met = results['store.encryption_overhead_ratio'].value < 1.3;
-  if (process.env.BENCH_ONLY === 'calls') for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
-  else Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
-  if (process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
+  if (!want('store')) for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
+  if (want('sync')) Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
+  if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
+  if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
   console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');

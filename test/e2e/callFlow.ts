@@ -35,6 +35,17 @@ export async function ringThroughCheck(staff: Page, visitId: string): Promise<vo
   }
 }
 
+/** The start-of-shift full device check, its warnings accepted (fake devices are no headset). */
+export async function acceptDeviceCheck(staff: Page): Promise<void> {
+  await staff.getByTestId('check-summary').click();
+  const panel = staff.locator('.check-panel');
+  await expect(panel).not.toHaveAttribute('data-verdict', 'running', { timeout: 15_000 });
+  const accept = panel.getByRole('button', { name: 'Godkend advarslerne og luk' });
+  if (await accept.isVisible()) await accept.click();
+  else await panel.getByRole('button', { name: 'Luk', exact: true }).click();
+  await expect(panel).toHaveCount(0);
+}
+
 export async function ringAndAnswer(staff: Page, citizen: Page, visitId: string): Promise<void> {
   await ringThroughCheck(staff, visitId);
   await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
