@@ -73,7 +73,9 @@ describe('sync under injected faults (property)', () => {
         // Seeded as at the start of today: every visit is still open.
         let eoj = await startTestSandbox({ practitionerId: 'practitioner-1', seedDay: careDay(new Date()).start });
         // A clock that jumps ahead when needed, so backed-off retries come due without waiting.
-        let skewMs = 0;
+        // It starts at noon of today's care day, so the quiet period (+3 h) never crosses midnight
+        // (a new care day makes the clients resync the next day, not the one under test).
+        let skewMs = careDay(new Date()).start.getTime() + 12 * 3_600_000 - Date.now();
         const now = () => new Date(Date.now() + skewMs);
         const fhirClient = () => createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 400 });
         const makeClient = async (practitionerId: string, roomId: string): Promise<Client> => {
