@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
 
 /** Settings read from the environment (documented in README → Configuration). */
@@ -19,6 +20,11 @@ const Env = z.object({
   /** The signalling server (ws/wss). Default with the sandbox: the sandbox's own /signal. */
   SKAERMRUM_SIGNALLING_URL: z.string().regex(/^wss?:\/\//).optional(),
   SKAERMRUM_SYNC_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
+  /** After a call that was not answered: how many more tries, and how far apart (seconds). */
+  SKAERMRUM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SKAERMRUM_RETRY_INTERVAL_S: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Demo without an EOJ: visits per video room (3 rooms). */
+  SKAERMRUM_DEMO_VISITS_PER_ROOM: z.coerce.number().int().min(1).max(400).default(40),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -34,6 +40,8 @@ export interface MainConfig {
   signallingUrl: string | null;
   eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; syncIntervalMs: number } | null;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
+  retryPolicy: RetryPolicy;
+  demoVisitsPerRoom: number;
 }
 
 /** The sandbox serves signalling on its own origin at /signal. */
@@ -59,6 +67,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
       ? { url: e.SKAERMRUM_EOJ_URL, sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1', token: e.SKAERMRUM_EOJ_TOKEN ?? null, teamId: e.SKAERMRUM_TEAM_ID ?? null, syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS }
       : null,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
+    retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },
+    demoVisitsPerRoom: e.SKAERMRUM_DEMO_VISITS_PER_ROOM,
     ...overrides,
   };
 }

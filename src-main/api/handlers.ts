@@ -1,6 +1,8 @@
 import type { Staff } from '../../src-shared/domain/visit.js';
+import { StoreError } from '../store/errors.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
 import type { AppEvents } from '../services/events.js';
+import { EMPTY_WORKFLOW, type RetryPolicy } from '../../src-shared/workflow/outcome.js';
 import type { ScreenAwake } from '../services/screenAwake.js';
 import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';
@@ -18,15 +20,23 @@ export interface HandlerDeps {
   events: AppEvents;
   now: () => Date;
   screenAwake?: ScreenAwake;
+  retryPolicy: RetryPolicy;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
-export function createApiHandlers({ store, session, events, now, screenAwake }: HandlerDeps): ApiHandlers {
+export function createApiHandlers({ store, session, events, now, screenAwake, retryPolicy }: HandlerDeps): ApiHandlers {
   const signedIn = (): Staff => {
     const staff = session.current();
     if (!staff) throw new NotSignedInError();
     return staff;
   };
+  /** A local change was written: the UI refreshes and the outbox is pushed soon. */
+  const changed = (visitId: string) => {
+    events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
+    events.emit('outboxChanged', store.outbox.summary());
+    session.localChange();
+  };
+  const visitId = (input: { visitId: string }) => input.visitId;
   return {
     session: {
       current: () => session.current(),
@@ -64,6 +74,7 @@ export function createApiHandlers({ store, session, events, now, screenAwake }: 
         // Cancelled visits leave the queue (they stay in the store until the next resync).
         return visits.filter((v) => v.status !== 'cancelled');
       },
+      retryPolicy: () => retryPolicy,
     },
     visit: {
       setStatus: ({ visitId, status }) => {
@@ -74,7 +85,34 @@ export function createApiHandlers({ store, session, events, now, screenAwake }: 
           events.emit('outboxChanged', store.outbox.summary());
           session.localChange();
         }
+        return store.getQueueVisit(visit.id) ?? { ...visit, workflow: EMPTY_WORKFLOW };
+      },
+      details: ({ visitId }) => {
+        signedIn();
+        const visit = store.getQueueVisit(visitId);
+        if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
+        return { visit, lastOutcome: store.lastOutcomeForCitizen(visit.citizen.id, visitId), calls: store.callsForVisit(visitId) };
+      },
+      recordOutcome: (input) => {
+        const staff = signedIn();
+        const { visit } = store.recordOutcome({ ...input, actorId: staff.practitionerId, atMs: now().getTime(), policy: retryPolicy });
+        changed(visitId(input));
         return visit;
+      },
+      markUrgent: ({ visitId }) => {
+        const staff = signedIn();
+        const { visit } = store.markUrgent(visitId, staff.practitionerId, now().getTime());
+        changed(visitId);
+        return visit;
+      },
+      revealCpr: async ({ visitId }) => {
+        const staff = signedIn();
+        const visit = store.getVisit(visitId);
+        if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
+        const cpr = await session.revealCpr(visit.citizen.id);
+        // Who saw the full number, for which visit, when: the audit log, never the application log.
+        store.audit.append({ atMs: now().getTime(), actorId: staff.practitionerId, action: 'citizen.cpr_revealed', subjectType: 'Patient', subjectId: visit.citizen.id, details: { visitId } });
+        return { cpr };
       },
     },
     calls: {

@@ -57,14 +57,14 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   if (!config.eoj && config.demo) {
     const today = careDay(now());
     if (store.dayQueue({ fromMs: today.start.getTime(), toMs: today.end.getTime() }).length === 0) {
-      const demo = demoDay(now(), { now: now() });
+      const demo = demoDay(now(), { now: now(), visitsPerRoom: config.demoVisitsPerRoom });
       store.upsertVisits(demo.visits);
       deps.logger.info({ visits: demo.visits.length }, 'demo day seeded');
     }
   }
   store.audit.append({ atMs: now().getTime(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
-  const router = buildApiRouter(createApiHandlers({ store, session, events, now, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }));
+  const router = buildApiRouter(createApiHandlers({ store, session, events, now, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }));
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {
     store,

@@ -1,3 +1,4 @@
+import { CPR_SYSTEM } from '../../src-shared/fhir/schemas.js';
 import { z } from 'zod';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
@@ -31,6 +32,11 @@ export interface SessionService {
   /** Signalling address and the token to authenticate with, once signed in against an EOJ. */
   callTicket(): { signallingUrl: string; token: string } | null;
   syncNow(): Promise<SyncStatus>;
+  /**
+   * The citizen's full CPR number, read from the EOJ when asked for (it is never stored on the
+   * client). The demo without an EOJ answers from its made-up citizens.
+   */
+  revealCpr(citizenId: string): Promise<string>;
   /** A local change was written: push it soon. */
   localChange(): void;
   close(): Promise<void>;
@@ -76,6 +82,17 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
 
   return {
     current: () => staff,
+    async revealCpr(citizenId) {
+      if (!client) {
+        const cpr = demoDay(now()).citizens.find((c) => c.id === citizenId)?.cpr;
+        if (!cpr) throw new SignInError('Borgeren findes ikke');
+        return cpr;
+      }
+      const patient = await client.read('Patient', citizenId);
+      const cpr = patient.body.identifier?.find((i) => i.system === CPR_SYSTEM)?.value;
+      if (!cpr) throw new SignInError('EOJ har intet CPR-nummer for borgeren');
+      return cpr;
+    },
     async signInOptions() {
       if (!eoj) return demoDay(now()).staff;
       if (!eoj.sandbox) return [];

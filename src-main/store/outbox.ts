@@ -62,7 +62,7 @@ export function outboxQueries(db: Database) {
   const inflight = db.prepare<[number, string], void>(
     `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`);
   const latestUnfinished = db.prepare<[string], { intent: string }>(
-    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') ORDER BY seq DESC LIMIT 1`);
+    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`);
   const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') ORDER BY seq`);
   const retryNow = db.prepare<[number, number], void>(`UPDATE outbox SET next_attempt_ms = ? WHERE state = 'pending' AND next_attempt_ms > ?`);
   const done = db.prepare<[string | null, number, string], void>(
@@ -118,9 +118,11 @@ export function outboxQueries(db: Database) {
       rebase.run(versionId, visitId);
     },
     /** The newest change to a visit not yet accepted by the EOJ, if any. */
-    latestUnfinishedIntent(visitId: string): OutboxIntent | undefined {
+    /** The newest unsent status change of a visit (what the UI shows until it is pushed). */
+    latestUnfinishedIntent(visitId: string): Extract<OutboxIntent, { kind: 'visit.status' }> | undefined {
       const row = latestUnfinished.get(visitId);
-      return row && OutboxIntent.parse(JSON.parse(row.intent));
+      const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
+      return intent?.kind === 'visit.status' ? intent : undefined;
     },
     /** Conflicts and dead rows: shown to the user, never dropped. */
     problems(): OutboxEntry[] {

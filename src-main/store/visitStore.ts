@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
 import type { OutboxEntry } from '../../src-shared/domain/outbox.js';
-import type { CallRecord, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import type { CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import { decideOutcome, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
+import { workflowQueries } from './workflow.js';
 import { callQueries } from './calls.js';
 import { auditQueries } from './audit.js';
 import { StoreError } from './errors.js';
@@ -32,6 +34,25 @@ export interface PulledPage {
   syncState?: SyncState;
 }
 
+export interface RecordOutcomeCommand {
+  visitId: string;
+  outcome: Outcome;
+  note: string;
+  actorId: string;
+  atMs: number;
+  /** The call this outcome documents (times measured by the client), if one was made. */
+  call: { connectedAt: string | null; endedAt: string | null } | null;
+  durationSeconds: number | null;
+  policy: RetryPolicy;
+  /** Supplied by callers that must know the id before the commit returns. */
+  mutationId?: string;
+}
+
+export interface OutcomeResult {
+  visit: QueueVisit;
+  outboxEntries: OutboxEntry[];
+}
+
 export interface StatusChangeResult {
   visit: Visit;
   /** The outbox row written with the change, or null when the status was already that. */
@@ -42,8 +63,19 @@ export interface StatusChangeResult {
 export interface VisitStore {
   readonly file: string;
   upsertVisits(visits: readonly Visit[]): void;
-  dayQueue(filter: DayQueueFilter): Visit[];
+  dayQueue(filter: DayQueueFilter): QueueVisit[];
   getVisit(id: string): Visit | undefined;
+  getQueueVisit(id: string): QueueVisit | undefined;
+  /**
+   * The outcome of a visit (design §2, issue 6): workflow, status, outbox rows (status with the
+   * Encounter; escalation Task) and audit entry in one transaction. Retries and escalation follow
+   * the policy.
+   */
+  recordOutcome(command: RecordOutcomeCommand): OutcomeResult;
+  /** "Akut" during a call: the time is recorded and a physical visit is requested at once. */
+  markUrgent(visitId: string, actorId: string, atMs: number): OutcomeResult;
+  /** The citizen's latest documented outcome of another visit. */
+  lastOutcomeForCitizen(citizenId: string, exceptVisitId: string): (VisitWorkflow & { visitId: string; at: string }) | null;
   rooms(): Room[];
   visitCount(): number;
   /** The visit's new status, its outbox row and an audit entry, in one transaction. */
@@ -98,6 +130,82 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   const devices = roomDevicesQueries(db);
 
   const calls = callQueries(db);
+  const workflow = workflowQueries(db);
+  const withWorkflow = (v: Visit): QueueVisit => ({ ...v, workflow: workflow.get(v.id) });
+
+  function escalate(before: Visit, reason: Outcome, priority: 'routine' | 'stat', note: string, actorId: string, atMs: number): string {
+    const mutationId = randomUUID();
+    outbox.add({
+      mutationId,
+      visitId: before.id,
+      intent: {
+        kind: 'visit.escalate', at: new Date(atMs).toISOString(), actorId, reason, priority, patientId: before.citizen.id,
+        ownerId: before.citizen.homeCareGroup?.id ?? null, note,
+      },
+      baseVersion: before.versionId,
+      atMs,
+    });
+    return mutationId;
+  }
+
+  const recordOutcome = db.transaction((c: RecordOutcomeCommand): OutcomeResult => {
+    const before = visits.get(c.visitId);
+    if (!before) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${c.visitId})`);
+    const previous = workflow.get(c.visitId);
+    const now = new Date(c.atMs);
+    const answered = Boolean(c.call?.connectedAt);
+    const effects = decideOutcome(c.outcome, previous.failedAttempts, c.policy, now, { answered });
+    const mutationIds: string[] = [];
+    // Akut escalates once: when the button was pressed during the call, or now.
+    const escalation = effects.escalate ?? (c.outcome === 'urgent' && !previous.escalatedAt ? { priority: 'stat' as const } : null);
+    const next: VisitWorkflow = {
+      ...previous,
+      failedAttempts: effects.failedAttempts,
+      outcome: c.outcome,
+      note: c.note,
+      durationSeconds: c.durationSeconds,
+      retryAt: effects.retryAt?.toISOString() ?? null,
+      escalatedAt: escalation ? now.toISOString() : previous.escalatedAt,
+      escalationReason: escalation ? c.outcome : previous.escalationReason,
+      calledAt: c.call?.connectedAt ?? previous.calledAt,
+    };
+    workflow.put(c.visitId, before.citizen.id, next, c.actorId, c.atMs);
+    if (effects.status !== before.status) {
+      visits.setStatus(c.visitId, effects.status, c.atMs);
+      const end = c.call?.endedAt ?? now.toISOString();
+      const start = c.call?.connectedAt ?? new Date(Date.parse(end) - (c.durationSeconds ?? 0) * 1000).toISOString();
+      const mutationId = c.mutationId ?? randomUUID();
+      outbox.add({
+        mutationId,
+        visitId: c.visitId,
+        intent: {
+          kind: 'visit.status', status: effects.status, at: now.toISOString(), actorId: c.actorId, reason: effects.reason,
+          encounter: effects.encounter ? { start, end, outcome: c.outcome, note: c.note } : null,
+        },
+        baseVersion: before.versionId,
+        atMs: c.atMs,
+      });
+      mutationIds.push(mutationId);
+    }
+    if (escalation) mutationIds.push(escalate(before, c.outcome, escalation.priority, c.note, c.actorId, c.atMs));
+    audit.append({
+      atMs: c.atMs, actorId: c.actorId, action: 'visit.outcome_recorded', subjectType: 'Appointment', subjectId: c.visitId,
+      details: { outcome: c.outcome, failedAttempts: next.failedAttempts, retry: next.retryAt !== null, escalated: escalation !== null, mutationIds: mutationIds.join(',') },
+    });
+    return { visit: withWorkflow(visits.get(c.visitId) as Visit), outboxEntries: mutationIds.map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined) };
+  });
+
+  const markUrgent = db.transaction((visitId: string, actorId: string, atMs: number): OutcomeResult => {
+    const before = visits.get(visitId);
+    if (!before) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
+    const previous = workflow.get(visitId);
+    if (previous.urgentAt) return { visit: withWorkflow(before), outboxEntries: [] };
+    const at = new Date(atMs).toISOString();
+    workflow.put(visitId, before.citizen.id, { ...previous, urgentAt: at, escalatedAt: at, escalationReason: 'urgent' }, actorId, atMs);
+    const mutationId = escalate(before, 'urgent', 'stat', '', actorId, atMs);
+    audit.append({ atMs, actorId, action: 'visit.urgent', subjectType: 'Appointment', subjectId: visitId, details: { mutationId } });
+    return { visit: withWorkflow(before), outboxEntries: [outbox.get(mutationId)].filter((e): e is OutboxEntry => e !== undefined) };
+  });
   const recordCall = db.transaction((call: CallRecord, staffId: string, atMs: number) => {
     calls.insert(call, staffId);
     audit.append({ atMs, actorId: staffId, action: 'call.recorded', subjectType: 'Appointment', subjectId: call.visitId, details: { callId: call.callId, endReason: call.endReason } });
@@ -161,8 +269,15 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   return {
     file,
     upsertVisits: (list) => upsertVisits.immediate(list),
-    dayQueue: (filter) => visits.dayQueue(filter),
+    dayQueue: (filter) => visits.dayQueue(filter).map(withWorkflow),
     getVisit: (id) => visits.get(id),
+    getQueueVisit: (id) => {
+      const v = visits.get(id);
+      return v && withWorkflow(v);
+    },
+    recordOutcome: (command) => recordOutcome.immediate(command),
+    markUrgent: (visitId, actorId, atMs) => markUrgent.immediate(visitId, actorId, atMs),
+    lastOutcomeForCitizen: (citizenId, exceptVisitId) => workflow.lastForCitizen(citizenId, exceptVisitId),
     rooms: () => visits.rooms(),
     visitCount: () => visits.count(),
     setVisitStatus: (command) => setVisitStatus.immediate(command),

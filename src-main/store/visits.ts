@@ -1,4 +1,4 @@
-import type { Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import { Citizen, type Visit, type VisitStatus } from '../../src-shared/domain/visit.js';
 import type { Database } from './sqlite.js';
 
 interface VisitRow {
@@ -21,6 +21,22 @@ interface VisitRow {
   status: VisitStatus;
   notes: string;
   updated_ms: number;
+  citizen_birth_date: string | null;
+  citizen_emergency_contact: string | null;
+  citizen_relatives_may_join: number | null;
+  citizen_home_care_group_id: string | null;
+  citizen_home_care_group_name: string | null;
+}
+
+const EmergencyContact = Citizen.shape.emergencyContact;
+
+function emergencyContact(json: string | null) {
+  if (!json) return null;
+  try {
+    return EmergencyContact.parse(JSON.parse(json)) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,7 +47,16 @@ function toVisit(r: VisitRow): Visit {
     versionId: r.version_id,
     start: iso(r.start_ms),
     end: iso(r.end_ms),
-    citizen: { id: r.citizen_id, name: r.citizen_name, cprMasked: r.citizen_cpr_masked, address: r.citizen_address },
+    citizen: {
+      id: r.citizen_id,
+      name: r.citizen_name,
+      cprMasked: r.citizen_cpr_masked,
+      address: r.citizen_address,
+      birthDate: r.citizen_birth_date,
+      emergencyContact: emergencyContact(r.citizen_emergency_contact),
+      relativesMayJoin: r.citizen_relatives_may_join === null ? null : r.citizen_relatives_may_join === 1,
+      homeCareGroup: r.citizen_home_care_group_id ? { id: r.citizen_home_care_group_id, name: r.citizen_home_care_group_name ?? '' } : null,
+    },
     task: { code: r.task_code, type: r.task_type, description: r.task_description },
     practitioner: r.practitioner_id === null ? null : { id: r.practitioner_id, name: r.practitioner_name ?? '' },
     room: r.room_id === null ? null : { id: r.room_id, name: r.room_name ?? '' },
@@ -63,6 +88,11 @@ function toRow(v: Visit): VisitRow {
     status: v.status,
     notes: v.notes,
     updated_ms: Date.parse(v.updatedAt),
+    citizen_birth_date: v.citizen.birthDate ?? null,
+    citizen_emergency_contact: v.citizen.emergencyContact ? JSON.stringify(v.citizen.emergencyContact) : null,
+    citizen_relatives_may_join: v.citizen.relativesMayJoin == null ? null : v.citizen.relativesMayJoin ? 1 : 0,
+    citizen_home_care_group_id: v.citizen.homeCareGroup?.id ?? null,
+    citizen_home_care_group_name: v.citizen.homeCareGroup?.name ?? null,
   };
 }
 
@@ -76,20 +106,25 @@ export interface DayQueueFilter {
 
 const COLUMNS = `id, version_id, start_ms, end_ms, citizen_id, citizen_name, citizen_cpr_masked, citizen_address,
   task_code, task_type, task_description, practitioner_id, practitioner_name, room_id, room_name, team_id,
-  status, notes, updated_ms`;
+  status, notes, updated_ms, citizen_birth_date, citizen_emergency_contact, citizen_relatives_may_join,
+  citizen_home_care_group_id, citizen_home_care_group_name`;
 
 export function visitQueries(db: Database) {
   const upsert = db.prepare<[VisitRow], void>(`
     INSERT INTO visits (${COLUMNS}) VALUES (@id, @version_id, @start_ms, @end_ms, @citizen_id, @citizen_name,
       @citizen_cpr_masked, @citizen_address, @task_code, @task_type, @task_description, @practitioner_id,
-      @practitioner_name, @room_id, @room_name, @team_id, @status, @notes, @updated_ms)
+      @practitioner_name, @room_id, @room_name, @team_id, @status, @notes, @updated_ms, @citizen_birth_date,
+      @citizen_emergency_contact, @citizen_relatives_may_join, @citizen_home_care_group_id, @citizen_home_care_group_name)
     ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, start_ms = excluded.start_ms,
       end_ms = excluded.end_ms, citizen_id = excluded.citizen_id, citizen_name = excluded.citizen_name,
       citizen_cpr_masked = excluded.citizen_cpr_masked, citizen_address = excluded.citizen_address,
       task_code = excluded.task_code, task_type = excluded.task_type, task_description = excluded.task_description,
       practitioner_id = excluded.practitioner_id, practitioner_name = excluded.practitioner_name,
       room_id = excluded.room_id, room_name = excluded.room_name, team_id = excluded.team_id,
-      status = excluded.status, notes = excluded.notes, updated_ms = excluded.updated_ms`);
+      status = excluded.status, notes = excluded.notes, updated_ms = excluded.updated_ms,
+      citizen_birth_date = excluded.citizen_birth_date, citizen_emergency_contact = excluded.citizen_emergency_contact,
+      citizen_relatives_may_join = excluded.citizen_relatives_may_join, citizen_home_care_group_id = excluded.citizen_home_care_group_id,
+      citizen_home_care_group_name = excluded.citizen_home_care_group_name`);
   const byId = db.prepare<[string], VisitRow>(`SELECT ${COLUMNS} FROM visits WHERE id = ?`);
   // One statement per filter so each can use its own index (checked with EXPLAIN QUERY PLAN in tests).
   const dayAll = db.prepare<[number, number], VisitRow>(

@@ -20,11 +20,19 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 }
 
 type Appointment = Extract<FhirResource, { resourceType: 'Appointment' }>;
+type StatusEntry = OutboxEntry & { intent: Extract<OutboxEntry['intent'], { kind: 'visit.status' }> };
+type EscalateEntry = OutboxEntry & { intent: Extract<OutboxEntry['intent'], { kind: 'visit.escalate' }> };
 
 class Conflict extends Error {}
 
-async function ensureEncounter(client: FhirClient, entry: OutboxEntry, appointment: Appointment): Promise<void> {
+/** Our outcome and note on the Encounter (R4 Encounter has no note element). */
+export const OUTCOME_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-outcome';
+export const NOTE_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-note';
+
+async function ensureEncounter(client: FhirClient, entry: StatusEntry, appointment: Appointment): Promise<void> {
   const { intent } = entry;
+  const call = intent.encounter ?? null;
+  const minutes = call ? Math.max(0, Math.round((Date.parse(call.end) - Date.parse(call.start)) / 60_000)) : null;
   const patient = appointment.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))?.actor;
   const location = appointment.participant.find((p) => p.actor?.reference?.startsWith('Location/'))?.actor;
   const encounter: Extract<FhirResource, { resourceType: 'Encounter' }> = {
@@ -37,20 +45,23 @@ async function ensureEncounter(client: FhirClient, entry: OutboxEntry, appointme
     // Who actually called, which may differ from the practitioner the visit was planned for.
     participant: [{ individual: { reference: `Practitioner/${intent.actorId}` } }],
     appointment: [{ reference: `Appointment/${entry.visitId}` }],
-    period: { start: intent.at, end: intent.at },
+    period: call ? { start: call.start, end: call.end } : { start: intent.at, end: intent.at },
+    ...(minutes !== null ? { length: { value: minutes, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' } } : {}),
+    ...(call ? { extension: [{ url: OUTCOME_EXTENSION, valueCode: call.outcome }, ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : [])] } : {}),
     ...(location?.reference ? { location: [{ location: { reference: location.reference } }] } : {}),
   };
   await client.createIfNoneExist(encounter, `identifier=${MUTATION_ID_SYSTEM}|${entry.mutationId}`);
 }
 
 /** Applies one status intent to the current Appointment, following the 412 rules. Returns the new versionId. */
-async function pushStatus(client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> {
+async function pushStatus(client: FhirClient, store: VisitStore, entry: StatusEntry): Promise<string | null> {
   const wanted = appointmentStatusFor(entry.intent.status);
   for (let round = 0; round < MAX_412_ROUNDS; round++) {
     const current = await client.read('Appointment', entry.visitId);
     const appointment = current.body;
     const version = client.versionOf(current);
-    if (entry.intent.status === 'completed') await ensureEncounter(client, entry, appointment);
+    // The call took place (also for a visit cancelled into a physical one after a call).
+    if (entry.intent.encounter || entry.intent.status === 'completed') await ensureEncounter(client, entry, appointment);
     if (appointment.status === wanted) return version;
     // Someone else closed the visit (cancelled, completed, no-show): never overwrite it. The
     // Encounter above stays: the call happened.
@@ -62,7 +73,8 @@ async function pushStatus(client: FhirClient, store: VisitStore, entry: OutboxEn
     // visit while we were offline): re-apply the status on the new version.
     if (!version) throw new EojError('malformed', 'EOJ sendte ingen versionId for Appointment');
     try {
-      const updated = await client.update({ ...appointment, id: entry.visitId, status: wanted }, version);
+      const reason = entry.intent.reason ? { cancelationReason: { text: entry.intent.reason } } : {};
+      const updated = await client.update({ ...appointment, id: entry.visitId, status: wanted, ...reason }, version);
       return client.versionOf(updated);
     } catch (error) {
       if (error instanceof EojError && error.kind === 'http' && (error.status === 412 || error.status === 409)) continue;
@@ -71,6 +83,42 @@ async function pushStatus(client: FhirClient, store: VisitStore, entry: OutboxEn
   }
   throw new EojError('http', 'Appointment blev ved med at ændre sig under opdatering', 412);
 }
+
+/**
+ * A physical visit for the citizen's home-care group, as a Task (conditional create on the mutation
+ * id, so a resend never makes two). The Appointment is not touched: no version is produced.
+ */
+async function pushEscalation(client: FhirClient, entry: EscalateEntry): Promise<null> {
+  const { intent } = entry;
+  const what = intent.reason === 'urgent' ? 'Akut fysisk besøg' : 'Fysisk besøg i stedet for skærmbesøg';
+  const task: Extract<FhirResource, { resourceType: 'Task' }> = {
+    resourceType: 'Task',
+    identifier: [{ system: MUTATION_ID_SYSTEM, value: entry.mutationId }],
+    status: 'requested',
+    intent: 'order',
+    priority: intent.priority,
+    code: { text: what },
+    description: [what, ESCALATION_REASON[intent.reason], intent.note].filter(Boolean).join(' – '),
+    for: { reference: `Patient/${intent.patientId}` },
+    focus: { reference: `Appointment/${entry.visitId}` },
+    ...(intent.ownerId ? { owner: { reference: `CareTeam/${intent.ownerId}` } } : {}),
+    requester: { reference: `Practitioner/${intent.actorId}` },
+    authoredOn: intent.at,
+  };
+  await client.createIfNoneExist(task, `identifier=${MUTATION_ID_SYSTEM}|${entry.mutationId}`);
+  return null;
+}
+
+const ESCALATION_REASON: Record<EscalateEntry['intent']['reason'], string> = {
+  completed: '',
+  not_answered: 'borgeren besvarede ikke skærmbesøget',
+  technical_failure: 'skærmbesøget kunne ikke gennemføres af tekniske årsager',
+  converted_physical: 'omlagt til fysisk besøg',
+  urgent: 'akut situation under skærmbesøget',
+};
+
+const pushEntry = (client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> =>
+  entry.intent.kind === 'visit.escalate' ? pushEscalation(client, entry as EscalateEntry) : pushStatus(client, store, entry as StatusEntry);
 
 export interface PushResult {
   done: number;
@@ -92,7 +140,7 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
   async function pushOne(entry: OutboxEntry): Promise<void> {
     store.outbox.markInflight(entry.mutationId, now().getTime());
     try {
-      const version = await pushStatus(client, store, entry);
+      const version = await pushEntry(client, store, entry);
       store.recordPushed(entry.mutationId, entry.visitId, version, now().getTime());
       result.done++;
     } catch (error) {

@@ -19,7 +19,7 @@ export function ProblemList({ problems, visits }: { problems: readonly OutboxEnt
             <li key={p.mutationId} data-state={p.state}>
               <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
               {visit ? `${visit.citizen.name} kl. ${formatClock(visit.start, localeFor(i18n.language))}` : p.visitId}:{' '}
-              {t('problems.change', { status: t(`status.${p.intent.status}`) })} – {p.lastError}
+              {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')} – {p.lastError}
             </li>
           );
         })}

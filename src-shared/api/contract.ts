@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RoomDevices } from '../domain/devices.js';
 import { OutboxEntry, OutboxSummary, SyncStatus } from '../domain/outbox.js';
-import { CallRecord, Room, Staff, Visit, VisitStatus } from '../domain/visit.js';
+import { CallRecord, QueueVisit, Room, Staff, VisitStatus } from '../domain/visit.js';
+import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
 
 /**
  * The typed contract between the main process and the renderer: every method, its argument and
@@ -39,6 +40,26 @@ export type QueueQuery = z.infer<typeof QueueQuery>;
 export const SetVisitStatus = z.object({ visitId: Id, status: VisitStatus }).strict();
 export type SetVisitStatus = z.infer<typeof SetVisitStatus>;
 
+const Instant = z.iso.datetime({ offset: true });
+export const RecordOutcome = z
+  .object({
+    visitId: Id,
+    outcome: Outcome,
+    note: z.string().max(2000),
+    /** The call documented (the client's measured times), if one was made. */
+    call: z.object({ connectedAt: Instant.nullable(), endedAt: Instant.nullable() }).strict().nullable(),
+    durationSeconds: z.number().int().min(0).max(24 * 3600).nullable(),
+  })
+  .strict();
+export type RecordOutcome = z.infer<typeof RecordOutcome>;
+
+/** What the visit panel shows beyond the queue row. */
+export const VisitDetails = z.object({
+  visit: QueueVisit,
+  lastOutcome: VisitWorkflow.extend({ visitId: Id, at: Instant }).nullable(),
+  calls: z.array(CallRecord),
+});
+
 export const QueueChanged = z.object({ visitIds: z.array(Id), reason: z.enum(['local', 'sync']) });
 export type QueueChanged = z.infer<typeof QueueChanged>;
 
@@ -59,10 +80,19 @@ export const apiContract = {
     list: query(NoInput, z.array(Room)),
   },
   queue: {
-    today: query(QueueQuery, z.array(Visit)),
+    today: query(QueueQuery, z.array(QueueVisit)),
+    /** Retries after a call that was not answered, as configured. */
+    retryPolicy: query(NoInput, RetryPolicy),
   },
   visit: {
-    setStatus: mutation(SetVisitStatus, Visit),
+    setStatus: mutation(SetVisitStatus, QueueVisit),
+    details: query(z.object({ visitId: Id }).strict(), VisitDetails),
+    /** Saved with its outbox rows in one transaction; retries and escalation follow the policy. */
+    recordOutcome: mutation(RecordOutcome, QueueVisit),
+    /** "Akut" during a call: the time is recorded and a physical visit requested at once. */
+    markUrgent: mutation(z.object({ visitId: Id }).strict(), QueueVisit),
+    /** The full CPR number, on an explicit click; audit-logged. Needs the EOJ. */
+    revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) })),
   },
   // 'call' is reserved in tRPC routers, hence 'calls'.
   calls: {

@@ -14,6 +14,9 @@ export interface DemoCitizen {
   cpr: string;
   birthDate: string;
   address: string;
+  emergencyContact: { name: string; phone: string; relationship: string };
+  relativesMayJoin: boolean;
+  homeCareGroup: { id: string; name: string };
 }
 
 export interface DemoDay {
@@ -23,6 +26,7 @@ export interface DemoDay {
   staff: Staff[];
   citizens: DemoCitizen[];
   visits: Visit[];
+  homeCareGroups: { id: string; name: string }[];
 }
 
 const FIRST = ['Inger', 'Kirsten', 'Hanne', 'Grethe', 'Bente', 'Jytte', 'Ruth', 'Karen', 'Else', 'Birthe',
@@ -31,6 +35,13 @@ const LAST = ['Møllegaard', 'Bækholm', 'Skovlund', 'Engtoft', 'Lyngsø', 'Kær
   'Vestergaard', 'Strandby', 'Birkholm', 'Fjordside', 'Holmsted', 'Damgaard', 'Krogsbæk'];
 const STREETS = ['Kløvervej', 'Syrenvej', 'Mågevej', 'Lærkevænget', 'Hybenvej', 'Engblommevej', 'Solsortvej', 'Rønnebærvej'];
 const TOWNS = ['4000 Roskilde', '4600 Køge', '4700 Næstved', '4300 Holbæk'];
+const RELATIONS = ['Datter', 'Søn', 'Ægtefælle', 'Nabo', 'Barnebarn'];
+const HOME_CARE_GROUPS = [
+  { id: 'careteam-hjemmepleje-nord', name: 'Hjemmeplejen Nord' },
+  { id: 'careteam-hjemmepleje-syd', name: 'Hjemmeplejen Syd' },
+  { id: 'careteam-hjemmepleje-vest', name: 'Hjemmeplejen Vest' },
+];
+const NOTES = ['', '', '', 'Husk at spørge til blodsukkeret i aftes.', 'Datteren er med ved opkaldet om tirsdagen.', 'Hører dårligt på venstre øre – tal tydeligt.', 'Tabletten står i køkkenet.'];
 const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz'];
 
 interface TaskTemplate {
@@ -62,7 +73,7 @@ function prng(seed: number): () => number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}): DemoDay {
+export function demoDay(day: Date, options: { now?: Date; seed?: number; visitsPerRoom?: number } = {}): DemoDay {
   const random = prng(options.seed ?? 20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const teamId = 'team-skaermenhed-nord';
@@ -75,6 +86,9 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}):
     roomId: rooms[i % 3]?.id ?? null,
   }));
 
+  // Details added later come from their own sequence, so the day's names and times stay as they were.
+  const extra = prng((options.seed ?? 20261123) + 1);
+  const pickExtra = <T>(items: readonly T[]): T => items[Math.floor(extra() * items.length)] as T;
   const citizens: DemoCitizen[] = Array.from({ length: 80 }, (_, i) => {
     const yy = 30 + Math.floor(random() * 21);
     const mm = 1 + Math.floor(random() * 12);
@@ -86,6 +100,9 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}):
       cpr,
       birthDate: `19${pad(yy)}-${pad(mm)}-${pad(dd)}`,
       address: `${pick(STREETS)} ${1 + Math.floor(random() * 60)}, ${pick(TOWNS)}`,
+      emergencyContact: { name: `${pickExtra(FIRST)} ${pickExtra(LAST)}`, phone: `+45 ${20 + Math.floor(extra() * 10)} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))}`, relationship: pickExtra(RELATIONS) },
+      relativesMayJoin: extra() < 0.6,
+      homeCareGroup: HOME_CARE_GROUPS[i % HOME_CARE_GROUPS.length] as { id: string; name: string },
     };
   });
 
@@ -94,8 +111,10 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}):
   const updatedAt = (now ?? day).toISOString();
   rooms.forEach((room, roomIndex) => {
     // 40 visits per room from 07:30 to 22:00: 870 minutes, one every ~21 minutes with jitter.
-    for (let slot = 0; slot < 40; slot++) {
-      const minuteOfDay = 7 * 60 + 30 + slot * 21 + Math.floor(random() * 6);
+    const perRoom = options.visitsPerRoom ?? 40;
+    const spacing = Math.floor(870 / perRoom);
+    for (let slot = 0; slot < perRoom; slot++) {
+      const minuteOfDay = 7 * 60 + 30 + slot * spacing + Math.floor(random() * Math.min(6, spacing));
       const start = atCopenhagenTime(day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
       const task = pick(TASKS);
       const end = new Date(start.getTime() + task.minutes * 60_000);
@@ -109,17 +128,20 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number } = {}):
         versionId: '1',
         start: start.toISOString(),
         end: end.toISOString(),
-        citizen: { id: citizen.id, name: citizen.name, cprMasked: maskCpr(citizen.cpr), address: citizen.address },
+        citizen: {
+          id: citizen.id, name: citizen.name, cprMasked: maskCpr(citizen.cpr), address: citizen.address, birthDate: citizen.birthDate,
+          emergencyContact: citizen.emergencyContact, relativesMayJoin: citizen.relativesMayJoin, homeCareGroup: citizen.homeCareGroup,
+        },
         task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },
         practitioner: { id: practitioner.practitionerId, name: practitioner.name },
         room,
         teamId,
         status,
-        notes: '',
+        notes: pickExtra(NOTES),
         updatedAt,
       });
     }
   });
   visits.sort((a, b) => a.start.localeCompare(b.start));
-  return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, citizens, visits };
+  return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, citizens, visits, homeCareGroups: HOME_CARE_GROUPS };
 }

@@ -1,5 +1,5 @@
 import { appointmentStatusFor } from '../fhir/mapping.js';
-import { CPR_SYSTEM, type FhirResource } from '../fhir/schemas.js';
+import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, HOME_CARE_GROUP_EXTENSION, RELATIVES_MAY_JOIN_EXTENSION, type FhirResource } from '../fhir/schemas.js';
 import { demoDay } from './demoDay.js';
 
 /** The demo day as FHIR R4 resources, for seeding the sandbox EOJ. Ids match the demo day's. */
@@ -26,6 +26,7 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
     name: demo.teamName,
     participant: demo.staff.map((s) => ({ member: { reference: `Practitioner/${s.practitionerId}` }, role: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }] })),
   });
+  for (const g of demo.homeCareGroups) resources.push({ resourceType: 'CareTeam', id: g.id, name: g.name });
   for (const c of demo.citizens) {
     const [given, ...family] = c.name.split(' ');
     resources.push({
@@ -35,6 +36,15 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       name: [{ text: c.name, given: given ? [given] : [], family: family.join(' ') }],
       birthDate: c.birthDate,
       address: [{ text: c.address }],
+      contact: [{
+        relationship: [{ coding: [{ system: CONTACT_ROLE_SYSTEM, code: 'C', display: 'Emergency Contact' }], text: c.emergencyContact.relationship }],
+        name: { text: c.emergencyContact.name },
+        telecom: [{ system: 'phone', value: c.emergencyContact.phone }],
+      }],
+      extension: [
+        { url: RELATIVES_MAY_JOIN_EXTENSION, valueBoolean: c.relativesMayJoin },
+        { url: HOME_CARE_GROUP_EXTENSION, valueReference: { reference: `CareTeam/${c.homeCareGroup.id}`, display: c.homeCareGroup.name } },
+      ],
     });
   }
   for (const v of demo.visits) {
@@ -44,6 +54,7 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       status: appointmentStatusFor(v.status),
       serviceType: [{ text: v.task.type }],
       description: v.task.description,
+      ...(v.notes ? { comment: v.notes } : {}),
       start: v.start,
       end: v.end,
       participant: [

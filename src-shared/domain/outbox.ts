@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Outcome } from '../workflow/outcome.js';
 import { VisitStatus } from './visit.js';
 
 /** Life of an outbox row (design §3): every row ends done, or visibly conflict/dead. */
@@ -6,13 +7,31 @@ export const OutboxState = z.enum(['pending', 'inflight', 'done', 'conflict', 'd
 export type OutboxState = z.infer<typeof OutboxState>;
 
 /** What the user meant to change; the EOJ adapter turns it into FHIR requests. */
+const At = z.iso.datetime({ offset: true });
+
 export const OutboxIntent = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('visit.status'),
     status: VisitStatus,
     /** When the change was made, and by whom (the staff member who actually called). */
-    at: z.iso.datetime({ offset: true }),
+    at: At,
     actorId: z.string().min(1),
+    /** Appointment.cancelationReason for noshow/cancelled. */
+    reason: z.string().max(200).nullable().optional(),
+    /** The call that took place: an Encounter with its period, length, outcome and note. */
+    encounter: z.object({ start: At, end: At, outcome: Outcome, note: z.string().max(2000) }).nullable().optional(),
+  }),
+  z.object({
+    /** A physical visit for the citizen's home-care group: a Task (design §2). */
+    kind: z.literal('visit.escalate'),
+    at: At,
+    actorId: z.string().min(1),
+    reason: Outcome,
+    priority: z.enum(['routine', 'stat']),
+    patientId: z.string().min(1),
+    /** CareTeam of the home-care group; null: the EOJ's own routing (the visit's team). */
+    ownerId: z.string().min(1).nullable(),
+    note: z.string().max(2000),
   }),
 ]);
 export type OutboxIntent = z.infer<typeof OutboxIntent>;

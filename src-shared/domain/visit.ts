@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VisitWorkflow } from '../workflow/outcome.js';
 
 /** Local view of a visit's state. Maps onto FHIR Appointment.status in the EOJ adapter. */
 export const VisitStatus = z.enum(['planned', 'in_progress', 'completed', 'not_answered', 'cancelled']);
@@ -13,6 +14,14 @@ export const Citizen = z.object({
   /** Only the birth-date part of the CPR number is kept on the client, e.g. "010144-xxxx". */
   cprMasked: z.string().regex(/^\d{6}-xxxx$/),
   address: z.string().max(300),
+  /** For the age shown before the call. */
+  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  /** Who to call in an emergency (Patient.contact with relationship "C"). */
+  emergencyContact: z.object({ name: z.string().max(200), phone: z.string().max(40), relationship: z.string().max(100) }).nullable().optional(),
+  /** Whether relatives may join the screen visit (the citizen's consent). */
+  relativesMayJoin: z.boolean().nullable().optional(),
+  /** The home-care group a physical visit is escalated to. */
+  homeCareGroup: z.object({ id: z.string().min(1).max(128), name: z.string().max(200) }).nullable().optional(),
 });
 export type Citizen = z.infer<typeof Citizen>;
 
@@ -44,6 +53,10 @@ export const Visit = z.object({
   updatedAt: IsoInstant,
 });
 export type Visit = z.infer<typeof Visit>;
+
+/** A visit in the day's queue: the EOJ's data and the skærmenhed's documented progress. */
+export const QueueVisit = Visit.extend({ workflow: VisitWorkflow });
+export type QueueVisit = z.infer<typeof QueueVisit>;
 
 export const Room = Ref;
 export type Room = Ref;

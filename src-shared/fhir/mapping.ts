@@ -1,7 +1,7 @@
 import { maskCpr } from '../domain/cpr.js';
 import type { Visit, VisitStatus } from '../domain/visit.js';
 import type { z } from 'zod';
-import { CPR_SYSTEM, FSIII_SYSTEM, type Appointment, type AppointmentStatus, type HumanName, type Patient } from './schemas.js';
+import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, FSIII_SYSTEM, HOME_CARE_GROUP_EXTENSION, RELATIVES_MAY_JOIN_EXTENSION, type Appointment, type AppointmentStatus, type HumanName, type Patient } from './schemas.js';
 
 /** The one place FHIR resources become domain types (and back, for what we write). */
 
@@ -59,6 +59,27 @@ export function parseReference(reference: string | undefined): { type: string; i
   return id && type ? { type, id } : null;
 }
 
+/** Age, emergency contact, relatives' consent and home-care group, where the EOJ has them. */
+function citizenDetails(patient: FhirPatient | undefined, lookup: (type: string, id: string) => Named | undefined) {
+  if (!patient) return {};
+  const emergency = patient.contact?.find((c) => c.relationship?.some((r) => r.coding?.some((code) => code.system === CONTACT_ROLE_SYSTEM && code.code === 'C'))) ?? patient.contact?.[0];
+  const extension = (url: string) => patient.extension?.find((e) => e.url === url);
+  const group = parseReference(extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.reference);
+  const relatives = extension(RELATIVES_MAY_JOIN_EXTENSION)?.valueBoolean;
+  return {
+    birthDate: patient.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate) ? patient.birthDate : null,
+    emergencyContact: emergency
+      ? {
+          name: emergency.name ? displayName([emergency.name]) : '',
+          phone: emergency.telecom?.find((t) => t.system === 'phone')?.value ?? '',
+          relationship: emergency.relationship?.find((r) => r.text)?.text ?? '',
+        }
+      : null,
+    relativesMayJoin: typeof relatives === 'boolean' ? relatives : null,
+    homeCareGroup: group ? { id: group.id, name: nameOf(lookup(group.type, group.id)) || extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.display || group.id } : null,
+  };
+}
+
 /**
  * An Appointment with its referenced resources (from `_include` or separate reads) as a Visit.
  * Returns null for appointments that must not be in the queue (entered in error, no citizen).
@@ -100,6 +121,7 @@ export function appointmentToVisit(appointment: FhirAppointment, lookup: (type: 
       name: nameOf(patient.resource) || patient.display || '–',
       cprMasked,
       address: patientResource?.address?.[0]?.text ?? [patientResource?.address?.[0]?.line?.join(' '), patientResource?.address?.[0]?.postalCode, patientResource?.address?.[0]?.city].filter(Boolean).join(', '),
+      ...citizenDetails(patientResource, lookup),
     },
     task: {
       code: fsiii,

@@ -14,6 +14,11 @@ export const V3_ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 export const FSIII_SYSTEM = 'urn:oid:1.2.208.176.2.21';
 /** Our idempotency keys: one per outbox mutation, used with conditional create. */
 export const MUTATION_ID_SYSTEM = 'urn:skaermrum:mutation-id';
+/** Patient extensions we read (our profile; an EOJ without them shows "unknown"). */
+export const RELATIVES_MAY_JOIN_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/relatives-may-join';
+export const HOME_CARE_GROUP_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/home-care-group';
+/** HL7 v2-0131 contact role "C": emergency contact. */
+export const CONTACT_ROLE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0131';
 
 const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'ugyldigt FHIR-id');
 const instant = z.iso.datetime({ offset: true });
@@ -27,6 +32,7 @@ export const CodeableConcept = z.looseObject({ coding: z.array(Coding).max(20).o
 export const HumanName = z.looseObject({ text: text(200).optional(), family: text(100).optional(), given: z.array(text(100)).max(10).optional() });
 export const Address = z.looseObject({ text: text(300).optional(), line: z.array(text(200)).max(5).optional(), postalCode: text(20).optional(), city: text(100).optional() });
 export const ContactPoint = z.looseObject({ system: z.enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']).optional(), value: text(200).optional() });
+export const Extension = z.looseObject({ url: text(256), valueBoolean: z.boolean().optional(), valueString: text(2000).optional(), valueCode: text(64).optional(), valueReference: Reference.optional() });
 export const Period = z.looseObject({ start: instant.optional(), end: instant.optional() });
 
 const resource = <T extends string>(type: T) => ({
@@ -43,6 +49,7 @@ export const Patient = z.looseObject({
   address: z.array(Address).max(10).optional(),
   telecom: z.array(ContactPoint).max(10).optional(),
   contact: z.array(z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).max(5).optional(), relationship: z.array(CodeableConcept).max(5).optional() })).max(10).optional(),
+  extension: z.array(Extension).max(30).optional(),
 });
 export const Practitioner = z.looseObject({ ...resource('Practitioner'), name: z.array(HumanName).max(10).optional() });
 export const PractitionerRole = z.looseObject({
@@ -91,8 +98,11 @@ export const Task = z.looseObject({
   ...resource('Task'),
   status: z.enum(['draft', 'requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled', 'in-progress', 'on-hold', 'failed', 'completed', 'entered-in-error']),
   intent: z.enum(['unknown', 'proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
+  priority: z.enum(['routine', 'urgent', 'asap', 'stat']).optional(),
+  code: CodeableConcept.optional(),
   description: text(2000).optional(),
   for: Reference.optional(),
+  requester: Reference.optional(),
   focus: Reference.optional(),
   owner: Reference.optional(),
   authoredOn: instant.optional(),
