@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
+import { careDay } from '../../src-shared/time/copenhagen';
+import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
+import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import type { VisitStore } from '../../src-main/store/visitStore';
+import { pullAppointments } from '../../src-main/sync/pull';
+import { NOTE_EXTENSION, OUTCOME_EXTENSION, pushOutbox } from '../../src-main/sync/push';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { openTestStore, tempDir } from '../helpers/store';
+
+const TEAM = 'team-skaermenhed-nord';
+
+/** Outcomes, retries and escalation through the outbox to the sandbox EOJ (real HTTP, real store). */
+describe('visit outcomes to the EOJ', () => {
+  let eoj: TestSandbox;
+  let store: VisitStore;
+  let client: FhirClient;
+  let cleanupDir: () => void;
+  const now = () => new Date();
+  const queue = () => store.dayQueue({ fromMs: careDay(now()).start.getTime(), toMs: careDay(now()).end.getTime() });
+
+  beforeEach(async () => {
+    eoj = await startTestSandbox({ seedDay: careDay(new Date()).start });
+    const dir = tempDir();
+    cleanupDir = dir.cleanup;
+    store = await openTestStore(dir.dir);
+    client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
+    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+  });
+  afterEach(async () => {
+    store.close();
+    cleanupDir();
+    await eoj.cleanup();
+  });
+
+  it('pulls the citizen details the visit panel shows', () => {
+    const v = queue()[0];
+    expect(v?.citizen.birthDate).toMatch(/^19\d\d-\d\d-\d\d$/);
+    expect(v?.citizen.emergencyContact?.phone).toMatch(/^\+45 /);
+    expect(v?.citizen.homeCareGroup?.name).toMatch(/^Hjemmeplejen /);
+    expect(typeof v?.citizen.relativesMayJoin).toBe('boolean');
+  });
+
+  it('Gennemført: one Encounter with the call period, length, outcome, note and real caller; Appointment fulfilled', async () => {
+    const visit = queue()[0];
+    if (!visit) throw new Error('no visit');
+    const connectedAt = new Date(Date.now() - 7 * 60_000).toISOString();
+    const endedAt = new Date().toISOString();
+    const { outboxEntries } = store.recordOutcome({
+      visitId: visit.id, outcome: 'completed', note: 'Insulin taget', actorId: 'practitioner-5', atMs: Date.now(),
+      call: { connectedAt, endedAt }, durationSeconds: 420, policy: DEFAULT_RETRY_POLICY,
+    });
+    expect(outboxEntries).toHaveLength(1);
+    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
+    const found = (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[0]?.mutationId}`)).body;
+    expect(found.total).toBe(1);
+    const enc = found.entry[0].resource;
+    expect(enc.class.code).toBe('VR');
+    expect(enc.period).toEqual({ start: connectedAt, end: endedAt });
+    expect(enc.length).toMatchObject({ value: 7, code: 'min' });
+    expect(enc.participant[0].individual.reference).toBe('Practitioner/practitioner-5');
+    expect(enc.extension).toEqual([{ url: OUTCOME_EXTENSION, valueCode: 'completed' }, { url: NOTE_EXTENSION, valueString: 'Insulin taget' }]);
+    expect(store.getQueueVisit(visit.id)?.workflow).toMatchObject({ outcome: 'completed', calledAt: connectedAt, durationSeconds: 420 });
+  });
+
+  it('Ikke besvaret: two retries keep the visit open and send nothing; the third escalates with a Task and a no-show', async () => {
+    const visit = queue()[1];
+    if (!visit) throw new Error('no visit');
+    const record = () => store.recordOutcome({ visitId: visit.id, outcome: 'not_answered', note: '', actorId: 'practitioner-2', atMs: Date.now(), call: { connectedAt: null, endedAt: new Date().toISOString() }, durationSeconds: 0, policy: DEFAULT_RETRY_POLICY });
+    for (const attempt of [1, 2]) {
+      const { visit: v, outboxEntries } = record();
+      expect(outboxEntries).toEqual([]);
+      expect(v.status).toBe('planned');
+      expect(v.workflow.failedAttempts).toBe(attempt);
+      expect(Date.parse(v.workflow.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
+    }
+    const { visit: last, outboxEntries } = record();
+    expect(last.status).toBe('not_answered');
+    expect(last.workflow.escalatedAt).not.toBeNull();
+    expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status', 'visit.escalate']);
+    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    const appointment = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
+    expect(appointment.status).toBe('noshow');
+    expect(appointment.cancelationReason.text).toBe('Ikke besvaret');
+    const tasks = (await eoj.fhir(`/Task?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[1]?.mutationId}`)).body;
+    expect(tasks.total).toBe(1);
+    expect(tasks.entry[0].resource).toMatchObject({
+      status: 'requested', intent: 'order', priority: 'routine',
+      for: { reference: `Patient/${visit.citizen.id}` }, focus: { reference: `Appointment/${visit.id}` },
+      owner: { reference: `CareTeam/${visit.citizen.homeCareGroup?.id}` },
+    });
+    // A resend (a lost response) creates nothing twice.
+    const again = store.outbox.list().find((e) => e.intent.kind === 'visit.escalate');
+    expect(again?.state).toBe('done');
+  });
+
+  it('Akut during the call: a Task at once (stat); the outcome afterwards does not escalate twice', async () => {
+    const visit = queue()[2];
+    if (!visit) throw new Error('no visit');
+    const urgent = store.markUrgent(visit.id, 'practitioner-2', Date.now());
+    expect(urgent.outboxEntries).toHaveLength(1);
+    expect(store.markUrgent(visit.id, 'practitioner-2', Date.now()).outboxEntries).toEqual([]);
+    const { outboxEntries } = store.recordOutcome({ visitId: visit.id, outcome: 'urgent', note: 'Faldet, ambulance tilkaldt', actorId: 'practitioner-2', atMs: Date.now(), call: { connectedAt: new Date(Date.now() - 60_000).toISOString(), endedAt: new Date().toISOString() }, durationSeconds: 60, policy: DEFAULT_RETRY_POLICY });
+    expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status']);
+    for (let i = 0; i < 3; i++) await pushOutbox({ client, store, now });
+    const tasks = (await eoj.fhir(`/Task?_count=100`)).body.entry.map((e: { resource: { priority: string; focus: { reference: string } } }) => e.resource).filter((t: { focus: { reference: string } }) => t.focus.reference === `Appointment/${visit.id}`);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].priority).toBe('stat');
+    expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
+  });
+});
