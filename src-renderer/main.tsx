@@ -31,7 +31,7 @@ async function boot(): Promise<void> {
   });
   root.render(
     <StrictMode>
-      <App store={store} calls={calls} checks={checks} />
+      <App api={connection.api} store={store} calls={calls} checks={checks} />
     </StrictMode>,
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import { switchLanguage } from '../i18n';
@@ -9,13 +9,37 @@ import { SyncBanner } from '../sync/SyncBanner';
 import type { QueueScope, QueueState } from '../queue/queueStore';
 import { CallPanel } from '../call/CallPanel';
 import type { CallState } from '../call/callStore';
-import type { Visit } from '../../src-shared/domain/visit';
+import type { QueueVisit, Visit } from '../../src-shared/domain/visit';
+import type { RecordOutcome } from '../../src-shared/api/contract';
+import type { ApiClient } from '../../src-shared/api/contract';
+import type { CallRecord } from '../../src-shared/domain/visit';
+import type { Outcome } from '../../src-shared/workflow/outcome';
+import { DaySummary } from '../queue/DaySummary';
+import { filterQueue, type StatusFilter } from '../queue/queueFilter';
+import { QueueToolbar } from '../queue/QueueToolbar';
+import { Upcoming } from '../queue/Upcoming';
+import { OutcomeDialog } from '../visit/OutcomeDialog';
+import type { OutcomeDefaults } from '../visit/OutcomeForm';
+import { VisitPanel } from '../visit/VisitPanel';
 import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
 import type { DeviceCheckState } from '../devices/deviceCheckStore';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
 
-export function App({ store, calls, checks }: { store: StoreApi<QueueState>; calls: StoreApi<CallState>; checks: StoreApi<DeviceCheckState> }) {
+/** What a call's end suggests as its outcome (the staff member confirms or changes it). */
+function suggestedOutcome(reason: CallRecord['endReason'] | null, answered: boolean, urgent: boolean): Outcome {
+  if (urgent) return 'urgent';
+  if (reason === 'lost' || reason === 'failed') return 'technical_failure';
+  return answered ? 'completed' : 'not_answered';
+}
+
+interface PendingOutcome {
+  visitId: string;
+  defaults: OutcomeDefaults;
+  endedText: string | null;
+}
+
+export function App({ api, store, calls, checks }: { api: ApiClient; store: StoreApi<QueueState>; calls: StoreApi<CallState>; checks: StoreApi<DeviceCheckState> }) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
   const call = useStore(calls);
@@ -24,6 +48,53 @@ export function App({ store, calls, checks }: { store: StoreApi<QueueState>; cal
   const roomId = state.session?.roomId ?? null;
   /** A call waiting for the staff member to look at the quick check's findings. */
   const [pendingCall, setPendingCall] = useState<Visit | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [outcomeFor, setOutcomeFor] = useState<PendingOutcome | null>(null);
+  const [search, setSearch] = useState('');
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const visitById = (id: string) => state.visits.find((v) => v.id === id);
+
+  // When a call ends, its outcome is asked for at once, with the measured times filled in.
+  useEffect(() => {
+    if (call.phase !== 'ended' || !call.visit) return;
+    const answered = call.connectedAt !== null;
+    const urgent = Boolean(visitById(call.visit.id)?.workflow.urgentAt);
+    setOutcomeFor({
+      visitId: call.visit.id,
+      endedText: t(`call.ended.${call.endReason ?? 'hangup'}`),
+      defaults: {
+        outcome: suggestedOutcome(call.endReason, answered, urgent),
+        durationSeconds: answered && call.endedAt && call.connectedAt ? Math.round((call.endedAt - call.connectedAt) / 1000) : 0,
+        call: { connectedAt: call.connectedAt ? new Date(call.connectedAt).toISOString() : null, endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null },
+      },
+    });
+    calls.getState().dismiss();
+  }, [call.phase]);
+
+  // "/" goes to the search from anywhere but a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const saveOutcome = async (input: RecordOutcome) => {
+    const saved = await state.recordOutcome(input);
+    if (saved) {
+      setOutcomeFor(null);
+      // Back to the queue, on the row that was documented.
+      requestAnimationFrame(() => (document.querySelector(`tr[data-visit-id="${CSS.escape(input.visitId)}"] button.visit-open`) as HTMLButtonElement | null)?.focus());
+    }
+    return saved !== null;
+  };
+  const openOutcome = (visit: QueueVisit) => setOutcomeFor({ visitId: visit.id, endedText: null, defaults: { outcome: null, durationSeconds: null, call: null } });
 
   // The room's remembered devices are loaded at sign-in; the checked devices stay open meanwhile.
   useEffect(() => {
@@ -76,6 +147,9 @@ export function App({ store, calls, checks }: { store: StoreApi<QueueState>; cal
   }, [store]);
 
   const pending = state.outbox ? state.outbox.pending + state.outbox.inflight : 0;
+  const busy = call.phase === 'ringing' || call.phase === 'connected';
+  const openVisit = openId ? visitById(openId) : undefined;
+  const outcomeVisit = outcomeFor ? visitById(outcomeFor.visitId) : undefined;
   const roomName = state.visits.find((v) => v.room?.id === state.session?.roomId)?.room?.name ?? state.session?.roomId ?? t('app.noRoom');
 
   return (
@@ -119,12 +193,34 @@ export function App({ store, calls, checks }: { store: StoreApi<QueueState>; cal
             <button type="button" onClick={() => void state.refresh()}>{t('queue.retry')}</button>
           </div>
         )}
+        {state.phase === 'ready' && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
         {state.phase === 'ready' && (
-          <QueueView
-            visits={state.visits}
-            onStatusChange={(id, s) => void state.setStatus(id, s)}
-            {...(call.available ? { calls: { onRing: (visit: Visit) => void ringWithCheck(visit), onPair: call.pairDevice, busy: call.phase === 'ringing' || call.phase === 'connected' } } : {})}
-          />
+          <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />
+        )}
+        {state.phase === 'ready' && (
+          <div className="workspace">
+            <QueueView
+              visits={filterQueue(state.visits, statusFilter, search)}
+              retryPolicy={state.retryPolicy}
+              openId={openId}
+              onOpen={(v) => setOpenId(v.id === openId ? null : v.id)}
+              onOutcome={openOutcome}
+              {...(call.available ? { calls: { onRing: (visit: Visit) => void ringWithCheck(visit), onPair: call.pairDevice, busy } } : {})}
+            />
+            {openVisit && (
+              <VisitPanel api={api} visit={openVisit} retryPolicy={state.retryPolicy} check={check.result} canRing={call.available && !busy}
+                onRing={() => void ringWithCheck(openVisit)} onOutcome={() => openOutcome(openVisit)}
+                onClose={() => {
+                  setOpenId(null);
+                  (document.querySelector(`tr[data-visit-id="${CSS.escape(openVisit.id)}"] button.visit-open`) as HTMLButtonElement | null)?.focus();
+                }} />
+            )}
+          </div>
+        )}
+        {state.phase === 'ready' && <Upcoming visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId || v.room?.id === roomId)} onOpen={(v) => setOpenId(v.id)} {...(call.available && !busy ? { onRing: (v: QueueVisit) => void ringWithCheck(v) } : {})} />}
+        {outcomeVisit && outcomeFor && (
+          <OutcomeDialog key={outcomeFor.visitId} visit={outcomeVisit} defaults={outcomeFor.defaults} endedText={outcomeFor.endedText} retryPolicy={state.retryPolicy}
+            onSave={saveOutcome} onCancel={() => setOutcomeFor(null)} />
         )}
         {check.open && (
           <DeviceCheckPanel store={checks} pendingCall={pendingCall} onClose={closeCheck}
@@ -137,7 +233,7 @@ export function App({ store, calls, checks }: { store: StoreApi<QueueState>; cal
               }
             }} />
         )}
-        <CallPanel store={calls} />
+        <CallPanel store={calls} visitNow={visitById} onUrgent={(id) => void state.markUrgent(id)} />
       </main>
     </div>
   );

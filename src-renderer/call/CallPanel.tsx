@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import { useNow } from '../queue/useNow';
+import type { QueueVisit } from '../../src-shared/domain/visit';
+import { formatClock } from '../../src-shared/time/copenhagen';
 import type { CallState } from './callStore';
 
 function Video({ stream, muted, label, className, sinkId }: { stream: MediaStream | null; muted: boolean; label: string; className: string; sinkId?: string | null }) {
@@ -20,7 +22,21 @@ function Video({ stream, muted, label, className, sinkId }: { stream: MediaStrea
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** The call in progress: who, how long, the pictures, and the few controls a call needs. */
-export function CallPanel({ store }: { store: StoreApi<CallState> }) {
+/** What "Akut" shows: where the citizen is and whom to call, with the time it was pressed. */
+function UrgentInfo({ visit, at }: { visit: QueueVisit; at: string }) {
+  const { t } = useTranslation();
+  const c = visit.citizen;
+  return (
+    <div className="urgent-info" role="alert" data-testid="urgent-info">
+      <p><strong>{t('urgent.recorded', { time: formatClock(at) })}</strong></p>
+      <p>{t('urgent.address')}: <strong>{c.address || '–'}</strong></p>
+      <p>{t('urgent.contact')}: <strong>{c.emergencyContact ? `${c.emergencyContact.name} (${c.emergencyContact.relationship}), ${c.emergencyContact.phone}` : t('visit.unknown')}</strong></p>
+      <p>{t('urgent.escalated', { group: c.homeCareGroup?.name ?? t('outcome.policy.homeCare') })}</p>
+    </div>
+  );
+}
+
+export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallState>; visitNow(id: string): QueueVisit | undefined; onUrgent(visitId: string): void }) {
   const { t } = useTranslation();
   const s = useStore(store);
   const now = useNow(1_000);
@@ -34,7 +50,9 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
       </div>
     );
   }
-  if (s.phase === 'idle' || !s.visit) return null;
+  if (s.phase === 'idle' || s.phase === 'ended' || !s.visit) return null;
+  const live = visitNow(s.visit.id);
+  const urgentAt = live?.workflow.urgentAt ?? null;
   const seconds = s.connectedAt ? Math.max(0, Math.floor((now.getTime() - s.connectedAt) / 1000)) : 0;
   return (
     <div className="call-panel" role="dialog" aria-labelledby="call-heading" data-call-phase={s.phase}>
@@ -42,10 +60,9 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
       <p role="status" className="call-status">
         {s.phase === 'ringing' && t('call.ringing')}
         {s.phase === 'connected' && s.peerState !== 'failed' && (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
-        {s.phase === 'ended' && t(`call.ended.${s.endReason ?? 'hangup'}`)}
       </p>
       {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
-      {s.deviceNotice && s.phase !== 'ended' && (
+      {s.deviceNotice && (
         <p role="alert" className="banner banner-offline" data-testid="device-notice">
           {s.deviceNotice.to
             ? t(s.deviceNotice.handsFree ? 'check.device.switchedHandsFree' : 'check.device.switched', { from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`), to: s.deviceNotice.to.label })
@@ -61,6 +78,7 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
       {s.phase === 'connected' && s.audioOnly && <p role="status" className="banner banner-offline" data-testid="audio-only">{t('call.audioOnly')}</p>}
       {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && <p role="status" className="banner banner-offline">{t('call.poorQuality')}</p>}
       {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}
+      {urgentAt && live && <UrgentInfo visit={live} at={urgentAt} />}
       <div className="call-videos">
         <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
         <Video stream={s.local} muted label={t('call.selfVideo')} className="self-video" />
@@ -84,15 +102,10 @@ export function CallPanel({ store }: { store: StoreApi<CallState> }) {
         </div>
       )}
       <div className="call-controls">
-        {s.phase !== 'ended' ? (
-          <>
-            <button type="button" aria-pressed={s.micMuted} onClick={s.toggleMic}>{s.micMuted ? t('call.unmute') : t('call.mute')}</button>
-            <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>{s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}</button>
-            <button type="button" className="hangup" onClick={s.hangUp}>{t('call.hangUp')}</button>
-          </>
-        ) : (
-          <button type="button" onClick={s.dismiss}>{t('call.close')}</button>
-        )}
+        <button type="button" aria-pressed={s.micMuted} onClick={s.toggleMic}>{s.micMuted ? t('call.unmute') : t('call.mute')}</button>
+        <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>{s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}</button>
+        {s.phase === 'connected' && !urgentAt && <button type="button" className="urgent" onClick={() => s.visit && onUrgent(s.visit.id)}>{t('urgent.button')}</button>}
+        <button type="button" className="hangup" onClick={s.hangUp}>{t('call.hangUp')}</button>
       </div>
     </div>
   );

@@ -22,6 +22,7 @@ export interface CallState {
   callId: string | null;
   rangAt: number | null;
   connectedAt: number | null;
+  endedAt: number | null;
   endReason: CallRecord['endReason'] | null;
   peerState: PeerState | null;
   turnRefused: boolean;
@@ -105,7 +106,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       releaseWakeLock = () => undefined;
       local?.getTracks().forEach((t) => t.stop());
       const endedAt = Date.now();
-      set({ phase: 'ended', endReason: reason, peerState: null, local: null, remote: null, returnOffers: {} });
+      set({ phase: 'ended', endReason: reason, endedAt, peerState: null, local: null, remote: null, returnOffers: {} });
       if (callId && visit && rangAt) {
         void api.calls
           .record({ callId, visitId: visit.id, rangAt: new Date(rangAt).toISOString(), connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null, endedAt: new Date(endedAt).toISOString(), endReason: reason })
@@ -181,6 +182,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       callId: null,
       rangAt: null,
       connectedAt: null,
+      endedAt: null,
       endReason: null,
       peerState: null,
       turnRefused: false,
@@ -265,7 +267,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
           },
           restartOnStall: true,
         });
-        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null, deviceNotice: null, returnOffers: {} });
+        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null, deviceNotice: null, returnOffers: {} });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.
         const checked = options.checkedMedia?.() ?? null;

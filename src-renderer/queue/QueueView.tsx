@@ -1,25 +1,55 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VisitStatus, type Visit } from '../../src-shared/domain/visit';
+import type { QueueVisit } from '../../src-shared/domain/visit';
 import { findNowNext, isOpen } from '../../src-shared/queue/nowNext';
 import { formatClock } from '../../src-shared/time/copenhagen';
+import { latenessBand, minutesLate } from '../../src-shared/workflow/lateness';
+import type { RetryPolicy } from '../../src-shared/workflow/outcome';
 import { localeFor } from '../i18n';
 import { useNow } from './useNow';
 
 interface Props {
-  visits: readonly Visit[];
-  onStatusChange(visitId: string, status: VisitStatus): void;
+  visits: readonly QueueVisit[];
+  retryPolicy: RetryPolicy;
+  /** The visit whose panel is open. */
+  openId: string | null;
+  onOpen(visit: QueueVisit): void;
+  onOutcome(visit: QueueVisit): void;
   /** Present when calls can be made (signed in against an EOJ with signalling). */
-  calls?: { onRing(visit: Visit): void; onPair(citizenId: string): void; busy: boolean };
+  calls?: { onRing(visit: QueueVisit): void; onPair(citizenId: string): void; busy: boolean };
 }
 
-// Cancelling is not a queue action: cancelled visits leave the queue (and come from the EOJ).
-const STATUSES = VisitStatus.options.filter((s) => s !== 'cancelled');
-
-/** Today's visits in time order, with "now" and "next" marked. */
-export function QueueView({ visits, onStatusChange, calls }: Props) {
+/** The visit's state as staff read it: status, a pending retry, an escalation. */
+export function StatusChips({ visit, retryPolicy }: { visit: QueueVisit; retryPolicy: RetryPolicy }) {
   const { t, i18n } = useTranslation();
-  const now = useNow();
+  const w = visit.workflow;
+  return (
+    <span className="chips">
+      <span className={`chip chip-${visit.status}`}>{t(`status.${visit.status}`)}</span>
+      {w.retryAt && isOpen(visit) && (
+        <span className="chip chip-retry">{t('workflow.retryAt', { time: formatClock(w.retryAt, localeFor(i18n.language)), attempt: w.failedAttempts + 1, of: retryPolicy.retries + 1 })}</span>
+      )}
+      {w.escalatedAt && <span className="chip chip-escalated">{t(w.escalationReason === 'urgent' ? 'workflow.urgent' : 'workflow.escalated')}</span>}
+    </span>
+  );
+}
+
+/** Minutes late, in colour: an open visit past its time, or how late the call was answered. */
+function Lateness({ visit, now }: { visit: QueueVisit; now: Date }) {
+  const { t } = useTranslation();
+  const at = visit.workflow.calledAt ? new Date(visit.workflow.calledAt) : isOpen(visit) ? now : null;
+  const minutes = at ? minutesLate(visit.workflow.retryAt && isOpen(visit) ? visit.workflow.retryAt : visit.start, at) : 0;
+  if (minutes <= 0) return null;
+  return <span className={`late late-${latenessBand(minutes)}`}>{t('queue.minutesLate', { count: minutes })}</span>;
+}
+
+/**
+ * Today's visits in time order, "now" and "next" marked, minutes late in colour. Keyboard first:
+ * ↑/↓ (or j/k) move between visits, Enter opens the visit, R rings, U records the outcome.
+ */
+export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, calls }: Props) {
+  const { t, i18n } = useTranslation();
+  const now = useNow(15_000);
   const { nowId, nextId } = findNowNext(visits, now);
   const locale = localeFor(i18n.language);
   const tbody = useRef<HTMLTableSectionElement>(null);
@@ -35,6 +65,35 @@ export function QueueView({ visits, onStatusChange, calls }: Props) {
 
   if (visits.length === 0) return <p className="queue-empty">{t('queue.empty')}</p>;
 
+  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    const row = (event.target as HTMLElement).closest('tr');
+    const visit = visits.find((v) => v.id === row?.dataset.visitId);
+    if (!row || !visit) return;
+    const move = (to: Element | null) => {
+      (to?.querySelector('button.visit-open') as HTMLButtonElement | null)?.focus();
+      event.preventDefault();
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'j':
+        return move(row.nextElementSibling);
+      case 'ArrowUp':
+      case 'k':
+        return move(row.previousElementSibling);
+      case 'r':
+      case 'R':
+        if (calls && isOpen(visit) && !calls.busy) calls.onRing(visit);
+        return event.preventDefault();
+      case 'u':
+      case 'U':
+        onOutcome(visit);
+        return event.preventDefault();
+      default:
+        return;
+    }
+  };
+
   return (
     <table className="queue">
       <caption>{t('queue.caption', { count: visits.length })}</caption>
@@ -45,50 +104,48 @@ export function QueueView({ visits, onStatusChange, calls }: Props) {
           <th scope="col">{t('queue.task')}</th>
           <th scope="col">{t('queue.room')}</th>
           <th scope="col">{t('queue.status')}</th>
-          {calls && <th scope="col">{t('queue.call')}</th>}
+          <th scope="col">{t('queue.actions')}</th>
         </tr>
       </thead>
-      <tbody ref={tbody}>
+      <tbody ref={tbody} onKeyDown={onKeyDown}>
         {visits.map((visit) => {
           const marker = visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null;
           const start = formatClock(visit.start, locale);
           return (
-            <tr key={visit.id} className={`visit status-${visit.status}${marker ? ` marker-${marker}` : ''}`} data-visit-id={visit.id}
+            <tr key={visit.id} className={`visit status-${visit.status}${marker ? ` marker-${marker}` : ''}${visit.id === openId ? ' is-open' : ''}`} data-visit-id={visit.id}
               aria-current={marker === 'now' ? 'true' : undefined}>
               <td className="visit-time">
                 <span>{start}–{formatClock(visit.end, locale)}</span>
                 {marker && <span className={`marker marker-${marker}`}>{t(`marker.${marker}`)}</span>}
+                <Lateness visit={visit} now={now} />
               </td>
-              <th scope="row" className="visit-citizen">{visit.citizen.name}</th>
+              <th scope="row" className="visit-citizen">
+                <button type="button" className="visit-open" aria-expanded={visit.id === openId} onClick={() => onOpen(visit)}
+                  aria-label={t('queue.open', { name: visit.citizen.name, time: start })}>
+                  {visit.citizen.name}
+                </button>
+              </th>
               <td className="visit-task">
                 <span className="task-type">{visit.task.type}</span>
                 <span className="task-description">{visit.task.description}</span>
               </td>
               <td>{visit.room?.name ?? '–'}</td>
-              <td>
-                <select
-                  className={`status-select status-${visit.status}`}
-                  aria-label={t('queue.statusFor', { name: visit.citizen.name, time: start })}
-                  value={visit.status}
-                  onChange={(e) => onStatusChange(visit.id, VisitStatus.parse(e.target.value))}
-                >
-                  {STATUSES.map((s) => (
-                    <option key={s} value={s}>{t(`status.${s}`)}</option>
-                  ))}
-                </select>
-              </td>
-              {calls && (
-                <td className="visit-actions">
-                  {isOpen(visit) && (
-                    <button type="button" className="ring" disabled={calls.busy} aria-label={t('call.ring', { name: visit.citizen.name })} onClick={() => calls.onRing(visit)}>
-                      {t('call.ringShort')}
-                    </button>
-                  )}
+              <td><StatusChips visit={visit} retryPolicy={retryPolicy} /></td>
+              <td className="visit-actions">
+                {calls && isOpen(visit) && (
+                  <button type="button" className="ring" disabled={calls.busy} aria-label={t('call.ring', { name: visit.citizen.name })} onClick={() => calls.onRing(visit)}>
+                    {t('call.ringShort')}
+                  </button>
+                )}
+                <button type="button" className="outcome" aria-label={t('outcome.recordFor', { name: visit.citizen.name, time: start })} onClick={() => onOutcome(visit)}>
+                  {t('outcome.recordShort')}
+                </button>
+                {calls && (
                   <button type="button" className="pair" aria-label={t('call.pair', { name: visit.citizen.name })} onClick={() => calls.onPair(visit.citizen.id)}>
                     {t('call.pairShort')}
                   </button>
-                </td>
-              )}
+                )}
+              </td>
             </tr>
           );
         })}

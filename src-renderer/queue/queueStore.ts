@@ -1,14 +1,16 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ApiClient, QueueQuery } from '../../src-shared/api/contract';
+import type { ApiClient, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
 import type { OutboxEntry, OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox';
-import type { Staff, Visit, VisitStatus } from '../../src-shared/domain/visit';
+import type { QueueVisit, Staff, VisitStatus } from '../../src-shared/domain/visit';
 
 export type QueueScope = QueueQuery['scope'];
 
 export interface QueueState {
   session: Staff | null;
   scope: QueueScope;
-  visits: Visit[];
+  visits: QueueVisit[];
+  retryPolicy: RetryPolicy;
   phase: 'loading' | 'signed-out' | 'ready' | 'error';
   signInOptions: Staff[];
   signInError: string | null;
@@ -25,6 +27,9 @@ export interface QueueState {
   setScope(scope: QueueScope): Promise<void>;
   signIn(practitionerId: string): Promise<void>;
   setStatus(visitId: string, status: VisitStatus): Promise<void>;
+  /** Saves an outcome (store + outbox in one transaction in the main process). */
+  recordOutcome(input: RecordOutcome): Promise<QueueVisit | null>;
+  markUrgent(visitId: string): Promise<QueueVisit | null>;
   setOnline(online: boolean): void;
 }
 
@@ -38,6 +43,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       session: null,
       scope: 'room',
       visits: [],
+      retryPolicy: DEFAULT_RETRY_POLICY,
       phase: 'loading',
       loadError: null,
       saveError: null,
@@ -91,9 +97,9 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         const request = ++latestRequest;
         try {
           const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
-          const [visits, outbox, problems] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({})]);
+          const [visits, outbox, problems, retryPolicy] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({}), api.queue.retryPolicy({})]);
           // A slower, older answer must not overwrite a newer one.
-          if (request === latestRequest) set({ visits, outbox, problems, phase: 'ready', loadError: null });
+          if (request === latestRequest) set({ visits, outbox, problems, retryPolicy, phase: 'ready', loadError: null });
         } catch (error) {
           if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
         }
@@ -110,6 +116,28 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
           set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
         } catch (error) {
           set({ saveError: message(error) });
+        }
+      },
+
+      async recordOutcome(input) {
+        try {
+          const updated = await api.visit.recordOutcome(input);
+          set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
+          return updated;
+        } catch (error) {
+          set({ saveError: message(error) });
+          return null;
+        }
+      },
+
+      async markUrgent(visitId) {
+        try {
+          const updated = await api.visit.markUrgent({ visitId });
+          set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
+          return updated;
+        } catch (error) {
+          set({ saveError: message(error) });
+          return null;
         }
       },
 
