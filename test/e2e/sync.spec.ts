@@ -36,7 +36,7 @@ async function fhir(path: string): Promise<{ status: string; total: number; entr
   return (await (await fetch(`${eoj.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as never;
 }
 
-test('with the EOJ down, three visits completed in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
+test('with the EOJ down, three outcomes recorded in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
   await page.goto(app.url);
   await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
   await expect(page.locator('tbody tr').first()).toBeVisible();
@@ -44,14 +44,18 @@ test('with the EOJ down, three visits completed in the UI arrive exactly once wh
   await expect(page.locator('tbody tr')).toHaveCount(120);
 
   await eoj.stop();
-  const open = page.locator('tbody tr').filter({ has: page.locator('select option:checked', { hasText: 'Planlagt' }) });
+  const open = page.locator('tbody tr').filter({ has: page.locator('.chip-planned') });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
     const row = open.nth(0);
     const id = (await row.getAttribute('data-visit-id')) as string;
     ids.push(id);
-    await row.locator('select').selectOption('completed');
-    await expect(page.locator(`tr[data-visit-id="${id}"] select`)).toHaveValue('completed');
+    await row.getByRole('button', { name: /^Registrér udfald for / }).click();
+    await page.getByRole('radio', { name: 'Gennemført' }).check();
+    await page.getByLabel('Varighed (min.)').fill('6');
+    await page.getByLabel('Kort note').fill(`Offline-udfald ${i + 1}`);
+    await page.getByRole('button', { name: 'Gem udfald' }).click();
+    await expect(page.locator(`tr[data-visit-id="${id}"] .chip-completed`)).toBeVisible();
   }
   const banner = page.locator('[data-sync-state]');
   await expect(banner).toContainText('Ingen forbindelse til EOJ', { timeout: 20_000 });
