@@ -23,8 +23,8 @@ const Env = z.object({
   /** After a call that was not answered: how many more tries, and how far apart (seconds). */
   SKAERMRUM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SKAERMRUM_RETRY_INTERVAL_S: z.coerce.number().int().min(1).max(3_600).default(300),
-  /** Demo without an EOJ: visits per video room (3 rooms). */
-  SKAERMRUM_DEMO_VISITS_PER_ROOM: z.coerce.number().int().min(1).max(400).default(40),
+  /** Demo without an EOJ: the day's number of visits over the 3 video rooms. */
+  SKAERMRUM_DEMO_VISITS: z.coerce.number().int().min(3).max(1200).default(120),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -41,7 +41,7 @@ export interface MainConfig {
   eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; syncIntervalMs: number } | null;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
   retryPolicy: RetryPolicy;
-  demoVisitsPerRoom: number;
+  demoVisits: number;
 }
 
 /** The sandbox serves signalling on its own origin at /signal. */
@@ -68,7 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
       : null,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },
-    demoVisitsPerRoom: e.SKAERMRUM_DEMO_VISITS_PER_ROOM,
+    demoVisits: e.SKAERMRUM_DEMO_VISITS,
     ...overrides,
   };
 }

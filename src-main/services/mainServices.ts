@@ -57,7 +57,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   if (!config.eoj && config.demo) {
     const today = careDay(now());
     if (store.dayQueue({ fromMs: today.start.getTime(), toMs: today.end.getTime() }).length === 0) {
-      const demo = demoDay(now(), { now: now(), visitsPerRoom: config.demoVisitsPerRoom });
+      const demo = demoDay(now(), { now: now(), visits: config.demoVisits });
       store.upsertVisits(demo.visits);
       deps.logger.info({ visits: demo.visits.length }, 'demo day seeded');
     }

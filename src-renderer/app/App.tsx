@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import { switchLanguage } from '../i18n';
@@ -95,6 +95,22 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
     return saved !== null;
   };
   const openOutcome = (visit: QueueVisit) => setOutcomeFor({ visitId: visit.id, endedText: null, defaults: { outcome: null, durationSeconds: null, call: null } });
+
+  // Stable handlers for the queue rows (memoised rows re-render only when their visit changes);
+  // each call goes to the latest closure.
+  const latest = useRef({ open: (_v: QueueVisit) => undefined as void, outcome: openOutcome, ring: (_v: Visit) => undefined as void, pair: (_id: string) => undefined as void });
+  latest.current = {
+    open: (v) => setOpenId((current) => (v.id === current ? null : v.id)),
+    outcome: openOutcome,
+    ring: (v) => void ringWithCheck(v),
+    pair: (id) => call.pairDevice(id),
+  };
+  const rowHandlers = useMemo(() => ({
+    onOpen: (v: QueueVisit) => latest.current.open(v),
+    onOutcome: (v: QueueVisit) => latest.current.outcome(v),
+    onRing: (v: Visit) => latest.current.ring(v),
+    onPair: (id: string) => latest.current.pair(id),
+  }), []);
 
   // The room's remembered devices are loaded at sign-in; the checked devices stay open meanwhile.
   useEffect(() => {
@@ -203,9 +219,9 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
               visits={filterQueue(state.visits, statusFilter, search)}
               retryPolicy={state.retryPolicy}
               openId={openId}
-              onOpen={(v) => setOpenId(v.id === openId ? null : v.id)}
-              onOutcome={openOutcome}
-              {...(call.available ? { calls: { onRing: (visit: Visit) => void ringWithCheck(visit), onPair: call.pairDevice, busy } } : {})}
+              onOpen={rowHandlers.onOpen}
+              onOutcome={rowHandlers.onOutcome}
+              {...(call.available ? { calls: { onRing: rowHandlers.onRing, onPair: rowHandlers.onPair, busy } } : {})}
             />
             {openVisit && (
               <VisitPanel api={api} visit={openVisit} retryPolicy={state.retryPolicy} check={check.result} canRing={call.available && !busy}

@@ -31,6 +31,8 @@ export interface QueueState {
   recordOutcome(input: RecordOutcome): Promise<QueueVisit | null>;
   markUrgent(visitId: string): Promise<QueueVisit | null>;
   setOnline(online: boolean): void;
+  /** Re-reads a few visits after a local change (cheaper than the whole day). */
+  patch(visitIds: readonly string[]): Promise<void>;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -56,7 +58,11 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
 
       async start() {
         const stops = [
-          api.events.onQueueChanged({}, { onData: () => void get().refresh() }),
+          api.events.onQueueChanged({}, {
+            // A change made here (an outcome, a status) is patched in visit by visit; anything
+            // else (a pull from the EOJ) reloads the day.
+            onData: (change) => void (change.reason === 'local' && change.visitIds.length <= 5 ? get().patch(change.visitIds) : get().refresh()),
+          }),
           api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
           api.events.onSyncStatus({}, {
             onData: (sync) => {
@@ -71,7 +77,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
           if (!session) {
             set({ phase: 'signed-out', signInOptions: await api.session.signInOptions({}).catch(() => []) });
           } else {
-            set({ session, scope: session.roomId ? 'room' : 'mine' });
+            set({ session, scope: session.roomId ? 'room' : 'mine', retryPolicy: await api.queue.retryPolicy({}) });
             await get().refresh();
           }
           set({ sync: await api.sync.status({}) });
@@ -84,7 +90,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       async signIn(practitionerId) {
         try {
           const session = await api.session.signIn({ practitionerId });
-          set({ session, scope: session.roomId ? 'room' : 'mine', phase: 'loading', signInError: null });
+          set({ session, scope: session.roomId ? 'room' : 'mine', phase: 'loading', signInError: null, retryPolicy: await api.queue.retryPolicy({}) });
           await get().refresh();
         } catch (error) {
           set({ signInError: message(error) });
@@ -97,16 +103,17 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         const request = ++latestRequest;
         try {
           const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
-          const [visits, outbox, problems, retryPolicy] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({}), api.queue.retryPolicy({})]);
+          const [visits, outbox, problems] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({})]);
           // A slower, older answer must not overwrite a newer one.
-          if (request === latestRequest) set({ visits, outbox, problems, retryPolicy, phase: 'ready', loadError: null });
+          if (request === latestRequest) set({ visits, outbox, problems, phase: 'ready', loadError: null });
         } catch (error) {
           if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
         }
       },
 
       async setScope(scope) {
-        set({ scope, phase: 'loading' });
+        // The current list stays on screen until the new one is there (rows shared by both are kept).
+        set({ scope, phase: get().phase === 'ready' ? 'ready' : 'loading' });
         await get().refresh();
       },
 
@@ -138,6 +145,16 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         } catch (error) {
           set({ saveError: message(error) });
           return null;
+        }
+      },
+
+      async patch(visitIds) {
+        try {
+          const fresh = await Promise.all(visitIds.map((visitId) => api.visit.details({ visitId }).then((d) => d.visit)));
+          const byId = new Map(fresh.map((v) => [v.id, v]));
+          set({ visits: get().visits.map((v) => byId.get(v.id) ?? v), outbox: await api.outbox.summary({}) });
+        } catch {
+          await get().refresh();
         }
       },
 

@@ -73,7 +73,7 @@ function prng(seed: number): () => number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-export function demoDay(day: Date, options: { now?: Date; seed?: number; visitsPerRoom?: number } = {}): DemoDay {
+export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?: number } = {}): DemoDay {
   const random = prng(options.seed ?? 20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const teamId = 'team-skaermenhed-nord';
@@ -111,7 +111,9 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visitsP
   const updatedAt = (now ?? day).toISOString();
   rooms.forEach((room, roomIndex) => {
     // 40 visits per room from 07:30 to 22:00: 870 minutes, one every ~21 minutes with jitter.
-    const perRoom = options.visitsPerRoom ?? 40;
+    // (`visits` spreads another total over the three rooms, e.g. 500 for the benchmark.)
+    const total = options.visits ?? 120;
+    const perRoom = Math.floor(total / rooms.length) + (roomIndex < total % rooms.length ? 1 : 0);
     const spacing = Math.floor(870 / perRoom);
     for (let slot = 0; slot < perRoom; slot++) {
       const minuteOfDay = 7 * 60 + 30 + slot * spacing + Math.floor(random() * Math.min(6, spacing));
