@@ -131,6 +131,16 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
     outbox: {
       summary: () => store.outbox.summary(),
       problems: () => store.outbox.problems(),
+      resolve: ({ mutationId, action }) => {
+        const staff = signedIn();
+        const resolved = store.resolveProblem(mutationId, action, staff.practitionerId, now().getTime());
+        if (resolved) {
+          events.emit('outboxChanged', store.outbox.summary());
+          // The EOJ's version is read again (a full resync), and a retried row goes out.
+          void session.syncNow().catch(() => undefined);
+        }
+        return { resolved };
+      },
     },
     devices: {
       forRoom: ({ roomId }) => store.roomDevices(roomId),

@@ -2,7 +2,7 @@ import type { Database } from './sqlite.js';
 
 /** Actions worth an audit trail. Details carry ids and codes only, never health data or names. */
 export type AuditAction = 'store.opened' | 'session.signed_in' | 'visit.status_changed' | 'room.devices_saved' | 'call.recorded'
-  | 'visit.outcome_recorded' | 'visit.urgent' | 'citizen.cpr_revealed';
+  | 'visit.outcome_recorded' | 'visit.urgent' | 'citizen.cpr_revealed' | 'outbox.resolved';
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface AuditEntry {

@@ -63,7 +63,11 @@ export function outboxQueries(db: Database) {
     `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`);
   const latestUnfinished = db.prepare<[string], { intent: string }>(
     `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`);
-  const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') ORDER BY seq`);
+  const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') AND resolved_ms IS NULL ORDER BY seq`);
+  const resolve = db.prepare<[number, string], void>(
+    `UPDATE outbox SET resolved_ms = ?, resolution = 'accepted_eoj' WHERE mutation_id = ? AND state IN ('conflict', 'dead') AND resolved_ms IS NULL`);
+  const requeue = db.prepare<[number, string], void>(
+    `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?, resolution = 'retried' WHERE mutation_id = ? AND state = 'dead'`);
   const retryNow = db.prepare<[number, number], void>(`UPDATE outbox SET next_attempt_ms = ? WHERE state = 'pending' AND next_attempt_ms > ?`);
   const done = db.prepare<[string | null, number, string], void>(
     `UPDATE outbox SET state = 'done', last_error = NULL, result_version = ?, updated_ms = ? WHERE mutation_id = ?`);
@@ -72,7 +76,7 @@ export function outboxQueries(db: Database) {
   const rebase = db.prepare<[string, string], void>(
     `UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
-    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' GROUP BY state`);
+    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' AND resolved_ms IS NULL GROUP BY state`);
 
   return {
     add(e: NewOutboxEntry): void {
@@ -123,6 +127,14 @@ export function outboxQueries(db: Database) {
       const row = latestUnfinished.get(visitId);
       const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
       return intent?.kind === 'visit.status' ? intent : undefined;
+    },
+    /** The staff member accepts the EOJ's version: the row stays, no longer as a problem. */
+    acceptEoj(mutationId: string, atMs: number): boolean {
+      return resolve.run(atMs, mutationId).changes > 0;
+    },
+    /** A refused row is sent again (e.g. after the EOJ was corrected). */
+    requeue(mutationId: string, atMs: number): boolean {
+      return requeue.run(atMs, mutationId).changes > 0;
     },
     /** Conflicts and dead rows: shown to the user, never dropped. */
     problems(): OutboxEntry[] {

@@ -27,7 +27,12 @@ export function syncStateQueries(db: Database) {
     ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor, last_pull_ms = excluded.last_pull_ms,
       last_full_resync_ms = excluded.last_full_resync_ms, last_success_ms = excluded.last_success_ms,
       last_error = excluded.last_error`);
+  const forgetFull = db.prepare<[], void>(`UPDATE sync_state SET last_full_resync_ms = NULL`);
   return {
+    /** The next sync does a full resync of the day. */
+    forgetFullResync(): void {
+      forgetFull.run();
+    },
     get(scope: string): SyncState | undefined {
       const r = get.get(scope);
       return (

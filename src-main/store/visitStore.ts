@@ -74,6 +74,11 @@ export interface VisitStore {
   recordOutcome(command: RecordOutcomeCommand): OutcomeResult;
   /** "Akut" during a call: the time is recorded and a physical visit is requested at once. */
   markUrgent(visitId: string, actorId: string, atMs: number): OutcomeResult;
+  /**
+   * A problem row dealt with: "accept_eoj" keeps the row but the EOJ's version stands (the visit is
+   * re-read at the next, full, sync); "retry" sends a refused row again. Audit-logged.
+   */
+  resolveProblem(mutationId: string, action: 'accept_eoj' | 'retry', actorId: string, atMs: number): boolean;
   /** The citizen's latest documented outcome of another visit. */
   lastOutcomeForCitizen(citizenId: string, exceptVisitId: string): (VisitWorkflow & { visitId: string; at: string }) | null;
   rooms(): Room[];
@@ -195,6 +200,19 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     return { visit: withWorkflow(visits.get(c.visitId) as Visit), outboxEntries: mutationIds.map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined) };
   });
 
+  const resolveProblem = db.transaction((mutationId: string, action: 'accept_eoj' | 'retry', actorId: string, atMs: number): boolean => {
+    const entry = outbox.get(mutationId);
+    if (!entry) return false;
+    const changed = action === 'retry' ? outbox.requeue(mutationId, atMs) : outbox.acceptEoj(mutationId, atMs);
+    if (!changed) return false;
+    if (action === 'accept_eoj') {
+      visits.forgetVersion(entry.visitId);
+      syncState.forgetFullResync();
+    }
+    audit.append({ atMs, actorId, action: 'outbox.resolved', subjectType: 'Appointment', subjectId: entry.visitId, details: { mutationId, action } });
+    return true;
+  });
+
   const markUrgent = db.transaction((visitId: string, actorId: string, atMs: number): OutcomeResult => {
     const before = visits.get(visitId);
     if (!before) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
@@ -277,6 +295,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     },
     recordOutcome: (command) => recordOutcome.immediate(command),
     markUrgent: (visitId, actorId, atMs) => markUrgent.immediate(visitId, actorId, atMs),
+    resolveProblem: (mutationId, action, actorId, atMs) => resolveProblem.immediate(mutationId, action, actorId, atMs),
     lastOutcomeForCitizen: (citizenId, exceptVisitId) => workflow.lastForCitizen(citizenId, exceptVisitId),
     rooms: () => visits.rooms(),
     visitCount: () => visits.count(),

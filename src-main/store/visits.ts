@@ -137,6 +137,7 @@ export function visitQueries(db: Database) {
     `SELECT ${COLUMNS} FROM visits WHERE team_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
   const setStatus = db.prepare<[VisitStatus, number, string], void>(`UPDATE visits SET status = ?, updated_ms = ? WHERE id = ?`);
   const remove = db.prepare<[string], void>(`DELETE FROM visits WHERE id = ?`);
+  const forgetVersion = db.prepare<[string], void>(`UPDATE visits SET version_id = NULL WHERE id = ?`);
   const idsInRange = db.prepare<[number, number], { id: string }>(`SELECT id FROM visits WHERE start_ms >= ? AND start_ms < ?`);
   const rooms = db.prepare<[], { id: string; name: string }>(
     `SELECT room_id AS id, max(room_name) AS name FROM visits WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY room_id`);
@@ -160,6 +161,10 @@ export function visitQueries(db: Database) {
     },
     setStatus(id: string, status: VisitStatus, atMs: number): void {
       setStatus.run(status, atMs, id);
+    },
+    /** The next pull re-applies the EOJ's version of this visit, whatever it is. */
+    forgetVersion(id: string): void {
+      forgetVersion.run(id);
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;

@@ -201,7 +201,7 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
             </button>
           ))}
         </nav>}
-        {state.phase === 'ready' && <ProblemList problems={state.problems} visits={state.visits} />}
+        {state.phase === 'ready' && <ProblemList problems={state.problems} visits={state.visits} onResolve={(id, action) => void state.resolveProblem(id, action)} />}
         {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
         {state.phase === 'error' && (
           <div className="banner banner-error" role="alert">

@@ -31,6 +31,7 @@ export interface QueueState {
   recordOutcome(input: RecordOutcome): Promise<QueueVisit | null>;
   markUrgent(visitId: string): Promise<QueueVisit | null>;
   setOnline(online: boolean): void;
+  resolveProblem(mutationId: string, action: 'accept_eoj' | 'retry'): Promise<void>;
   /** Re-reads a few visits after a local change (cheaper than the whole day). */
   patch(visitIds: readonly string[]): Promise<void>;
 }
@@ -145,6 +146,16 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         } catch (error) {
           set({ saveError: message(error) });
           return null;
+        }
+      },
+
+      async resolveProblem(mutationId, action) {
+        try {
+          await api.outbox.resolve({ mutationId, action });
+          await loadProblems();
+          set({ outbox: await api.outbox.summary({}), saveError: null });
+        } catch (error) {
+          set({ saveError: message(error) });
         }
       },
 

@@ -106,6 +106,8 @@ export const apiContract = {
     summary: query(NoInput, OutboxSummary),
     /** Changes the EOJ refused or that conflict with someone else's: shown, never dropped. */
     problems: query(NoInput, z.array(OutboxEntry)),
+    /** The staff member resolves a problem: accept the EOJ's version, or send a refused change again. */
+    resolve: mutation(z.object({ mutationId: z.uuid(), action: z.enum(['accept_eoj', 'retry']) }).strict(), z.object({ resolved: z.boolean() })),
   },
   devices: {
     forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable()),

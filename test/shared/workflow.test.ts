@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoDay } from '../../src-shared/demo/demoDay';
+import type { QueueVisit, Visit } from '../../src-shared/domain/visit';
 import { atCopenhagenTime } from '../../src-shared/time/copenhagen';
 import { daySummary, latenessBand, minutesLate } from '../../src-shared/workflow/lateness';
 import { DEFAULT_RETRY_POLICY, EMPTY_WORKFLOW, decideOutcome } from '../../src-shared/workflow/outcome';
@@ -58,14 +59,14 @@ describe('lateness (Europe/Copenhagen, across DST)', () => {
 
 describe('day summary', () => {
   it('counts done, missed, escalated and open, and averages lateness of answered calls', () => {
-    const [a, b, c, d] = demoDay(new Date('2026-11-23T12:00:00Z')).visits as [never, never, never, never];
+    const [a, b, c, d] = demoDay(new Date('2026-11-23T12:00:00Z')).visits as [Visit, Visit, Visit, Visit];
     const at = (v: { start: string }, minutes: number) => new Date(Date.parse(v.start) + minutes * 60_000).toISOString();
-    const visits = [
-      { ...(a as object), status: 'completed', workflow: { ...EMPTY_WORKFLOW, outcome: 'completed', calledAt: at(a, 4) } },
-      { ...(b as object), status: 'not_answered', workflow: { ...EMPTY_WORKFLOW, outcome: 'not_answered', escalatedAt: at(b, 20), failedAttempts: 3 } },
-      { ...(c as object), status: 'completed', workflow: { ...EMPTY_WORKFLOW, outcome: 'urgent', calledAt: at(c, 10), escalatedAt: at(c, 12) } },
-      { ...(d as object), status: 'planned', workflow: EMPTY_WORKFLOW },
-    ] as Parameters<typeof daySummary>[0];
+    const visits: QueueVisit[] = [
+      { ...a, status: 'completed', workflow: { ...EMPTY_WORKFLOW, outcome: 'completed', calledAt: at(a, 4) } },
+      { ...b, status: 'not_answered', workflow: { ...EMPTY_WORKFLOW, outcome: 'not_answered', escalatedAt: at(b, 20), failedAttempts: 3 } },
+      { ...c, status: 'completed', workflow: { ...EMPTY_WORKFLOW, outcome: 'urgent', calledAt: at(c, 10), escalatedAt: at(c, 12) } },
+      { ...d, status: 'planned', workflow: EMPTY_WORKFLOW },
+    ];
     expect(daySummary(visits)).toEqual({ done: 2, missed: 1, escalated: 2, open: 1, averageLatenessMinutes: 7 });
     expect(daySummary([]).averageLatenessMinutes).toBeNull();
   });

@@ -111,4 +111,25 @@ describe('visit outcomes to the EOJ', () => {
     expect(tasks[0].priority).toBe('stat');
     expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
   });
+
+  it('a conflict the staff member resolves by keeping the EOJ\'s version: no longer a problem, kept, and the visit re-read', async () => {
+    const visit = queue()[3];
+    if (!visit) throw new Error('no visit');
+    // Someone cancels the visit in the EOJ while our outcome is unsent.
+    const current = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
+    await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: { ...current, status: 'cancelled' } });
+    const { outboxEntries } = store.recordOutcome({ visitId: visit.id, outcome: 'completed', note: '', actorId: 'practitioner-2', atMs: Date.now(), call: null, durationSeconds: 120, policy: DEFAULT_RETRY_POLICY });
+    await pushOutbox({ client, store, now });
+    expect(store.outbox.problems().map((p) => p.state)).toEqual(['conflict']);
+    const mutationId = outboxEntries[0]?.mutationId as string;
+    expect(store.resolveProblem(mutationId, 'retry', 'practitioner-2', Date.now())).toBe(false); // only refused rows are retried
+    expect(store.resolveProblem(mutationId, 'accept_eoj', 'practitioner-2', Date.now())).toBe(true);
+    expect(store.outbox.problems()).toEqual([]);
+    expect(store.outbox.summary().conflict).toBe(0);
+    expect(store.outbox.get(mutationId)?.state).toBe('conflict'); // kept, never dropped
+    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    // The EOJ's version stands: the cancelled visit leaves the queue.
+    expect(queue().some((v) => v.id === visit.id)).toBe(false);
+    expect(store.audit.recent(20).some((e) => e.action === 'outbox.resolved' && e.subjectId === visit.id)).toBe(true);
+  });
 });
