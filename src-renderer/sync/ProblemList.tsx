@@ -18,7 +18,7 @@ export function ProblemList({ problems, visits, onResolve }: { problems: readonl
           return (
             <li key={p.mutationId} data-state={p.state}>
               <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
-              {visit ? `${visit.citizen.name} kl. ${formatClock(visit.start, localeFor(i18n.language))}` : p.visitId}:{' '}
+              {visit ? t('problems.visitAt', { name: visit.citizen.name, time: formatClock(visit.start, localeFor(i18n.language)) }) : p.visitId}:{' '}
               {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')} – {p.lastError}
               <span className="problem-actions">
                 <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>{t('problems.acceptEoj')}</button>
