@@ -69,7 +69,8 @@ export async function benchDeviceCheck(count = 10) {
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
       await page.getByRole('button', { name: /^Ring op til / }).first().click();
-      await page.locator('[data-call-phase]').waitFor();
+      // The call panel, or (the tablet is not paired here, so the call ends at once) the outcome form.
+      await page.locator('[data-call-phase], [data-testid="outcome-dialog"]').first().waitFor();
       clickToCall.push(performance.now() - t0);
       const summary = page.getByTestId('check-summary');
       if ((await summary.getAttribute('data-mode')) !== 'quick') throw new Error('expected a quick check before the call');
@@ -77,8 +78,8 @@ export async function benchDeviceCheck(count = 10) {
       quick.push(Number(await summary.getAttribute('data-duration-ms')));
       const hangUp = page.getByRole('button', { name: 'Læg på' });
       if (await hangUp.isVisible()) await hangUp.click();
-      await page.getByRole('button', { name: 'Luk', exact: true }).click();
-      await page.locator('[data-call-phase]').waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Annullér' }).click();
+      await page.locator('[data-call-phase], [data-testid="outcome-dialog"]').first().waitFor({ state: 'detached' });
     }
 
     // Baseline: open camera + microphone and get the first frame, nothing else.

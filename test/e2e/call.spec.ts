@@ -60,7 +60,9 @@ test('staff rings a citizen\'s paired tablet: both see and hear each other, mute
 
   // Hang up from the citizen's big red button: both sides end.
   await citizen.getByRole('button', { name: 'Læg på' }).click();
-  await expect(staff.locator('[data-call-phase="ended"]')).toContainText('Opkaldet er afsluttet');
+  // The staff side goes straight to the outcome form, which says how the call ended.
+  await expect(staff.getByTestId('outcome-dialog')).toContainText('Opkaldet er afsluttet');
+  await expect(staff.locator('[data-call-phase]')).toHaveCount(0);
   await expect(citizen.getByRole('heading', { name: 'Opkaldet er slut.' })).toBeVisible();
   await staffContext.close();
   await citizenContext.close();
