@@ -13,8 +13,8 @@ import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
 import { acceptDeviceCheck, framesDecoded, signInAndPair } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
 import { ROOT_DIR } from '../helpers/store';
+import { median } from './stats';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const playing = (page: Page, selector: string) =>
   page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, selector, { polling: 'raf', timeout: 30_000 });
 

@@ -11,11 +11,8 @@ import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
 import { acceptDeviceCheck } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
+import { median } from './stats';
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 
 /** Click "Tjek igen" and time until the panel shows a verdict again, measured inside the page. */
 function timedFullCheck(page: Page): Promise<number> {

@@ -16,6 +16,7 @@ import { benchSync } from './sync';
 import { benchCalls } from './calls';
 import { benchDeviceCheck } from './devicecheck';
 import { benchUi } from './ui';
+import { median } from './stats';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
 const DAY_MS = 24 * 3_600_000;
@@ -30,11 +31,6 @@ function benchVisits(n: number): Visit[] {
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 const time = (fn: () => void) => {
   const t0 = performance.now();
   fn();

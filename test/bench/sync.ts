@@ -8,9 +8,9 @@ import { CURSOR_OVERLAP_MS, pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { startTestSandbox } from '../helpers/sandbox';
 import { openTestStore, tempDir } from '../helpers/store';
+import { median } from './stats';
 
 const TEAM = 'team-skaermenhed-nord';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** 2,000 of the team's Appointments on today's care day, with the demo's people and rooms. */
 function twoThousandAppointments(day: Date): FhirResource[] {

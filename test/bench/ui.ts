@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startBrowserMode } from '../e2e/browserMode';
+import { openSignedIn } from '../e2e/callFlow';
+import { median } from './stats';
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 
 // Page-side code is passed as plain JavaScript: the TypeScript loader would wrap named inner
 // functions in a helper that does not exist in the page.
@@ -69,12 +67,8 @@ export async function benchUi(count = 10) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await (await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' })).newPage();
-    await page.goto(app.url);
     // The demo without an EOJ is signed in as the configured staff member already.
-    await page.locator('.sign-in, table.queue').first().waitFor();
-    const me = page.getByRole('button', { name: /Louise Dalgaard/ });
-    if (await me.isVisible()) await me.click();
-    await page.locator('table.queue tbody tr').first().waitFor();
+    await openSignedIn(page, app.url);
     const roomRows = await page.locator('table.queue tbody tr').count();
     const render: number[] = [];
     const renderAll: number[] = [];

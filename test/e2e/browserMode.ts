@@ -46,3 +46,11 @@ function startProcess(script: string, env: Record<string, string>, ready: RegExp
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
   });
 }
+
+/** Reads from the sandbox EOJ as the team lead (practitioner-1), to see what arrived there. */
+export async function readEoj<T>(eojUrl: string, path: string): Promise<T> {
+  const origin = eojUrl.replace(/\/fhir$/, '');
+  const login = await fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: 'practitioner-1' }) });
+  const { token } = (await login.json()) as { token: string };
+  return (await (await fetch(`${eojUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+}

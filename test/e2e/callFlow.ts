@@ -1,12 +1,18 @@
 import { expect, type Page } from '@playwright/test';
 
+/** Opens the staff client and signs in as Louise Dalgaard (room 2) unless the session already is. */
+export async function openSignedIn(staff: Page, appUrl: string): Promise<void> {
+  await staff.goto(appUrl);
+  await staff.locator('.sign-in, table.queue').first().waitFor();
+  const me = staff.getByRole('button', { name: /Louise Dalgaard/ });
+  if (await me.isVisible()) await me.click();
+  await expect(staff.locator('table.queue')).toBeVisible();
+}
+
 /** Staff signs in, pairs the citizen's tablet with the code shown, the tablet waits. Returns the visit. */
 export async function signInAndPair(staff: Page, citizen: Page, appUrl: string, citizenUrl: string): Promise<{ visitId: string; citizenName: string }> {
-  await staff.goto(appUrl);
   // The main process keeps its session: sign in only if nobody is signed in yet.
-  const signIn = staff.getByRole('button', { name: /Louise Dalgaard/ });
-  await staff.locator('.sign-in, table.queue').first().waitFor();
-  if (await signIn.isVisible()) await signIn.click();
+  await openSignedIn(staff, appUrl);
   const row = staff.locator('tbody tr').filter({ has: staff.getByRole('button', { name: /^Ring op til / }) }).first();
   await expect(row).toBeVisible();
   const visitId = (await row.getAttribute('data-visit-id')) as string;

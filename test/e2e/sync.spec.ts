@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,12 +29,7 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function fhir(path: string): Promise<{ status: string; total: number; entry?: { resource: { id: string } }[] }> {
-  const origin = eoj.url.replace(/\/fhir$/, '');
-  const login = await fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: 'practitioner-1' }) });
-  const { token } = (await login.json()) as { token: string };
-  return (await (await fetch(`${eoj.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as never;
-}
+const fhir = (path: string) => readEoj<{ status: string; total: number; entry?: { resource: { id: string } }[] }>(eoj.url, path);
 
 test('with the EOJ down, three outcomes recorded in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
   await page.goto(app.url);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
-import { ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
+import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { openSignedIn, ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,12 +29,7 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function fhir<T = { total: number; entry?: { resource: Record<string, unknown> }[] }>(path: string): Promise<T> {
-  const origin = eoj.url.replace(/\/fhir$/, '');
-  const login = await fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: 'practitioner-1' }) });
-  const { token } = (await login.json()) as { token: string };
-  return (await (await fetch(`${eoj.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
-}
+const fhir = <T = { total: number; entry?: { resource: Record<string, unknown> }[] }>(path: string) => readEoj<T>(eoj.url, path);
 
 /** No serious or critical axe violations in what is on screen now. */
 async function expectAccessible(page: Page, what: string) {
@@ -92,11 +87,7 @@ test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encoun
 
 test('a visit not answered is retried twice and then escalated: a Task for the home-care group in the EOJ', async ({ browser }) => {
   const staff = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
-  await staff.goto(app.url);
-  await staff.locator('.sign-in, table.queue').first().waitFor();
-  const me = staff.getByRole('button', { name: /Louise Dalgaard/ });
-  if (await me.isVisible()) await me.click();
-  await expect(staff.locator('table.queue')).toBeVisible();
+  await openSignedIn(staff, app.url);
   await expect(staff.getByRole('button', { name: /^Ring op til / }).first()).toBeEnabled();
   // A citizen without a paired tablet: the call ends at once as "not connected".
   const row = staff.locator('tbody tr').filter({ has: staff.locator('.chip-planned') }).nth(3);
