@@ -21,7 +21,11 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
   let behaviour: Behaviour = json({ resourceType: 'Bundle', type: 'searchset', entry: [] });
   let store: VisitStore;
   let cleanup: () => void;
-  const day = careDay(new Date());
+  // The local visits lie two days back: outside every window the engine resyncs (today and
+  // tomorrow of its clock, which runs up to 8 h ahead here), so a correct full resync against the
+  // empty well-behaved EOJ below keeps them whatever the time of day. (With "today" they were
+  // removed before 16:00 Copenhagen time, as a full resync should.)
+  const day = careDay(new Date(Date.now() - 2 * 86_400_000));
 
   beforeAll(async () => {
     server = createServer((req, res) => behaviour(res, req));
