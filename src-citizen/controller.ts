@@ -134,13 +134,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         return;
       }
       case 'call.signal':
-        if (m.callId === callId) link?.signal(m.data);
-        return;
       case 'call.restart':
-        if (m.callId === callId) link?.remoteRestart();
-        return;
       case 'call.ended':
-        if (m.callId === callId) endCall();
+        if (link?.route(m) === 'ended') endCall();
         return;
       default:
         return;

@@ -11,6 +11,7 @@ import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } from '../../src-shared/devices/hotplug';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
+import { listDevices } from '../devices/probes';
 
 export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
 
@@ -83,14 +84,14 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
 
   return createStore<CallState>()((set, get) => {
     async function refreshDevicesNow() {
-      const list = await navigator.mediaDevices.enumerateDevices();
+      const list = await listDevices();
       const inUse = (kind: 'audio' | 'video') => get().local?.[kind === 'audio' ? 'getAudioTracks' : 'getVideoTracks']()[0]?.getSettings().deviceId ?? null;
       set({
         devices: {
           ...get().devices,
           microphone: get().devices.microphone ?? inUse('audio'),
           camera: get().devices.camera ?? inUse('video'),
-          available: list.filter((d) => d.deviceId).map((d) => ({ kind: d.kind, deviceId: d.deviceId, label: d.label || d.kind })),
+          available: list.filter((d) => d.deviceId).map((d) => ({ ...d, label: d.label || d.kind })),
         },
       });
     }
@@ -161,13 +162,9 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
           return;
         }
         case 'call.signal':
-          if (m.callId === callId) link?.signal(m.data);
-          return;
         case 'call.restart':
-          if (m.callId === callId) link?.remoteRestart();
-          return;
         case 'call.ended':
-          if (m.callId === callId) finish(m.reason);
+          if (link?.route(m) === 'ended' && m.type === 'call.ended') finish(m.reason);
           return;
         default:
           return;

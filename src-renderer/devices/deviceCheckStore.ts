@@ -6,7 +6,7 @@ import { warningsKey, type CheckMode, type ChosenDevices, type DeviceCheckResult
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import type { RoomDevices } from '../../src-shared/domain/devices';
 import { DeviceChecker } from './deviceChecker';
-import { echoTest, playTestTone } from './probes';
+import { echoTest, listDevices, playTestTone } from './probes';
 
 /** The checked camera and microphone are closed after this long without a check or a call. */
 const IDLE_RELEASE_MS = 10 * 60_000;
@@ -82,8 +82,7 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
     };
 
     async function refreshDevices() {
-      const list = await navigator.mediaDevices.enumerateDevices();
-      set({ available: list.filter((d) => d.deviceId && (d.kind === 'audioinput' || d.kind === 'audiooutput' || d.kind === 'videoinput')).map((d) => ({ kind: d.kind as DeviceInfo['kind'], deviceId: d.deviceId, label: d.label })) });
+      set({ available: (await listDevices()).filter((d) => d.deviceId) });
     }
 
     async function save(chosen: ChosenDevices) {

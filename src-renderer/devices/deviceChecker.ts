@@ -8,7 +8,7 @@ import { judgeFrames } from '../../src-shared/devices/frames';
 import { rateNetwork, type NetworkMeasurement } from '../../src-shared/devices/network';
 import type { NetProbe } from '../../src-shared/call/netProbe';
 import type { RoomDevices } from '../../src-shared/domain/devices';
-import { FrameGrabber, gatherRelay, LevelMeter, openTrack } from './probes';
+import { FrameGrabber, gatherRelay, LevelMeter, listDevices, openTrack } from './probes';
 
 /** How long each measurement samples. Frames: four, 100 ms apart; level: 0.25–1.2 s (see sample). */
 const FRAME_COUNT = 4;
@@ -23,13 +23,6 @@ export interface CheckInputs {
   /** Null when signalling is not connected: the network then rates as poor. */
   probe: NetProbe | null;
   onLevel?(window: AudioWindow): void;
-}
-
-async function listDevices(): Promise<DeviceInfo[]> {
-  const all = await navigator.mediaDevices.enumerateDevices();
-  return all
-    .filter((d): d is MediaDeviceInfo & { kind: DeviceInfo['kind'] } => d.kind === 'audioinput' || d.kind === 'audiooutput' || d.kind === 'videoinput')
-    .map((d) => ({ kind: d.kind, deviceId: d.deviceId, label: d.label }));
 }
 
 const live = (track: MediaStreamTrack | null) => track !== null && track.readyState === 'live' && !track.muted;

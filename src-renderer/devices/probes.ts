@@ -1,5 +1,6 @@
 import { analyseSamples, type AudioWindow } from '../../src-shared/devices/audio';
 import type { OpenFailure } from '../../src-shared/devices/check';
+import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { lumaFromRgba, type LumaFrame } from '../../src-shared/devices/frames';
 import type { RelayResult } from '../../src-shared/devices/network';
 import type { TurnCredentials } from '../../src-shared/signalling/protocol';
@@ -12,6 +13,14 @@ import type { TurnCredentials } from '../../src-shared/signalling/protocol';
 
 export const VIDEO_CONSTRAINTS = { width: 640, height: 480 } as const;
 export const AUDIO_CONSTRAINTS = { echoCancellation: true, noiseSuppression: true } as const;
+
+/** The cameras, microphones and speakers the browser lists (labels only once permission is given). */
+export async function listDevices(): Promise<DeviceInfo[]> {
+  const all = await navigator.mediaDevices.enumerateDevices();
+  return all
+    .filter((d): d is MediaDeviceInfo & { kind: DeviceInfo['kind'] } => d.kind === 'audioinput' || d.kind === 'audiooutput' || d.kind === 'videoinput')
+    .map((d) => ({ kind: d.kind, deviceId: d.deviceId, label: d.label }));
+}
 
 export function openFailure(error: unknown): OpenFailure {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';

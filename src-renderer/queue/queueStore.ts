@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
 import type { OutboxEntry, OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox';
-import type { QueueVisit, Staff, VisitStatus } from '../../src-shared/domain/visit';
+import type { QueueVisit, Staff } from '../../src-shared/domain/visit';
 
 export type QueueScope = QueueQuery['scope'];
 
@@ -26,7 +26,6 @@ export interface QueueState {
   refresh(): Promise<void>;
   setScope(scope: QueueScope): Promise<void>;
   signIn(practitionerId: string): Promise<void>;
-  setStatus(visitId: string, status: VisitStatus): Promise<void>;
   /** Saves an outcome (store + outbox in one transaction in the main process). */
   recordOutcome(input: RecordOutcome): Promise<QueueVisit | null>;
   markUrgent(visitId: string): Promise<QueueVisit | null>;
@@ -116,15 +115,6 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         // The current list stays on screen until the new one is there (rows shared by both are kept).
         set({ scope, phase: get().phase === 'ready' ? 'ready' : 'loading' });
         await get().refresh();
-      },
-
-      async setStatus(visitId, status) {
-        try {
-          const updated = await api.visit.setStatus({ visitId, status });
-          set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
-        } catch (error) {
-          set({ saveError: message(error) });
-        }
       },
 
       async recordOutcome(input) {

@@ -1,7 +1,7 @@
 // The media side of one call, shared by the staff client and the citizen app: it buffers the other
 // side's signals until local media is ready, runs the peer session, and watches quality.
 import { createPeerSession, type PeerSession, type PeerState, type SignalData } from '../call/peerSession';
-import type { ClientMessage, TurnCredentials } from '../signalling/protocol';
+import type { ClientMessage, ServerMessage, TurnCredentials } from '../signalling/protocol';
 import { browserTimers, peerConnectionOf, peerFactory } from './media';
 import { startQualityMonitor, type CallQuality } from './quality';
 
@@ -46,6 +46,17 @@ export function createCallLink(options: CallLinkOptions) {
       else early.push(data);
     },
     remoteRestart: () => session?.remoteRestart(),
+    /**
+     * This call's share of the server's messages: signals and restarts are handled here; "ended"
+     * is reported for the app to close the call; anything else (or another call's) is "other".
+     */
+    route(m: ServerMessage): 'handled' | 'ended' | 'other' {
+      if (!('callId' in m) || m.callId !== options.callId) return 'other';
+      if (m.type === 'call.signal') this.signal(m.data);
+      else if (m.type === 'call.restart') session?.remoteRestart();
+      else return m.type === 'call.ended' ? 'ended' : 'other';
+      return 'handled';
+    },
     started: () => session !== null,
     /** The current simple-peer, for replaceTrack. */
     peer: () => session?.current() ?? null,

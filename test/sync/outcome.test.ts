@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import type { FhirClient } from '../../src-main/eoj/fhirClient';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { NOTE_EXTENSION, OUTCOME_EXTENSION, pushOutbox } from '../../src-main/sync/push';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
-import { openTestStore, tempDir } from '../helpers/store';
+import type { TestSandbox } from '../helpers/sandbox';
+import { openSyncFixture, type SyncFixture } from '../helpers/syncFixture';
 
 const TEAM = 'team-skaermenhed-nord';
 
@@ -16,23 +16,16 @@ describe('visit outcomes to the EOJ', () => {
   let eoj: TestSandbox;
   let store: VisitStore;
   let client: FhirClient;
-  let cleanupDir: () => void;
+  let fixture: SyncFixture;
   const now = () => new Date();
   const queue = () => store.dayQueue({ fromMs: careDay(now()).start.getTime(), toMs: careDay(now()).end.getTime() });
 
   beforeEach(async () => {
-    eoj = await startTestSandbox({ seedDay: careDay(new Date()).start });
-    const dir = tempDir();
-    cleanupDir = dir.cleanup;
-    store = await openTestStore(dir.dir);
-    client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
+    fixture = await openSyncFixture();
+    ({ eoj, store, client } = fixture);
     await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
   });
-  afterEach(async () => {
-    store.close();
-    cleanupDir();
-    await eoj.cleanup();
-  });
+  afterEach(() => fixture.close());
 
   it('pulls the citizen details the visit panel shows', () => {
     const v = queue()[0];

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { careDay } from '../../src-shared/time/copenhagen';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import type { FhirClient } from '../../src-main/eoj/fhirClient';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createSyncEngine } from '../../src-main/sync/engine';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
-import { openTestStore, tempDir } from '../helpers/store';
+import type { TestSandbox } from '../helpers/sandbox';
+import { openSyncFixture, type SyncFixture } from '../helpers/syncFixture';
 
 const TEAM = 'team-skaermenhed-nord';
 
@@ -17,24 +17,16 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
   let eoj: TestSandbox;
   let store: VisitStore;
   let client: FhirClient;
-  let cleanupDir: () => void;
+  let fixture: SyncFixture;
   const now = () => new Date();
   const today = () => careDay(now());
   const queue = () => store.dayQueue({ fromMs: today().start.getTime(), toMs: today().end.getTime() });
 
   beforeEach(async () => {
-    // Seeded as at the start of today, so every visit is open whatever time the tests run.
-    eoj = await startTestSandbox({ seedDay: careDay(new Date()).start });
-    const dir = tempDir();
-    cleanupDir = dir.cleanup;
-    store = await openTestStore(dir.dir);
-    client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
+    fixture = await openSyncFixture();
+    ({ eoj, store, client } = fixture);
   });
-  afterEach(async () => {
-    store.close();
-    cleanupDir();
-    await eoj.cleanup();
-  });
+  afterEach(() => fixture.close());
 
   const eojAppointment = async (id: string) => (await eoj.fhir(`/Appointment/${id}`)).body;
   const encountersFor = async (mutationId: string) => (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${mutationId}`)).body.total as number;
