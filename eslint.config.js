@@ -5,17 +5,16 @@ import tseslint from 'typescript-eslint';
 // Process boundaries: each src-* folder is one process. They meet only in src-shared.
 // Do not relax these rules; move shared code to src-shared instead.
 const processFolders = ['src-main', 'src-renderer', 'src-citizen', 'src-server'];
-const otherProcesses = (own) =>
-  processFolders.filter((f) => f !== own).flatMap((f) => [`**/${f}/**`, `**/${f}`]);
+const otherProcesses = (own) => processFolders.filter((f) => f !== own).flatMap((f) => [`**/${f}/**`, `**/${f}`]);
 const boundary = (own, extra = []) => ({
   files: [`${own}/**/*.{ts,tsx}`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [
-        { group: otherProcesses(own), message: `${own} may import only src-shared from other process folders.` },
-        ...extra,
-      ],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [{ group: otherProcesses(own), message: `${own} may import only src-shared from other process folders.` }, ...extra],
+      },
+    ],
   },
 });
 const noSqlite = { group: ['better-sqlite3*'], message: 'Only src-main/store/sqlite.ts opens SQLite; use the VisitStore API.' };
@@ -24,9 +23,12 @@ const mainZone = (files, ignores, extra) => ({
   files,
   ignores,
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [{ group: otherProcesses('src-main'), message: 'src-main may import only src-shared from other process folders.' }, ...extra],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [{ group: otherProcesses('src-main'), message: 'src-main may import only src-shared from other process folders.' }, ...extra],
+      },
+    ],
   },
 });
 const noBrowserShared = { group: ['**/src-shared/browser/**'], message: 'src-shared/browser is for the browser apps only.' };
@@ -45,7 +47,10 @@ export default tseslint.config(
     },
   },
   { files: ['src-renderer/**/*.{ts,tsx}', 'src-citizen/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
-  boundary('src-renderer', [nodeBuiltins, { group: ['electron', 'better-sqlite3*', 'keytar'], message: 'The renderer reaches main only through the API client.' }]),
+  boundary('src-renderer', [
+    nodeBuiltins,
+    { group: ['electron', 'better-sqlite3*', 'keytar'], message: 'The renderer reaches main only through the API client.' },
+  ]),
   boundary('src-citizen', [nodeBuiltins]),
   boundary('src-server'),
   // src-shared/browser: shared by the two browser apps only; the DOM is allowed, Node is not.
@@ -56,13 +61,16 @@ export default tseslint.config(
   {
     files: ['src-shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: processFolders.flatMap((f) => [`**/${f}/**`, `**/${f}`]), message: 'src-shared imports nothing else of ours.' },
-          nodeBuiltins,
-          { group: ['electron', 'react', 'react-dom', 'better-sqlite3*', 'keytar'], message: 'src-shared is environment-neutral.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: processFolders.flatMap((f) => [`**/${f}/**`, `**/${f}`]), message: 'src-shared imports nothing else of ours.' },
+            nodeBuiltins,
+            { group: ['electron', 'react', 'react-dom', 'better-sqlite3*', 'keytar'], message: 'src-shared is environment-neutral.' },
+          ],
+        },
+      ],
     },
   },
   // src-main: SQL stays in the store (only sqlite.ts opens the driver); Electron stays in the thin shell.

@@ -19,10 +19,15 @@ for (const name of modules) {
   cpSync(join(root, 'node_modules', name), join(work, 'node_modules', name), { recursive: true });
   rmSync(join(work, 'node_modules', name, 'build'), { recursive: true, force: true });
 }
-writeFileSync(join(work, 'package.json'), JSON.stringify({
-  name: 'skaermrum-electron-native', version: '0.0.0', private: true,
-  dependencies: Object.fromEntries(modules.map((m) => [m, '*'])),
-}));
+writeFileSync(
+  join(work, 'package.json'),
+  JSON.stringify({
+    name: 'skaermrum-electron-native',
+    version: '0.0.0',
+    private: true,
+    dependencies: Object.fromEntries(modules.map((m) => [m, '*'])),
+  }),
+);
 await rebuild({ buildPath: work, electronVersion, onlyModules: ['better-sqlite3-multiple-ciphers', 'keytar'], force: true });
 copyFileSync(join(work, 'node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));
 copyFileSync(join(work, 'node_modules/keytar/build/Release/keytar.node'), join(out, 'keytar.node'));

@@ -16,8 +16,24 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
-const sources = ['src-main', 'src-shared', 'src-renderer', 'src-server', 'src-citizen', 'migrations', 'package.json', 'vite.renderer.config.ts', 'vite.citizen.config.ts'];
-const built = ['dist/main/src-main/browser/start.js', 'dist/main/src-server/main.js', 'dist/renderer/index.html', 'dist/citizen/index.html', 'dist/preload/preload.cjs'];
+const sources = [
+  'src-main',
+  'src-shared',
+  'src-renderer',
+  'src-server',
+  'src-citizen',
+  'migrations',
+  'package.json',
+  'vite.renderer.config.ts',
+  'vite.citizen.config.ts',
+];
+const built = [
+  'dist/main/src-main/browser/start.js',
+  'dist/main/src-server/main.js',
+  'dist/renderer/index.html',
+  'dist/citizen/index.html',
+  'dist/preload/preload.cjs',
+];
 const oldestBuild = Math.min(...built.map((f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0)));
 if (Math.max(...sources.map((s) => newestMtime(join(root, s)))) > oldestBuild) {
   console.log('Bygger Skærmrum …');
@@ -55,10 +71,30 @@ if (spawnSync('which', ['turnserver']).status === 0 && !env.SANDBOX_TURN_SECRET)
   writeFileSync(join(dir, 'empty.conf'), '');
   const secret = randomBytes(24).toString('hex');
   const port = Number(env.SKAERMRUM_TURN_PORT ?? 3478);
-  const turn = spawn('turnserver', ['-c', join(dir, 'empty.conf'), '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    '--min-port=49160', '--max-port=49200', '--no-tls', '--no-dtls', '--realm=skaermrum', '--no-cli', '--allow-loopback-peers', '--fingerprint',
-    `--log-file=${join(dir, 'turn.log')}`, `--pidfile=${join(dir, 'turn.pid')}`, `--userdb=${join(dir, 'turn.db')}`, '--use-auth-secret', `--static-auth-secret=${secret}`],
-    { stdio: 'ignore' });
+  const turn = spawn(
+    'turnserver',
+    [
+      '-c',
+      join(dir, 'empty.conf'),
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--min-port=49160',
+      '--max-port=49200',
+      '--no-tls',
+      '--no-dtls',
+      '--realm=skaermrum',
+      '--no-cli',
+      '--allow-loopback-peers',
+      '--fingerprint',
+      `--log-file=${join(dir, 'turn.log')}`,
+      `--pidfile=${join(dir, 'turn.pid')}`,
+      `--userdb=${join(dir, 'turn.db')}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+    ],
+    { stdio: 'ignore' },
+  );
   children.push(turn);
   Object.assign(turnEnv, { SANDBOX_TURN_SECRET: secret, SANDBOX_TURN_URLS: `turn:127.0.0.1:${port}?transport=udp` });
   console.log(`coturn kører på 127.0.0.1:${port} (udp)`);

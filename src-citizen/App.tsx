@@ -22,11 +22,30 @@ export function App({ controller }: { controller: CitizenController }) {
       <main className="screen pair">
         <h1>{texts.pairHeading}</h1>
         <p>{texts.pairIntro}</p>
-        <form onSubmit={(e) => { e.preventDefault(); controller.pair(code); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            controller.pair(code);
+          }}
+        >
           <label htmlFor="code">{texts.pairCode}</label>
-          <input id="code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" autoCapitalize="characters" inputMode="text" maxLength={12} />
-          {s.pairError && <p role="alert" className="error">{texts.pairInvalid}</p>}
-          <button type="submit" className="big primary">{texts.pairButton}</button>
+          <input
+            id="code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            autoCapitalize="characters"
+            inputMode="text"
+            maxLength={12}
+          />
+          {s.pairError && (
+            <p role="alert" className="error">
+              {texts.pairInvalid}
+            </p>
+          )}
+          <button type="submit" className="big primary">
+            {texts.pairButton}
+          </button>
         </form>
       </main>
     );
@@ -35,7 +54,9 @@ export function App({ controller }: { controller: CitizenController }) {
     return (
       <main className="screen incoming">
         <h1>{texts.incoming(s.caller)}</h1>
-        <button type="button" className="big answer" onClick={controller.answer} autoFocus>{texts.answer}</button>
+        <button type="button" className="big answer" onClick={controller.answer} autoFocus>
+          {texts.answer}
+        </button>
         {s.autoAnswerIn !== null && <p role="status">{texts.autoAnswer(s.autoAnswerIn)}</p>}
       </main>
     );
@@ -45,16 +66,30 @@ export function App({ controller }: { controller: CitizenController }) {
       <main className="screen call">
         <Video stream={s.remote} muted={false} label={texts.remoteView} className="remote" />
         <Video stream={s.local} muted label={texts.selfView} className="self" />
-        {s.peerState === 'recovering' && <p role="status" className="recovering">{texts.recovering}</p>}
-        {s.peerState === 'failed' && <p role="alert" className="recovering">{texts.failed}</p>}
-        <button type="button" className="big hangup" onClick={controller.hangUp}>{texts.hangUp}</button>
+        {s.peerState === 'recovering' && (
+          <p role="status" className="recovering">
+            {texts.recovering}
+          </p>
+        )}
+        {s.peerState === 'failed' && (
+          <p role="alert" className="recovering">
+            {texts.failed}
+          </p>
+        )}
+        <button type="button" className="big hangup" onClick={controller.hangUp}>
+          {texts.hangUp}
+        </button>
       </main>
     );
   }
   return (
     <main className="screen waiting">
       <h1>{s.phase === 'ended' ? texts.ended : s.nextCallAt ? texts.waitingAt(formatClock(s.nextCallAt)) : texts.waiting}</h1>
-      {!s.online && <p role="status" className="offline">{texts.offline}</p>}
+      {!s.online && (
+        <p role="status" className="offline">
+          {texts.offline}
+        </p>
+      )}
     </main>
   );
 }

@@ -34,8 +34,16 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
   const autoAnswerAfterS = Number(localStorage.getItem(AUTO_ANSWER_KEY) ?? NaN);
 
   const store = createStore<CitizenState>()(() => ({
-    phase: localStorage.getItem(TOKEN_KEY) ? 'waiting' : 'pair', online: false, pairError: false, caller: '', callId: null,
-    autoAnswerIn: null, nextCallAt: null, peerState: null, local: null, remote: null,
+    phase: localStorage.getItem(TOKEN_KEY) ? 'waiting' : 'pair',
+    online: false,
+    pairError: false,
+    caller: '',
+    callId: null,
+    autoAnswerIn: null,
+    nextCallAt: null,
+    peerState: null,
+    local: null,
+    remote: null,
   }));
   let pendingPairCode: string | null = null;
   let link: CallLink | null = null;
@@ -64,7 +72,10 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     link?.stop();
     link = null;
     releaseWakeLock();
-    store.getState().local?.getTracks().forEach((t) => t.stop());
+    store
+      .getState()
+      .local?.getTracks()
+      .forEach((t) => t.stop());
     void mediaWhileRinging?.then((m) => m.getTracks().forEach((t) => t.stop()));
     mediaWhileRinging = null;
     store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null });
@@ -106,7 +117,11 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           onRemoteStream: (remote) => store.setState({ remote }),
           onState: (peerState) => store.setState({ peerState }),
           // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
-          onQuality: (_quality, audioOnly) => store.getState().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly)),
+          onQuality: (_quality, audioOnly) =>
+            store
+              .getState()
+              .local?.getVideoTracks()
+              .forEach((t) => (t.enabled = !audioOnly)),
           restartOnStall: false,
         });
         // Camera and microphone start while it rings, so answering connects at once.
@@ -165,6 +180,5 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
       endCall();
     },
   };
-
 }
 export type CitizenController = ReturnType<typeof createCitizenController>;

@@ -6,7 +6,10 @@ import { defaultDataDir } from './platform/paths.js';
 /** Settings read from the environment (documented in README → Configuration). */
 const Env = z.object({
   SKAERMRUM_DATA_DIR: z.string().min(1).optional(),
-  SKAERMRUM_PROFILE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'bogstaver, tal, . _ -').default('default'),
+  SKAERMRUM_PROFILE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'bogstaver, tal, . _ -')
+    .default('default'),
   SKAERMRUM_DEMO: z.enum(['0', '1']).default('1'),
   SKAERMRUM_STAFF_ID: z.string().min(1).max(128).default('practitioner-2'),
   SKAERMRUM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -18,7 +21,10 @@ const Env = z.object({
   SKAERMRUM_EOJ_TOKEN: z.string().min(1).optional(),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
   /** The signalling server (ws/wss). Default with the sandbox: the sandbox's own /signal. */
-  SKAERMRUM_SIGNALLING_URL: z.string().regex(/^wss?:\/\//).optional(),
+  SKAERMRUM_SIGNALLING_URL: z
+    .string()
+    .regex(/^wss?:\/\//)
+    .optional(),
   SKAERMRUM_SYNC_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
   /** After a call that was not answered: how many more tries, and how far apart (seconds). */
   SKAERMRUM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
@@ -64,7 +70,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     browserPort: e.SKAERMRUM_PORT,
     signallingUrl: e.SKAERMRUM_SIGNALLING_URL ?? (e.SKAERMRUM_EOJ_URL && e.SKAERMRUM_EOJ_SANDBOX === '1' ? sandboxSignalling(e.SKAERMRUM_EOJ_URL) : null),
     eoj: e.SKAERMRUM_EOJ_URL
-      ? { url: e.SKAERMRUM_EOJ_URL, sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1', token: e.SKAERMRUM_EOJ_TOKEN ?? null, teamId: e.SKAERMRUM_TEAM_ID ?? null, syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS }
+      ? {
+          url: e.SKAERMRUM_EOJ_URL,
+          sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1',
+          token: e.SKAERMRUM_EOJ_TOKEN ?? null,
+          teamId: e.SKAERMRUM_TEAM_ID ?? null,
+          syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS,
+        }
       : null,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },

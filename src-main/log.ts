@@ -5,8 +5,24 @@ import pino, { type Logger } from 'pino';
  * log ids and codes only. The store key and session tokens are censored too.
  */
 const REDACT = [
-  'name', '*.name', 'cpr', '*.cpr', 'cprMasked', '*.cprMasked', 'address', '*.address', 'citizen', '*.citizen',
-  'notes', '*.notes', 'key', '*.key', 'token', '*.token', 'url', '*.url',
+  'name',
+  '*.name',
+  'cpr',
+  '*.cpr',
+  'cprMasked',
+  '*.cprMasked',
+  'address',
+  '*.address',
+  'citizen',
+  '*.citizen',
+  'notes',
+  '*.notes',
+  'key',
+  '*.key',
+  'token',
+  '*.token',
+  'url',
+  '*.url',
 ];
 
 export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {

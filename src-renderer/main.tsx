@@ -18,7 +18,11 @@ async function boot(): Promise<void> {
     onOffline: () => store?.getState().setOnline(false),
   });
   if (connection.kind === 'no-token') {
-    root.render(<p className="banner banner-error" role="alert">{i18n.t('connection.noToken')}</p>);
+    root.render(
+      <p className="banner banner-error" role="alert">
+        {i18n.t('connection.noToken')}
+      </p>,
+    );
     return;
   }
   store = createQueueStore(connection.api);

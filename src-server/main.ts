@@ -10,8 +10,14 @@ import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  SANDBOX_DATA_DIR: z.string().min(1).default(join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skaermrum-sandbox')),
-  SANDBOX_SECRET: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  SANDBOX_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skaermrum-sandbox')),
+  SANDBOX_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
   /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   /** coturn started with --use-auth-secret --static-auth-secret=<this>. */
@@ -34,7 +40,9 @@ async function main(): Promise<void> {
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
     // dist/main/src-server/main.js → dist/citizen
     citizenAppDir: fileURLToPath(new URL('../../citizen', import.meta.url)),
-    ...(env.SANDBOX_TURN_SECRET ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } } : {}),
+    ...(env.SANDBOX_TURN_SECRET
+      ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } }
+      : {}),
     seedDay: env.SANDBOX_DEMO_AS_OF === 'start-of-day' ? careDay(new Date()).start : new Date(),
     secret: Buffer.from(secretHex, 'hex'),
   });

@@ -33,7 +33,9 @@ function appointmentDirectory(repository: Repository): VisitDirectory {
         .filter((a) => {
           const r = a.resource as { status?: string; start?: string };
           const p = parties(a.resource);
-          return p.citizenId === citizenId && p.teamId === teamId && r.status === 'booked' && r.start !== undefined && Date.parse(r.start) + 15 * 60_000 > afterMs;
+          return (
+            p.citizenId === citizenId && p.teamId === teamId && r.status === 'booked' && r.start !== undefined && Date.parse(r.start) + 15 * 60_000 > afterMs
+          );
         })
         .map((a) => (a.resource as { start: string }).start)
         .sort();
@@ -84,7 +86,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (seedDay) {
     // A demo day belongs to its date: on a new day the sandbox starts over with today's.
     const today = careDay(seedDay);
-    const hasToday = repository.all('Appointment').some((a) => a.resource.resourceType === 'Appointment' && a.resource.start !== undefined && Date.parse(a.resource.start) >= today.start.getTime() && Date.parse(a.resource.start) < today.end.getTime());
+    const hasToday = repository
+      .all('Appointment')
+      .some(
+        (a) =>
+          a.resource.resourceType === 'Appointment' &&
+          a.resource.start !== undefined &&
+          Date.parse(a.resource.start) >= today.start.getTime() &&
+          Date.parse(a.resource.start) < today.end.getTime(),
+      );
     if (!hasToday) {
       repository.clear();
       repository.createMany(demoFhirResources(seedDay, { now: seedDay }));
@@ -111,7 +121,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     devices,
     directory: appointmentDirectory(repository),
     turn: options.turn ?? { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: Buffer.from(secret).toString('hex'), ttlSeconds: 600 },
-    logger: options.logger ?? { warn: (fields, message) => void process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, message })}\n`) },
+    logger: options.logger ?? {
+      warn: (fields, message) => void process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, message })}\n`),
+    },
     ...options.signalling,
   });
   if (options.citizenAppDir) {

@@ -11,4 +11,3 @@ export type ApiHandlers = {
       : never;
   };
 };
-

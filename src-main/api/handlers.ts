@@ -111,7 +111,14 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
         if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
         const cpr = await session.revealCpr(visit.citizen.id);
         // Who saw the full number, for which visit, when: the audit log, never the application log.
-        store.audit.append({ atMs: now().getTime(), actorId: staff.practitionerId, action: 'citizen.cpr_revealed', subjectType: 'Patient', subjectId: visit.citizen.id, details: { visitId } });
+        store.audit.append({
+          atMs: now().getTime(),
+          actorId: staff.practitionerId,
+          action: 'citizen.cpr_revealed',
+          subjectType: 'Patient',
+          subjectId: visit.citizen.id,
+          details: { visitId },
+        });
         return { cpr };
       },
     },

@@ -106,7 +106,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   // Every connection here passed the token and origin checks at upgrade.
-  const handler = applyWSSHandler({ wss, router: options.router, createContext: () => ({ trusted: true }), keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
+  const handler = applyWSSHandler({
+    wss,
+    router: options.router,
+    createContext: () => ({ trusted: true }),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
 
   return {
     url: `${origin}/?${BROWSER_TOKEN_PARAM}=${token}`,

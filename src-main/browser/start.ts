@@ -31,7 +31,13 @@ async function main(): Promise<void> {
   const config = configFromEnv(process.env);
   const logger = createLogger(config.logLevel);
   const { services, cleanup } = await startServices(config, logger);
-  const server = await startBrowserServer({ router: services.router, staticDir: rendererDir(), port: config.browserPort, logger, extraConnectSrc: config.signallingUrl ? [config.signallingUrl] : [] });
+  const server = await startBrowserServer({
+    router: services.router,
+    staticDir: rendererDir(),
+    port: config.browserPort,
+    logger,
+    extraConnectSrc: config.signallingUrl ? [config.signallingUrl] : [],
+  });
   process.stdout.write(`Skærmrum kører i browsertilstand – åbn ${server.url}\n`);
 
   let stopping = false;

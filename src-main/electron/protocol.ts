@@ -5,9 +5,7 @@ import { APP_HOST, APP_SCHEME } from './security.js';
 
 /** Must run before app 'ready': a standard, secure scheme gets a real origin and getUserMedia. */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
 
 /** Serves the built renderer from app://skaermrum/ with the CSP and security headers. */

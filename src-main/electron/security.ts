@@ -56,7 +56,9 @@ export function allowPermissionCheck(permission: string, requestingOrigin: strin
   return details?.mediaType === undefined || details.mediaType === 'audio' || details.mediaType === 'video' || details.mediaType === 'unknown';
 }
 
-export function installPermissionHandlers(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>): void {
+export function installPermissionHandlers(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
+): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(allowPermissionRequest(permission, { requestingUrl: details.requestingUrl, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [] }));
   });

@@ -66,7 +66,12 @@ export function createFhirClient(options: FhirClientOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const base = options.baseUrl.replace(/\/$/, '');
 
-  async function request<S extends z.ZodType>(method: string, pathOrUrl: string, schema: S, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<FhirResponse<z.output<S>>> {
+  async function request<S extends z.ZodType>(
+    method: string,
+    pathOrUrl: string,
+    schema: S,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<FhirResponse<z.output<S>>> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${base}/${pathOrUrl.replace(/^\//, '')}`;
     const token = options.token();
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -104,7 +109,11 @@ export function createFhirClient(options: FhirClientOptions) {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new EojError('malformed', `Uventet svar fra EOJ: ${first ? `${first.path.join('.') || '(rod)'}: ${first.message}` : 'ukendt fejl'}`, response.status);
+      throw new EojError(
+        'malformed',
+        `Uventet svar fra EOJ: ${first ? `${first.path.join('.') || '(rod)'}: ${first.message}` : 'ukendt fejl'}`,
+        response.status,
+      );
     }
     return { status: response.status, etag: response.headers.get('etag'), body: parsed.data };
   }
@@ -122,7 +131,10 @@ export function createFhirClient(options: FhirClientOptions) {
     createIfNoneExist: <T extends ResourceType>(resource: Extract<FhirResource, { resourceType: T }>, ifNoneExist: string) =>
       request('POST', resource.resourceType, resourceOf(resource.resourceType as T), { body: resource, headers: { 'if-none-exist': ifNoneExist } }),
     update: <T extends ResourceType>(resource: Extract<FhirResource, { resourceType: T }> & { id: string }, ifMatchVersion: string) =>
-      request('PUT', `${resource.resourceType}/${encodeURIComponent(resource.id)}`, resourceOf(resource.resourceType as T), { body: resource, headers: { 'if-match': `W/"${ifMatchVersion}"` } }),
+      request('PUT', `${resource.resourceType}/${encodeURIComponent(resource.id)}`, resourceOf(resource.resourceType as T), {
+        body: resource,
+        headers: { 'if-match': `W/"${ifMatchVersion}"` },
+      }),
     versionOf: <T extends { meta?: { versionId?: string | undefined } | undefined }>(r: FhirResponse<T>) => r.body.meta?.versionId ?? versionFromEtag(r.etag),
   };
 }

@@ -64,7 +64,9 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   }
   store.audit.append({ atMs: now().getTime(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
-  const router = buildApiRouter(createApiHandlers({ store, session, events, now, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }));
+  const router = buildApiRouter(
+    createApiHandlers({ store, session, events, now, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
+  );
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {
     store,

@@ -21,7 +21,9 @@ import type { AppEvents } from './events.js';
  */
 export class SignInError extends Error {}
 
-const SandboxStaff = z.array(z.object({ practitionerId: z.string().min(1), name: z.string(), teamId: z.string().min(1), role: z.enum(['staff', 'team_lead']) }));
+const SandboxStaff = z.array(
+  z.object({ practitionerId: z.string().min(1), name: z.string(), teamId: z.string().min(1), role: z.enum(['staff', 'team_lead']) }),
+);
 const SandboxLogin = z.object({ token: z.string().min(20), staff: SandboxStaff.element });
 
 export interface SessionService {
@@ -112,7 +114,12 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       if (!eoj.sandbox) throw new SignInError('Log ind sker gennem kommunens login (IdP)');
       let login: z.infer<typeof SandboxLogin>;
       try {
-        const res = await fetch(`${authBase}/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId }), signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(`${authBase}/sandbox-login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ practitionerId }),
+          signal: AbortSignal.timeout(5_000),
+        });
         if (!res.ok) throw new SignInError(res.status === 404 ? 'Ukendt medarbejder' : `Log ind fejlede (HTTP ${res.status})`);
         login = SandboxLogin.parse(await res.json());
       } catch (error) {

@@ -1,8 +1,16 @@
 import type { Database } from './sqlite.js';
 
 /** Actions worth an audit trail. Details carry ids and codes only, never health data or names. */
-export type AuditAction = 'store.opened' | 'session.signed_in' | 'visit.status_changed' | 'room.devices_saved' | 'call.recorded'
-  | 'visit.outcome_recorded' | 'visit.urgent' | 'citizen.cpr_revealed' | 'outbox.resolved';
+export type AuditAction =
+  | 'store.opened'
+  | 'session.signed_in'
+  | 'visit.status_changed'
+  | 'room.devices_saved'
+  | 'call.recorded'
+  | 'visit.outcome_recorded'
+  | 'visit.urgent'
+  | 'citizen.cpr_revealed'
+  | 'outbox.resolved';
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface AuditEntry {
@@ -36,9 +44,11 @@ interface AuditRow {
 
 export function auditQueries(db: Database) {
   const insert = db.prepare<[number, string, string, string | null, string | null, string], void>(
-    `INSERT INTO audit_log (at_ms, actor_id, action, subject_type, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)`);
+    `INSERT INTO audit_log (at_ms, actor_id, action, subject_type, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const recent = db.prepare<[number], AuditRow>(
-    `SELECT id, at_ms, actor_id, action, subject_type, subject_id, details FROM audit_log ORDER BY id DESC LIMIT ?`);
+    `SELECT id, at_ms, actor_id, action, subject_type, subject_id, details FROM audit_log ORDER BY id DESC LIMIT ?`,
+  );
   return {
     append(e: NewAuditEntry): void {
       insert.run(e.atMs, e.actorId, e.action, e.subjectType ?? null, e.subjectId ?? null, JSON.stringify(e.details ?? {}));

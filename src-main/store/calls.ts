@@ -16,16 +16,23 @@ export function callQueries(db: Database) {
   // A call id is recorded once; a repeated record (a retried request) changes nothing.
   const insert = db.prepare<[string, string, string, number, number | null, number, string], void>(
     `INSERT INTO calls (call_id, visit_id, staff_id, rang_ms, connected_ms, ended_ms, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (call_id) DO NOTHING`);
+     ON CONFLICT (call_id) DO NOTHING`,
+  );
   const forVisit = db.prepare<[string], CallRow>(
-    `SELECT call_id, visit_id, rang_ms, connected_ms, ended_ms, end_reason FROM calls WHERE visit_id = ? ORDER BY rang_ms`);
+    `SELECT call_id, visit_id, rang_ms, connected_ms, ended_ms, end_reason FROM calls WHERE visit_id = ? ORDER BY rang_ms`,
+  );
   return {
     insert(c: CallRecord, staffId: string): void {
       insert.run(c.callId, c.visitId, staffId, Date.parse(c.rangAt), c.connectedAt ? Date.parse(c.connectedAt) : null, Date.parse(c.endedAt), c.endReason);
     },
     forVisit(visitId: string): CallRecord[] {
       return forVisit.all(visitId).map((r) => ({
-        callId: r.call_id, visitId: r.visit_id, rangAt: iso(r.rang_ms), connectedAt: r.connected_ms === null ? null : iso(r.connected_ms), endedAt: iso(r.ended_ms), endReason: r.end_reason,
+        callId: r.call_id,
+        visitId: r.visit_id,
+        rangAt: iso(r.rang_ms),
+        connectedAt: r.connected_ms === null ? null : iso(r.connected_ms),
+        endedAt: iso(r.ended_ms),
+        endReason: r.end_reason,
       }));
     },
   };

@@ -43,7 +43,8 @@ const COLUMNS = 'seq, mutation_id, visit_id, intent, base_version, state, attemp
 export function outboxQueries(db: Database) {
   const insert = db.prepare<[string, string, string, string | null, number, number, number], void>(
     `INSERT INTO outbox (mutation_id, visit_id, intent, base_version, next_attempt_ms, created_ms, updated_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`);
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
   const byMutation = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE mutation_id = ?`);
   const all = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox ORDER BY seq`);
   const byVisit = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE visit_id = ? ORDER BY seq`);
@@ -55,28 +56,36 @@ export function outboxQueries(db: Database) {
                       AND p.state IN ('pending', 'inflight', 'conflict', 'dead'))
     ORDER BY o.seq LIMIT ?`);
   const setState = db.prepare<[OutboxState, string | null, number, string], void>(
-    `UPDATE outbox SET state = ?, last_error = ?, updated_ms = ? WHERE mutation_id = ?`);
+    `UPDATE outbox SET state = ?, last_error = ?, updated_ms = ? WHERE mutation_id = ?`,
+  );
   const retry = db.prepare<[number, string, number, string], void>(
     `UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_ms = ?, last_error = ?, updated_ms = ?
-     WHERE mutation_id = ?`);
+     WHERE mutation_id = ?`,
+  );
   const inflight = db.prepare<[number, string], void>(
-    `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`);
+    `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`,
+  );
   const latestUnfinished = db.prepare<[string], { intent: string }>(
-    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`);
+    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`,
+  );
   const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') AND resolved_ms IS NULL ORDER BY seq`);
   const resolve = db.prepare<[number, string], void>(
-    `UPDATE outbox SET resolved_ms = ?, resolution = 'accepted_eoj' WHERE mutation_id = ? AND state IN ('conflict', 'dead') AND resolved_ms IS NULL`);
+    `UPDATE outbox SET resolved_ms = ?, resolution = 'accepted_eoj' WHERE mutation_id = ? AND state IN ('conflict', 'dead') AND resolved_ms IS NULL`,
+  );
   const requeue = db.prepare<[number, string], void>(
-    `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?, resolution = 'retried' WHERE mutation_id = ? AND state = 'dead'`);
+    `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?, resolution = 'retried' WHERE mutation_id = ? AND state = 'dead'`,
+  );
   const retryNow = db.prepare<[number, number], void>(`UPDATE outbox SET next_attempt_ms = ? WHERE state = 'pending' AND next_attempt_ms > ?`);
   const done = db.prepare<[string | null, number, string], void>(
-    `UPDATE outbox SET state = 'done', last_error = NULL, result_version = ?, updated_ms = ? WHERE mutation_id = ?`);
+    `UPDATE outbox SET state = 'done', last_error = NULL, result_version = ?, updated_ms = ? WHERE mutation_id = ?`,
+  );
   const lastResult = db.prepare<[string], { result_version: string }>(
-    `SELECT result_version FROM outbox WHERE visit_id = ? AND state = 'done' AND result_version IS NOT NULL ORDER BY seq DESC LIMIT 1`);
-  const rebase = db.prepare<[string, string], void>(
-    `UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
+    `SELECT result_version FROM outbox WHERE visit_id = ? AND state = 'done' AND result_version IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+  );
+  const rebase = db.prepare<[string, string], void>(`UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
-    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' AND resolved_ms IS NULL GROUP BY state`);
+    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' AND resolved_ms IS NULL GROUP BY state`,
+  );
 
   return {
     add(e: NewOutboxEntry): void {

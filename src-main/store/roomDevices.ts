@@ -16,7 +16,8 @@ const choice = (deviceId: string | null, label: string | null) => (deviceId === 
 export function roomDevicesQueries(db: Database) {
   const get = db.prepare<[string], RoomDevicesRow>(
     `SELECT room_id, camera_id, camera_label, microphone_id, microphone_label, speaker_id, speaker_label
-     FROM room_devices WHERE room_id = ?`);
+     FROM room_devices WHERE room_id = ?`,
+  );
   const put = db.prepare<[RoomDevicesRow & { updated_ms: number }], void>(`
     INSERT INTO room_devices (room_id, camera_id, camera_label, microphone_id, microphone_label, speaker_id, speaker_label, updated_ms)
     VALUES (@room_id, @camera_id, @camera_label, @microphone_id, @microphone_label, @speaker_id, @speaker_label, @updated_ms)

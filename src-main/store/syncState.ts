@@ -20,7 +20,8 @@ interface SyncStateRow {
 
 export function syncStateQueries(db: Database) {
   const get = db.prepare<[string], SyncStateRow>(
-    `SELECT scope, cursor, last_pull_ms, last_full_resync_ms, last_success_ms, last_error FROM sync_state WHERE scope = ?`);
+    `SELECT scope, cursor, last_pull_ms, last_full_resync_ms, last_success_ms, last_error FROM sync_state WHERE scope = ?`,
+  );
   const put = db.prepare<[SyncStateRow], void>(`
     INSERT INTO sync_state (scope, cursor, last_pull_ms, last_full_resync_ms, last_success_ms, last_error)
     VALUES (@scope, @cursor, @last_pull_ms, @last_full_resync_ms, @last_success_ms, @last_error)

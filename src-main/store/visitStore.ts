@@ -144,8 +144,14 @@ export function createVisitStore(db: Database, file: string): VisitStore {
       mutationId,
       visitId: before.id,
       intent: {
-        kind: 'visit.escalate', at: new Date(atMs).toISOString(), actorId, reason, priority, patientId: before.citizen.id,
-        ownerId: before.citizen.homeCareGroup?.id ?? null, note,
+        kind: 'visit.escalate',
+        at: new Date(atMs).toISOString(),
+        actorId,
+        reason,
+        priority,
+        patientId: before.citizen.id,
+        ownerId: before.citizen.homeCareGroup?.id ?? null,
+        note,
       },
       baseVersion: before.versionId,
       atMs,
@@ -184,7 +190,11 @@ export function createVisitStore(db: Database, file: string): VisitStore {
         mutationId,
         visitId: c.visitId,
         intent: {
-          kind: 'visit.status', status: effects.status, at: now.toISOString(), actorId: c.actorId, reason: effects.reason,
+          kind: 'visit.status',
+          status: effects.status,
+          at: now.toISOString(),
+          actorId: c.actorId,
+          reason: effects.reason,
           encounter: effects.encounter ? { start, end, outcome: c.outcome, note: c.note } : null,
         },
         baseVersion: before.versionId,
@@ -194,10 +204,23 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     }
     if (escalation) mutationIds.push(escalate(before, c.outcome, escalation.priority, c.note, c.actorId, c.atMs));
     audit.append({
-      atMs: c.atMs, actorId: c.actorId, action: 'visit.outcome_recorded', subjectType: 'Appointment', subjectId: c.visitId,
-      details: { outcome: c.outcome, failedAttempts: next.failedAttempts, retry: next.retryAt !== null, escalated: escalation !== null, mutationIds: mutationIds.join(',') },
+      atMs: c.atMs,
+      actorId: c.actorId,
+      action: 'visit.outcome_recorded',
+      subjectType: 'Appointment',
+      subjectId: c.visitId,
+      details: {
+        outcome: c.outcome,
+        failedAttempts: next.failedAttempts,
+        retry: next.retryAt !== null,
+        escalated: escalation !== null,
+        mutationIds: mutationIds.join(','),
+      },
     });
-    return { visit: withWorkflow(visits.get(c.visitId) as Visit), outboxEntries: mutationIds.map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined) };
+    return {
+      visit: withWorkflow(visits.get(c.visitId) as Visit),
+      outboxEntries: mutationIds.map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined),
+    };
   });
 
   const resolveProblem = db.transaction((mutationId: string, action: 'accept_eoj' | 'retry', actorId: string, atMs: number): boolean => {
@@ -226,7 +249,14 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   });
   const recordCall = db.transaction((call: CallRecord, staffId: string, atMs: number) => {
     calls.insert(call, staffId);
-    audit.append({ atMs, actorId: staffId, action: 'call.recorded', subjectType: 'Appointment', subjectId: call.visitId, details: { callId: call.callId, endReason: call.endReason } });
+    audit.append({
+      atMs,
+      actorId: staffId,
+      action: 'call.recorded',
+      subjectType: 'Appointment',
+      subjectId: call.visitId,
+      details: { callId: call.callId, endReason: call.endReason },
+    });
   });
 
   const upsertVisits = db.transaction((list: readonly Visit[]) => visits.upsertMany(list));

@@ -127,20 +127,23 @@ export function visitQueries(db: Database) {
       citizen_home_care_group_name = excluded.citizen_home_care_group_name`);
   const byId = db.prepare<[string], VisitRow>(`SELECT ${COLUMNS} FROM visits WHERE id = ?`);
   // One statement per filter so each can use its own index (checked with EXPLAIN QUERY PLAN in tests).
-  const dayAll = db.prepare<[number, number], VisitRow>(
-    `SELECT ${COLUMNS} FROM visits WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
+  const dayAll = db.prepare<[number, number], VisitRow>(`SELECT ${COLUMNS} FROM visits WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
   const dayRoom = db.prepare<[string, number, number], VisitRow>(
-    `SELECT ${COLUMNS} FROM visits WHERE room_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
+    `SELECT ${COLUMNS} FROM visits WHERE room_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
+  );
   const dayPractitioner = db.prepare<[string, number, number], VisitRow>(
-    `SELECT ${COLUMNS} FROM visits WHERE practitioner_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
+    `SELECT ${COLUMNS} FROM visits WHERE practitioner_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
+  );
   const dayTeam = db.prepare<[string, number, number], VisitRow>(
-    `SELECT ${COLUMNS} FROM visits WHERE team_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);
+    `SELECT ${COLUMNS} FROM visits WHERE team_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
+  );
   const setStatus = db.prepare<[VisitStatus, number, string], void>(`UPDATE visits SET status = ?, updated_ms = ? WHERE id = ?`);
   const remove = db.prepare<[string], void>(`DELETE FROM visits WHERE id = ?`);
   const forgetVersion = db.prepare<[string], void>(`UPDATE visits SET version_id = NULL WHERE id = ?`);
   const idsInRange = db.prepare<[number, number], { id: string }>(`SELECT id FROM visits WHERE start_ms >= ? AND start_ms < ?`);
   const rooms = db.prepare<[], { id: string; name: string }>(
-    `SELECT room_id AS id, max(room_name) AS name FROM visits WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY room_id`);
+    `SELECT room_id AS id, max(room_name) AS name FROM visits WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY room_id`,
+  );
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM visits`);
 
   return {

@@ -49,14 +49,25 @@ export function workflowQueries(db: Database) {
       urgent_at_ms = excluded.urgent_at_ms, called_at_ms = excluded.called_at_ms, recorded_by = excluded.recorded_by,
       updated_ms = excluded.updated_ms`);
   const lastForCitizen = db.prepare<[string, string], WorkflowRow>(
-    `SELECT * FROM visit_workflow WHERE citizen_id = ? AND visit_id <> ? AND outcome IS NOT NULL ORDER BY updated_ms DESC LIMIT 1`);
+    `SELECT * FROM visit_workflow WHERE citizen_id = ? AND visit_id <> ? AND outcome IS NOT NULL ORDER BY updated_ms DESC LIMIT 1`,
+  );
   return {
     get: (visitId: string): VisitWorkflow => toWorkflow(get.get(visitId)),
     put(visitId: string, citizenId: string, w: VisitWorkflow, actorId: string, atMs: number): void {
       put.run({
-        visit_id: visitId, citizen_id: citizenId, failed_attempts: w.failedAttempts, outcome: w.outcome, note: w.note,
-        duration_s: w.durationSeconds, retry_at_ms: ms(w.retryAt), escalated_at_ms: ms(w.escalatedAt),
-        escalation_reason: w.escalationReason, urgent_at_ms: ms(w.urgentAt), called_at_ms: ms(w.calledAt), recorded_by: actorId, updated_ms: atMs,
+        visit_id: visitId,
+        citizen_id: citizenId,
+        failed_attempts: w.failedAttempts,
+        outcome: w.outcome,
+        note: w.note,
+        duration_s: w.durationSeconds,
+        retry_at_ms: ms(w.retryAt),
+        escalated_at_ms: ms(w.escalatedAt),
+        escalation_reason: w.escalationReason,
+        urgent_at_ms: ms(w.urgentAt),
+        called_at_ms: ms(w.calledAt),
+        recorded_by: actorId,
+        updated_ms: atMs,
       });
     },
     /** The citizen's latest documented outcome of another visit: "notes from the last visit". */

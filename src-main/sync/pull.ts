@@ -28,7 +28,11 @@ export function syncWindow(now: Date): { fromMs: number; toMs: number } {
 }
 
 /** Turns one Bundle page into visits, reading referenced resources the server did not include. */
-async function visitsOfPage(client: FhirClient, bundle: Bundle, cache: Map<string, Named>): Promise<{ visits: Visit[]; removedIds: string[]; maxUpdatedMs: number }> {
+async function visitsOfPage(
+  client: FhirClient,
+  bundle: Bundle,
+  cache: Map<string, Named>,
+): Promise<{ visits: Visit[]; removedIds: string[]; maxUpdatedMs: number }> {
   const appointments: ReturnType<typeof Appointment.parse>[] = [];
   for (const entry of bundle.entry ?? []) {
     const r = entry.resource as { resourceType?: unknown; id?: unknown } | undefined;
@@ -85,26 +89,35 @@ export async function pullAppointments(opts: { client: FhirClient; store: VisitS
     page.visits.forEach((v) => seen.add(v.id));
     cursorMs = Math.max(cursorMs, page.maxUpdatedMs);
     // Each page lands in one transaction; the cursor only advances with the data it covers.
-    changedIds.push(...store.applyPull({
-      visits: page.visits,
-      removedIds: page.removedIds,
-      syncState: { ...(previous ?? emptyState()), scope: PULL_SCOPE, cursor: full ? (previous?.cursor ?? null) : new Date(cursorMs).toISOString(), lastPullMs: now.getTime() },
-    }));
+    changedIds.push(
+      ...store.applyPull({
+        visits: page.visits,
+        removedIds: page.removedIds,
+        syncState: {
+          ...(previous ?? emptyState()),
+          scope: PULL_SCOPE,
+          cursor: full ? (previous?.cursor ?? null) : new Date(cursorMs).toISOString(),
+          lastPullMs: now.getTime(),
+        },
+      }),
+    );
     url = body.link?.find((l) => l.relation === 'next')?.url;
   }
   const done = now.getTime();
-  changedIds.push(...store.applyPull({
-    visits: [],
-    ...(full ? { replaceRange: { ...window, keepIds: seen } } : {}),
-    syncState: {
-      scope: PULL_SCOPE,
-      cursor: cursorMs > 0 ? new Date(cursorMs).toISOString() : (previous?.cursor ?? null),
-      lastPullMs: done,
-      lastFullResyncMs: full ? done : (previous?.lastFullResyncMs ?? null),
-      lastSuccessMs: done,
-      lastError: null,
-    },
-  }));
+  changedIds.push(
+    ...store.applyPull({
+      visits: [],
+      ...(full ? { replaceRange: { ...window, keepIds: seen } } : {}),
+      syncState: {
+        scope: PULL_SCOPE,
+        cursor: cursorMs > 0 ? new Date(cursorMs).toISOString() : (previous?.cursor ?? null),
+        lastPullMs: done,
+        lastFullResyncMs: full ? done : (previous?.lastFullResyncMs ?? null),
+        lastSuccessMs: done,
+        lastError: null,
+      },
+    }),
+  );
   return { changedIds: [...new Set(changedIds)], pages };
 }
 

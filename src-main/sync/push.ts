@@ -47,7 +47,9 @@ async function ensureEncounter(client: FhirClient, entry: StatusEntry, appointme
     appointment: [{ reference: `Appointment/${entry.visitId}` }],
     period: call ? { start: call.start, end: call.end } : { start: intent.at, end: intent.at },
     ...(minutes !== null ? { length: { value: minutes, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' } } : {}),
-    ...(call ? { extension: [{ url: OUTCOME_EXTENSION, valueCode: call.outcome }, ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : [])] } : {}),
+    ...(call
+      ? { extension: [{ url: OUTCOME_EXTENSION, valueCode: call.outcome }, ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : [])] }
+      : {}),
     ...(location?.reference ? { location: [{ location: { reference: location.reference } }] } : {}),
   };
   await client.createIfNoneExist(encounter, `identifier=${MUTATION_ID_SYSTEM}|${entry.mutationId}`);

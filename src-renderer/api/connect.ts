@@ -3,9 +3,7 @@ import { ipcLink } from 'trpc-electron/renderer';
 import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM, type ApiClient } from '../../src-shared/api/contract';
 import { createApiClient } from './client';
 
-export type Connection =
-  | { kind: 'ready'; api: ApiClient; transport: 'electron' | 'browser' }
-  | { kind: 'no-token' };
+export type Connection = { kind: 'ready'; api: ApiClient; transport: 'electron' | 'browser' } | { kind: 'no-token' };
 
 export interface ConnectionEvents {
   onOnline(): void;

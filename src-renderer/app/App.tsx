@@ -39,7 +39,17 @@ interface PendingOutcome {
   endedText: string | null;
 }
 
-export function App({ api, store, calls, checks }: { api: ApiClient; store: StoreApi<QueueState>; calls: StoreApi<CallState>; checks: StoreApi<DeviceCheckState> }) {
+export function App({
+  api,
+  store,
+  calls,
+  checks,
+}: {
+  api: ApiClient;
+  store: StoreApi<QueueState>;
+  calls: StoreApi<CallState>;
+  checks: StoreApi<DeviceCheckState>;
+}) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
   const call = useStore(calls);
@@ -66,7 +76,10 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
       defaults: {
         outcome: suggestedOutcome(call.endReason, answered, urgent),
         durationSeconds: answered && call.endedAt && call.connectedAt ? Math.round((call.endedAt - call.connectedAt) / 1000) : 0,
-        call: { connectedAt: call.connectedAt ? new Date(call.connectedAt).toISOString() : null, endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null },
+        call: {
+          connectedAt: call.connectedAt ? new Date(call.connectedAt).toISOString() : null,
+          endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null,
+        },
       },
     });
     calls.getState().dismiss();
@@ -90,34 +103,48 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
     if (saved) {
       setOutcomeFor(null);
       // Back to the queue, on the row that was documented.
-      requestAnimationFrame(() => (document.querySelector(`tr[data-visit-id="${CSS.escape(input.visitId)}"] button.visit-open`) as HTMLButtonElement | null)?.focus());
+      requestAnimationFrame(() =>
+        (document.querySelector(`tr[data-visit-id="${CSS.escape(input.visitId)}"] button.visit-open`) as HTMLButtonElement | null)?.focus(),
+      );
     }
     return saved !== null;
   };
-  const openOutcome = (visit: QueueVisit) => setOutcomeFor({ visitId: visit.id, endedText: null, defaults: { outcome: null, durationSeconds: null, call: null } });
+  const openOutcome = (visit: QueueVisit) =>
+    setOutcomeFor({ visitId: visit.id, endedText: null, defaults: { outcome: null, durationSeconds: null, call: null } });
 
   // Stable handlers for the queue rows (memoised rows re-render only when their visit changes);
   // each call goes to the latest closure.
-  const latest = useRef({ open: (_v: QueueVisit) => undefined as void, outcome: openOutcome, ring: (_v: Visit) => undefined as void, pair: (_id: string) => undefined as void });
+  const latest = useRef({
+    open: (_v: QueueVisit) => undefined as void,
+    outcome: openOutcome,
+    ring: (_v: Visit) => undefined as void,
+    pair: (_id: string) => undefined as void,
+  });
   latest.current = {
     open: (v) => setOpenId((current) => (v.id === current ? null : v.id)),
     outcome: openOutcome,
     ring: (v) => void ringWithCheck(v),
     pair: (id) => call.pairDevice(id),
   };
-  const rowHandlers = useMemo(() => ({
-    onOpen: (v: QueueVisit) => latest.current.open(v),
-    onOutcome: (v: QueueVisit) => latest.current.outcome(v),
-    onRing: (v: Visit) => latest.current.ring(v),
-    onPair: (id: string) => latest.current.pair(id),
-  }), []);
+  const rowHandlers = useMemo(
+    () => ({
+      onOpen: (v: QueueVisit) => latest.current.open(v),
+      onOutcome: (v: QueueVisit) => latest.current.outcome(v),
+      onRing: (v: Visit) => latest.current.ring(v),
+      onPair: (id: string) => latest.current.pair(id),
+    }),
+    [],
+  );
 
   // The room's remembered devices are loaded at sign-in; the checked devices stay open meanwhile.
   useEffect(() => {
     if (!signedIn) return;
     let stop: (() => void) | undefined;
     let cancelled = false;
-    void checks.getState().start(roomId).then((s) => (cancelled ? s() : (stop = s)));
+    void checks
+      .getState()
+      .start(roomId)
+      .then((s) => (cancelled ? s() : (stop = s)));
     return () => {
       cancelled = true;
       stop?.();
@@ -145,7 +172,10 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
     if (!signedIn) return;
     let stop: (() => void) | undefined;
     let cancelled = false;
-    void calls.getState().start().then((s) => (cancelled ? s() : (stop = s)));
+    void calls
+      .getState()
+      .start()
+      .then((s) => (cancelled ? s() : (stop = s)));
     return () => {
       cancelled = true;
       stop?.();
@@ -155,7 +185,10 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
   useEffect(() => {
     let stop: (() => void) | undefined;
     let cancelled = false;
-    void store.getState().start().then((s) => (cancelled ? s() : (stop = s)));
+    void store
+      .getState()
+      .start()
+      .then((s) => (cancelled ? s() : (stop = s)));
     return () => {
       cancelled = true;
       stop?.();
@@ -174,45 +207,68 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
         <h1>{t('app.title')}</h1>
         {state.session && <p className="signed-in">{t('app.signedInAs', { name: state.session.name, room: roomName })}</p>}
         {state.session && (
-          <button type="button" className={`check-summary summary-${check.result?.verdict ?? 'none'}`} data-testid="check-summary"
-            data-mode={check.result?.mode} data-retested={check.result?.retested.join(' ')} data-duration-ms={check.result?.durationMs} onClick={() => checks.getState().openPanel()}>
+          <button
+            type="button"
+            className={`check-summary summary-${check.result?.verdict ?? 'none'}`}
+            data-testid="check-summary"
+            data-mode={check.result?.mode}
+            data-retested={check.result?.retested.join(' ')}
+            data-duration-ms={check.result?.durationMs}
+            onClick={() => checks.getState().openPanel()}
+          >
             {check.running ? t('check.verdict.running') : t(`check.summary.${check.result?.verdict ?? 'none'}`)}
           </button>
         )}
         <p className="outbox-status" role="status">
           {pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
         </p>
-        <button type="button" className="language" aria-label={t('app.switchLanguageLabel')}
-          onClick={() => void switchLanguage(i18n.language === 'da' ? 'en' : 'da')}>
+        <button
+          type="button"
+          className="language"
+          aria-label={t('app.switchLanguageLabel')}
+          onClick={() => void switchLanguage(i18n.language === 'da' ? 'en' : 'da')}
+        >
           {t('app.switchLanguage')}
         </button>
       </header>
 
-      {!state.online && <div className="banner banner-offline" role="alert">{t('connection.lost')}</div>}
+      {!state.online && (
+        <div className="banner banner-offline" role="alert">
+          {t('connection.lost')}
+        </div>
+      )}
       <SyncBanner sync={state.sync} />
-      {state.saveError && <div className="banner banner-error" role="alert">{t('queue.saveFailed', { message: state.saveError })}</div>}
+      {state.saveError && (
+        <div className="banner banner-error" role="alert">
+          {t('queue.saveFailed', { message: state.saveError })}
+        </div>
+      )}
 
       <main>
         {state.phase === 'signed-out' && <SignInView options={state.signInOptions} error={state.signInError} onSignIn={(id) => void state.signIn(id)} />}
-        {state.session && <nav className="scope" aria-label={t('scope.label')}>
-          {SCOPES.map((scope) => (
-            <button key={scope} type="button" aria-pressed={state.scope === scope} onClick={() => void state.setScope(scope)}>
-              {t(`scope.${scope}`)}
-            </button>
-          ))}
-        </nav>}
-        {state.phase === 'ready' && <ProblemList problems={state.problems} visits={state.visits} onResolve={(id, action) => void state.resolveProblem(id, action)} />}
+        {state.session && (
+          <nav className="scope" aria-label={t('scope.label')}>
+            {SCOPES.map((scope) => (
+              <button key={scope} type="button" aria-pressed={state.scope === scope} onClick={() => void state.setScope(scope)}>
+                {t(`scope.${scope}`)}
+              </button>
+            ))}
+          </nav>
+        )}
+        {state.phase === 'ready' && (
+          <ProblemList problems={state.problems} visits={state.visits} onResolve={(id, action) => void state.resolveProblem(id, action)} />
+        )}
         {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
         {state.phase === 'error' && (
           <div className="banner banner-error" role="alert">
             {t('queue.error', { message: state.loadError ?? '' })}{' '}
-            <button type="button" onClick={() => void state.refresh()}>{t('queue.retry')}</button>
+            <button type="button" onClick={() => void state.refresh()}>
+              {t('queue.retry')}
+            </button>
           </div>
         )}
         {state.phase === 'ready' && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
-        {state.phase === 'ready' && (
-          <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />
-        )}
+        {state.phase === 'ready' && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
         {state.phase === 'ready' && (
           <div className="workspace">
             <QueueView
@@ -224,22 +280,45 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
               {...(call.available ? { calls: { onRing: rowHandlers.onRing, onPair: rowHandlers.onPair, busy } } : {})}
             />
             {openVisit && (
-              <VisitPanel api={api} visit={openVisit} retryPolicy={state.retryPolicy} check={check.result} canRing={call.available && !busy}
-                onRing={() => void ringWithCheck(openVisit)} onOutcome={() => openOutcome(openVisit)}
+              <VisitPanel
+                api={api}
+                visit={openVisit}
+                retryPolicy={state.retryPolicy}
+                check={check.result}
+                canRing={call.available && !busy}
+                onRing={() => void ringWithCheck(openVisit)}
+                onOutcome={() => openOutcome(openVisit)}
                 onClose={() => {
                   setOpenId(null);
                   (document.querySelector(`tr[data-visit-id="${CSS.escape(openVisit.id)}"] button.visit-open`) as HTMLButtonElement | null)?.focus();
-                }} />
+                }}
+              />
             )}
           </div>
         )}
-        {state.phase === 'ready' && <Upcoming visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId || v.room?.id === roomId)} onOpen={(v) => setOpenId(v.id)} {...(call.available && !busy ? { onRing: (v: QueueVisit) => void ringWithCheck(v) } : {})} />}
+        {state.phase === 'ready' && (
+          <Upcoming
+            visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId || v.room?.id === roomId)}
+            onOpen={(v) => setOpenId(v.id)}
+            {...(call.available && !busy ? { onRing: (v: QueueVisit) => void ringWithCheck(v) } : {})}
+          />
+        )}
         {outcomeVisit && outcomeFor && (
-          <OutcomeDialog key={outcomeFor.visitId} visit={outcomeVisit} defaults={outcomeFor.defaults} endedText={outcomeFor.endedText} retryPolicy={state.retryPolicy}
-            onSave={saveOutcome} onCancel={() => setOutcomeFor(null)} />
+          <OutcomeDialog
+            key={outcomeFor.visitId}
+            visit={outcomeVisit}
+            defaults={outcomeFor.defaults}
+            endedText={outcomeFor.endedText}
+            retryPolicy={state.retryPolicy}
+            onSave={saveOutcome}
+            onCancel={() => setOutcomeFor(null)}
+          />
         )}
         {check.open && (
-          <DeviceCheckPanel store={checks} pendingCall={pendingCall} onClose={closeCheck}
+          <DeviceCheckPanel
+            store={checks}
+            pendingCall={pendingCall}
+            onClose={closeCheck}
             onRingAnyway={() => {
               const visit = pendingCall;
               closeCheck();
@@ -247,7 +326,8 @@ export function App({ api, store, calls, checks }: { api: ApiClient; store: Stor
                 checks.getState().touch();
                 call.ring(visit);
               }
-            }} />
+            }}
+          />
         )}
         <CallPanel store={calls} visitNow={visitById} onUrgent={(id) => void state.markUrgent(id)} />
       </main>

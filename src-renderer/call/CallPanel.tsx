@@ -6,7 +6,19 @@ import type { QueueVisit } from '../../src-shared/domain/visit';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import type { CallState } from './callStore';
 
-function Video({ stream, muted, label, className, sinkId }: { stream: MediaStream | null; muted: boolean; label: string; className: string; sinkId?: string | null }) {
+function Video({
+  stream,
+  muted,
+  label,
+  className,
+  sinkId,
+}: {
+  stream: MediaStream | null;
+  muted: boolean;
+  label: string;
+  className: string;
+  sinkId?: string | null;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
@@ -28,15 +40,32 @@ function UrgentInfo({ visit, at }: { visit: QueueVisit; at: string }) {
   const c = visit.citizen;
   return (
     <div className="urgent-info" role="alert" data-testid="urgent-info">
-      <p><strong>{t('urgent.recorded', { time: formatClock(at) })}</strong></p>
-      <p>{t('urgent.address')}: <strong>{c.address || '–'}</strong></p>
-      <p>{t('urgent.contact')}: <strong>{c.emergencyContact ? `${c.emergencyContact.name} (${c.emergencyContact.relationship}), ${c.emergencyContact.phone}` : t('visit.unknown')}</strong></p>
+      <p>
+        <strong>{t('urgent.recorded', { time: formatClock(at) })}</strong>
+      </p>
+      <p>
+        {t('urgent.address')}: <strong>{c.address || '–'}</strong>
+      </p>
+      <p>
+        {t('urgent.contact')}:{' '}
+        <strong>
+          {c.emergencyContact ? `${c.emergencyContact.name} (${c.emergencyContact.relationship}), ${c.emergencyContact.phone}` : t('visit.unknown')}
+        </strong>
+      </p>
       <p>{t('urgent.escalated', { group: c.homeCareGroup?.name ?? t('outcome.policy.homeCare') })}</p>
     </div>
   );
 }
 
-export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallState>; visitNow(id: string): QueueVisit | undefined; onUrgent(visitId: string): void }) {
+export function CallPanel({
+  store,
+  visitNow,
+  onUrgent,
+}: {
+  store: StoreApi<CallState>;
+  visitNow(id: string): QueueVisit | undefined;
+  onUrgent(visitId: string): void;
+}) {
   const { t } = useTranslation();
   const s = useStore(store);
   const now = useNow(1_000);
@@ -45,8 +74,12 @@ export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallS
       <div className="call-panel" role="dialog" aria-labelledby="pair-heading">
         <h2 id="pair-heading">{t('call.pairHeading')}</h2>
         <p>{t('call.pairIntro')}</p>
-        <p className="pair-code" data-testid="pair-code">{s.pairing.code}</p>
-        <button type="button" onClick={s.dismiss}>{t('call.close')}</button>
+        <p className="pair-code" data-testid="pair-code">
+          {s.pairing.code}
+        </p>
+        <button type="button" onClick={s.dismiss}>
+          {t('call.close')}
+        </button>
       </div>
     );
   }
@@ -59,25 +92,52 @@ export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallS
       <h2 id="call-heading">{s.visit.citizen.name}</h2>
       <p role="status" className="call-status">
         {s.phase === 'ringing' && t('call.ringing')}
-        {s.phase === 'connected' && s.peerState !== 'failed' && (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
+        {s.phase === 'connected' &&
+          s.peerState !== 'failed' &&
+          (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
       </p>
-      {s.error && <p role="alert" className="banner banner-error">{s.error}</p>}
+      {s.error && (
+        <p role="alert" className="banner banner-error">
+          {s.error}
+        </p>
+      )}
       {s.deviceNotice && (
         <p role="alert" className="banner banner-offline" data-testid="device-notice">
           {s.deviceNotice.to
-            ? t(s.deviceNotice.handsFree ? 'check.device.switchedHandsFree' : 'check.device.switched', { from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`), to: s.deviceNotice.to.label })
-            : t('check.device.gone', { from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`), role: t(`call.device.${s.deviceNotice.role}`).toLowerCase() })}
-          {' '}<button type="button" onClick={s.dismissDeviceNotice}>{t('check.device.dismiss')}</button>
+            ? t(s.deviceNotice.handsFree ? 'check.device.switchedHandsFree' : 'check.device.switched', {
+                from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`),
+                to: s.deviceNotice.to.label,
+              })
+            : t('check.device.gone', {
+                from: s.deviceNotice.from?.label || t(`call.device.${s.deviceNotice.role}`),
+                role: t(`call.device.${s.deviceNotice.role}`).toLowerCase(),
+              })}{' '}
+          <button type="button" onClick={s.dismissDeviceNotice}>
+            {t('check.device.dismiss')}
+          </button>
         </p>
       )}
-      {s.phase === 'connected' && Object.entries(s.returnOffers).map(([role, device]) => (
-        <button key={role} type="button" className="switch-back" onClick={() => void s.switchBack(role as 'microphone' | 'camera' | 'speaker')}>
-          {t('check.device.switchBack', { device: device.label })}
-        </button>
-      ))}
-      {s.phase === 'connected' && s.audioOnly && <p role="status" className="banner banner-offline" data-testid="audio-only">{t('call.audioOnly')}</p>}
-      {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && <p role="status" className="banner banner-offline">{t('call.poorQuality')}</p>}
-      {s.phase === 'connected' && s.peerState === 'failed' && <p role="alert" className="banner banner-error">{s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}</p>}
+      {s.phase === 'connected' &&
+        Object.entries(s.returnOffers).map(([role, device]) => (
+          <button key={role} type="button" className="switch-back" onClick={() => void s.switchBack(role as 'microphone' | 'camera' | 'speaker')}>
+            {t('check.device.switchBack', { device: device.label })}
+          </button>
+        ))}
+      {s.phase === 'connected' && s.audioOnly && (
+        <p role="status" className="banner banner-offline" data-testid="audio-only">
+          {t('call.audioOnly')}
+        </p>
+      )}
+      {s.phase === 'connected' && !s.audioOnly && s.quality?.rating === 'poor' && (
+        <p role="status" className="banner banner-offline">
+          {t('call.poorQuality')}
+        </p>
+      )}
+      {s.phase === 'connected' && s.peerState === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          {s.turnRefused ? t('call.turnRefused') : t('call.mediaFailed')}
+        </p>
+      )}
       {urgentAt && live && <UrgentInfo visit={live} at={urgentAt} />}
       <div className="call-videos">
         <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
@@ -94,7 +154,11 @@ export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallS
                 {t(`call.device.${kind}`)}
                 <select value={s.devices[kind] ?? ''} onChange={(e) => void s.switchDevice(kind, e.target.value)}>
                   {s.devices[kind] === null && <option value="">{t('call.device.default')}</option>}
-                  {options.map((o) => <option key={o.deviceId} value={o.deviceId}>{o.label}</option>)}
+                  {options.map((o) => (
+                    <option key={o.deviceId} value={o.deviceId}>
+                      {o.label}
+                    </option>
+                  ))}
                 </select>
               </label>
             );
@@ -102,10 +166,20 @@ export function CallPanel({ store, visitNow, onUrgent }: { store: StoreApi<CallS
         </div>
       )}
       <div className="call-controls">
-        <button type="button" aria-pressed={s.micMuted} onClick={s.toggleMic}>{s.micMuted ? t('call.unmute') : t('call.mute')}</button>
-        <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>{s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}</button>
-        {s.phase === 'connected' && !urgentAt && <button type="button" className="urgent" onClick={() => s.visit && onUrgent(s.visit.id)}>{t('urgent.button')}</button>}
-        <button type="button" className="hangup" onClick={s.hangUp}>{t('call.hangUp')}</button>
+        <button type="button" aria-pressed={s.micMuted} onClick={s.toggleMic}>
+          {s.micMuted ? t('call.unmute') : t('call.mute')}
+        </button>
+        <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>
+          {s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}
+        </button>
+        {s.phase === 'connected' && !urgentAt && (
+          <button type="button" className="urgent" onClick={() => s.visit && onUrgent(s.visit.id)}>
+            {t('urgent.button')}
+          </button>
+        )}
+        <button type="button" className="hangup" onClick={s.hangUp}>
+          {t('call.hangUp')}
+        </button>
       </div>
     </div>
   );

@@ -36,7 +36,12 @@ export interface CallState {
   cameraOff: boolean;
   pairing: { citizenId: string; code: string; expiresAt: string } | null;
   /** The device in use for each kind, and the ones to choose from. */
-  devices: { microphone: string | null; camera: string | null; speaker: string | null; available: { kind: MediaDeviceKind; deviceId: string; label: string }[] };
+  devices: {
+    microphone: string | null;
+    camera: string | null;
+    speaker: string | null;
+    available: { kind: MediaDeviceKind; deviceId: string; label: string }[];
+  };
   switchDevice(kind: 'microphone' | 'camera' | 'speaker', deviceId: string): Promise<void>;
   /** The last automatic switch after a device disappeared mid-call (shown as a banner). */
   deviceNotice: DeviceSwitch | null;
@@ -110,7 +115,14 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       set({ phase: 'ended', endReason: reason, endedAt, peerState: null, local: null, remote: null, returnOffers: {} });
       if (callId && visit && rangAt) {
         void api.calls
-          .record({ callId, visitId: visit.id, rangAt: new Date(rangAt).toISOString(), connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null, endedAt: new Date(endedAt).toISOString(), endReason: reason })
+          .record({
+            callId,
+            visitId: visit.id,
+            rangAt: new Date(rangAt).toISOString(),
+            connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null,
+            endedAt: new Date(endedAt).toISOString(),
+            endReason: reason,
+          })
           .catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
       }
     }
@@ -215,7 +227,9 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
         }
         const local = get().local;
         if (!local) return;
-        const fresh = await navigator.mediaDevices.getUserMedia(kind === 'microphone' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, width: 640, height: 480 } });
+        const fresh = await navigator.mediaDevices.getUserMedia(
+          kind === 'microphone' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, width: 640, height: 480 } },
+        );
         const next = kind === 'microphone' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
         const old = kind === 'microphone' ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
         if (!next) return;
@@ -260,17 +274,42 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
           onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
           onQuality: (quality, audioOnly) => {
             set({ quality, audioOnly });
-            get().local?.getVideoTracks().forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
+            get()
+              .local?.getVideoTracks()
+              .forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
           },
           restartOnStall: true,
         });
-        set({ phase: 'ringing', visit, callId, rangAt: Date.now(), connectedAt: null, endedAt: null, endReason: null, error: null, micMuted: false, cameraOff: false, audioOnly: false, quality: null, deviceNotice: null, returnOffers: {} });
+        set({
+          phase: 'ringing',
+          visit,
+          callId,
+          rangAt: Date.now(),
+          connectedAt: null,
+          endedAt: null,
+          endReason: null,
+          error: null,
+          micMuted: false,
+          cameraOff: false,
+          audioOnly: false,
+          quality: null,
+          deviceNotice: null,
+          returnOffers: {},
+        });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.
         const checked = options.checkedMedia?.() ?? null;
         if (checked) {
           const { chosen } = checked;
-          set({ local: checked.stream, devices: { ...get().devices, microphone: chosen.microphone?.deviceId ?? null, camera: chosen.camera?.deviceId ?? null, speaker: chosen.speaker?.deviceId ?? null } });
+          set({
+            local: checked.stream,
+            devices: {
+              ...get().devices,
+              microphone: chosen.microphone?.deviceId ?? null,
+              camera: chosen.camera?.deviceId ?? null,
+              speaker: chosen.speaker?.deviceId ?? null,
+            },
+          });
         } else {
           set({ devices: { ...get().devices, microphone: null, camera: null, speaker: null } });
           void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
@@ -284,12 +323,16 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       },
       toggleMic() {
         const micMuted = !get().micMuted;
-        get().local?.getAudioTracks().forEach((t) => (t.enabled = !micMuted));
+        get()
+          .local?.getAudioTracks()
+          .forEach((t) => (t.enabled = !micMuted));
         set({ micMuted });
       },
       toggleCamera() {
         const cameraOff = !get().cameraOff;
-        get().local?.getVideoTracks().forEach((t) => (t.enabled = !cameraOff && !get().audioOnly));
+        get()
+          .local?.getVideoTracks()
+          .forEach((t) => (t.enabled = !cameraOff && !get().audioOnly));
         set({ cameraOff });
       },
       pairDevice(citizenId) {

@@ -89,7 +89,9 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
       const roomId = get().roomId;
       if (!roomId) return;
       const choice = (d: DeviceInfo | null) => (d ? { deviceId: d.deviceId, label: d.label } : null);
-      const saved = await api.devices.saveForRoom({ roomId, camera: choice(chosen.camera), microphone: choice(chosen.microphone), speaker: choice(chosen.speaker) }).catch(() => null);
+      const saved = await api.devices
+        .saveForRoom({ roomId, camera: choice(chosen.camera), microphone: choice(chosen.microphone), speaker: choice(chosen.speaker) })
+        .catch(() => null);
       if (saved) set({ preferred: saved });
     }
 
@@ -156,7 +158,9 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
         if (result && result.verdict !== 'blocked') set({ accepted: warningsKey(result.findings) });
       },
       async choose(role, deviceId) {
-        const device = get().available.find((d) => d.deviceId === deviceId && d.kind === (role === 'camera' ? 'videoinput' : role === 'microphone' ? 'audioinput' : 'audiooutput'));
+        const device = get().available.find(
+          (d) => d.deviceId === deviceId && d.kind === (role === 'camera' ? 'videoinput' : role === 'microphone' ? 'audioinput' : 'audiooutput'),
+        );
         if (!device) return;
         set({ running: 'full' });
         const result = await checker.switchTo(role, device, { preferred: get().preferred, probe: probe(), onLevel });
@@ -171,7 +175,9 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
       async echo() {
         const mic = checker.microphoneTrack;
         if (!mic) return;
-        await echoTest(mic, get().result?.chosen.speaker?.deviceId ?? null, 3, (phase) => set({ speakerTest: phase })).catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
+        await echoTest(mic, get().result?.chosen.speaker?.deviceId ?? null, 3, (phase) => set({ speakerTest: phase })).catch((e: unknown) =>
+          set({ error: e instanceof Error ? e.message : String(e) }),
+        );
         set({ speakerTest: 'idle' });
       },
       callMedia: () => checker.callMedia(),

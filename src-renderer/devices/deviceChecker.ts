@@ -1,7 +1,16 @@
 import { AUDIO_LIMITS, dbfs, judgeMicrophone, type AudioWindow } from '../../src-shared/devices/audio';
 import {
-  devicesSignature, findingsOf, planQuickCheck, verdictOf,
-  type CameraState, type CheckMode, type CheckPart, type ChosenDevices, type DeviceCheckResult, type MicrophoneState, type OpenFailure,
+  devicesSignature,
+  findingsOf,
+  planQuickCheck,
+  verdictOf,
+  type CameraState,
+  type CheckMode,
+  type CheckPart,
+  type ChosenDevices,
+  type DeviceCheckResult,
+  type MicrophoneState,
+  type OpenFailure,
 } from '../../src-shared/devices/check';
 import { bestDevice, type DeviceInfo } from '../../src-shared/devices/classify';
 import { judgeFrames } from '../../src-shared/devices/frames';
@@ -103,7 +112,11 @@ export class DeviceChecker {
       if (fb && preferred?.[role] && device) fellBack.push(role);
       return device;
     };
-    const chosen: ChosenDevices = { camera: pick('videoinput', 'camera'), microphone: pick('audioinput', 'microphone'), speaker: pick('audiooutput', 'speaker') };
+    const chosen: ChosenDevices = {
+      camera: pick('videoinput', 'camera'),
+      microphone: pick('audioinput', 'microphone'),
+      speaker: pick('audiooutput', 'speaker'),
+    };
     return { chosen, fellBack };
   }
 
@@ -141,11 +154,13 @@ export class DeviceChecker {
       devices = await listDevices();
     }
     const signature = devicesSignature(devices);
-    const plan = mode === 'full' || !previous
-      ? { chooseDevices: true, parts: new Set<'camera' | 'microphone' | 'network'>(['camera', 'microphone', 'network']) }
-      : planQuickCheck(previous, { now: Date.now(), devicesSignature: signature, videoLive: live(this.video), audioLive: live(this.audio) });
+    const plan =
+      mode === 'full' || !previous
+        ? { chooseDevices: true, parts: new Set<'camera' | 'microphone' | 'network'>(['camera', 'microphone', 'network']) }
+        : planQuickCheck(previous, { now: Date.now(), devicesSignature: signature, videoLive: live(this.video), audioLive: live(this.audio) });
 
-    const { chosen, fellBack } = plan.chooseDevices || !previous ? await this.choose(devices, inputs.preferred) : { chosen: previous.chosen, fellBack: previous.fellBack };
+    const { chosen, fellBack } =
+      plan.chooseDevices || !previous ? await this.choose(devices, inputs.preferred) : { chosen: previous.chosen, fellBack: previous.fellBack };
     const retested: CheckPart[] = [];
     const now = Date.now();
 
@@ -203,7 +218,14 @@ export class DeviceChecker {
     if (role === 'microphone') microphone = { state: await this.measureMicrophone(await this.ensure('audio', device), inputs.onLevel), at };
     const parts = { camera, microphone, network: previous.network, chosen, fellBack };
     const findings = findingsOf(parts);
-    this.last = { ...previous, ...parts, findings, verdict: verdictOf(findings), retested: [role === 'speaker' ? 'speaker' : role, 'headset'], finishedAt: Date.now() };
+    this.last = {
+      ...previous,
+      ...parts,
+      findings,
+      verdict: verdictOf(findings),
+      retested: [role === 'speaker' ? 'speaker' : role, 'headset'],
+      finishedAt: Date.now(),
+    };
     return this.last;
   }
 }

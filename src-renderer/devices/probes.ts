@@ -178,7 +178,10 @@ export async function gatherRelay(turn: TurnCredentials | null, timeoutMs = 2_50
         if (code === 401 || code === 403) done('refused');
       });
       pc.createDataChannel('check');
-      void pc.createOffer().then((offer) => pc.setLocalDescription(offer)).catch(() => done('failed'));
+      void pc
+        .createOffer()
+        .then((offer) => pc.setLocalDescription(offer))
+        .catch(() => done('failed'));
     });
   } finally {
     pc.close();
@@ -205,7 +208,10 @@ export async function playTestTone(speakerId: string | null): Promise<void> {
   gain.gain.value = 0.2;
   gain.connect(destination);
   const t = context.currentTime;
-  [[660, 0], [880, 0.35]].forEach(([hz, at]) => {
+  [
+    [660, 0],
+    [880, 0.35],
+  ].forEach(([hz, at]) => {
     const osc = context.createOscillator();
     osc.frequency.value = hz ?? 660;
     osc.connect(gain);
@@ -219,7 +225,12 @@ export async function playTestTone(speakerId: string | null): Promise<void> {
 }
 
 /** Records a few seconds from the microphone, then plays them back on the chosen speaker. */
-export async function echoTest(microphone: MediaStreamTrack, speakerId: string | null, seconds = 3, onPhase?: (phase: 'recording' | 'playing') => void): Promise<void> {
+export async function echoTest(
+  microphone: MediaStreamTrack,
+  speakerId: string | null,
+  seconds = 3,
+  onPhase?: (phase: 'recording' | 'playing') => void,
+): Promise<void> {
   const recorder = new MediaRecorder(new MediaStream([microphone.clone()]));
   const chunks: Blob[] = [];
   recorder.addEventListener('dataavailable', (e) => chunks.push(e.data));

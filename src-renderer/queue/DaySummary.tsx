@@ -6,7 +6,10 @@ import { daySummary } from '../../src-shared/workflow/lateness';
 export function DaySummary({ visits }: { visits: readonly QueueVisit[] }) {
   const { t, i18n } = useTranslation();
   const s = daySummary(visits);
-  const late = s.averageLatenessMinutes === null ? t('summary.noCalls') : t('summary.late', { minutes: s.averageLatenessMinutes.toLocaleString(i18n.language === 'da' ? 'da-DK' : 'en-GB') });
+  const late =
+    s.averageLatenessMinutes === null
+      ? t('summary.noCalls')
+      : t('summary.late', { minutes: s.averageLatenessMinutes.toLocaleString(i18n.language === 'da' ? 'da-DK' : 'en-GB') });
   return (
     <section className="day-summary" aria-labelledby="day-summary-heading">
       <h2 id="day-summary-heading">{t('summary.heading')}</h2>

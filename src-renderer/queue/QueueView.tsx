@@ -36,7 +36,9 @@ function Chips({ t, locale, visit, retryPolicy }: { t: TFunction; locale: string
     <span className="chips">
       <span className={`chip chip-${visit.status}`}>{t(`status.${visit.status}`)}</span>
       {w.retryAt && isOpen(visit) && (
-        <span className="chip chip-retry">{t('workflow.retryAt', { time: formatClock(w.retryAt, locale), attempt: w.failedAttempts + 1, of: retryPolicy.retries + 1 })}</span>
+        <span className="chip chip-retry">
+          {t('workflow.retryAt', { time: formatClock(w.retryAt, locale), attempt: w.failedAttempts + 1, of: retryPolicy.retries + 1 })}
+        </span>
       )}
       {w.escalatedAt && <span className="chip chip-escalated">{t(w.escalationReason === 'urgent' ? 'workflow.urgent' : 'workflow.escalated')}</span>}
     </span>
@@ -66,29 +68,57 @@ interface RowProps {
 }
 
 const sameWorkflow = (a: QueueVisit['workflow'], b: QueueVisit['workflow']) =>
-  a === b || (a.outcome === b.outcome && a.failedAttempts === b.failedAttempts && a.retryAt === b.retryAt && a.escalatedAt === b.escalatedAt &&
-    a.escalationReason === b.escalationReason && a.urgentAt === b.urgentAt && a.calledAt === b.calledAt);
+  a === b ||
+  (a.outcome === b.outcome &&
+    a.failedAttempts === b.failedAttempts &&
+    a.retryAt === b.retryAt &&
+    a.escalatedAt === b.escalatedAt &&
+    a.escalationReason === b.escalationReason &&
+    a.urgentAt === b.urgentAt &&
+    a.calledAt === b.calledAt);
 
 /** What a row shows; a refetched but unchanged visit does not render again. */
 const sameRow = (a: RowProps, b: RowProps) =>
-  a.marker === b.marker && a.isOpenPanel === b.isOpenPanel && a.nowMinute === b.nowMinute && a.locale === b.locale && a.t === b.t && a.retryPolicy === b.retryPolicy &&
-  a.onOpen === b.onOpen && a.onOutcome === b.onOutcome && a.calls?.busy === b.calls?.busy && Boolean(a.calls) === Boolean(b.calls) &&
-  (a.visit === b.visit || (a.visit.id === b.visit.id && a.visit.updatedAt === b.visit.updatedAt && a.visit.versionId === b.visit.versionId && a.visit.status === b.visit.status &&
-    sameWorkflow(a.visit.workflow, b.visit.workflow)));
+  a.marker === b.marker &&
+  a.isOpenPanel === b.isOpenPanel &&
+  a.nowMinute === b.nowMinute &&
+  a.locale === b.locale &&
+  a.t === b.t &&
+  a.retryPolicy === b.retryPolicy &&
+  a.onOpen === b.onOpen &&
+  a.onOutcome === b.onOutcome &&
+  a.calls?.busy === b.calls?.busy &&
+  Boolean(a.calls) === Boolean(b.calls) &&
+  (a.visit === b.visit ||
+    (a.visit.id === b.visit.id &&
+      a.visit.updatedAt === b.visit.updatedAt &&
+      a.visit.versionId === b.visit.versionId &&
+      a.visit.status === b.visit.status &&
+      sameWorkflow(a.visit.workflow, b.visit.workflow)));
 
 const QueueRow = memo(function QueueRow({ visit, marker, isOpenPanel, nowMinute, locale, t, retryPolicy, onOpen, onOutcome, calls }: RowProps) {
   const start = formatClock(visit.start, locale);
   return (
-    <tr className={`visit status-${visit.status}${marker ? ` marker-${marker}` : ''}${isOpenPanel ? ' is-open' : ''}`} data-visit-id={visit.id}
-      aria-current={marker === 'now' ? 'true' : undefined}>
+    <tr
+      className={`visit status-${visit.status}${marker ? ` marker-${marker}` : ''}${isOpenPanel ? ' is-open' : ''}`}
+      data-visit-id={visit.id}
+      aria-current={marker === 'now' ? 'true' : undefined}
+    >
       <td className="visit-time">
-        <span>{start}–{formatClock(visit.end, locale)}</span>
+        <span>
+          {start}–{formatClock(visit.end, locale)}
+        </span>
         {marker && <span className={`marker marker-${marker}`}>{t(`marker.${marker}`)}</span>}
         <Lateness t={t} visit={visit} now={new Date(nowMinute * 60_000)} />
       </td>
       <th scope="row" className="visit-citizen">
-        <button type="button" className="visit-open" aria-expanded={isOpenPanel} onClick={() => onOpen(visit)}
-          aria-label={t('queue.open', { name: visit.citizen.name, time: start })}>
+        <button
+          type="button"
+          className="visit-open"
+          aria-expanded={isOpenPanel}
+          onClick={() => onOpen(visit)}
+          aria-label={t('queue.open', { name: visit.citizen.name, time: start })}
+        >
           {visit.citizen.name}
         </button>
       </th>
@@ -97,14 +127,27 @@ const QueueRow = memo(function QueueRow({ visit, marker, isOpenPanel, nowMinute,
         <span className="task-description">{visit.task.description}</span>
       </td>
       <td>{visit.room?.name ?? '–'}</td>
-      <td><Chips t={t} locale={locale} visit={visit} retryPolicy={retryPolicy} /></td>
+      <td>
+        <Chips t={t} locale={locale} visit={visit} retryPolicy={retryPolicy} />
+      </td>
       <td className="visit-actions">
         {calls && isOpen(visit) && (
-          <button type="button" className="ring" disabled={calls.busy} aria-label={t('call.ring', { name: visit.citizen.name })} onClick={() => calls.onRing(visit)}>
+          <button
+            type="button"
+            className="ring"
+            disabled={calls.busy}
+            aria-label={t('call.ring', { name: visit.citizen.name })}
+            onClick={() => calls.onRing(visit)}
+          >
             {t('call.ringShort')}
           </button>
         )}
-        <button type="button" className="outcome" aria-label={t('outcome.recordFor', { name: visit.citizen.name, time: start })} onClick={() => onOutcome(visit)}>
+        <button
+          type="button"
+          className="outcome"
+          aria-label={t('outcome.recordFor', { name: visit.citizen.name, time: start })}
+          onClick={() => onOutcome(visit)}
+        >
           {t('outcome.recordShort')}
         </button>
         {calls && (
@@ -195,7 +238,12 @@ export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, call
       <caption>{t('queue.caption', { count: visits.length })}</caption>
       {/* Fixed column widths: the browser lays out 500 rows without measuring every cell first. */}
       <colgroup>
-        <col className="col-time" /><col className="col-citizen" /><col className="col-task" /><col className="col-room" /><col className="col-status" /><col className="col-actions" />
+        <col className="col-time" />
+        <col className="col-citizen" />
+        <col className="col-task" />
+        <col className="col-room" />
+        <col className="col-status" />
+        <col className="col-actions" />
       </colgroup>
       <thead>
         <tr>
@@ -209,8 +257,19 @@ export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, call
       </thead>
       <tbody ref={tbody} onKeyDown={onKeyDown}>
         {visits.slice(0, shown).map((visit) => (
-          <QueueRow key={visit.id} visit={visit} marker={visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null} isOpenPanel={visit.id === openId}
-            nowMinute={Math.floor(now.getTime() / 60_000)} locale={locale} t={t} retryPolicy={retryPolicy} onOpen={onOpen} onOutcome={onOutcome} calls={calls} />
+          <QueueRow
+            key={visit.id}
+            visit={visit}
+            marker={visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null}
+            isOpenPanel={visit.id === openId}
+            nowMinute={Math.floor(now.getTime() / 60_000)}
+            locale={locale}
+            t={t}
+            retryPolicy={retryPolicy}
+            onOpen={onOpen}
+            onOutcome={onOutcome}
+            calls={calls}
+          />
         ))}
       </tbody>
     </table>

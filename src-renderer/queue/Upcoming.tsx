@@ -43,7 +43,11 @@ export function Upcoming({ visits, onRing, onOpen }: { visits: readonly QueueVis
     }
     setNotices((old) => [...old.filter((n) => t0 - n.shownAt < SHOWN_MS), ...fresh]);
     if (fresh.length && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-      for (const n of fresh) new Notification(t('upcoming.title'), { body: t(`upcoming.${n.kind}`, { name: n.visit.citizen.name, task: n.visit.task.type, time: formatClock(n.at, localeFor(i18n.language)) }), tag: n.key });
+      for (const n of fresh)
+        new Notification(t('upcoming.title'), {
+          body: t(`upcoming.${n.kind}`, { name: n.visit.citizen.name, task: n.visit.task.type, time: formatClock(n.at, localeFor(i18n.language)) }),
+          tag: n.key,
+        });
     }
   }, [now, visits, t, i18n.language]);
 
@@ -52,9 +56,17 @@ export function Upcoming({ visits, onRing, onOpen }: { visits: readonly QueueVis
       {notices.map((n) => (
         <div key={n.key} className="upcoming-notice" data-testid="upcoming">
           <span>{t(`upcoming.${n.kind}`, { name: n.visit.citizen.name, task: n.visit.task.type, time: formatClock(n.at, localeFor(i18n.language)) })}</span>
-          {onRing && <button type="button" className="ring" onClick={() => onRing(n.visit)}>{t('call.ringShort')}</button>}
-          <button type="button" onClick={() => onOpen(n.visit)}>{t('upcoming.open')}</button>
-          <button type="button" aria-label={t('upcoming.dismiss')} onClick={() => setNotices((old) => old.filter((o) => o.key !== n.key))}>✕</button>
+          {onRing && (
+            <button type="button" className="ring" onClick={() => onRing(n.visit)}>
+              {t('call.ringShort')}
+            </button>
+          )}
+          <button type="button" onClick={() => onOpen(n.visit)}>
+            {t('upcoming.open')}
+          </button>
+          <button type="button" aria-label={t('upcoming.dismiss')} onClick={() => setNotices((old) => old.filter((o) => o.key !== n.key))}>
+            ✕
+          </button>
         </div>
       ))}
     </div>

@@ -16,5 +16,10 @@ const MATCHES: Record<StatusFilter, (v: QueueVisit) => boolean> = {
 /** Search by citizen, task, room or address; case- and accent-insensitive enough for Danish names. */
 export function filterQueue(visits: readonly QueueVisit[], status: StatusFilter, search: string): QueueVisit[] {
   const needle = search.trim().toLocaleLowerCase('da');
-  return visits.filter((v) => MATCHES[status](v) && (!needle || [v.citizen.name, v.task.type, v.task.description, v.room?.name ?? '', v.citizen.address].some((f) => f.toLocaleLowerCase('da').includes(needle))));
+  return visits.filter(
+    (v) =>
+      MATCHES[status](v) &&
+      (!needle ||
+        [v.citizen.name, v.task.type, v.task.description, v.room?.name ?? '', v.citizen.address].some((f) => f.toLocaleLowerCase('da').includes(needle))),
+  );
 }

@@ -58,19 +58,25 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
 
       async start() {
         const stops = [
-          api.events.onQueueChanged({}, {
-            // A change made here (an outcome, a status) is patched in visit by visit; anything
-            // else (a pull from the EOJ) reloads the day.
-            onData: (change) => void (change.reason === 'local' && change.visitIds.length <= 5 ? get().patch(change.visitIds) : get().refresh()),
-          }),
-          api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
-          api.events.onSyncStatus({}, {
-            onData: (sync) => {
-              const before = get().sync?.outbox;
-              set({ sync, outbox: sync.outbox });
-              if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems();
+          api.events.onQueueChanged(
+            {},
+            {
+              // A change made here (an outcome, a status) is patched in visit by visit; anything
+              // else (a pull from the EOJ) reloads the day.
+              onData: (change) => void (change.reason === 'local' && change.visitIds.length <= 5 ? get().patch(change.visitIds) : get().refresh()),
             },
-          }),
+          ),
+          api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
+          api.events.onSyncStatus(
+            {},
+            {
+              onData: (sync) => {
+                const before = get().sync?.outbox;
+                set({ sync, outbox: sync.outbox });
+                if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems();
+              },
+            },
+          ),
         ];
         try {
           const session = await api.session.current({});

@@ -14,7 +14,11 @@ export function SignInView({ options, error, onSignIn }: Props) {
     <section className="sign-in" aria-labelledby="sign-in-heading">
       <h2 id="sign-in-heading">{t('signIn.heading')}</h2>
       <p>{t('signIn.intro')}</p>
-      {error && <p className="banner banner-error" role="alert">{error}</p>}
+      {error && (
+        <p className="banner banner-error" role="alert">
+          {error}
+        </p>
+      )}
       {options.length === 0 ? (
         <p role="status">{t('signIn.noOptions')}</p>
       ) : (

@@ -5,7 +5,15 @@ import { formatClock } from '../../src-shared/time/copenhagen';
 import { localeFor } from '../i18n';
 
 /** Changes that did not reach the EOJ: a conflict with someone else's change, or a refusal. */
-export function ProblemList({ problems, visits, onResolve }: { problems: readonly OutboxEntry[]; visits: readonly Visit[]; onResolve(mutationId: string, action: 'accept_eoj' | 'retry'): void }) {
+export function ProblemList({
+  problems,
+  visits,
+  onResolve,
+}: {
+  problems: readonly OutboxEntry[];
+  visits: readonly Visit[];
+  onResolve(mutationId: string, action: 'accept_eoj' | 'retry'): void;
+}) {
   const { t, i18n } = useTranslation();
   if (problems.length === 0) return null;
   const byId = new Map(visits.map((v) => [v.id, v]));
@@ -21,8 +29,14 @@ export function ProblemList({ problems, visits, onResolve }: { problems: readonl
               {visit ? t('problems.visitAt', { name: visit.citizen.name, time: formatClock(visit.start, localeFor(i18n.language)) }) : p.visitId}:{' '}
               {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')} – {p.lastError}
               <span className="problem-actions">
-                <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>{t('problems.acceptEoj')}</button>
-                {p.state === 'dead' && <button type="button" onClick={() => onResolve(p.mutationId, 'retry')}>{t('problems.retry')}</button>}
+                <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>
+                  {t('problems.acceptEoj')}
+                </button>
+                {p.state === 'dead' && (
+                  <button type="button" onClick={() => onResolve(p.mutationId, 'retry')}>
+                    {t('problems.retry')}
+                  </button>
+                )}
               </span>
             </li>
           );

@@ -14,7 +14,13 @@ export interface OutcomeDefaults {
  * After the call: the outcome, the measured duration (editable) and a short note, saved with its
  * outbox rows in one transaction. Keys 1–5 choose the outcome, Ctrl+Enter saves.
  */
-export function OutcomeForm({ visit, defaults, retryPolicy, onSave, onCancel }: {
+export function OutcomeForm({
+  visit,
+  defaults,
+  retryPolicy,
+  onSave,
+  onCancel,
+}: {
   visit: QueueVisit;
   defaults: OutcomeDefaults;
   retryPolicy: RetryPolicy;
@@ -39,8 +45,19 @@ export function OutcomeForm({ visit, defaults, retryPolicy, onSave, onCancel }: 
     setSaving(true);
     const parsed = Number.parseInt(minutes, 10);
     // The measured seconds are kept unless the staff member changed the minutes.
-    const durationSeconds = minutes === '' ? null : defaults.durationSeconds !== null && parsed === Math.round(defaults.durationSeconds / 60) ? defaults.durationSeconds : Math.max(0, parsed) * 60;
-    const ok = await onSave({ visitId: visit.id, outcome, note: note.trim(), call: defaults.call, durationSeconds: Number.isNaN(durationSeconds) ? null : durationSeconds });
+    const durationSeconds =
+      minutes === ''
+        ? null
+        : defaults.durationSeconds !== null && parsed === Math.round(defaults.durationSeconds / 60)
+          ? defaults.durationSeconds
+          : Math.max(0, parsed) * 60;
+    const ok = await onSave({
+      visitId: visit.id,
+      outcome,
+      note: note.trim(),
+      call: defaults.call,
+      durationSeconds: Number.isNaN(durationSeconds) ? null : durationSeconds,
+    });
     if (!ok) setSaving(false);
   }
 
@@ -48,14 +65,26 @@ export function OutcomeForm({ visit, defaults, retryPolicy, onSave, onCancel }: 
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       void save();
-    } else if (/^[1-5]$/.test(event.key) && !(event.target instanceof HTMLTextAreaElement) && !(event.target instanceof HTMLInputElement && event.target.type === 'number')) {
+    } else if (
+      /^[1-5]$/.test(event.key) &&
+      !(event.target instanceof HTMLTextAreaElement) &&
+      !(event.target instanceof HTMLInputElement && event.target.type === 'number')
+    ) {
       event.preventDefault();
       setOutcome(Outcome.options[Number(event.key) - 1] ?? null);
     }
   };
 
   return (
-    <form className="outcome-form" aria-labelledby={`${id}-legend`} onKeyDown={onKeyDown} onSubmit={(e) => { e.preventDefault(); void save(); }}>
+    <form
+      className="outcome-form"
+      aria-labelledby={`${id}-legend`}
+      onKeyDown={onKeyDown}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
       <fieldset>
         <legend id={`${id}-legend`}>{t('outcome.legend', { name: visit.citizen.name })}</legend>
         <div className="outcome-options">
@@ -75,7 +104,11 @@ export function OutcomeForm({ visit, defaults, retryPolicy, onSave, onCancel }: 
             : t('outcome.policy.retry', { attempt, of: retryPolicy.retries + 1, minutes: Math.round(retryPolicy.intervalSeconds / 60) || 1 })}
         </p>
       )}
-      {outcome === 'converted_physical' && <p className="outcome-policy" role="status">{t('outcome.policy.escalate', { group: visit.citizen.homeCareGroup?.name ?? t('outcome.policy.homeCare') })}</p>}
+      {outcome === 'converted_physical' && (
+        <p className="outcome-policy" role="status">
+          {t('outcome.policy.escalate', { group: visit.citizen.homeCareGroup?.name ?? t('outcome.policy.homeCare') })}
+        </p>
+      )}
       <div className="outcome-fields">
         <label>
           {t('outcome.duration')}
@@ -87,8 +120,12 @@ export function OutcomeForm({ visit, defaults, retryPolicy, onSave, onCancel }: 
         </label>
       </div>
       <div className="outcome-actions">
-        <button type="submit" className="primary" disabled={!outcome || saving}>{t('outcome.save')}</button>
-        <button type="button" onClick={onCancel}>{t('outcome.cancel')}</button>
+        <button type="submit" className="primary" disabled={!outcome || saving}>
+          {t('outcome.save')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('outcome.cancel')}
+        </button>
         <span className="hint">{t('outcome.keys')}</span>
       </div>
     </form>

@@ -26,7 +26,16 @@ const CPR_SHOWN_MS = 30_000;
  * Before the call: who the citizen is (age, masked CPR with an audited reveal, address, emergency
  * contact), the task, notes from the last visit, whether relatives may join, and the device check.
  */
-export function VisitPanel({ api, visit, retryPolicy, check, canRing, onRing, onOutcome, onClose }: {
+export function VisitPanel({
+  api,
+  visit,
+  retryPolicy,
+  check,
+  canRing,
+  onRing,
+  onOutcome,
+  onClose,
+}: {
   api: ApiClient;
   visit: QueueVisit;
   retryPolicy: RetryPolicy;
@@ -49,7 +58,10 @@ export function VisitPanel({ api, visit, retryPolicy, check, canRing, onRing, on
   }, [visit.id]);
   useEffect(() => {
     let current = true;
-    api.visit.details({ visitId: visit.id }).then((d) => current && setDetails(d)).catch((e: unknown) => current && setError(e instanceof Error ? e.message : String(e)));
+    api.visit
+      .details({ visitId: visit.id })
+      .then((d) => current && setDetails(d))
+      .catch((e: unknown) => current && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       current = false;
     };
@@ -64,25 +76,57 @@ export function VisitPanel({ api, visit, retryPolicy, check, canRing, onRing, on
   const last = details?.lastOutcome ?? null;
   const problems = check?.findings.filter((f) => f.severity !== 'ok') ?? [];
   return (
-    <aside className="visit-panel" aria-labelledby="visit-heading" data-testid="visit-panel"
-      onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
+    <aside
+      className="visit-panel"
+      aria-labelledby="visit-heading"
+      data-testid="visit-panel"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
       <div className="visit-panel-head">
-        <h2 id="visit-heading" tabIndex={-1} ref={heading}>{c.name}</h2>
-        <button type="button" onClick={onClose} aria-label={t('visit.close')}>✕</button>
+        <h2 id="visit-heading" tabIndex={-1} ref={heading}>
+          {c.name}
+        </h2>
+        <button type="button" onClick={onClose} aria-label={t('visit.close')}>
+          ✕
+        </button>
       </div>
       <StatusChips visit={visit} retryPolicy={retryPolicy} />
-      {error && <p role="alert" className="banner banner-error">{error}</p>}
+      {error && (
+        <p role="alert" className="banner banner-error">
+          {error}
+        </p>
+      )}
       <dl className="visit-facts">
         <dt>{t('visit.time')}</dt>
-        <dd>{formatClock(visit.start, locale)}–{formatClock(visit.end, locale)}</dd>
+        <dd>
+          {formatClock(visit.start, locale)}–{formatClock(visit.end, locale)}
+        </dd>
         <dt>{t('visit.task')}</dt>
-        <dd><strong>{visit.task.type}</strong> – {visit.task.description}</dd>
-        {c.birthDate && (<><dt>{t('visit.age')}</dt><dd>{t('visit.years', { count: ageOn(c.birthDate, new Date()) })}</dd></>)}
+        <dd>
+          <strong>{visit.task.type}</strong> – {visit.task.description}
+        </dd>
+        {c.birthDate && (
+          <>
+            <dt>{t('visit.age')}</dt>
+            <dd>{t('visit.years', { count: ageOn(c.birthDate, new Date()) })}</dd>
+          </>
+        )}
         <dt>{t('visit.cpr')}</dt>
         <dd>
           <span data-testid="cpr">{cpr ? `${cpr.slice(0, 6)}-${cpr.slice(6)}` : c.cprMasked}</span>{' '}
           {!cpr && (
-            <button type="button" className="link" onClick={() => api.visit.revealCpr({ visitId: visit.id }).then((r) => setCpr(r.cpr)).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                api.visit
+                  .revealCpr({ visitId: visit.id })
+                  .then((r) => setCpr(r.cpr))
+                  .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+              }
+            >
               {t('visit.revealCpr')}
             </button>
           )}
@@ -91,26 +135,56 @@ export function VisitPanel({ api, visit, retryPolicy, check, canRing, onRing, on
         <dt>{t('visit.address')}</dt>
         <dd>{c.address || '–'}</dd>
         <dt>{t('visit.emergencyContact')}</dt>
-        <dd>{c.emergencyContact ? `${c.emergencyContact.name}${c.emergencyContact.relationship ? ` (${c.emergencyContact.relationship})` : ''}, ${c.emergencyContact.phone}` : t('visit.unknown')}</dd>
+        <dd>
+          {c.emergencyContact
+            ? `${c.emergencyContact.name}${c.emergencyContact.relationship ? ` (${c.emergencyContact.relationship})` : ''}, ${c.emergencyContact.phone}`
+            : t('visit.unknown')}
+        </dd>
         <dt>{t('visit.relatives')}</dt>
         <dd>{c.relativesMayJoin == null ? t('visit.unknown') : c.relativesMayJoin ? t('visit.relativesYes') : t('visit.relativesNo')}</dd>
-        {c.homeCareGroup && (<><dt>{t('visit.homeCareGroup')}</dt><dd>{c.homeCareGroup.name}</dd></>)}
-        {visit.notes && (<><dt>{t('visit.notes')}</dt><dd>{visit.notes}</dd></>)}
+        {c.homeCareGroup && (
+          <>
+            <dt>{t('visit.homeCareGroup')}</dt>
+            <dd>{c.homeCareGroup.name}</dd>
+          </>
+        )}
+        {visit.notes && (
+          <>
+            <dt>{t('visit.notes')}</dt>
+            <dd>{visit.notes}</dd>
+          </>
+        )}
         <dt>{t('visit.lastVisit')}</dt>
         <dd>
           {last && last.outcome
-            ? t('visit.lastVisitText', { outcome: t(`outcome.option.${last.outcome}`), time: formatClock(last.at, locale), note: last.note || t('visit.noNote') })
+            ? t('visit.lastVisitText', {
+                outcome: t(`outcome.option.${last.outcome}`),
+                time: formatClock(last.at, locale),
+                note: last.note || t('visit.noNote'),
+              })
             : t('visit.noLastVisit')}
         </dd>
         <dt>{t('visit.devices')}</dt>
         <dd data-testid="visit-check">
           {check ? t(`check.summary.${check.verdict}`) : t('check.summary.none')}
-          {problems.length > 0 && <ul className="visit-check-problems">{problems.map((f) => <li key={f.code}>{t('visit.checkProblem', { part: t(`check.part.${f.part}`) })}</li>)}</ul>}
+          {problems.length > 0 && (
+            <ul className="visit-check-problems">
+              {problems.map((f) => (
+                <li key={f.code}>{t('visit.checkProblem', { part: t(`check.part.${f.part}`) })}</li>
+              ))}
+            </ul>
+          )}
         </dd>
       </dl>
       <div className="visit-panel-actions">
-        {canRing && isOpen(visit) && <button type="button" className="ring" onClick={onRing}>{t('call.ringShort')}</button>}
-        <button type="button" onClick={onOutcome}>{t('outcome.recordShort')}</button>
+        {canRing && isOpen(visit) && (
+          <button type="button" className="ring" onClick={onRing}>
+            {t('call.ringShort')}
+          </button>
+        )}
+        <button type="button" onClick={onOutcome}>
+          {t('outcome.recordShort')}
+        </button>
       </div>
     </aside>
   );

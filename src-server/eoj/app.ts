@@ -22,7 +22,11 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 class FhirError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -72,7 +76,11 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     if (error instanceof SearchError) return reply.status(400).type(FHIR_JSON).send(outcome('invalid', error.message));
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) return reply.status(413).type(FHIR_JSON).send(outcome('too-costly', 'Kroppen er for stor'));
-    if (status && status >= 400 && status < 500) return reply.status(status).type(FHIR_JSON).send(outcome('invalid', (error as Error).message));
+    if (status && status >= 400 && status < 500)
+      return reply
+        .status(status)
+        .type(FHIR_JSON)
+        .send(outcome('invalid', (error as Error).message));
     return reply.status(500).type(FHIR_JSON).send(outcome('exception', 'Intern fejl i sandkasse-EOJ'));
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).type(FHIR_JSON).send(outcome('not-found', 'Ukendt adresse')));
@@ -106,7 +114,13 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
 
   const fullUrl = (r: StoredResource) => `${options.baseUrl()}/${r.type}/${r.id}`;
   const sendResource = (reply: FastifyReply, r: StoredResource, status = 200) =>
-    reply.status(status).type(FHIR_JSON).header('ETag', etag(r.versionId)).header('Last-Modified', new Date(r.lastUpdatedMs).toUTCString()).header('Location', `${fullUrl(r)}/_history/${r.versionId}`).send(r.resource);
+    reply
+      .status(status)
+      .type(FHIR_JSON)
+      .header('ETag', etag(r.versionId))
+      .header('Last-Modified', new Date(r.lastUpdatedMs).toUTCString())
+      .header('Location', `${fullUrl(r)}/_history/${r.versionId}`)
+      .send(r.resource);
 
   /** After a committed write, a configured share of responses is lost on the way back. */
   const maybeDropAfterCommit = (req: FastifyRequest, reply: FastifyReply): boolean => {
@@ -141,26 +155,40 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       fhirVersion: '4.0.1',
       format: ['json'],
       software: { name: 'Skærmrum sandbox EOJ' },
-      rest: [{
-        mode: 'server',
-        security: { service: [{ text: 'Bearer token (sandbox sign-in)' }] },
-        resource: RESOURCE_TYPES.map((type) => ({
-          type,
-          versioning: 'versioned-update',
-          readHistory: true,
-          updateCreate: false,
-          conditionalCreate: true,
-          conditionalUpdate: false,
-          interaction: ['read', 'vread', 'update', 'create', 'search-type', 'history-type'].map((code) => ({ code })),
-          searchParam: [{ name: '_lastUpdated', type: 'date' }, { name: 'identifier', type: 'token' }, ...(type === 'Appointment' ? ['date', 'actor', 'patient', 'practitioner', 'location', 'status'].map((name) => ({ name, type: name === 'date' ? 'date' : name === 'status' ? 'token' : 'reference' })) : [])],
-        })),
-      }],
+      rest: [
+        {
+          mode: 'server',
+          security: { service: [{ text: 'Bearer token (sandbox sign-in)' }] },
+          resource: RESOURCE_TYPES.map((type) => ({
+            type,
+            versioning: 'versioned-update',
+            readHistory: true,
+            updateCreate: false,
+            conditionalCreate: true,
+            conditionalUpdate: false,
+            interaction: ['read', 'vread', 'update', 'create', 'search-type', 'history-type'].map((code) => ({ code })),
+            searchParam: [
+              { name: '_lastUpdated', type: 'date' },
+              { name: 'identifier', type: 'token' },
+              ...(type === 'Appointment'
+                ? ['date', 'actor', 'patient', 'practitioner', 'location', 'status'].map((name) => ({
+                    name,
+                    type: name === 'date' ? 'date' : name === 'status' ? 'token' : 'reference',
+                  }))
+                : []),
+            ],
+          })),
+        },
+      ],
     }),
   );
 
   app.get('/auth/staff', async () => options.staff().map(({ sub, name, team, role }) => ({ practitionerId: sub, name, teamId: team, role })));
   app.post('/auth/sandbox-login', async (req, reply) => {
-    const body = z.object({ practitionerId: z.string().min(1).max(128) }).strict().safeParse(req.body);
+    const body = z
+      .object({ practitionerId: z.string().min(1).max(128) })
+      .strict()
+      .safeParse(req.body);
     if (!body.success) throw new FhirError(400, 'invalid', 'Angiv practitionerId');
     const staff = options.staff().find((s) => s.sub === body.data.practitionerId);
     if (!staff) throw new FhirError(404, 'not-found', 'Ukendt medarbejder');
@@ -214,7 +242,11 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       type: 'history',
       total: entries.length,
       link: [{ relation: 'self', url: `${options.baseUrl()}${req.url.slice('/fhir'.length)}` }],
-      entry: entries.map((e) => ({ fullUrl: fullUrl(e), resource: e.resource, request: { method: e.method, url: e.method === 'POST' ? type : `${type}/${e.id}` } })),
+      entry: entries.map((e) => ({
+        fullUrl: fullUrl(e),
+        resource: e.resource,
+        request: { method: e.method, url: e.method === 'POST' ? type : `${type}/${e.id}` },
+      })),
     });
   });
 
@@ -238,7 +270,11 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     const condition = req.headers['if-none-exist'];
     if (typeof condition === 'string') {
       const params = new URLSearchParams(condition.replace(/^.*\?/, ''));
-      const existing = search(repository.all(type), { type, params: new URLSearchParams([...params.entries(), ['_count', String(MAX_COUNT)]]) }, () => undefined);
+      const existing = search(
+        repository.all(type),
+        { type, params: new URLSearchParams([...params.entries(), ['_count', String(MAX_COUNT)]]) },
+        () => undefined,
+      );
       if (existing.total > 1) throw new FhirError(412, 'duplicate', `If-None-Exist matcher ${existing.total} ressourcer`);
       const [match] = existing.matches;
       if (match) return sendResource(reply, match, 200);

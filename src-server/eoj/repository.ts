@@ -32,17 +32,27 @@ export function openRepository(file: string) {
 
   const upsert = db.prepare<[string, string, string, number, string]>(
     `INSERT INTO current (type, id, version_id, last_updated_ms, json) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (type, id) DO UPDATE SET version_id = excluded.version_id, last_updated_ms = excluded.last_updated_ms, json = excluded.json`);
+     ON CONFLICT (type, id) DO UPDATE SET version_id = excluded.version_id, last_updated_ms = excluded.last_updated_ms, json = excluded.json`,
+  );
   const addHistory = db.prepare<[string, string, string, number, string, string]>(
-    `INSERT INTO history (type, id, version_id, last_updated_ms, method, json) VALUES (?, ?, ?, ?, ?, ?)`);
+    `INSERT INTO history (type, id, version_id, last_updated_ms, method, json) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const historySince = db.prepare<[string, number], { type: string; id: string; version_id: string; last_updated_ms: number; method: string; json: string }>(
-    `SELECT type, id, version_id, last_updated_ms, method, json FROM history WHERE type = ? AND last_updated_ms > ? ORDER BY last_updated_ms, seq`);
+    `SELECT type, id, version_id, last_updated_ms, method, json FROM history WHERE type = ? AND last_updated_ms > ? ORDER BY last_updated_ms, seq`,
+  );
   const versionOf = db.prepare<[string, string, string], { json: string; version_id: string; last_updated_ms: number }>(
-    `SELECT json, version_id, last_updated_ms FROM history WHERE type = ? AND id = ? AND version_id = ?`);
+    `SELECT json, version_id, last_updated_ms FROM history WHERE type = ? AND id = ? AND version_id = ?`,
+  );
 
   const cache = new Map<string, StoredResource>();
   for (const row of db.prepare<[], { type: string; id: string; version_id: string; last_updated_ms: number; json: string }>('SELECT * FROM current').all()) {
-    cache.set(`${row.type}/${row.id}`, { type: row.type as ResourceType, id: row.id, versionId: row.version_id, lastUpdatedMs: row.last_updated_ms, resource: JSON.parse(row.json) as FhirResource });
+    cache.set(`${row.type}/${row.id}`, {
+      type: row.type as ResourceType,
+      id: row.id,
+      versionId: row.version_id,
+      lastUpdatedMs: row.last_updated_ms,
+      resource: JSON.parse(row.json) as FhirResource,
+    });
   }
   let lastMs = Math.max(0, ...[...cache.values()].map((r) => r.lastUpdatedMs));
 
@@ -71,7 +81,12 @@ export function openRepository(file: string) {
     createMany: db.transaction((items: FhirResource[]) => items.map((r) => write(r.resourceType, r.id ?? randomUUID(), r, 'POST'))),
     historySince(type: ResourceType, sinceMs: number): HistoryEntry[] {
       return historySince.all(type, sinceMs).map((r) => ({
-        type: r.type as ResourceType, id: r.id, versionId: r.version_id, lastUpdatedMs: r.last_updated_ms, method: r.method as 'POST' | 'PUT', resource: JSON.parse(r.json) as FhirResource,
+        type: r.type as ResourceType,
+        id: r.id,
+        versionId: r.version_id,
+        lastUpdatedMs: r.last_updated_ms,
+        method: r.method as 'POST' | 'PUT',
+        resource: JSON.parse(r.json) as FhirResource,
       }));
     },
     version(type: string, id: string, versionId: string): FhirResource | undefined {

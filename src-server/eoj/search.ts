@@ -51,11 +51,16 @@ function parseComparison(name: string, raw: string): Comparison {
 
 function compares(value: number, c: Comparison): boolean {
   switch (c.prefix) {
-    case 'gt': return value > c.ms;
-    case 'ge': return value >= c.ms;
-    case 'lt': return value < c.ms;
-    case 'le': return value <= c.ms;
-    default: return value === c.ms;
+    case 'gt':
+      return value > c.ms;
+    case 'ge':
+      return value >= c.ms;
+    case 'lt':
+      return value < c.ms;
+    case 'le':
+      return value <= c.ms;
+    default:
+      return value === c.ms;
   }
 }
 
@@ -116,8 +121,18 @@ export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: 
   for (const [name, values] of Object.entries(typeParams)) {
     for (const raw of req.params.getAll(name)) {
       const wanted = raw.split(',');
-      const type = { patient: 'Patient', practitioner: 'Practitioner', location: 'Location', subject: 'Patient', appointment: 'Appointment', partof: 'Location', focus: undefined }[name];
-      matches = matches.filter((r) => (name === 'status' ? values(r.resource).some((v) => wanted.includes(v)) : referenceMatches(values(r.resource), wanted, type)));
+      const type = {
+        patient: 'Patient',
+        practitioner: 'Practitioner',
+        location: 'Location',
+        subject: 'Patient',
+        appointment: 'Appointment',
+        partof: 'Location',
+        focus: undefined,
+      }[name];
+      matches = matches.filter((r) =>
+        name === 'status' ? values(r.resource).some((v) => wanted.includes(v)) : referenceMatches(values(r.resource), wanted, type),
+      );
     }
   }
   const sort = req.params.get('_sort');

@@ -43,8 +43,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
   const timers = new Map<string, NodeJS.Timeout>();
 
   const active = (c: Call) => c.phase !== 'ended';
-  const partyOf = (call: Call, connId: string): Party | null =>
-    call.staffConn === connId ? 'staff' : call.deviceConns.includes(connId) ? 'citizen' : null;
+  const partyOf = (call: Call, connId: string): Party | null => (call.staffConn === connId ? 'staff' : call.deviceConns.includes(connId) ? 'citizen' : null);
   const others = (call: Call, party: Party) => (party === 'staff' ? call.deviceConns : [call.staffConn]);
 
   function setTimer(callId: string, ms: number, fn: () => void) {
@@ -68,18 +67,38 @@ export function createCallRegistry(options: CallRegistryOptions) {
   return {
     get: (callId: string) => calls.get(callId),
     /** Staff rings a citizen's devices. */
-    ring(input: { callId: string; visitId: string; citizenId: string; staffIdentity: string; staffConn: string; deviceConns: string[]; caller: string; autoAnswerAfterS: number | null }): RingResult {
+    ring(input: {
+      callId: string;
+      visitId: string;
+      citizenId: string;
+      staffIdentity: string;
+      staffConn: string;
+      deviceConns: string[];
+      caller: string;
+      autoAnswerAfterS: number | null;
+    }): RingResult {
       if (calls.has(input.callId)) return { ok: false, reason: 'duplicate' };
       const busy = [...calls.values()].some((c) => active(c) && (c.citizenId === input.citizenId || c.staffIdentity === input.staffIdentity));
       if (busy) return { ok: false, reason: 'busy' };
       if (input.deviceConns.length === 0) return { ok: false, reason: 'offline' };
       const call: Call = {
-        id: input.callId, visitId: input.visitId, citizenId: input.citizenId, staffIdentity: input.staffIdentity, staffConn: input.staffConn,
-        deviceConns: [...input.deviceConns], deviceIdentity: null, phase: 'ringing', ringStartedMs: now(), connectedMs: null, endedMs: null, endReason: null,
+        id: input.callId,
+        visitId: input.visitId,
+        citizenId: input.citizenId,
+        staffIdentity: input.staffIdentity,
+        staffConn: input.staffConn,
+        deviceConns: [...input.deviceConns],
+        deviceIdentity: null,
+        phase: 'ringing',
+        ringStartedMs: now(),
+        connectedMs: null,
+        endedMs: null,
+        endReason: null,
       };
       calls.set(call.id, call);
       options.send(call.staffConn, { type: 'call.ringing', callId: call.id, turn: options.turnFor(call.id) });
-      for (const d of call.deviceConns) options.send(d, { type: 'call.incoming', callId: call.id, caller: input.caller, autoAnswerAfterS: input.autoAnswerAfterS });
+      for (const d of call.deviceConns)
+        options.send(d, { type: 'call.incoming', callId: call.id, caller: input.caller, autoAnswerAfterS: input.autoAnswerAfterS });
       setTimer(call.id, ringTimeoutMs, () => end(call, 'timeout', 'server'));
       return { ok: true, call };
     },

@@ -73,7 +73,12 @@ export function attachSignalling(options: SignallingOptions) {
     ...(options.lostGraceMs ? { lostGraceMs: options.lostGraceMs } : {}),
   });
 
-  const refuse = (conn: Connection, code: 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code', reason: string, type?: string) => {
+  const refuse = (
+    conn: Connection,
+    code: 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code',
+    reason: string,
+    type?: string,
+  ) => {
     options.logger.warn({ event: 'signalling.refused', code, reason, type: type ?? null, role: conn.identity?.kind ?? 'anonymous' }, 'signalling refused');
     send(conn.id, { type: 'error', code, message: reason });
     if (++conn.violations > MAX_VIOLATIONS) conn.socket.close(1008, 'too many refused messages');
@@ -83,7 +88,9 @@ export function attachSignalling(options: SignallingOptions) {
     send(connId, { type: 'device.schedule', nextCallAt: options.directory.nextVisitStart(device.citizenId, device.teamId, Date.now()) });
 
   const devicesOf = (citizenId: string, teamId: string) =>
-    [...connections.values()].filter((c) => c.identity?.kind === 'device' && c.identity.device.citizenId === citizenId && c.identity.device.teamId === teamId).map((c) => c.id);
+    [...connections.values()]
+      .filter((c) => c.identity?.kind === 'device' && c.identity.device.citizenId === citizenId && c.identity.device.teamId === teamId)
+      .map((c) => c.id);
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
     const id = conn.identity;
@@ -115,7 +122,8 @@ export function attachSignalling(options: SignallingOptions) {
       case 'pair.create':
       case 'device.revoke': {
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        if (!options.directory.citizenInTeam(message.citizenId, id.claims.team)) return refuse(conn, 'forbidden', 'borgeren hører ikke til dit team', message.type);
+        if (!options.directory.citizenInTeam(message.citizenId, id.claims.team))
+          return refuse(conn, 'forbidden', 'borgeren hører ikke til dit team', message.type);
         if (message.type === 'pair.create') {
           const { code, expiresAt } = options.devices.createCode(message.citizenId, id.claims.team);
           send(conn.id, { type: 'pair.code', citizenId: message.citizenId, code, expiresAt });
@@ -123,7 +131,8 @@ export function attachSignalling(options: SignallingOptions) {
           const devices = options.devices.revokeCitizen(message.citizenId, id.claims.team);
           // Revoked devices are disconnected at once.
           for (const c of connections.values()) {
-            if (c.identity?.kind === 'device' && c.identity.device.citizenId === message.citizenId && c.identity.device.teamId === id.claims.team) c.socket.close(4001, 'revoked');
+            if (c.identity?.kind === 'device' && c.identity.device.citizenId === message.citizenId && c.identity.device.teamId === id.claims.team)
+              c.socket.close(4001, 'revoked');
           }
           send(conn.id, { type: 'device.revoked', citizenId: message.citizenId, devices });
         }
@@ -134,8 +143,14 @@ export function attachSignalling(options: SignallingOptions) {
         const visit = options.directory.visit(message.visitId);
         if (!visit || visit.teamId !== id.claims.team) return refuse(conn, 'forbidden', 'besøget hører ikke til dit team', message.type);
         const result = calls.ring({
-          callId: message.callId, visitId: message.visitId, citizenId: visit.citizenId, staffIdentity: `staff:${id.claims.sub}`, staffConn: conn.id,
-          deviceConns: devicesOf(visit.citizenId, visit.teamId), caller: id.claims.name, autoAnswerAfterS: options.autoAnswerAfterS ?? null,
+          callId: message.callId,
+          visitId: message.visitId,
+          citizenId: visit.citizenId,
+          staffIdentity: `staff:${id.claims.sub}`,
+          staffConn: conn.id,
+          deviceConns: devicesOf(visit.citizenId, visit.teamId),
+          caller: id.claims.name,
+          autoAnswerAfterS: options.autoAnswerAfterS ?? null,
         });
         if (!result.ok) {
           if (result.reason === 'duplicate') return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
@@ -144,7 +159,8 @@ export function attachSignalling(options: SignallingOptions) {
         return;
       }
       case 'call.answer':
-        if (id.kind !== 'device' || !calls.answer(message.callId, conn.id, `device:${id.device.deviceId}`)) return refuse(conn, 'forbidden', 'intet opkald at besvare', message.type);
+        if (id.kind !== 'device' || !calls.answer(message.callId, conn.id, `device:${id.device.deviceId}`))
+          return refuse(conn, 'forbidden', 'intet opkald at besvare', message.type);
         return;
       case 'call.hangup':
         if (!calls.hangup(message.callId, conn.id)) return refuse(conn, 'not_found', 'intet sådant opkald', message.type);
@@ -190,7 +206,13 @@ export function attachSignalling(options: SignallingOptions) {
         return refuse(conn, 'bad_message', 'ikke gyldig JSON');
       }
       const parsed = ClientMessage.safeParse(json);
-      if (!parsed.success) return refuse(conn, 'bad_message', 'ukendt eller ugyldig besked', typeof (json as { type?: unknown })?.type === 'string' ? String((json as { type: string }).type).slice(0, 40) : undefined);
+      if (!parsed.success)
+        return refuse(
+          conn,
+          'bad_message',
+          'ukendt eller ugyldig besked',
+          typeof (json as { type?: unknown })?.type === 'string' ? String((json as { type: string }).type).slice(0, 40) : undefined,
+        );
       // One message at a time per connection, in order.
       chain = chain.then(() => handle(conn, parsed.data)).catch(() => refuse(conn, 'bad_message', 'beskeden kunne ikke behandles'));
     });

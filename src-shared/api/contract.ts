@@ -48,7 +48,12 @@ export const RecordOutcome = z
     note: z.string().max(2000),
     /** The call documented (the client's measured times), if one was made. */
     call: z.object({ connectedAt: Instant.nullable(), endedAt: Instant.nullable() }).strict().nullable(),
-    durationSeconds: z.number().int().min(0).max(24 * 3600).nullable(),
+    durationSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3600)
+      .nullable(),
   })
   .strict();
 export type RecordOutcome = z.infer<typeof RecordOutcome>;

@@ -57,14 +57,17 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
   const recoveryRetryMs = Math.min(connectTimeout, options.recoveryRetryMs ?? 2_500);
   const armConnectTimer = () => {
     options.timers.clear(connectTimer);
-    connectTimer = options.timers.set(() => {
-      // Still not through after a long while: say so, and start over (a relay that was down may
-      // be back); this repeats until media flows or the call ends.
-      if (closed || state === 'connected') return;
-      setState('failed');
-      replacePeer();
-      options.sendRestart();
-    }, state === 'connecting' ? connectTimeout : recoveryRetryMs);
+    connectTimer = options.timers.set(
+      () => {
+        // Still not through after a long while: say so, and start over (a relay that was down may
+        // be back); this repeats until media flows or the call ends.
+        if (closed || state === 'connected') return;
+        setState('failed');
+        replacePeer();
+        options.sendRestart();
+      },
+      state === 'connecting' ? connectTimeout : recoveryRetryMs,
+    );
   };
 
   const setState = (next: PeerState) => {

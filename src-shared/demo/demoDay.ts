@@ -29,10 +29,45 @@ export interface DemoDay {
   homeCareGroups: { id: string; name: string }[];
 }
 
-const FIRST = ['Inger', 'Kirsten', 'Hanne', 'Grethe', 'Bente', 'Jytte', 'Ruth', 'Karen', 'Else', 'Birthe',
-  'Poul', 'Jørgen', 'Erik', 'Henning', 'Bent', 'Arne', 'Knud', 'Svend', 'Leif', 'Preben'];
-const LAST = ['Møllegaard', 'Bækholm', 'Skovlund', 'Engtoft', 'Lyngsø', 'Kærsgaard', 'Rosendahl', 'Hedelund',
-  'Vestergaard', 'Strandby', 'Birkholm', 'Fjordside', 'Holmsted', 'Damgaard', 'Krogsbæk'];
+const FIRST = [
+  'Inger',
+  'Kirsten',
+  'Hanne',
+  'Grethe',
+  'Bente',
+  'Jytte',
+  'Ruth',
+  'Karen',
+  'Else',
+  'Birthe',
+  'Poul',
+  'Jørgen',
+  'Erik',
+  'Henning',
+  'Bent',
+  'Arne',
+  'Knud',
+  'Svend',
+  'Leif',
+  'Preben',
+];
+const LAST = [
+  'Møllegaard',
+  'Bækholm',
+  'Skovlund',
+  'Engtoft',
+  'Lyngsø',
+  'Kærsgaard',
+  'Rosendahl',
+  'Hedelund',
+  'Vestergaard',
+  'Strandby',
+  'Birkholm',
+  'Fjordside',
+  'Holmsted',
+  'Damgaard',
+  'Krogsbæk',
+];
 const STREETS = ['Kløvervej', 'Syrenvej', 'Mågevej', 'Lærkevænget', 'Hybenvej', 'Engblommevej', 'Solsortvej', 'Rønnebærvej'];
 const TOWNS = ['4000 Roskilde', '4600 Køge', '4700 Næstved', '4300 Holbæk'];
 const RELATIONS = ['Datter', 'Søn', 'Ægtefælle', 'Nabo', 'Barnebarn'];
@@ -41,7 +76,15 @@ const HOME_CARE_GROUPS = [
   { id: 'careteam-hjemmepleje-syd', name: 'Hjemmeplejen Syd' },
   { id: 'careteam-hjemmepleje-vest', name: 'Hjemmeplejen Vest' },
 ];
-const NOTES = ['', '', '', 'Husk at spørge til blodsukkeret i aftes.', 'Datteren er med ved opkaldet om tirsdagen.', 'Hører dårligt på venstre øre – tal tydeligt.', 'Tabletten står i køkkenet.'];
+const NOTES = [
+  '',
+  '',
+  '',
+  'Husk at spørge til blodsukkeret i aftes.',
+  'Datteren er med ved opkaldet om tirsdagen.',
+  'Hører dårligt på venstre øre – tal tydeligt.',
+  'Tabletten står i køkkenet.',
+];
 const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz'];
 
 interface TaskTemplate {
@@ -100,7 +143,11 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
       cpr,
       birthDate: `19${pad(yy)}-${pad(mm)}-${pad(dd)}`,
       address: `${pick(STREETS)} ${1 + Math.floor(random() * 60)}, ${pick(TOWNS)}`,
-      emergencyContact: { name: `${pickExtra(FIRST)} ${pickExtra(LAST)}`, phone: `+45 ${20 + Math.floor(extra() * 10)} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))}`, relationship: pickExtra(RELATIONS) },
+      emergencyContact: {
+        name: `${pickExtra(FIRST)} ${pickExtra(LAST)}`,
+        phone: `+45 ${20 + Math.floor(extra() * 10)} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))} ${pad(Math.floor(extra() * 100))}`,
+        relationship: pickExtra(RELATIONS),
+      },
       relativesMayJoin: extra() < 0.6,
       homeCareGroup: HOME_CARE_GROUPS[i % HOME_CARE_GROUPS.length] as { id: string; name: string },
     };
@@ -131,8 +178,14 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
         start: start.toISOString(),
         end: end.toISOString(),
         citizen: {
-          id: citizen.id, name: citizen.name, cprMasked: maskCpr(citizen.cpr), address: citizen.address, birthDate: citizen.birthDate,
-          emergencyContact: citizen.emergencyContact, relativesMayJoin: citizen.relativesMayJoin, homeCareGroup: citizen.homeCareGroup,
+          id: citizen.id,
+          name: citizen.name,
+          cprMasked: maskCpr(citizen.cpr),
+          address: citizen.address,
+          birthDate: citizen.birthDate,
+          emergencyContact: citizen.emergencyContact,
+          relativesMayJoin: citizen.relativesMayJoin,
+          homeCareGroup: citizen.homeCareGroup,
         },
         task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },
         practitioner: { id: practitioner.practitionerId, name: practitioner.name },

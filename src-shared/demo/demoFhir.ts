@@ -24,7 +24,10 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
     resourceType: 'CareTeam',
     id: demo.teamId,
     name: demo.teamName,
-    participant: demo.staff.map((s) => ({ member: { reference: `Practitioner/${s.practitionerId}` }, role: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }] })),
+    participant: demo.staff.map((s) => ({
+      member: { reference: `Practitioner/${s.practitionerId}` },
+      role: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }],
+    })),
   });
   for (const g of demo.homeCareGroups) resources.push({ resourceType: 'CareTeam', id: g.id, name: g.name });
   for (const c of demo.citizens) {
@@ -36,11 +39,13 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       name: [{ text: c.name, given: given ? [given] : [], family: family.join(' ') }],
       birthDate: c.birthDate,
       address: [{ text: c.address }],
-      contact: [{
-        relationship: [{ coding: [{ system: CONTACT_ROLE_SYSTEM, code: 'C', display: 'Emergency Contact' }], text: c.emergencyContact.relationship }],
-        name: { text: c.emergencyContact.name },
-        telecom: [{ system: 'phone', value: c.emergencyContact.phone }],
-      }],
+      contact: [
+        {
+          relationship: [{ coding: [{ system: CONTACT_ROLE_SYSTEM, code: 'C', display: 'Emergency Contact' }], text: c.emergencyContact.relationship }],
+          name: { text: c.emergencyContact.name },
+          telecom: [{ system: 'phone', value: c.emergencyContact.phone }],
+        },
+      ],
       extension: [
         { url: RELATIVES_MAY_JOIN_EXTENSION, valueBoolean: c.relativesMayJoin },
         { url: HOME_CARE_GROUP_EXTENSION, valueReference: { reference: `CareTeam/${c.homeCareGroup.id}`, display: c.homeCareGroup.name } },

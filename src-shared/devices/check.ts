@@ -53,11 +53,15 @@ export interface DeviceCheckResult {
 export const CHECK_VALIDITY_MS = { camera: 15 * 60_000, microphone: 15 * 60_000, network: 5 * 60_000 } as const;
 
 export function devicesSignature(devices: readonly DeviceInfo[]): string {
-  return devices.map((d) => `${d.kind}|${d.deviceId}|${d.label}`).sort().join('\n');
+  return devices
+    .map((d) => `${d.kind}|${d.deviceId}|${d.label}`)
+    .sort()
+    .join('\n');
 }
 
 function cameraFinding(state: CameraState): Finding {
-  const severity: Severity = state === 'ok' ? 'ok' : state === 'missing' || state === 'denied' || state === 'busy' || state === 'black' ? 'blocking' : 'warning';
+  const severity: Severity =
+    state === 'ok' ? 'ok' : state === 'missing' || state === 'denied' || state === 'busy' || state === 'black' ? 'blocking' : 'warning';
   return { part: 'camera', code: `camera.${state}`, severity };
 }
 
@@ -84,7 +88,8 @@ function headsetFindings(chosen: ChosenDevices): Finding[] {
 function networkFinding(network: DeviceCheckResult['network']): Finding[] {
   if (!network) return [];
   const findings: Finding[] = [{ part: 'network', code: `network.${network.rating}`, severity: network.rating === 'good' ? 'ok' : 'warning' }];
-  if (network.measurement.relay !== 'ok' && network.measurement.rttMs !== null) findings.push({ part: 'network', code: `network.relay.${network.measurement.relay}`, severity: 'warning' });
+  if (network.measurement.relay !== 'ok' && network.measurement.rttMs !== null)
+    findings.push({ part: 'network', code: `network.relay.${network.measurement.relay}`, severity: 'warning' });
   return findings;
 }
 
@@ -106,7 +111,12 @@ export function verdictOf(findings: readonly Finding[]): DeviceCheckResult['verd
 }
 
 /** The warnings as one stable key, so accepted warnings are not asked about again until they change. */
-export const warningsKey = (findings: readonly Finding[]) => findings.filter((f) => f.severity === 'warning').map((f) => f.code).sort().join(',');
+export const warningsKey = (findings: readonly Finding[]) =>
+  findings
+    .filter((f) => f.severity === 'warning')
+    .map((f) => f.code)
+    .sort()
+    .join(',');
 
 export interface QuickCheckContext {
   now: number;
@@ -121,12 +131,17 @@ export interface QuickCheckContext {
  * and the previous results are unchanged and recent; a part that was not fine is always re-measured
  * (the staff member may just have fixed it).
  */
-export function planQuickCheck(previous: DeviceCheckResult | null, context: QuickCheckContext): { chooseDevices: boolean; parts: Set<'camera' | 'microphone' | 'network'> } {
+export function planQuickCheck(
+  previous: DeviceCheckResult | null,
+  context: QuickCheckContext,
+): { chooseDevices: boolean; parts: Set<'camera' | 'microphone' | 'network'> } {
   const parts = new Set<'camera' | 'microphone' | 'network'>();
   if (!previous) return { chooseDevices: true, parts: new Set(['camera', 'microphone', 'network']) };
   const devicesChanged = previous.devicesSignature !== context.devicesSignature;
-  if (devicesChanged || !context.videoLive || previous.camera.state !== 'ok' || context.now - previous.camera.at > CHECK_VALIDITY_MS.camera) parts.add('camera');
-  if (devicesChanged || !context.audioLive || previous.microphone.state !== 'ok' || context.now - previous.microphone.at > CHECK_VALIDITY_MS.microphone) parts.add('microphone');
+  if (devicesChanged || !context.videoLive || previous.camera.state !== 'ok' || context.now - previous.camera.at > CHECK_VALIDITY_MS.camera)
+    parts.add('camera');
+  if (devicesChanged || !context.audioLive || previous.microphone.state !== 'ok' || context.now - previous.microphone.at > CHECK_VALIDITY_MS.microphone)
+    parts.add('microphone');
   if (!previous.network || previous.network.rating === 'poor' || context.now - previous.network.at > CHECK_VALIDITY_MS.network) parts.add('network');
   return { chooseDevices: devicesChanged, parts };
 }

@@ -20,8 +20,22 @@ export interface DeviceClass {
 
 /** Brands and words that mean "headset". Extend here. */
 export const HEADSET_PATTERNS: readonly RegExp[] = [
-  /head(set|phone)/i, /\bjabra\b/i, /\bpoly\b/i, /plantronics/i, /\bepos\b/i, /sennheiser/i, /logitech.*(h\d{3}|zone|usb headset)/i,
-  /\bzone (wireless|vibe)/i, /airpods/i, /\bbose\b/i, /evolve/i, /savi/i, /voyager/i, /blackwire/i, /usb audio/i, /hörlurar|hovedtelefon/i,
+  /head(set|phone)/i,
+  /\bjabra\b/i,
+  /\bpoly\b/i,
+  /plantronics/i,
+  /\bepos\b/i,
+  /sennheiser/i,
+  /logitech.*(h\d{3}|zone|usb headset)/i,
+  /\bzone (wireless|vibe)/i,
+  /airpods/i,
+  /\bbose\b/i,
+  /evolve/i,
+  /savi/i,
+  /voyager/i,
+  /blackwire/i,
+  /usb audio/i,
+  /hörlurar|hovedtelefon/i,
 ];
 const BLUETOOTH = [/bluetooth/i, /\bbt\b/i, /airpods/i, /voyager/i, /\(.*hands-free.*\)/i];
 const HANDS_FREE = [/hands-?free/i, /\bhfp\b/i, /\bhsp\b/i, /headset audio gateway/i];
@@ -45,13 +59,19 @@ export function classifyDevice(label: string): DeviceClass {
  * (not in hands-free mode), then any external device, then the built-in one. Returns null when the
  * kind has no device at all; `fellBack` says the remembered one was missing.
  */
-export function bestDevice(available: readonly DeviceInfo[], kind: DeviceInfo['kind'], remembered: string | { deviceId: string; label: string } | null): { device: DeviceInfo | null; fellBack: boolean } {
+export function bestDevice(
+  available: readonly DeviceInfo[],
+  kind: DeviceInfo['kind'],
+  remembered: string | { deviceId: string; label: string } | null,
+): { device: DeviceInfo | null; fellBack: boolean } {
   const candidates = available.filter((d) => d.kind === kind && d.deviceId !== '');
   const preferredId = typeof remembered === 'string' ? remembered : (remembered?.deviceId ?? null);
   const preferredLabel = typeof remembered === 'string' ? '' : (remembered?.label ?? '');
   // Device ids can change (another browser profile, cleared site data, re-paired Bluetooth):
   // the same label of the same kind is the same device.
-  const preferred = (preferredId ? candidates.find((d) => d.deviceId === preferredId) : undefined) ?? (preferredLabel ? candidates.find((d) => d.label === preferredLabel && !PSEUDO_IDS.has(d.deviceId)) : undefined);
+  const preferred =
+    (preferredId ? candidates.find((d) => d.deviceId === preferredId) : undefined) ??
+    (preferredLabel ? candidates.find((d) => d.label === preferredLabel && !PSEUDO_IDS.has(d.deviceId)) : undefined);
   if (preferred) return { device: preferred, fellBack: false };
   const score = (d: DeviceInfo) => {
     // "default"/"communications" stand for whatever the system picks, and do not follow a headset

@@ -49,8 +49,12 @@ export function frameStats(frame: LumaFrame): FrameStats {
   let borderSum = 0;
   let borderN = 0;
   // Centre: the middle 40 % across and 60 % down. Border: the outer 15 % on every side.
-  const cx0 = width * 0.3, cx1 = width * 0.7, cy0 = height * 0.2, cy1 = height * 0.8;
-  const bx = width * 0.15, by = height * 0.15;
+  const cx0 = width * 0.3,
+    cx1 = width * 0.7,
+    cy0 = height * 0.2,
+    cy1 = height * 0.8;
+  const bx = width * 0.15,
+    by = height * 0.15;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const v = luma[y * width + x] ?? 0;

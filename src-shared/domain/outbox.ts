@@ -19,7 +19,10 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     /** Appointment.cancelationReason for noshow/cancelled. */
     reason: z.string().max(200).nullable().optional(),
     /** The call that took place: an Encounter with its period, length, outcome and note. */
-    encounter: z.object({ start: At, end: At, outcome: Outcome, note: z.string().max(2000) }).nullable().optional(),
+    encounter: z
+      .object({ start: At, end: At, outcome: Outcome, note: z.string().max(2000) })
+      .nullable()
+      .optional(),
   }),
   z.object({
     /** A physical visit for the citizen's home-care group: a Task (design §2). */

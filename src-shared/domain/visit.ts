@@ -15,13 +15,23 @@ export const Citizen = z.object({
   cprMasked: z.string().regex(/^\d{6}-xxxx$/),
   address: z.string().max(300),
   /** For the age shown before the call. */
-  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
   /** Who to call in an emergency (Patient.contact with relationship "C"). */
-  emergencyContact: z.object({ name: z.string().max(200), phone: z.string().max(40), relationship: z.string().max(100) }).nullable().optional(),
+  emergencyContact: z
+    .object({ name: z.string().max(200), phone: z.string().max(40), relationship: z.string().max(100) })
+    .nullable()
+    .optional(),
   /** Whether relatives may join the screen visit (the citizen's consent). */
   relativesMayJoin: z.boolean().nullable().optional(),
   /** The home-care group a physical visit is escalated to. */
-  homeCareGroup: z.object({ id: z.string().min(1).max(128), name: z.string().max(200) }).nullable().optional(),
+  homeCareGroup: z
+    .object({ id: z.string().min(1).max(128), name: z.string().max(200) })
+    .nullable()
+    .optional(),
 });
 export type Citizen = z.infer<typeof Citizen>;
 

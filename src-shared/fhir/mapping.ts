@@ -1,7 +1,17 @@
 import { maskCpr } from '../domain/cpr.js';
 import type { Visit, VisitStatus } from '../domain/visit.js';
 import type { z } from 'zod';
-import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, FSIII_SYSTEM, HOME_CARE_GROUP_EXTENSION, RELATIVES_MAY_JOIN_EXTENSION, type Appointment, type AppointmentStatus, type HumanName, type Patient } from './schemas.js';
+import {
+  CONTACT_ROLE_SYSTEM,
+  CPR_SYSTEM,
+  FSIII_SYSTEM,
+  HOME_CARE_GROUP_EXTENSION,
+  RELATIVES_MAY_JOIN_EXTENSION,
+  type Appointment,
+  type AppointmentStatus,
+  type HumanName,
+  type Patient,
+} from './schemas.js';
 
 /** The one place FHIR resources become domain types (and back, for what we write). */
 
@@ -38,7 +48,8 @@ const TO_APPOINTMENT: Record<VisitStatus, FhirStatus> = {
 export const visitStatusOf = (status: FhirStatus): VisitStatus | null => TO_VISIT[status];
 export const appointmentStatusFor = (status: VisitStatus): FhirStatus => TO_APPOINTMENT[status];
 /** Statuses someone has already closed the visit with: never overwritten by a stale client. */
-export const isClosedAppointmentStatus = (status: FhirStatus) => status === 'fulfilled' || status === 'cancelled' || status === 'noshow' || status === 'entered-in-error';
+export const isClosedAppointmentStatus = (status: FhirStatus) =>
+  status === 'fulfilled' || status === 'cancelled' || status === 'noshow' || status === 'entered-in-error';
 
 export function displayName(name: z.infer<typeof HumanName>[] | undefined): string {
   const n = name?.[0];
@@ -47,7 +58,11 @@ export function displayName(name: z.infer<typeof HumanName>[] | undefined): stri
 }
 
 function nameOf(resource: Named | undefined): string {
-  return resource && Array.isArray(resource.name) ? displayName(resource.name as z.infer<typeof HumanName>[]) : typeof resource?.name === 'string' ? resource.name : '';
+  return resource && Array.isArray(resource.name)
+    ? displayName(resource.name as z.infer<typeof HumanName>[])
+    : typeof resource?.name === 'string'
+      ? resource.name
+      : '';
 }
 
 /** "Patient/123" → ["Patient", "123"]; absolute URLs keep their last two segments. */
@@ -62,7 +77,9 @@ export function parseReference(reference: string | undefined): { type: string; i
 /** Age, emergency contact, relatives' consent and home-care group, where the EOJ has them. */
 function citizenDetails(patient: FhirPatient | undefined, lookup: (type: string, id: string) => Named | undefined) {
   if (!patient) return {};
-  const emergency = patient.contact?.find((c) => c.relationship?.some((r) => r.coding?.some((code) => code.system === CONTACT_ROLE_SYSTEM && code.code === 'C'))) ?? patient.contact?.[0];
+  const emergency =
+    patient.contact?.find((c) => c.relationship?.some((r) => r.coding?.some((code) => code.system === CONTACT_ROLE_SYSTEM && code.code === 'C'))) ??
+    patient.contact?.[0];
   const extension = (url: string) => patient.extension?.find((e) => e.url === url);
   const group = parseReference(extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.reference);
   const relatives = extension(RELATIVES_MAY_JOIN_EXTENSION)?.valueBoolean;
@@ -76,7 +93,9 @@ function citizenDetails(patient: FhirPatient | undefined, lookup: (type: string,
         }
       : null,
     relativesMayJoin: typeof relatives === 'boolean' ? relatives : null,
-    homeCareGroup: group ? { id: group.id, name: nameOf(lookup(group.type, group.id)) || extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.display || group.id } : null,
+    homeCareGroup: group
+      ? { id: group.id, name: nameOf(lookup(group.type, group.id)) || extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.display || group.id }
+      : null,
   };
 }
 
@@ -120,7 +139,11 @@ export function appointmentToVisit(appointment: FhirAppointment, lookup: (type: 
       id: patient.ref.id,
       name: nameOf(patient.resource) || patient.display || '–',
       cprMasked,
-      address: patientResource?.address?.[0]?.text ?? [patientResource?.address?.[0]?.line?.join(' '), patientResource?.address?.[0]?.postalCode, patientResource?.address?.[0]?.city].filter(Boolean).join(', '),
+      address:
+        patientResource?.address?.[0]?.text ??
+        [patientResource?.address?.[0]?.line?.join(' '), patientResource?.address?.[0]?.postalCode, patientResource?.address?.[0]?.city]
+          .filter(Boolean)
+          .join(', '),
       ...citizenDetails(patientResource, lookup),
     },
     task: {

@@ -30,9 +30,23 @@ export const Reference = z.looseObject({ reference: text(256).optional(), displa
 export const Coding = z.looseObject({ system: text(256).optional(), code: text(128).optional(), display: text(256).optional() });
 export const CodeableConcept = z.looseObject({ coding: z.array(Coding).max(20).optional(), text: text(1000).optional() });
 export const HumanName = z.looseObject({ text: text(200).optional(), family: text(100).optional(), given: z.array(text(100)).max(10).optional() });
-export const Address = z.looseObject({ text: text(300).optional(), line: z.array(text(200)).max(5).optional(), postalCode: text(20).optional(), city: text(100).optional() });
-export const ContactPoint = z.looseObject({ system: z.enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']).optional(), value: text(200).optional() });
-export const Extension = z.looseObject({ url: text(256), valueBoolean: z.boolean().optional(), valueString: text(2000).optional(), valueCode: text(64).optional(), valueReference: Reference.optional() });
+export const Address = z.looseObject({
+  text: text(300).optional(),
+  line: z.array(text(200)).max(5).optional(),
+  postalCode: text(20).optional(),
+  city: text(100).optional(),
+});
+export const ContactPoint = z.looseObject({
+  system: z.enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']).optional(),
+  value: text(200).optional(),
+});
+export const Extension = z.looseObject({
+  url: text(256),
+  valueBoolean: z.boolean().optional(),
+  valueString: text(2000).optional(),
+  valueCode: text(64).optional(),
+  valueReference: Reference.optional(),
+});
 export const Period = z.looseObject({ start: instant.optional(), end: instant.optional() });
 
 const resource = <T extends string>(type: T) => ({
@@ -45,10 +59,18 @@ const resource = <T extends string>(type: T) => ({
 export const Patient = z.looseObject({
   ...resource('Patient'),
   name: z.array(HumanName).max(10).optional(),
-  birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+    .optional(),
   address: z.array(Address).max(10).optional(),
   telecom: z.array(ContactPoint).max(10).optional(),
-  contact: z.array(z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).max(5).optional(), relationship: z.array(CodeableConcept).max(5).optional() })).max(10).optional(),
+  contact: z
+    .array(
+      z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).max(5).optional(), relationship: z.array(CodeableConcept).max(5).optional() }),
+    )
+    .max(10)
+    .optional(),
   extension: z.array(Extension).max(30).optional(),
 });
 export const Practitioner = z.looseObject({ ...resource('Practitioner'), name: z.array(HumanName).max(10).optional() });
@@ -61,11 +83,25 @@ export const PractitionerRole = z.looseObject({
 export const CareTeam = z.looseObject({
   ...resource('CareTeam'),
   name: text(200).optional(),
-  participant: z.array(z.looseObject({ member: Reference.optional(), role: z.array(CodeableConcept).max(5).optional() })).max(200).optional(),
+  participant: z
+    .array(z.looseObject({ member: Reference.optional(), role: z.array(CodeableConcept).max(5).optional() }))
+    .max(200)
+    .optional(),
 });
 export const Location = z.looseObject({ ...resource('Location'), name: text(200).optional(), partOf: Reference.optional() });
 
-export const AppointmentStatus = z.enum(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist']);
+export const AppointmentStatus = z.enum([
+  'proposed',
+  'pending',
+  'booked',
+  'arrived',
+  'fulfilled',
+  'cancelled',
+  'noshow',
+  'entered-in-error',
+  'checked-in',
+  'waitlist',
+]);
 export const Appointment = z.looseObject({
   ...resource('Appointment'),
   status: AppointmentStatus,
@@ -77,7 +113,13 @@ export const Appointment = z.looseObject({
   start: instant.optional(),
   end: instant.optional(),
   participant: z
-    .array(z.looseObject({ actor: Reference.optional(), status: z.enum(['accepted', 'declined', 'tentative', 'needs-action']), type: z.array(CodeableConcept).max(5).optional() }))
+    .array(
+      z.looseObject({
+        actor: Reference.optional(),
+        status: z.enum(['accepted', 'declined', 'tentative', 'needs-action']),
+        type: z.array(CodeableConcept).max(5).optional(),
+      }),
+    )
     .min(1)
     .max(20),
 });
@@ -88,15 +130,36 @@ export const Encounter = z.looseObject({
   class: Coding,
   type: z.array(CodeableConcept).max(10).optional(),
   subject: Reference.optional(),
-  participant: z.array(z.looseObject({ individual: Reference.optional(), type: z.array(CodeableConcept).max(5).optional() })).max(20).optional(),
+  participant: z
+    .array(z.looseObject({ individual: Reference.optional(), type: z.array(CodeableConcept).max(5).optional() }))
+    .max(20)
+    .optional(),
   appointment: z.array(Reference).max(5).optional(),
   period: Period.optional(),
-  length: z.looseObject({ value: z.number().nonnegative().optional(), unit: text(20).optional(), system: text(256).optional(), code: text(20).optional() }).optional(),
-  location: z.array(z.looseObject({ location: Reference })).max(5).optional(),
+  length: z
+    .looseObject({ value: z.number().nonnegative().optional(), unit: text(20).optional(), system: text(256).optional(), code: text(20).optional() })
+    .optional(),
+  location: z
+    .array(z.looseObject({ location: Reference }))
+    .max(5)
+    .optional(),
 });
 export const Task = z.looseObject({
   ...resource('Task'),
-  status: z.enum(['draft', 'requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled', 'in-progress', 'on-hold', 'failed', 'completed', 'entered-in-error']),
+  status: z.enum([
+    'draft',
+    'requested',
+    'received',
+    'accepted',
+    'rejected',
+    'ready',
+    'cancelled',
+    'in-progress',
+    'on-hold',
+    'failed',
+    'completed',
+    'entered-in-error',
+  ]),
   intent: z.enum(['unknown', 'proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
   priority: z.enum(['routine', 'urgent', 'asap', 'stat']).optional(),
   code: CodeableConcept.optional(),
@@ -124,8 +187,21 @@ export const Bundle = z.looseObject({
   resourceType: z.literal('Bundle'),
   type: z.enum(['searchset', 'history', 'batch-response', 'transaction-response', 'collection']),
   total: z.number().int().nonnegative().optional(),
-  link: z.array(z.looseObject({ relation: z.string(), url: z.string().max(4096) })).max(10).optional(),
-  entry: z.array(z.looseObject({ fullUrl: z.string().optional(), resource: z.unknown().optional(), search: z.looseObject({ mode: z.string().optional() }).optional(), request: z.looseObject({ method: z.string(), url: z.string() }).optional() })).max(10_000).optional(),
+  link: z
+    .array(z.looseObject({ relation: z.string(), url: z.string().max(4096) }))
+    .max(10)
+    .optional(),
+  entry: z
+    .array(
+      z.looseObject({
+        fullUrl: z.string().optional(),
+        resource: z.unknown().optional(),
+        search: z.looseObject({ mode: z.string().optional() }).optional(),
+        request: z.looseObject({ method: z.string(), url: z.string() }).optional(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;
 

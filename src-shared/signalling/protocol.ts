@@ -61,6 +61,10 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: z.enum(['staff', 'citizen', 'server']) }),
   z.object({ type: z.literal('net.probe'), id: z.string().max(64), bytes: z.number().int().nonnegative(), pad: z.string().max(NET_PROBE_MAX_PAD) }),
   z.object({ type: z.literal('turn.credentials'), turn: TurnCredentials }),
-  z.object({ type: z.literal('error'), code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']),
+    message: z.string(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

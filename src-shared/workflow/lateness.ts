@@ -31,7 +31,12 @@ export interface DaySummary {
 
 /** The staff member's day: done, missed, escalated, and how late the calls were on average. */
 export function daySummary(visits: readonly (Visit & { workflow: VisitWorkflow })[]): DaySummary {
-  let done = 0, missed = 0, escalated = 0, open = 0, lateSum = 0, lateN = 0;
+  let done = 0,
+    missed = 0,
+    escalated = 0,
+    open = 0,
+    lateSum = 0,
+    lateN = 0;
   for (const v of visits) {
     if (v.status === 'completed') done++;
     else if (v.status === 'not_answered') missed++;

@@ -35,7 +35,15 @@ export const VisitWorkflow = z.object({
 export type VisitWorkflow = z.infer<typeof VisitWorkflow>;
 
 export const EMPTY_WORKFLOW: VisitWorkflow = {
-  failedAttempts: 0, outcome: null, note: '', durationSeconds: null, retryAt: null, escalatedAt: null, escalationReason: null, urgentAt: null, calledAt: null,
+  failedAttempts: 0,
+  outcome: null,
+  note: '',
+  durationSeconds: null,
+  retryAt: null,
+  escalatedAt: null,
+  escalationReason: null,
+  urgentAt: null,
+  calledAt: null,
 };
 
 /** How the EOJ is told (design §2). */
@@ -65,14 +73,35 @@ export function decideOutcome(outcome: Outcome, previousFailedAttempts: number, 
   if (FAILED.has(outcome)) {
     const failedAttempts = previousFailedAttempts + 1;
     if (failedAttempts <= policy.retries) {
-      return { status: 'planned', reason: null, encounter: false, retryAt: new Date(now.getTime() + policy.intervalSeconds * 1000), escalate: null, failedAttempts };
+      return {
+        status: 'planned',
+        reason: null,
+        encounter: false,
+        retryAt: new Date(now.getTime() + policy.intervalSeconds * 1000),
+        escalate: null,
+        failedAttempts,
+      };
     }
     return outcome === 'not_answered'
       ? { status: 'not_answered', reason: 'Ikke besvaret', encounter: false, retryAt: null, escalate: { priority: 'routine' }, failedAttempts }
-      : { status: 'cancelled', reason: 'Teknisk fejl – omlagt til fysisk besøg', encounter: call.answered, retryAt: null, escalate: { priority: 'routine' }, failedAttempts };
+      : {
+          status: 'cancelled',
+          reason: 'Teknisk fejl – omlagt til fysisk besøg',
+          encounter: call.answered,
+          retryAt: null,
+          escalate: { priority: 'routine' },
+          failedAttempts,
+        };
   }
   if (outcome === 'converted_physical') {
-    return { status: 'cancelled', reason: 'Omlagt til fysisk besøg', encounter: call.answered, retryAt: null, escalate: { priority: 'routine' }, failedAttempts: previousFailedAttempts };
+    return {
+      status: 'cancelled',
+      reason: 'Omlagt til fysisk besøg',
+      encounter: call.answered,
+      retryAt: null,
+      escalate: { priority: 'routine' },
+      failedAttempts: previousFailedAttempts,
+    };
   }
   // completed and urgent: the visit took place.
   return { status: 'completed', reason: null, encounter: true, retryAt: null, escalate: null, failedAttempts: previousFailedAttempts };

@@ -20,14 +20,21 @@ describe('API router built from the shared contract', () => {
     return (caller[ns]?.[method] as (input: unknown) => Promise<unknown>)(input);
   };
   const rejection = async (path: string, input: unknown) => {
-    const error = await call(path, input).then(() => null, (e: unknown) => e);
+    const error = await call(path, input).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TRPCError);
     return error as TRPCError;
   };
 
   it('implements every method of the contract', () => {
     const procedures = Object.keys((services.router as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
-    expect(procedures).toEqual(listProcedures().map(([ns, m]) => `${ns}.${m}`).sort());
+    expect(procedures).toEqual(
+      listProcedures()
+        .map(([ns, m]) => `${ns}.${m}`)
+        .sort(),
+    );
   });
 
   it('answers valid calls with contract-shaped data', async () => {
@@ -60,7 +67,10 @@ describe('API router built from the shared contract', () => {
 
   it('refuses every call from an untrusted sender (Electron IPC from a foreign frame)', async () => {
     const untrusted = createCallerFactory(services.router)({ trusted: false }) as unknown as Caller;
-    const error = await (untrusted.session?.current as (i: unknown) => Promise<unknown>)({}).then(() => null, (e: unknown) => e);
+    const error = await (untrusted.session?.current as (i: unknown) => Promise<unknown>)({}).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((error as TRPCError).code).toBe('FORBIDDEN');
   });
 });

@@ -34,7 +34,10 @@ describe('workflow API', () => {
 
   it('records an outcome with its outbox row in one transaction, and the visit details show it', async () => {
     const before = services.store.outbox.summary().pending;
-    const saved = (await call('visit.recordOutcome', { visitId, outcome: 'completed', note: 'Alt vel', call: null, durationSeconds: 300 })) as { status: string; workflow: { outcome: string; durationSeconds: number } };
+    const saved = (await call('visit.recordOutcome', { visitId, outcome: 'completed', note: 'Alt vel', call: null, durationSeconds: 300 })) as {
+      status: string;
+      workflow: { outcome: string; durationSeconds: number };
+    };
     expect(saved).toMatchObject({ status: 'completed', workflow: { outcome: 'completed', durationSeconds: 300 } });
     expect(services.store.outbox.summary().pending).toBe(before + 1);
     const details = (await call('visit.details', { visitId })) as { visit: { workflow: { note: string } } };
@@ -53,7 +56,10 @@ describe('workflow API', () => {
       { visitId, outcome: 'completed', note: '', call: { connectedAt: 'yesterday', endedAt: null }, durationSeconds: null },
       { visitId, outcome: 'completed', note: '', call: null, durationSeconds: -1 },
     ]) {
-      const error = await call('visit.recordOutcome', bad).then(() => null, (e: unknown) => e);
+      const error = await call('visit.recordOutcome', bad).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(TRPCError);
       // (Over a transport the message names method and field: tested in test/browser.)
       expect((error as TRPCError).code).toBe('BAD_REQUEST');

@@ -22,19 +22,30 @@ export async function benchCalls(calls = 10) {
   const coturn = await startCoturn();
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-calls-'));
   const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
-  const app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `bench-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+  const app = await startBrowserMode({
+    dataDir: join(root, 'client'),
+    profile: `bench-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+  });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // The bare baseline's page server.
   const bareHtml = readFileSync(join(ROOT_DIR, 'test/bench/bare/index.html'));
   const bareJs = readFileSync(join(ROOT_DIR, 'node_modules/simple-peer/simplepeer.min.js'));
-  const bare = createServer((req, res) => res.writeHead(200, { 'content-type': req.url === '/simplepeer.min.js' ? 'text/javascript' : 'text/html' }).end(req.url === '/simplepeer.min.js' ? bareJs : bareHtml));
+  const bare = createServer((req, res) =>
+    res
+      .writeHead(200, { 'content-type': req.url === '/simplepeer.min.js' ? 'text/javascript' : 'text/html' })
+      .end(req.url === '/simplepeer.min.js' ? bareJs : bareHtml),
+  );
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
 
   try {
     // Ours: ring in the staff UI (citizen on auto-answer) → remote video playing on both sides.
     async function ours(relay: boolean): Promise<number[]> {
-      const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+      const contexts = [
+        await browser.newContext({ permissions: ['camera', 'microphone'] }),
+        await browser.newContext({ permissions: ['camera', 'microphone'] }),
+      ];
       const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
       if (!staff || !citizen) throw new Error('no pages');
       const q = relay ? 'relay=1&' : '';
@@ -66,7 +77,11 @@ export async function benchCalls(calls = 10) {
           await coturn.start();
           const t0 = performance.now();
           const base = await framesDecoded(staff, '.remote-video');
-          await staff.waitForFunction(([sel, b]) => ((document.querySelector(sel as string) as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames) > (b as number) + 5, ['.remote-video', base] as const, { polling: 100, timeout: 60_000 });
+          await staff.waitForFunction(
+            ([sel, b]) => (document.querySelector(sel as string) as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames > (b as number) + 5,
+            ['.remote-video', base] as const,
+            { polling: 100, timeout: 60_000 },
+          );
           recovery.push(performance.now() - t0);
         }
         recoveryMs = median(recovery);
@@ -75,23 +90,39 @@ export async function benchCalls(calls = 10) {
       return times;
     }
     async function ring2(staff: Page, visitId: string) {
-      await staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / }).click();
+      await staff
+        .locator(`tr[data-visit-id="${visitId}"]`)
+        .getByRole('button', { name: /^Ring op til / })
+        .click();
     }
 
     // Bare: two plain simple-peer pages, signals relayed by the harness, same media, same clock.
     async function bareCalls(relay: boolean): Promise<number[]> {
-      const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+      const contexts = [
+        await browser.newContext({ permissions: ['camera', 'microphone'] }),
+        await browser.newContext({ permissions: ['camera', 'microphone'] }),
+      ];
       const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
       if (!a || !b) throw new Error('no pages');
-      await a.exposeFunction('sendSignal', (json: string) => b.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json));
-      await b.exposeFunction('sendSignal', (json: string) => a.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json));
+      await a.exposeFunction('sendSignal', (json: string) =>
+        b.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json),
+      );
+      await b.exposeFunction('sendSignal', (json: string) =>
+        a.evaluate((j) => (window as unknown as { receiveSignal(j: string): void }).receiveSignal(j), json),
+      );
       await Promise.all([a.goto(bareUrl), b.goto(bareUrl)]);
       const times: number[] = [];
       for (let i = 0; i < calls; i++) {
         const turn = relay ? await fetchTurn() : null;
         const t0 = performance.now();
-        await b.evaluate(([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(false, r as boolean, t), [relay, turn] as const);
-        await a.evaluate(([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(true, r as boolean, t), [relay, turn] as const);
+        await b.evaluate(
+          ([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(false, r as boolean, t),
+          [relay, turn] as const,
+        );
+        await a.evaluate(([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(true, r as boolean, t), [
+          relay,
+          turn,
+        ] as const);
         await Promise.all([playing(a, '#remote'), playing(b, '#remote')]);
         times.push(performance.now() - t0);
         await Promise.all([a, b].map((p) => p.evaluate(() => (window as unknown as { stopPeer(): void }).stopPeer())));

@@ -13,7 +13,6 @@ import { acceptDeviceCheck } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
 import { median } from './stats';
 
-
 /** Click "Tjek igen" and time until the panel shows a verdict again, measured inside the page. */
 function timedFullCheck(page: Page): Promise<number> {
   return page.evaluate(
@@ -41,14 +40,21 @@ export async function benchDeviceCheck(count = 10) {
   const coturn = await startCoturn();
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-check-'));
   const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
-  const app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `bench-check-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+  const app = await startBrowserMode({
+    dataDir: join(root, 'client'),
+    profile: `bench-check-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+  });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     const page = await context.newPage();
     await page.goto(app.url);
     await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
-    await page.getByRole('button', { name: /^Ring op til / }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^Ring op til / })
+      .first()
+      .waitFor();
     await page.waitForFunction(() => !(document.querySelector('button.ring') as HTMLButtonElement | null)?.disabled);
     await acceptDeviceCheck(page);
 
@@ -65,7 +71,10 @@ export async function benchDeviceCheck(count = 10) {
     const clickToCall: number[] = [];
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
-      await page.getByRole('button', { name: /^Ring op til / }).first().click();
+      await page
+        .getByRole('button', { name: /^Ring op til / })
+        .first()
+        .click();
       // The call panel, or (the tablet is not paired here, so the call ends at once) the outcome form.
       await page.locator('[data-call-phase], [data-testid="outcome-dialog"]').first().waitFor();
       clickToCall.push(performance.now() - t0);
@@ -82,17 +91,19 @@ export async function benchDeviceCheck(count = 10) {
     // Baseline: open camera + microphone and get the first frame, nothing else.
     const baseline: number[] = [];
     for (let i = 0; i < count; i++) {
-      baseline.push(await page.evaluate(async () => {
-        const t0 = performance.now();
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-        const video = document.createElement('video');
-        video.muted = true;
-        video.srcObject = stream;
-        await video.play();
-        const ms = performance.now() - t0;
-        stream.getTracks().forEach((t) => t.stop());
-        return ms;
-      }));
+      baseline.push(
+        await page.evaluate(async () => {
+          const t0 = performance.now();
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+          const video = document.createElement('video');
+          video.muted = true;
+          video.srcObject = stream;
+          await video.play();
+          const ms = performance.now() - t0;
+          stream.getTracks().forEach((t) => t.stop());
+          return ms;
+        }),
+      );
     }
     await context.close();
     const fullMs = median(full);

@@ -26,8 +26,13 @@ function benchVisits(n: number): Visit[] {
   const template = demoDay(DAY).visits;
   return Array.from({ length: n }, (_, i) => {
     const base = template[i % template.length] as Visit;
-    const shift = Math.floor(i / 500) * DAY_MS + (Math.floor((i % 500) / template.length) * 60_000);
-    return { ...base, id: `bench-${i}`, start: new Date(Date.parse(base.start) + shift).toISOString(), end: new Date(Date.parse(base.end) + shift).toISOString() };
+    const shift = Math.floor(i / 500) * DAY_MS + Math.floor((i % 500) / template.length) * 60_000;
+    return {
+      ...base,
+      id: `bench-${i}`,
+      start: new Date(Date.parse(base.start) + shift).toISOString(),
+      end: new Date(Date.parse(base.end) + shift).toISOString(),
+    };
   });
 }
 
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
   const total = (w: ReturnType<typeof workload>) => w.insertMs + w.queueMs.reduce((x, y) => x + y, 0) + w.statusMs;
   const results = {
     'store.insert_5000_visits_ms': { value: median(encrypted.map((w) => w.insertMs)), unit: 'ms' },
-    'store.load_day_queue_500_ms': { value: median(encrypted.flatMap((w) => w.queueMs.slice(2))), unit: 'ms', target: '< 20' , met: false },
+    'store.load_day_queue_500_ms': { value: median(encrypted.flatMap((w) => w.queueMs.slice(2))), unit: 'ms', target: '< 20', met: false },
     'store.status_change_with_outbox_ops_per_s': { value: 300 / (median(encrypted.map((w) => w.statusMs)) / 1000), unit: 'ops/s' },
     'store.encryption_overhead_ratio': { value: median(encrypted.map(total)) / median(plain.map(total)), unit: 'x', target: '< 1.3', met: false },
     // Per-operation ratios show where the overhead sits (writes: SQLCipher AES-CBC + HMAC per page).
@@ -119,7 +124,10 @@ async function main(): Promise<void> {
     const met = 'met' in r ? (r.met ? 'yes' : 'NO') : '';
     console.log(name.padEnd(48), r.value.toFixed(2).padStart(10), ` ${r.unit.padEnd(6)} ${target.padEnd(8)} ${met}`);
   }
-  writeFileSync('bench-results.json', `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, rounds, results }, null, 2)}\n`);
+  writeFileSync(
+    'bench-results.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, rounds, results }, null, 2)}\n`,
+  );
   console.log('Skrevet: bench-results.json');
 }
 

@@ -12,7 +12,6 @@ import { startBrowserMode } from '../e2e/browserMode';
 import { openSignedIn } from '../e2e/callFlow';
 import { median } from './stats';
 
-
 // Page-side code is passed as plain JavaScript: the TypeScript loader would wrap named inner
 // functions in a helper that does not exist in the page.
 /**
@@ -84,22 +83,30 @@ export async function benchUi(count = 10) {
     // Outcomes: visits whose status changes (so each save writes an outbox row).
     const outcome: number[] = [];
     for (let i = 0; i < count; i++) {
-      const row = page.locator('tbody tr').filter({ has: page.locator('.chip-planned, .chip-not_answered') }).first();
+      const row = page
+        .locator('tbody tr')
+        .filter({ has: page.locator('.chip-planned, .chip-not_answered') })
+        .first();
       await row.getByRole('button', { name: /^Registrér udfald for / }).click();
       await page.getByRole('radio', { name: 'Gennemført' }).check();
-      outcome.push(await page.evaluate(() => new Promise<number>((resolve) => {
-        const dialog = document.querySelector('[data-testid="outcome-dialog"]') as HTMLElement;
-        const save = [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Gem udfald') as HTMLButtonElement;
-        const t0 = performance.now();
-        const observer = new MutationObserver(() => {
-          if (!document.body.contains(dialog)) {
-            observer.disconnect();
-            resolve(performance.now() - t0);
-          }
-        });
-        observer.observe(document.body, { childList: true, subtree: true });
-        save.click();
-      })));
+      outcome.push(
+        await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const dialog = document.querySelector('[data-testid="outcome-dialog"]') as HTMLElement;
+              const save = [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Gem udfald') as HTMLButtonElement;
+              const t0 = performance.now();
+              const observer = new MutationObserver(() => {
+                if (!document.body.contains(dialog)) {
+                  observer.disconnect();
+                  resolve(performance.now() - t0);
+                }
+              });
+              observer.observe(document.body, { childList: true, subtree: true });
+              save.click();
+            }),
+        ),
+      );
     }
     const pending = await page.locator('.outbox-status').textContent();
     if (!pending?.includes(`${count} ændringer venter`)) throw new Error(`expected ${count} outcomes in the outbox, the app says: ${pending}`);

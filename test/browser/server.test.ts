@@ -10,7 +10,11 @@ import { startTestServices } from '../helpers/services';
 import { tempDir } from '../helpers/store';
 import { connectApi, upgradeStatus } from '../helpers/wsClient';
 
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       let body = '';
@@ -94,7 +98,10 @@ describe('browser mode server (loopback WebSocket + static client)', () => {
       }
       const wsClient = createWSClient({ url: rpcUrl, WebSocket: OriginWS as unknown as typeof globalThis.WebSocket });
       const untyped = createTRPCUntypedClient({ links: [wsLink({ client: wsClient })] });
-      const error = await untyped.query('queue.today', { scope: 'room' }).then(() => null, (e: unknown) => e as Error);
+      const error = await untyped.query('queue.today', { scope: 'room' }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       expect(error?.message).toMatch(/^Ugyldigt argument til queue\.today: roomId: /);
       await wsClient.close();
       await expect(raw({ scope: 'room' })).rejects.toThrow(/roomId/);
@@ -110,7 +117,15 @@ describe('browser mode server (loopback WebSocket + static client)', () => {
     try {
       const events: QueueChanged[] = [];
       const received = new Promise<void>((resolve) => {
-        watcher.api.events.onQueueChanged({}, { onData: (e) => { events.push(e); resolve(); } });
+        watcher.api.events.onQueueChanged(
+          {},
+          {
+            onData: (e) => {
+              events.push(e);
+              resolve();
+            },
+          },
+        );
       });
       const outbox = new Promise<number>((resolve) => {
         watcher.api.events.onOutboxChanged({}, { onData: (s) => resolve(s.pending) });

@@ -10,12 +10,20 @@ export interface RunningApp {
 
 /** Starts `npm start`'s browser mode (built main process) on a given data folder and keychain profile. */
 export function startBrowserMode(env: { dataDir: string; profile: string; extra?: Record<string, string> }): Promise<RunningApp> {
-  return startProcess('dist/main/src-main/browser/start.js', { SKAERMRUM_DATA_DIR: env.dataDir, SKAERMRUM_PROFILE: env.profile, SKAERMRUM_LOG_LEVEL: 'warn', ...env.extra }, /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/);
+  return startProcess(
+    'dist/main/src-main/browser/start.js',
+    { SKAERMRUM_DATA_DIR: env.dataDir, SKAERMRUM_PROFILE: env.profile, SKAERMRUM_LOG_LEVEL: 'warn', ...env.extra },
+    /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+  );
 }
 
 /** The sandbox EOJ as its own process (as `npm start` runs it), on a data folder that outlives restarts. */
 export function startSandboxProcess(env: { dataDir: string; port?: number; extra?: Record<string, string> }): Promise<RunningApp> {
-  return startProcess('dist/main/src-server/main.js', { SANDBOX_DATA_DIR: env.dataDir, SANDBOX_PORT: String(env.port ?? 0), SANDBOX_FAULTS: '1', SANDBOX_DEMO_AS_OF: 'start-of-day', ...env.extra }, /(http:\/\/127\.0\.0\.1:\d+\/fhir)/);
+  return startProcess(
+    'dist/main/src-server/main.js',
+    { SANDBOX_DATA_DIR: env.dataDir, SANDBOX_PORT: String(env.port ?? 0), SANDBOX_FAULTS: '1', SANDBOX_DEMO_AS_OF: 'start-of-day', ...env.extra },
+    /(http:\/\/127\.0\.0\.1:\d+\/fhir)/,
+  );
 }
 
 function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp> {
@@ -50,7 +58,11 @@ function startProcess(script: string, env: Record<string, string>, ready: RegExp
 /** Reads from the sandbox EOJ as the team lead (practitioner-1), to see what arrived there. */
 export async function readEoj<T>(eojUrl: string, path: string): Promise<T> {
   const origin = eojUrl.replace(/\/fhir$/, '');
-  const login = await fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: 'practitioner-1' }) });
+  const login = await fetch(`${origin}/auth/sandbox-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ practitionerId: 'practitioner-1' }),
+  });
   const { token } = (await login.json()) as { token: string };
   return (await (await fetch(`${eojUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 }

@@ -28,7 +28,7 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('staff rings a citizen\'s paired tablet: both see and hear each other, mute is heard, hang-up ends both', async ({ browser }) => {
+test("staff rings a citizen's paired tablet: both see and hear each other, mute is heard, hang-up ends both", async ({ browser }) => {
   const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const citizenContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const staff = await staffContext.newPage();
@@ -50,11 +50,15 @@ test('staff rings a citizen\'s paired tablet: both see and hear each other, mute
 
   // Switch microphone mid-call (replaceTrack): the citizen keeps hearing, the call goes on.
   const mic = staff.getByLabel('Mikrofon');
-  const other = await mic.locator('option').evaluateAll((options) => (options as HTMLOptionElement[]).map((o) => ({ value: o.value, label: o.label })).find((o) => o.label === 'Fake Audio Input 1'));
+  const other = await mic
+    .locator('option')
+    .evaluateAll((options) => (options as HTMLOptionElement[]).map((o) => ({ value: o.value, label: o.label })).find((o) => o.label === 'Fake Audio Input 1'));
   expect(other).toBeDefined();
   await mic.selectOption(other?.value ?? '');
   await expect(mic).toHaveValue(other?.value ?? '');
-  expect(await staff.evaluate(() => ((document.querySelector('.self-video') as HTMLVideoElement).srcObject as MediaStream).getAudioTracks()[0]?.label)).toBe('Fake Audio Input 1');
+  expect(await staff.evaluate(() => ((document.querySelector('.self-video') as HTMLVideoElement).srcObject as MediaStream).getAudioTracks()[0]?.label)).toBe(
+    'Fake Audio Input 1',
+  );
   expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
   await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
 

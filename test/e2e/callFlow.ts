@@ -13,7 +13,10 @@ export async function openSignedIn(staff: Page, appUrl: string): Promise<void> {
 export async function signInAndPair(staff: Page, citizen: Page, appUrl: string, citizenUrl: string): Promise<{ visitId: string; citizenName: string }> {
   // The main process keeps its session: sign in only if nobody is signed in yet.
   await openSignedIn(staff, appUrl);
-  const row = staff.locator('tbody tr').filter({ has: staff.getByRole('button', { name: /^Ring op til / }) }).first();
+  const row = staff
+    .locator('tbody tr')
+    .filter({ has: staff.getByRole('button', { name: /^Ring op til / }) })
+    .first();
   await expect(row).toBeVisible();
   const visitId = (await row.getAttribute('data-visit-id')) as string;
   const citizenName = (await row.locator('th').textContent()) as string;
@@ -32,10 +35,15 @@ export async function signInAndPair(staff: Page, citizen: Page, appUrl: string, 
  * so the first call of a session shows that warning, which staff accept once ("Ring op alligevel").
  */
 export async function ringThroughCheck(staff: Page, visitId: string): Promise<void> {
-  await staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / }).click();
+  await staff
+    .locator(`tr[data-visit-id="${visitId}"]`)
+    .getByRole('button', { name: /^Ring op til / })
+    .click();
   const anyway = staff.getByRole('button', { name: 'Ring op alligevel' });
   // The call panel, the check's warnings, or (a call that ended at once) the outcome form.
-  await expect(staff.locator('[data-call-phase], .check-panel[data-verdict="warnings"], [data-testid="outcome-dialog"]').first()).toBeVisible({ timeout: 15_000 });
+  await expect(staff.locator('[data-call-phase], .check-panel[data-verdict="warnings"], [data-testid="outcome-dialog"]').first()).toBeVisible({
+    timeout: 15_000,
+  });
   if (await anyway.isVisible()) {
     await expect(staff.locator('[data-finding="headset.none"]')).toBeVisible();
     await anyway.click();
@@ -60,7 +68,8 @@ export async function ringAndAnswer(staff: Page, citizen: Page, visitId: string)
   await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
 }
 
-export const videoWidth = (page: Page, selector: string) => page.evaluate((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0, selector);
+export const videoWidth = (page: Page, selector: string) =>
+  page.evaluate((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0, selector);
 
 /** Decoded frames of a remote video so far: grows while media flows. */
 export const framesDecoded = (page: Page, selector: string) =>
@@ -68,21 +77,24 @@ export const framesDecoded = (page: Page, selector: string) =>
 
 /** Loudest RMS of the remote audio over a moment, through a WebAudio analyser. */
 export async function remoteAudioEnergy(page: Page, selector: string, windowMs = 2_000): Promise<number> {
-  return page.evaluate(async ([sel, ms]) => {
-    const video = document.querySelector(sel as string) as HTMLVideoElement;
-    const ctx = new AudioContext();
-    const source = ctx.createMediaStreamSource(video.srcObject as MediaStream);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 2048;
-    source.connect(analyser);
-    const buf = new Float32Array(analyser.fftSize);
-    let max = 0;
-    for (let i = 0; i < (ms as number) / 50; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      analyser.getFloatTimeDomainData(buf);
-      max = Math.max(max, Math.sqrt(buf.reduce((s, x) => s + x * x, 0) / buf.length));
-    }
-    await ctx.close();
-    return max;
-  }, [selector, windowMs] as const);
+  return page.evaluate(
+    async ([sel, ms]) => {
+      const video = document.querySelector(sel as string) as HTMLVideoElement;
+      const ctx = new AudioContext();
+      const source = ctx.createMediaStreamSource(video.srcObject as MediaStream);
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      source.connect(analyser);
+      const buf = new Float32Array(analyser.fftSize);
+      let max = 0;
+      for (let i = 0; i < (ms as number) / 50; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        analyser.getFloatTimeDomainData(buf);
+        max = Math.max(max, Math.sqrt(buf.reduce((s, x) => s + x * x, 0) / buf.length));
+      }
+      await ctx.close();
+      return max;
+    },
+    [selector, windowMs] as const,
+  );
 }

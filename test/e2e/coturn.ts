@@ -29,10 +29,25 @@ export async function startCoturn(): Promise<Coturn> {
   const secret = `turn-${Math.random().toString(36).slice(2)}`;
   let child: ChildProcess | null = null;
   const args = [
-    '-c', join(dir, 'empty.conf'), '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    '--min-port=49160', '--max-port=49200', '--no-tls', '--no-dtls', '--realm=skaermrum', '--no-cli', '--allow-loopback-peers',
-    '--fingerprint', '--log-file=stdout', '--simple-log', `--pidfile=${join(dir, 'turn.pid')}`, `--userdb=${join(dir, 'turn.db')}`,
-    '--use-auth-secret', `--static-auth-secret=${secret}`,
+    '-c',
+    join(dir, 'empty.conf'),
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${port}`,
+    '--min-port=49160',
+    '--max-port=49200',
+    '--no-tls',
+    '--no-dtls',
+    '--realm=skaermrum',
+    '--no-cli',
+    '--allow-loopback-peers',
+    '--fingerprint',
+    '--log-file=stdout',
+    '--simple-log',
+    `--pidfile=${join(dir, 'turn.pid')}`,
+    `--userdb=${join(dir, 'turn.db')}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
   ];
   const start = () =>
     new Promise<void>((resolve, reject) => {

@@ -33,7 +33,10 @@ function shape(rateKbit: number, lossPct: number) {
   }
 }
 function unshape() {
-  for (const [cmd, args] of [['tc', ['qdisc', 'del', 'dev', 'lo', 'root']], ['nft', ['delete', 'table', 'inet', 'skaermrum_loss']]] as const) {
+  for (const [cmd, args] of [
+    ['tc', ['qdisc', 'del', 'dev', 'lo', 'root']],
+    ['nft', ['delete', 'table', 'inet', 'skaermrum_loss']],
+  ] as const) {
     try {
       sh(cmd, [...args]);
     } catch {
@@ -49,7 +52,11 @@ let app: RunningApp;
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-degraded-'));
   eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
-  app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `e2e-degraded-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+  app = await startBrowserMode({
+    dataDir: join(root, 'client'),
+    profile: `e2e-degraded-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+  });
 });
 test.afterAll(async () => {
   unshape();

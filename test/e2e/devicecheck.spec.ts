@@ -55,7 +55,9 @@ async function fullCheck(page: Page) {
   return panel;
 }
 
-test('full check with fake devices: camera, microphone and network pass; no headset is the only warning; devices remembered for the room', async ({ browser }) => {
+test('full check with fake devices: camera, microphone and network pass; no headset is the only warning; devices remembered for the room', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   await signIn(page);
@@ -87,7 +89,10 @@ test('full check with fake devices: camera, microphone and network pass; no head
 
   // Quick check before a call: nothing changed, nothing re-measured, the accepted warning is not
   // asked again, and it rings at once.
-  await page.getByRole('button', { name: /^Ring op til / }).first().click();
+  await page
+    .getByRole('button', { name: /^Ring op til / })
+    .first()
+    .click();
   // The call panel, or (this citizen has no paired tablet, so the call ends at once) the outcome form.
   await expect(page.locator('[data-call-phase], [data-testid="outcome-dialog"]').first()).toBeVisible();
   await expect(page.locator('.check-panel')).toHaveCount(0);
@@ -104,7 +109,8 @@ test('a changed device choice is re-measured and remembered for the room', async
   const panel = await fullCheck(page);
   const mic = panel.getByRole('combobox', { name: 'Mikrofon', exact: true });
   // Another named microphone than the one chosen (not the "default" stand-in).
-  const optionValue = () => mic.locator('option').evaluateAll((options) => (options as HTMLOptionElement[]).find((o) => !o.selected && o.value !== 'default' && o.value !== '')?.value);
+  const optionValue = () =>
+    mic.locator('option').evaluateAll((options) => (options as HTMLOptionElement[]).find((o) => !o.selected && o.value !== 'default' && o.value !== '')?.value);
   await expect.poll(optionValue).toBeTruthy();
   const other = await optionValue();
   const otherLabel = await mic.locator(`option[value="${other}"]`).textContent();
@@ -136,18 +142,24 @@ async function withBrowser(args: string[], run: (browser: Browser) => Promise<vo
 }
 
 test('no microphone permission blocks the call with the fix-it message', async () => {
-  await withBrowser(CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'), async (browser) => {
-    const context = await browser.newContext({ permissions: ['camera'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
-    const page = await context.newPage();
-    await signIn(page);
-    await page.getByRole('button', { name: /^Ring op til / }).first().click();
-    const panel = page.getByRole('dialog', { name: /Før opkaldet/ });
-    await expect(panel).toHaveAttribute('data-verdict', 'blocked', { timeout: 15_000 });
-    await expect(panel.locator('[data-finding="microphone.denied"]')).toContainText('Giv Skærmrum lov til at bruge mikrofonen');
-    await expect(panel.locator('[data-finding="camera.ok"]')).toBeVisible();
-    await expect(panel.getByRole('button', { name: /^Ring op/ })).toHaveCount(0);
-    await expect(page.locator('[data-call-phase]')).toHaveCount(0);
-  });
+  await withBrowser(
+    CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'),
+    async (browser) => {
+      const context = await browser.newContext({ permissions: ['camera'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
+      const page = await context.newPage();
+      await signIn(page);
+      await page
+        .getByRole('button', { name: /^Ring op til / })
+        .first()
+        .click();
+      const panel = page.getByRole('dialog', { name: /Før opkaldet/ });
+      await expect(panel).toHaveAttribute('data-verdict', 'blocked', { timeout: 15_000 });
+      await expect(panel.locator('[data-finding="microphone.denied"]')).toContainText('Giv Skærmrum lov til at bruge mikrofonen');
+      await expect(panel.locator('[data-finding="camera.ok"]')).toBeVisible();
+      await expect(panel.getByRole('button', { name: /^Ring op/ })).toHaveCount(0);
+      await expect(page.locator('[data-call-phase]')).toHaveCount(0);
+    },
+  );
 });
 
 test('no camera device at all (fake device count 0) blocks the call too', async () => {
@@ -158,7 +170,10 @@ test('no camera device at all (fake device count 0) blocks the call too', async 
     const context = await browser.newContext({ permissions: ['camera', 'microphone'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     const page = await context.newPage();
     await signIn(page);
-    await page.getByRole('button', { name: /^Ring op til / }).first().click();
+    await page
+      .getByRole('button', { name: /^Ring op til / })
+      .first()
+      .click();
     const panel = page.getByRole('dialog', { name: /Før opkaldet/ });
     await expect(panel).toHaveAttribute('data-verdict', 'blocked', { timeout: 15_000 });
     await expect(panel.locator('[data-finding="camera.missing"]')).toContainText('intet kamera fundet');

@@ -32,7 +32,7 @@ test.afterAll(async () => {
 // The signed-in demo staff member (practitioner-2) works in Videorum 2.
 const roomVisits = () => demoDay(new Date(), { now: new Date() }).visits.filter((v) => v.room?.id === 'room-2');
 
-test('browser mode shows today\'s queue from the encrypted store, in time order, in Danish', async ({ page }) => {
+test("browser mode shows today's queue from the encrypted store, in time order, in Danish", async ({ page }) => {
   watchConsole(page);
   await page.goto(app.url);
   await expect(page.getByRole('heading', { name: 'Skærmrum' })).toBeVisible();

@@ -12,8 +12,15 @@ test.describe.configure({ mode: 'serial' });
 /** The product on the sandbox, with the sandbox issuing credentials for a real coturn. */
 async function startProduct(coturn: Coturn, turnTtlSeconds: number) {
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-relay-'));
-  const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url, SANDBOX_TURN_TTL_S: String(turnTtlSeconds) } });
-  const app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `e2e-relay-${randomUUID()}`, extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' } });
+  const eoj = await startSandboxProcess({
+    dataDir: join(root, 'eoj'),
+    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url, SANDBOX_TURN_TTL_S: String(turnTtlSeconds) },
+  });
+  const app = await startBrowserMode({
+    dataDir: join(root, 'client'),
+    profile: `e2e-relay-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+  });
   return {
     eoj,
     app,
@@ -26,7 +33,10 @@ async function startProduct(coturn: Coturn, turnTtlSeconds: number) {
 }
 
 async function relayCall(browser: Browser, product: { app: RunningApp; eoj: RunningApp }) {
-  const contexts: BrowserContext[] = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+  const contexts: BrowserContext[] = [
+    await browser.newContext({ permissions: ['camera', 'microphone'] }),
+    await browser.newContext({ permissions: ['camera', 'microphone'] }),
+  ];
   const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!staff || !citizen) throw new Error('no pages');
   // relay=1: iceTransportPolicy 'relay' on both sides, so media can only go through coturn.

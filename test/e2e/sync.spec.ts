@@ -65,6 +65,10 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
     expect((await fhir(`/Encounter?appointment=Appointment/${id}`)).total).toBe(1);
   }
   const all = await fhir(`/Encounter?_count=1000`);
-  const identifiers = new Set((all.entry ?? []).map((e) => JSON.stringify((e.resource as unknown as { identifier: { system: string; value: string }[] }).identifier.find((i) => i.system === MUTATION_ID_SYSTEM))));
+  const identifiers = new Set(
+    (all.entry ?? []).map((e) =>
+      JSON.stringify((e.resource as unknown as { identifier: { system: string; value: string }[] }).identifier.find((i) => i.system === MUTATION_ID_SYSTEM)),
+    ),
+  );
   expect(identifiers.size).toBe(all.total);
 });

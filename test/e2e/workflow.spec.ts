@@ -76,7 +76,12 @@ test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encoun
   await expect.poll(async () => (await fhir<{ status: string }>(`/Appointment/${visitId}`)).status, { timeout: 20_000 }).toBe('fulfilled');
   const encounters = await fhir(`/Encounter?appointment=Appointment/${visitId}`);
   expect(encounters.total).toBe(1);
-  const enc = encounters.entry?.[0]?.resource as { class: { code: string }; period: { start: string; end: string }; participant: { individual: { reference: string } }[]; identifier: { system: string }[] };
+  const enc = encounters.entry?.[0]?.resource as {
+    class: { code: string };
+    period: { start: string; end: string };
+    participant: { individual: { reference: string } }[];
+    identifier: { system: string }[];
+  };
   expect(enc.class.code).toBe('VR');
   expect(Date.parse(enc.period.end) - Date.parse(enc.period.start)).toBeGreaterThanOrEqual(1_000);
   expect(enc.participant[0]?.individual.reference).toBe('Practitioner/practitioner-2');
@@ -90,22 +95,39 @@ test('a visit not answered is retried twice and then escalated: a Task for the h
   await openSignedIn(staff, app.url);
   await expect(staff.getByRole('button', { name: /^Ring op til / }).first()).toBeEnabled();
   // A citizen without a paired tablet: the call ends at once as "not connected".
-  const row = staff.locator('tbody tr').filter({ has: staff.locator('.chip-planned') }).nth(3);
+  const row = staff
+    .locator('tbody tr')
+    .filter({ has: staff.locator('.chip-planned') })
+    .nth(3);
   const visitId = (await row.getAttribute('data-visit-id')) as string;
   for (const attempt of [1, 2, 3]) {
     await ringThroughCheck(staff, visitId);
     const dialog = staff.getByTestId('outcome-dialog');
     await expect(dialog).toContainText('Borgerens tablet er ikke forbundet');
     await expect(dialog.getByRole('radio', { name: 'Ikke besvaret' })).toBeChecked();
-    await expect(dialog.locator('.outcome-policy')).toContainText(attempt < 3 ? `Forsøg ${attempt} af 3` : 'Sidste forsøg: der bestilles et fysisk besøg hos Hjemmeplejen');
+    await expect(dialog.locator('.outcome-policy')).toContainText(
+      attempt < 3 ? `Forsøg ${attempt} af 3` : 'Sidste forsøg: der bestilles et fysisk besøg hos Hjemmeplejen',
+    );
     await dialog.getByRole('button', { name: 'Gem udfald' }).click();
     if (attempt < 3) await expect(staff.locator(`tr[data-visit-id="${visitId}"] .chip-retry`)).toContainText(`(${attempt + 1}/3)`);
   }
   await expect(staff.locator(`tr[data-visit-id="${visitId}"] .chip-escalated`)).toHaveText('Eskaleret til fysisk besøg');
   await expect(staff.locator(`tr[data-visit-id="${visitId}"] .chip-not_answered`)).toBeVisible();
 
-  await expect.poll(async () => (await fhir(`/Task?_count=200`)).entry?.filter((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`).length ?? 0, { timeout: 20_000 }).toBe(1);
-  const task = (await fhir(`/Task?_count=200`)).entry?.map((e) => e.resource).find((t) => (t.focus as { reference: string }).reference === `Appointment/${visitId}`) as { priority: string; owner: { reference: string }; status: string };
+  await expect
+    .poll(
+      async () =>
+        (await fhir(`/Task?_count=200`)).entry?.filter((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`).length ?? 0,
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  const task = (await fhir(`/Task?_count=200`)).entry
+    ?.map((e) => e.resource)
+    .find((t) => (t.focus as { reference: string }).reference === `Appointment/${visitId}`) as {
+    priority: string;
+    owner: { reference: string };
+    status: string;
+  };
   expect(task).toMatchObject({ priority: 'routine', status: 'requested' });
   expect(task.owner.reference).toMatch(/^CareTeam\/careteam-hjemmepleje-/);
   await expect.poll(async () => (await fhir<{ status: string }>(`/Appointment/${visitId}`)).status, { timeout: 20_000 }).toBe('noshow');
@@ -123,7 +145,14 @@ test('Akut during a call shows address and emergency contact, keeps the call, an
   await expect(info).toContainText('Adresse');
   await expect(info).toContainText(/\+45 \d\d/);
   await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
-  await expect.poll(async () => (await fhir(`/Task?_count=200`)).entry?.find((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`)?.resource.priority, { timeout: 20_000 }).toBe('stat');
+  await expect
+    .poll(
+      async () =>
+        (await fhir(`/Task?_count=200`)).entry?.find((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`)?.resource
+          .priority,
+      { timeout: 20_000 },
+    )
+    .toBe('stat');
   await staff.getByRole('button', { name: 'Læg på' }).click();
   const dialog = staff.getByTestId('outcome-dialog');
   await expect(dialog.getByRole('radio', { name: 'Akut' })).toBeChecked();
@@ -131,7 +160,9 @@ test('Akut during a call shows address and emergency contact, keeps the call, an
   await expect(staff.locator(`tr[data-visit-id="${visitId}"] .chip-escalated`)).toHaveText('Akut – eskaleret');
   await expect.poll(async () => (await fhir<{ status: string }>(`/Appointment/${visitId}`)).status, { timeout: 20_000 }).toBe('fulfilled');
   // One Task only: the outcome afterwards does not order a second visit.
-  expect((await fhir(`/Task?_count=200`)).entry?.filter((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`).length).toBe(1);
+  expect((await fhir(`/Task?_count=200`)).entry?.filter((e) => (e.resource.focus as { reference: string }).reference === `Appointment/${visitId}`).length).toBe(
+    1,
+  );
   await staff.context().close();
   await citizen.context().close();
 });

@@ -4,7 +4,10 @@ import { writeFileSync } from 'node:fs';
  * Writes a small Y4M video (4:2:0, neutral colour) for Chromium's --use-file-for-fake-video-capture.
  * `luma(x, y, frame)` paints each frame; Chromium loops the file.
  */
-export function writeY4m(path: string, options: { width: number; height: number; frames: number; luma: (x: number, y: number, frame: number) => number }): void {
+export function writeY4m(
+  path: string,
+  options: { width: number; height: number; frames: number; luma: (x: number, y: number, frame: number) => number },
+): void {
   const { width, height, frames } = options;
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
   const frameSize = width * height + 2 * (width / 2) * (height / 2);

@@ -68,7 +68,12 @@ process.env.SKAERMRUM_PROFILE = `shell-${Date.now()}`;
 process.env.SKAERMRUM_LOG_LEVEL = 'silent';
 
 /** Sends one tRPC request the way the preload does and resolves with main's reply. */
-function ipcRequest(frameUrl: string, path: string, input: unknown, type: 'query' | 'mutation' = 'query'): Promise<{ result?: { data: unknown }; error?: { message: string; data: { code: string } } }> {
+function ipcRequest(
+  frameUrl: string,
+  path: string,
+  input: unknown,
+  type: 'query' | 'mutation' = 'query',
+): Promise<{ result?: { data: unknown }; error?: { message: string; data: { code: string } } }> {
   return new Promise((resolve) => {
     const listener = h.ipcListeners.get('trpc-electron');
     if (!listener) throw new Error('no IPC handler registered');

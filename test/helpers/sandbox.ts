@@ -16,13 +16,36 @@ export interface TestSandbox extends Sandbox {
 }
 
 /** A real sandbox EOJ on loopback, signed in as a demo staff member. */
-export async function startTestSandbox(options: { logger?: SandboxOptions['logger']; signalling?: SandboxOptions['signalling']; seedDay?: Date | null; dir?: string; port?: number; practitionerId?: string; removeDir?: () => void } = {}): Promise<TestSandbox> {
+export async function startTestSandbox(
+  options: {
+    logger?: SandboxOptions['logger'];
+    signalling?: SandboxOptions['signalling'];
+    seedDay?: Date | null;
+    dir?: string;
+    port?: number;
+    practitionerId?: string;
+    removeDir?: () => void;
+  } = {},
+): Promise<TestSandbox> {
   const own = options.dir ? null : tempDir('skaermrum-eoj-');
   const dir = options.dir ?? (own as { dir: string }).dir;
   const removeDir = options.removeDir ?? own?.cleanup;
-  const sandbox = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: options.port ?? 0, seedDay: options.seedDay === undefined ? new Date() : options.seedDay, allowFaultInjection: true, secret: Buffer.alloc(32, 7), ...(options.signalling ? { signalling: options.signalling } : {}), logger: options.logger ?? { warn: () => undefined } });
+  const sandbox = await startSandbox({
+    dbFile: join(dir, 'eoj.db'),
+    port: options.port ?? 0,
+    seedDay: options.seedDay === undefined ? new Date() : options.seedDay,
+    allowFaultInjection: true,
+    secret: Buffer.alloc(32, 7),
+    ...(options.signalling ? { signalling: options.signalling } : {}),
+    logger: options.logger ?? { warn: () => undefined },
+  });
   const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
-  const signIn = () => fetch(`${origin}/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ practitionerId: options.practitionerId ?? 'practitioner-2' }) });
+  const signIn = () =>
+    fetch(`${origin}/auth/sandbox-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ practitionerId: options.practitionerId ?? 'practitioner-2' }),
+    });
   // After a restart on the same port, fetch's pooled keep-alive socket to the old server is dead once.
   const login = await signIn().catch(signIn);
   const { token } = (await login.json()) as { token: string };
@@ -34,7 +57,11 @@ export async function startTestSandbox(options: { logger?: SandboxOptions['logge
       const { json, ...rest } = init;
       const res = await fetch(path.startsWith('http') ? path : `${sandbox.baseUrl}${path}`, {
         ...rest,
-        headers: { authorization: `Bearer ${token}`, ...(json !== undefined ? { 'content-type': 'application/fhir+json' } : {}), ...(rest.headers as Record<string, string> | undefined) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(json !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
+          ...(rest.headers as Record<string, string> | undefined),
+        },
         ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
       const text = await res.text();
@@ -46,7 +73,12 @@ export async function startTestSandbox(options: { logger?: SandboxOptions['logge
     },
     async restart() {
       await sandbox.close();
-      return startTestSandbox({ dir, port: sandbox.port, ...(removeDir ? { removeDir } : {}), ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}) });
+      return startTestSandbox({
+        dir,
+        port: sandbox.port,
+        ...(removeDir ? { removeDir } : {}),
+        ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}),
+      });
     },
     async cleanup() {
       await sandbox.close().catch(() => undefined);

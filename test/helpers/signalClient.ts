@@ -43,8 +43,17 @@ export async function connectSignal(url: string): Promise<SignalClient> {
         return Promise.resolve(already as never);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${type ?? 'message'} within ${timeoutMs} ms; got ${JSON.stringify(received.slice(cursor))}`)), timeoutMs);
-        waiters.push({ type, resolve: (m) => { clearTimeout(timer); resolve(m as never); } });
+        const timer = setTimeout(
+          () => reject(new Error(`no ${type ?? 'message'} within ${timeoutMs} ms; got ${JSON.stringify(received.slice(cursor))}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          type,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m as never);
+          },
+        });
       });
     },
     close: () => socket.close(),

@@ -21,7 +21,9 @@ export async function openSyncFixture(): Promise<SyncFixture> {
   const store = await openTestStore(dir.dir);
   const client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
   return {
-    eoj, store, client,
+    eoj,
+    store,
+    client,
     async close() {
       store.close();
       dir.cleanup();

@@ -17,8 +17,19 @@ describe('logs carry no personal data or secrets', () => {
   it('censors names, CPR, addresses, notes, keys, tokens and URLs wherever they appear', async () => {
     const { lines, stream } = capture();
     const logger = createLogger('info', stream);
-    logger.info({ visitId: 'appointment-1', name: 'Valdemar Hemmeligsen', cpr: '2305415123', citizen: { name: 'Valdemar Hemmeligsen', address: 'Kløvervej 3' } }, 'visit');
-    logger.warn({ key: 'a'.repeat(64), token: 'secret-token', url: 'http://127.0.0.1:1/?token=secret-token', visit: { notes: 'Insulin 14 IE', cprMasked: '230541-xxxx' } }, 'refused');
+    logger.info(
+      { visitId: 'appointment-1', name: 'Valdemar Hemmeligsen', cpr: '2305415123', citizen: { name: 'Valdemar Hemmeligsen', address: 'Kløvervej 3' } },
+      'visit',
+    );
+    logger.warn(
+      {
+        key: 'a'.repeat(64),
+        token: 'secret-token',
+        url: 'http://127.0.0.1:1/?token=secret-token',
+        visit: { notes: 'Insulin 14 IE', cprMasked: '230541-xxxx' },
+      },
+      'refused',
+    );
     await new Promise((r) => setImmediate(r));
     const out = lines.join('');
     expect(out).toContain('appointment-1');

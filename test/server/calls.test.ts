@@ -12,7 +12,17 @@ describe('call state machine', () => {
   let sent: [string, ServerMessage][];
   let registry: ReturnType<typeof createCallRegistry>;
   const ring = (over: Partial<Parameters<typeof registry.ring>[0]> = {}) =>
-    registry.ring({ callId: CALL, visitId: 'v1', citizenId: 'c1', staffIdentity: 'staff:p2', staffConn: 'S', deviceConns: ['D1', 'D2'], caller: 'Louise', autoAnswerAfterS: null, ...over });
+    registry.ring({
+      callId: CALL,
+      visitId: 'v1',
+      citizenId: 'c1',
+      staffIdentity: 'staff:p2',
+      staffConn: 'S',
+      deviceConns: ['D1', 'D2'],
+      caller: 'Louise',
+      autoAnswerAfterS: null,
+      ...over,
+    });
   const to = (conn: string) => sent.filter(([c]) => c === conn).map(([, m]) => m.type);
 
   beforeEach(() => {

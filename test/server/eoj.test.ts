@@ -24,7 +24,11 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
 
   it('publishes a CapabilityStatement without sign-in, declaring history and conditional create', async () => {
     const res = await fetch(`${eoj.baseUrl}/metadata`);
-    const body = (await res.json()) as { resourceType: string; fhirVersion: string; rest: { resource: { type: string; interaction: { code: string }[]; conditionalCreate: boolean }[] }[] };
+    const body = (await res.json()) as {
+      resourceType: string;
+      fhirVersion: string;
+      rest: { resource: { type: string; interaction: { code: string }[]; conditionalCreate: boolean }[] }[];
+    };
     expect(body.resourceType).toBe('CapabilityStatement');
     expect(body.fhirVersion).toBe('4.0.1');
     const appointment = body.rest[0]?.resource.find((r) => r.type === 'Appointment');
@@ -44,7 +48,8 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     const day = new Date();
     const from = new Date(day.getTime() - 36 * 3600_000).toISOString();
     const to = new Date(day.getTime() + 36 * 3600_000).toISOString();
-    let url: string | undefined = `/Appointment?date=ge${encodeURIComponent(from)}&date=lt${encodeURIComponent(to)}&actor=${TEAM}&_count=50&_include=Appointment:patient`;
+    let url: string | undefined =
+      `/Appointment?date=ge${encodeURIComponent(from)}&date=lt${encodeURIComponent(to)}&actor=${TEAM}&_count=50&_include=Appointment:patient`;
     const ids: string[] = [];
     const pageSizes: number[] = [];
     let includedPatients = 0;
@@ -71,13 +76,21 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     expect(read.status).toBe(200);
     const v1 = read.body.meta.versionId as string;
     expect(read.headers.get('etag')).toBe(`W/"${v1}"`);
-    const updated = await eoj.fhir('/Appointment/appointment-room-2-05', { method: 'PUT', headers: { 'if-match': `W/"${v1}"` }, json: { ...read.body, status: 'arrived' } });
+    const updated = await eoj.fhir('/Appointment/appointment-room-2-05', {
+      method: 'PUT',
+      headers: { 'if-match': `W/"${v1}"` },
+      json: { ...read.body, status: 'arrived' },
+    });
     expect(updated.status).toBe(200);
     const v2 = updated.body.meta.versionId as string;
     expect(v2).not.toBe(v1);
     expect(Number.isNaN(Number(v2))).toBe(true); // opaque, not a counter
     expect(Date.parse(updated.body.meta.lastUpdated)).toBeGreaterThanOrEqual(Date.parse(read.body.meta.lastUpdated));
-    const stale = await eoj.fhir('/Appointment/appointment-room-2-05', { method: 'PUT', headers: { 'if-match': `W/"${v1}"` }, json: { ...read.body, status: 'noshow' } });
+    const stale = await eoj.fhir('/Appointment/appointment-room-2-05', {
+      method: 'PUT',
+      headers: { 'if-match': `W/"${v1}"` },
+      json: { ...read.body, status: 'noshow' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.resourceType).toBe('OperationOutcome');
     expect((await eoj.fhir('/Appointment/appointment-room-2-05')).body.status).toBe('arrived');
@@ -100,7 +113,11 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     const dup = crypto.randomUUID();
     await eoj.fhir('/Encounter', { method: 'POST', json: encounter(dup) });
     await eoj.fhir('/Encounter', { method: 'POST', json: encounter(dup) });
-    const many = await eoj.fhir('/Encounter', { method: 'POST', headers: { 'if-none-exist': `identifier=${MUTATION_ID_SYSTEM}|${dup}` }, json: encounter(dup) });
+    const many = await eoj.fhir('/Encounter', {
+      method: 'POST',
+      headers: { 'if-none-exist': `identifier=${MUTATION_ID_SYSTEM}|${dup}` },
+      json: encounter(dup),
+    });
     expect(many.status).toBe(412);
   });
 
@@ -109,7 +126,11 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     const cursor = new Date(Date.parse(before.meta.lastUpdated)).toISOString();
     await new Promise((r) => setTimeout(r, 5));
     const since = new Date().toISOString();
-    await eoj.fhir('/Appointment/appointment-room-3-07', { method: 'PUT', headers: { 'if-match': `W/"${before.meta.versionId}"` }, json: { ...before, comment: 'Pårørende deltager' } });
+    await eoj.fhir('/Appointment/appointment-room-3-07', {
+      method: 'PUT',
+      headers: { 'if-match': `W/"${before.meta.versionId}"` },
+      json: { ...before, comment: 'Pårørende deltager' },
+    });
     const changed = await eoj.fhir(`/Appointment?_lastUpdated=gt${encodeURIComponent(since)}&_sort=_lastUpdated`);
     expect(changed.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['appointment-room-3-07']);
     const history = await eoj.fhir(`/Appointment/_history?_since=${encodeURIComponent(since)}`);
@@ -132,9 +153,17 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   });
 
   it('rejects invalid JSON, oversized bodies and unknown search parameters', async () => {
-    const bad = await fetch(`${eoj.baseUrl}/Encounter`, { method: 'POST', headers: { authorization: `Bearer ${eoj.token}`, 'content-type': 'application/fhir+json' }, body: '{"resourceType": "Encounter",' });
+    const bad = await fetch(`${eoj.baseUrl}/Encounter`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${eoj.token}`, 'content-type': 'application/fhir+json' },
+      body: '{"resourceType": "Encounter",',
+    });
     expect(bad.status).toBe(400);
-    const big = await fetch(`${eoj.baseUrl}/Encounter`, { method: 'POST', headers: { authorization: `Bearer ${eoj.token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ ...encounter('big'), text: 'x'.repeat(2 * 1024 * 1024) }) });
+    const big = await fetch(`${eoj.baseUrl}/Encounter`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${eoj.token}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ ...encounter('big'), text: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(big.status).toBe(413);
     expect((await eoj.fhir('/Appointment?colour=red')).status).toBe(400);
     expect((await eoj.fhir('/Appointment?_page=garbage')).status).toBe(400);

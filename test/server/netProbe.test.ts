@@ -16,7 +16,12 @@ describe('network probe over signalling', () => {
   afterAll(() => eoj.cleanup());
 
   async function connect(role: 'staff' | 'device') {
-    const token = await createTokenIssuer(Buffer.alloc(32, 7)).issue({ sub: 'practitioner-2', name: 'Louise Dalgaard', team: 'team-skaermenhed-nord', role: 'staff' });
+    const token = await createTokenIssuer(Buffer.alloc(32, 7)).issue({
+      sub: 'practitioner-2',
+      name: 'Louise Dalgaard',
+      team: 'team-skaermenhed-nord',
+      role: 'staff',
+    });
     let ready!: () => void;
     let opened!: () => void;
     const authed = new Promise<void>((r) => (ready = r));

@@ -17,12 +17,16 @@ describe('signalling server: identities, closed user group, calls', () => {
   const logged: string[] = [];
 
   beforeAll(async () => {
-    eoj = await startTestSandbox({ signalling: { ringTimeoutMs: 1_500, heartbeatMs: 500, lostGraceMs: 200 }, logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) } });
+    eoj = await startTestSandbox({
+      signalling: { ringTimeoutMs: 1_500, heartbeatMs: 500, lostGraceMs: 200 },
+      logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) },
+    });
     url = eoj.signallingUrl;
     const appt = (await eoj.fhir('/Appointment/appointment-room-2-05')).body;
     visitId = appt.id;
     citizenId = appt.participant.find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/')).actor.reference.split('/')[1];
-    const other = (await eoj.fhir('/Appointment?_count=200')).body.entry.map((e: { resource: { id: string; participant: { actor: { reference: string } }[] } }) => e.resource)
+    const other = (await eoj.fhir('/Appointment?_count=200')).body.entry
+      .map((e: { resource: { id: string; participant: { actor: { reference: string } }[] } }) => e.resource)
       .find((a: { participant: { actor: { reference: string } }[] }) => !a.participant.some((p) => p.actor.reference === `Patient/${citizenId}`));
     otherCitizenVisit = other.id;
   });
@@ -97,7 +101,7 @@ describe('signalling server: identities, closed user group, calls', () => {
     for (const c of [s, s3, device]) c.close();
   });
 
-  it('a citizen device cannot ring, pair, or reach anyone else\'s call', async () => {
+  it("a citizen device cannot ring, pair, or reach anyone else's call", async () => {
     const s = await staff();
     const { device } = await pairDevice(s);
     device.send({ type: 'call.ring', callId: randomUUID(), visitId });
@@ -105,7 +109,14 @@ describe('signalling server: identities, closed user group, calls', () => {
     device.send({ type: 'pair.create', citizenId });
     expect(await device.next('error')).toMatchObject({ code: 'forbidden' });
     // A call between the same staff member and another citizen's device: ours cannot touch it.
-    const other = await pairDevice(s, otherCitizenVisit ? (await eoj.fhir(`/Appointment/${otherCitizenVisit}`)).body.participant.find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/')).actor.reference.split('/')[1] : citizenId);
+    const other = await pairDevice(
+      s,
+      otherCitizenVisit
+        ? (await eoj.fhir(`/Appointment/${otherCitizenVisit}`)).body.participant
+            .find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/'))
+            .actor.reference.split('/')[1]
+        : citizenId,
+    );
     const callId = randomUUID();
     s.send({ type: 'call.ring', callId, visitId: otherCitizenVisit });
     await other.device.next('call.incoming');
@@ -123,7 +134,7 @@ describe('signalling server: identities, closed user group, calls', () => {
     for (const c of [s, device, other.device]) c.close();
   });
 
-  it('staff of another team cannot ring this team\'s citizen or pair a device for them', async () => {
+  it("staff of another team cannot ring this team's citizen or pair a device for them", async () => {
     const stranger = await staff('practitioner-x', 'team-other');
     stranger.send({ type: 'call.ring', callId: randomUUID(), visitId });
     expect(await stranger.next('error')).toMatchObject({ code: 'forbidden' });
@@ -134,10 +145,16 @@ describe('signalling server: identities, closed user group, calls', () => {
 
   it('refuses expired, forged and revoked tokens; revoking disconnects the device', async () => {
     const expired = await connectSignal(url);
-    expired.send({ type: 'auth', token: await createTokenIssuer(secret, -60).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }) });
+    expired.send({
+      type: 'auth',
+      token: await createTokenIssuer(secret, -60).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
+    });
     expect(await expired.next('error')).toMatchObject({ code: 'unauthenticated' });
     const forged = await connectSignal(url);
-    forged.send({ type: 'auth', token: await createTokenIssuer(Buffer.alloc(32, 9)).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }) });
+    forged.send({
+      type: 'auth',
+      token: await createTokenIssuer(Buffer.alloc(32, 9)).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
+    });
     expect(await forged.next('error')).toMatchObject({ code: 'unauthenticated' });
     const s = await staff();
     const { device, token } = await pairDevice(s);
@@ -175,16 +192,33 @@ describe('signalling server: identities, closed user group, calls', () => {
     await s.next('call.connected');
 
     const valid = fc.constantFrom<Record<string, unknown>>(
-      { type: 'call.ring', callId, visitId }, { type: 'call.answer', callId }, { type: 'call.hangup', callId },
-      { type: 'call.signal', callId, data: { sdp: 'x' } }, { type: 'call.restart', callId }, { type: 'pair.create', citizenId }, { type: 'device.revoke', citizenId },
+      { type: 'call.ring', callId, visitId },
+      { type: 'call.answer', callId },
+      { type: 'call.hangup', callId },
+      { type: 'call.signal', callId, data: { sdp: 'x' } },
+      { type: 'call.restart', callId },
+      { type: 'pair.create', citizenId },
+      { type: 'device.revoke', citizenId },
     );
-    const messages = fc.sample(fc.oneof(
-      fc.json(),
-      fc.string(),
-      valid,
-      fc.record({ type: fc.constantFrom('auth', 'call.ring', 'call.signal', 'pair.redeem', 'nonsense'), callId: fc.oneof(fc.uuid(), fc.string()), token: fc.string(), code: fc.string(), data: fc.anything() }, { requiredKeys: [] }),
-      fc.constant('x'.repeat(70 * 1024)),
-    ), { numRuns: 10_000, seed: 4 });
+    const messages = fc.sample(
+      fc.oneof(
+        fc.json(),
+        fc.string(),
+        valid,
+        fc.record(
+          {
+            type: fc.constantFrom('auth', 'call.ring', 'call.signal', 'pair.redeem', 'nonsense'),
+            callId: fc.oneof(fc.uuid(), fc.string()),
+            token: fc.string(),
+            code: fc.string(),
+            data: fc.anything(),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.constant('x'.repeat(70 * 1024)),
+      ),
+      { numRuns: 10_000, seed: 4 },
+    );
     let fuzzer: SignalClient | null = null;
     let sentCount = 0;
     for (const m of messages) {

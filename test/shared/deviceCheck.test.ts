@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { analyseSamples, dbfs, judgeMicrophone, meterLevel, speechHeard } from '../../src-shared/devices/audio';
-import { CHECK_VALIDITY_MS, devicesSignature, findingsOf, planQuickCheck, verdictOf, warningsKey, type DeviceCheckResult } from '../../src-shared/devices/check';
+import {
+  CHECK_VALIDITY_MS,
+  devicesSignature,
+  findingsOf,
+  planQuickCheck,
+  verdictOf,
+  warningsKey,
+  type DeviceCheckResult,
+} from '../../src-shared/devices/check';
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { rateNetwork } from '../../src-shared/devices/network';
 
@@ -86,7 +94,7 @@ describe('verdict', () => {
     // No output list (browsers without speaker choice): the microphone's label decides.
     expect(result({ chosen: { camera: cam, microphone: jabra, speaker: null } }).verdict).toBe('ready');
   });
-  it('a fallback from the room\'s device, a usable network and a missing relay are warnings', () => {
+  it("a fallback from the room's device, a usable network and a missing relay are warnings", () => {
     expect(result({ fellBack: ['microphone'] }).findings).toContainEqual({ part: 'microphone', code: 'fallback.microphone', severity: 'warning' });
     const noRelay = result({ network: { measurement: { rttMs: 5, throughputKbps: 50_000, relay: 'refused' }, rating: 'usable', at: 0 } });
     expect(noRelay.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['network.usable', 'network.relay.refused']));

@@ -29,7 +29,7 @@ describe('choosing the best device', () => {
     { kind: 'audioinput', deviceId: 'usb', label: 'Jabra Evolve2 40' },
     { kind: 'videoinput', deviceId: 'cam', label: 'Integrated Camera' },
   ];
-  it('keeps the room\'s remembered device when it is there', () => {
+  it("keeps the room's remembered device when it is there", () => {
     expect(bestDevice(devices, 'audioinput', 'int')).toEqual({ device: devices[1], fellBack: false });
   });
   it('falls back to a headset (not hands-free) when the remembered one is gone, and says so', () => {
@@ -40,8 +40,20 @@ describe('choosing the best device', () => {
     expect(bestDevice(devices, 'audioinput', { deviceId: 'old-id', label: 'Jabra Speak 510' })).toEqual({ device: devices[3], fellBack: true });
   });
   it('prefers a hands-free headset over laptop microphones, and a laptop microphone over nothing', () => {
-    expect(bestDevice(devices.filter((d) => d.deviceId !== 'usb'), 'audioinput', null).device?.deviceId).toBe('bt-hfp');
-    expect(bestDevice(devices.filter((d) => d.deviceId === 'int'), 'audioinput', null).device?.deviceId).toBe('int');
+    expect(
+      bestDevice(
+        devices.filter((d) => d.deviceId !== 'usb'),
+        'audioinput',
+        null,
+      ).device?.deviceId,
+    ).toBe('bt-hfp');
+    expect(
+      bestDevice(
+        devices.filter((d) => d.deviceId === 'int'),
+        'audioinput',
+        null,
+      ).device?.deviceId,
+    ).toBe('int');
     expect(bestDevice([], 'audioinput', null)).toEqual({ device: null, fellBack: false });
   });
 });

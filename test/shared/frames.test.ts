@@ -4,9 +4,10 @@ import { frameChange, frameStats, judgeFrames, lumaFromRgba, type LumaFrame } fr
 // Generated frames: a seeded noise source (a camera is never perfectly still) and simple scenes.
 function prng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
-const W = 64, H = 48;
+const W = 64,
+  H = 48;
 function scene(paint: (x: number, y: number) => number, noise: number, seed: number): LumaFrame {
   const rand = prng(seed);
   const luma = new Uint8Array(W * H);

@@ -79,7 +79,10 @@ describe('device changes during a call (scripted MediaDevices)', () => {
 
     media.plug(usbIn, usbOut);
     await call.settle();
-    expect(call.offers).toEqual([{ role: 'microphone', device: 'usb-in' }, { role: 'speaker', device: 'usb-out' }]);
+    expect(call.offers).toEqual([
+      { role: 'microphone', device: 'usb-in' },
+      { role: 'speaker', device: 'usb-out' },
+    ]);
     // Another change does not repeat the offer.
     media.plug({ kind: 'videoinput', deviceId: 'cam2', label: 'Logitech BRIO' });
     await call.settle();
@@ -98,8 +101,10 @@ describe('device changes during a call (scripted MediaDevices)', () => {
     media.unplug('usb-in', 'usb-out');
     await call.settle();
     expect(call.offers).toEqual([
-      { role: 'microphone', device: 'usb-in' }, { role: 'speaker', device: 'usb-out' },
-      { role: 'microphone', device: null }, { role: 'speaker', device: null },
+      { role: 'microphone', device: 'usb-in' },
+      { role: 'speaker', device: 'usb-out' },
+      { role: 'microphone', device: null },
+      { role: 'speaker', device: null },
     ]);
     expect(call.switches).toHaveLength(2);
   });
@@ -137,10 +142,18 @@ describe('device changes during a call (scripted MediaDevices)', () => {
     await call.settle();
     media.unplug('usb-in', 'usb-out', 'cam');
     await call.settle();
-    expect(call.switches.map((s) => [s.role, s.to])).toEqual([['microphone', null], ['speaker', null], ['camera', null]]);
+    expect(call.switches.map((s) => [s.role, s.to])).toEqual([
+      ['microphone', null],
+      ['speaker', null],
+      ['camera', null],
+    ]);
     media.plug(usbIn, usbOut, cam);
     await call.settle();
-    expect(call.switches.slice(3).map((s) => [s.role, s.from, s.to?.deviceId])).toEqual([['microphone', null, 'usb-in'], ['speaker', null, 'usb-out'], ['camera', null, 'cam']]);
+    expect(call.switches.slice(3).map((s) => [s.role, s.from, s.to?.deviceId])).toEqual([
+      ['microphone', null, 'usb-in'],
+      ['speaker', null, 'usb-out'],
+      ['camera', null, 'cam'],
+    ]);
     expect(call.inUse).toEqual({ microphone: 'usb-in', speaker: 'usb-out', camera: 'cam' });
     expect(call.offers).toEqual([]);
   });

@@ -4,7 +4,15 @@ import { readQuality } from '../../src-shared/browser/quality';
 /** getStats() reports are maplike: a Map of stats objects stands in for one. */
 function report(o: { rtt?: number; kbps?: number; received: number; lost: number; jitter?: number; candidateType?: string }): RTCStatsReport {
   const entries: Record<string, unknown>[] = [
-    { id: 'pair', type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: (o.rtt ?? 20) / 1000, availableOutgoingBitrate: (o.kbps ?? 2000) * 1000, localCandidateId: 'local' },
+    {
+      id: 'pair',
+      type: 'candidate-pair',
+      state: 'succeeded',
+      nominated: true,
+      currentRoundTripTime: (o.rtt ?? 20) / 1000,
+      availableOutgoingBitrate: (o.kbps ?? 2000) * 1000,
+      localCandidateId: 'local',
+    },
     { id: 'local', type: 'local-candidate', candidateType: o.candidateType ?? 'host' },
     { id: 'in-audio', type: 'inbound-rtp', kind: 'audio', packetsReceived: o.received, packetsLost: o.lost, jitter: (o.jitter ?? 5) / 1000 },
   ];

@@ -28,9 +28,19 @@ describe('retry and escalation policy', () => {
     expect(last).toMatchObject({ status: 'cancelled', escalate: { priority: 'routine' }, encounter: true });
   });
   it('completed and Akut document the call; converted to physical cancels and escalates', () => {
-    expect(decideOutcome('completed', 1, DEFAULT_RETRY_POLICY, now, answered)).toMatchObject({ status: 'completed', encounter: true, escalate: null, failedAttempts: 1 });
+    expect(decideOutcome('completed', 1, DEFAULT_RETRY_POLICY, now, answered)).toMatchObject({
+      status: 'completed',
+      encounter: true,
+      escalate: null,
+      failedAttempts: 1,
+    });
     expect(decideOutcome('urgent', 0, DEFAULT_RETRY_POLICY, now, answered)).toMatchObject({ status: 'completed', encounter: true });
-    expect(decideOutcome('converted_physical', 0, DEFAULT_RETRY_POLICY, now, unanswered)).toMatchObject({ status: 'cancelled', encounter: false, escalate: { priority: 'routine' }, reason: 'Omlagt til fysisk besøg' });
+    expect(decideOutcome('converted_physical', 0, DEFAULT_RETRY_POLICY, now, unanswered)).toMatchObject({
+      status: 'cancelled',
+      encounter: false,
+      escalate: { priority: 'routine' },
+      reason: 'Omlagt til fysisk besøg',
+    });
   });
 });
 

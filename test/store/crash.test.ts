@@ -55,7 +55,10 @@ describe('crash safety', () => {
         const outbox = store.outbox.list();
         const byMutation = new Map(outbox.map((e) => [e.mutationId, e]));
         for (const ack of acked) {
-          expect(byMutation.get(ack.mutationId), `acknowledged change ${ack.mutationId} is present`).toMatchObject({ visitId: ack.visitId, intent: { status: ack.status } });
+          expect(byMutation.get(ack.mutationId), `acknowledged change ${ack.mutationId} is present`).toMatchObject({
+            visitId: ack.visitId,
+            intent: { status: ack.status },
+          });
         }
         // No change without its outbox row and no row without its change: each visit's status is
         // the status of its latest outbox row.

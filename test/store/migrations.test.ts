@@ -19,7 +19,10 @@ describe('numbered migrations', () => {
 
   it.each(loadMigrations(MIGRATIONS_DIR).map((m) => [m.version, m.name] as const))('migration %i (%s) applies on top of the ones before it', (version) => {
     const db = memory();
-    migrate(db, migrations.filter((m) => m.version <= version));
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= version),
+    );
     expect(schemaVersion(db)).toBe(version);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
@@ -30,7 +33,10 @@ describe('numbered migrations', () => {
     const latest = migrations.at(-1)?.version;
     expect(migrate(db, migrations)).toEqual({ from: 0, to: latest });
     expect(migrate(db, migrations)).toEqual({ from: latest, to: latest });
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['visits', 'outbox', 'sync_state', 'audit_log', 'room_devices']));
     db.close();
   });
@@ -75,9 +81,16 @@ describe('numbered migrations', () => {
   it('serves the day queue from indexes, not table scans', () => {
     const db = memory();
     migrate(db, migrations);
-    const plan = (sql: string) => db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | ');
+    const plan = (sql: string) =>
+      db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((r) => r.detail)
+        .join(' | ');
     expect(plan('SELECT * FROM visits WHERE room_id = 1 AND start_ms >= 0 AND start_ms < 9 ORDER BY start_ms, id')).toMatch(/USING INDEX visits_by_room_start/);
-    expect(plan('SELECT * FROM visits WHERE practitioner_id = 1 AND start_ms >= 0 AND start_ms < 9 ORDER BY start_ms, id')).toMatch(/USING INDEX visits_by_practitioner_start/);
+    expect(plan('SELECT * FROM visits WHERE practitioner_id = 1 AND start_ms >= 0 AND start_ms < 9 ORDER BY start_ms, id')).toMatch(
+      /USING INDEX visits_by_practitioner_start/,
+    );
     expect(plan('SELECT * FROM visits WHERE team_id = 1 AND start_ms >= 0 AND start_ms < 9 ORDER BY start_ms, id')).toMatch(/USING INDEX visits_by_team_start/);
     expect(plan("SELECT * FROM outbox WHERE state IN ('pending','inflight') AND next_attempt_ms <= 5")).toMatch(/USING INDEX outbox_by_state_due/);
     db.close();

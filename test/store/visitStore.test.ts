@@ -70,7 +70,12 @@ describe('visit store repository (encrypted, real keychain)', () => {
     });
     expect(store.outbox.summary()).toEqual({ pending: 1, inflight: 0, conflict: 0, dead: 0 });
     const [audit] = store.audit.recent(1);
-    expect(audit).toMatchObject({ actorId: 'practitioner-2', action: 'visit.status_changed', subjectId: visit.id, details: { from: visit.status, to: 'completed' } });
+    expect(audit).toMatchObject({
+      actorId: 'practitioner-2',
+      action: 'visit.status_changed',
+      subjectId: visit.id,
+      details: { from: visit.status, to: 'completed' },
+    });
     // No personal data in the audit trail.
     expect(JSON.stringify(audit)).not.toContain(visit.citizen.name);
   });
@@ -106,7 +111,12 @@ describe('visit store repository (encrypted, real keychain)', () => {
 
   it('remembers devices per room', () => {
     expect(store.roomDevices('room-1')).toBeNull();
-    const devices = { roomId: 'room-1', camera: { deviceId: 'cam', label: 'Logitech C920' }, microphone: { deviceId: 'mic', label: 'Jabra Evolve2' }, speaker: null };
+    const devices = {
+      roomId: 'room-1',
+      camera: { deviceId: 'cam', label: 'Logitech C920' },
+      microphone: { deviceId: 'mic', label: 'Jabra Evolve2' },
+      speaker: null,
+    };
     store.saveRoomDevices(devices, 'practitioner-2', 1);
     expect(store.roomDevices('room-1')).toEqual(devices);
     store.saveRoomDevices({ ...devices, speaker: { deviceId: 'spk', label: 'Jabra Evolve2' } }, 'practitioner-2', 2);

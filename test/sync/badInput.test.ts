@@ -13,7 +13,10 @@ import { openTestStore, tempDir, testVisits } from '../helpers/store';
  * store; only the server's behaviour is chosen.
  */
 type Behaviour = (res: ServerResponse, req: IncomingMessage) => void;
-const json = (body: unknown, status = 200): Behaviour => (res) => res.writeHead(status, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(body));
+const json =
+  (body: unknown, status = 200): Behaviour =>
+  (res) =>
+    res.writeHead(status, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(body));
 
 describe('bad input from the EOJ: clear error, local data intact, next sync succeeds', () => {
   let server: Server;
@@ -35,7 +38,12 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     const dir = tempDir();
     cleanup = dir.cleanup;
     store = await openTestStore(dir.dir);
-    const shifted = testVisits().map((v) => ({ ...v, id: `local-${v.id}`, start: new Date(day.start.getTime() + 9 * 3_600_000).toISOString(), end: new Date(day.start.getTime() + 9.2 * 3_600_000).toISOString() }));
+    const shifted = testVisits().map((v) => ({
+      ...v,
+      id: `local-${v.id}`,
+      start: new Date(day.start.getTime() + 9 * 3_600_000).toISOString(),
+      end: new Date(day.start.getTime() + 9.2 * 3_600_000).toISOString(),
+    }));
     store.upsertVisits(shifted);
     store.setVisitStatus({ visitId: shifted[0]?.id ?? '', status: 'completed', actorId: 'p', atMs: Date.now() });
   });
@@ -46,7 +54,8 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     await new Promise((r) => server.close(r));
   });
 
-  const fingerprint = () => JSON.stringify([store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() }), store.outbox.list().map((e) => [e.mutationId, e.state])]);
+  const fingerprint = () =>
+    JSON.stringify([store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() }), store.outbox.list().map((e) => [e.mutationId, e.state])]);
 
   // Each sync happens an hour after the previous one, so retries that were backed off are due again.
   let hoursLater = 0;
@@ -55,7 +64,10 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     const offset = ++hoursLater * 3_600_000;
     const engine = createSyncEngine({
       client: createFhirClient({ baseUrl: base, token: () => 't', timeoutMs, maxBodyBytes: 4 * 1024 * 1024 }),
-      store, teamId: 'team-skaermenhed-nord', events: createAppEvents(), logger: createLogger('silent'),
+      store,
+      teamId: 'team-skaermenhed-nord',
+      events: createAppEvents(),
+      logger: createLogger('silent'),
       now: () => new Date(Date.now() + offset),
     });
     await engine.syncNow();
@@ -70,8 +82,26 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     ['a wrong resourceType', json({ ...appointmentRead, resourceType: 'Patient' }), /Uventet svar fra EOJ/],
     ['missing fields', json({ resourceType: 'Appointment', id: 'x' }), /Uventet svar fra EOJ/],
     ['invalid JSON', (res) => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType": "Bundle",'), /ikke gyldig JSON/],
-    ['a 20 MB body', (res) => { res.writeHead(200, { 'content-type': 'application/fhir+json' }); const chunk = 'x'.repeat(1024 * 1024); for (let i = 0; i < 20; i++) res.write(chunk); res.end(); }, /for stort/],
-    ['a slow-loris response', (res) => { res.writeHead(200, { 'content-type': 'application/fhir+json' }); res.write('{"resourceType":'); const t = setInterval(() => res.write(' '), 200); res.on('close', () => clearInterval(t)); }, /svarede ikke inden for/],
+    [
+      'a 20 MB body',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/fhir+json' });
+        const chunk = 'x'.repeat(1024 * 1024);
+        for (let i = 0; i < 20; i++) res.write(chunk);
+        res.end();
+      },
+      /for stort/,
+    ],
+    [
+      'a slow-loris response',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/fhir+json' });
+        res.write('{"resourceType":');
+        const t = setInterval(() => res.write(' '), 200);
+        res.on('close', () => clearInterval(t));
+      },
+      /svarede ikke inden for/,
+    ],
     ['an HTML error page', (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>'), /ikke gyldig JSON|HTTP 502/],
   ])('%s', async (_name, b, message) => {
     const before = fingerprint();
@@ -89,7 +119,8 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
         const path = (req.url ?? '').split('?')[0] ?? '';
         const send = (value: unknown, code = 200) => res.writeHead(code, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(value));
         if (req.method === 'GET' && path === '/fhir/Appointment') return send({ resourceType: 'Bundle', type: 'searchset', entry: [] });
-        if (req.method === 'GET' && path.startsWith('/fhir/Appointment/')) return send({ ...appointmentRead, id: path.split('/').pop(), meta: { versionId: 'v1' } });
+        if (req.method === 'GET' && path.startsWith('/fhir/Appointment/'))
+          return send({ ...appointmentRead, id: path.split('/').pop(), meta: { versionId: 'v1' } });
         if (req.method === 'PUT') return send({ ...JSON.parse(body), meta: { versionId: 'v2' } });
         if (req.method === 'POST') return send({ ...JSON.parse(body), id: 'enc-1', meta: { versionId: 'e1' } }, 201);
         return send({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }, 404);

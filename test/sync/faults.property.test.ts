@@ -39,7 +39,15 @@ type Command =
 const client = fc.constantFrom<0 | 1>(0, 1);
 const visit = fc.nat({ max: 7 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('outcome' as const), client, visit, status: fc.constantFrom<VisitStatus>('in_progress', 'completed', 'not_answered', 'completed') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('outcome' as const),
+      client,
+      visit,
+      status: fc.constantFrom<VisitStatus>('in_progress', 'completed', 'not_answered', 'completed'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reassign' as const), client, visit }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), client }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom('errors', 'timeouts', 'lost', 'down', 'none') }) },
@@ -106,8 +114,20 @@ describe('sync under injected faults (property)', () => {
               for (let attempt = 0; attempt < 3; attempt++) {
                 const current = (await eoj.fhir(`/Appointment/${id}`)).body;
                 const participant = current.participant.map((p: { actor: { reference: string } }) =>
-                  p.actor.reference.startsWith('Practitioner/') ? { ...p, actor: { reference: p.actor.reference === 'Practitioner/practitioner-6' ? 'Practitioner/practitioner-5' : 'Practitioner/practitioner-6' } } : p);
-                const res = await eoj.fhir(`/Appointment/${id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: { ...current, participant } });
+                  p.actor.reference.startsWith('Practitioner/')
+                    ? {
+                        ...p,
+                        actor: {
+                          reference: p.actor.reference === 'Practitioner/practitioner-6' ? 'Practitioner/practitioner-5' : 'Practitioner/practitioner-6',
+                        },
+                      }
+                    : p,
+                );
+                const res = await eoj.fhir(`/Appointment/${id}`, {
+                  method: 'PUT',
+                  headers: { 'if-match': `W/"${current.meta.versionId}"` },
+                  json: { ...current, participant },
+                });
                 if (res.status === 200) break;
               }
             } else if (cmd.kind === 'sync') {
@@ -118,7 +138,15 @@ describe('sync under injected faults (property)', () => {
               eoj = await eoj.restart();
               for (const c of clients) {
                 await c.engine.stop();
-                c.engine = createSyncEngine({ client: fhirClient(), store: c.store, teamId: TEAM, events: createAppEvents(), logger, now, intervalMs: 3_600_000 });
+                c.engine = createSyncEngine({
+                  client: fhirClient(),
+                  store: c.store,
+                  teamId: TEAM,
+                  events: createAppEvents(),
+                  logger,
+                  now,
+                  intervalMs: 3_600_000,
+                });
               }
             } else {
               // Client restart: rows left inflight are simply resent.
@@ -126,7 +154,15 @@ describe('sync under injected faults (property)', () => {
               await c.engine.stop();
               c.store.close();
               c.store = await openTestStore(c.dir, c.keychain);
-              c.engine = createSyncEngine({ client: fhirClient(), store: c.store, teamId: TEAM, events: createAppEvents(), logger, now, intervalMs: 3_600_000 });
+              c.engine = createSyncEngine({
+                client: fhirClient(),
+                store: c.store,
+                teamId: TEAM,
+                events: createAppEvents(),
+                logger,
+                now,
+                intervalMs: 3_600_000,
+              });
             }
           }
 
@@ -143,24 +179,38 @@ describe('sync under injected faults (property)', () => {
           for (const c of clients) await c.engine.syncNow();
 
           const encounters = (await eoj.fhir('/Encounter?_count=1000')).body;
-          const keys = (encounters.entry ?? []).map((e: { resource: { identifier: { system: string; value: string }[] } }) => e.resource.identifier.find((i) => i.system === MUTATION_ID_SYSTEM)?.value);
+          const keys = (encounters.entry ?? []).map(
+            (e: { resource: { identifier: { system: string; value: string }[] } }) => e.resource.identifier.find((i) => i.system === MUTATION_ID_SYSTEM)?.value,
+          );
           expect(new Set(keys).size, 'no identifier twice').toBe(keys.length);
           const perAppointment = new Map<string, number>();
           for (const e of encounters.entry ?? []) {
             const ref = e.resource.appointment[0].reference as string;
             perAppointment.set(ref, (perAppointment.get(ref) ?? 0) + 1);
           }
-          const eojDay = (await eoj.fhir('/Appointment?actor=CareTeam/team-skaermenhed-nord&_count=1000')).body.entry.map((e: { resource: unknown }) => e.resource) as { id: string; status: string; participant: { actor: { reference: string } }[] }[];
+          const eojDay = (await eoj.fhir('/Appointment?actor=CareTeam/team-skaermenhed-nord&_count=1000')).body.entry.map(
+            (e: { resource: unknown }) => e.resource,
+          ) as { id: string; status: string; participant: { actor: { reference: string } }[] }[];
           for (const c of clients) {
             for (const entry of c.store.outbox.list()) {
               expect(['done', 'conflict', 'dead'], `outbox row ${entry.mutationId} settled`).toContain(entry.state);
-              if (entry.intent.kind === 'visit.status' && entry.intent.status === 'completed' && entry.state !== 'dead') expect(keys).toContain(entry.mutationId);
+              if (entry.intent.kind === 'visit.status' && entry.intent.status === 'completed' && entry.state !== 'dead')
+                expect(keys).toContain(entry.mutationId);
             }
-            const dead = new Set(c.store.outbox.problems().filter((e) => e.state === 'dead').map((e) => e.visitId));
+            const dead = new Set(
+              c.store.outbox
+                .problems()
+                .filter((e) => e.state === 'dead')
+                .map((e) => e.visitId),
+            );
             for (const id of c.completed) if (!dead.has(id)) expect(perAppointment.get(`Appointment/${id}`), `one Encounter for ${id}`).toBe(1);
             // The client's queue is the EOJ's queue.
-            const local = c.store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() }).map((v) => [v.id, appointmentStatusFor(v.status), v.practitioner?.id]);
-            const remote = eojDay.filter((a) => a.status !== 'cancelled').map((a) => [a.id, a.status, a.participant.find((p) => p.actor.reference.startsWith('Practitioner/'))?.actor.reference.split('/')[1]]);
+            const local = c.store
+              .dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() })
+              .map((v) => [v.id, appointmentStatusFor(v.status), v.practitioner?.id]);
+            const remote = eojDay
+              .filter((a) => a.status !== 'cancelled')
+              .map((a) => [a.id, a.status, a.participant.find((p) => p.actor.reference.startsWith('Practitioner/'))?.actor.reference.split('/')[1]]);
             expect(local.sort()).toEqual(remote.sort());
           }
         } finally {
@@ -182,17 +232,30 @@ describe('sync under injected faults (property)', () => {
     const keychain = testKeychain();
     try {
       const store = await openTestStore(dir, keychain);
-      const engine = createSyncEngine({ client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }), store, teamId: TEAM, events: createAppEvents(), logger, intervalMs: 3_600_000 });
+      const engine = createSyncEngine({
+        client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }),
+        store,
+        teamId: TEAM,
+        events: createAppEvents(),
+        logger,
+        intervalMs: 3_600_000,
+      });
       await engine.syncNow();
       await engine.stop();
       const day = careDay(new Date());
       const visits = store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime(), roomId: 'room-2' }).slice(0, 12);
-      const mutations = visits.map((v) => store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId as string);
+      const mutations = visits.map(
+        (v) => store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId as string,
+      );
       store.close();
       // Slow EOJ: each request takes 60 ms, so the kill lands between requests of a push.
       await eoj.faults({ latencyMs: 60 });
       for (let kill = 0; kill < 4; kill++) {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/syncWorker.ts', join(dir, 'visits.db'), keychain.profile as string, eoj.baseUrl, eoj.token], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', 'test/fixtures/syncWorker.ts', join(dir, 'visits.db'), keychain.profile as string, eoj.baseUrl, eoj.token],
+          { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('pushing') && resolve()));
         await new Promise((r) => setTimeout(r, 100 + kill * 80));
         child.kill('SIGKILL');
@@ -200,7 +263,15 @@ describe('sync under injected faults (property)', () => {
       }
       await eoj.faults({});
       const reopened = await openTestStore(dir, keychain);
-      const later = createSyncEngine({ client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }), store: reopened, teamId: TEAM, events: createAppEvents(), logger, now: () => new Date(Date.now() + 3_600_000), intervalMs: 3_600_000 });
+      const later = createSyncEngine({
+        client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }),
+        store: reopened,
+        teamId: TEAM,
+        events: createAppEvents(),
+        logger,
+        now: () => new Date(Date.now() + 3_600_000),
+        intervalMs: 3_600_000,
+      });
       await later.syncNow();
       await later.stop();
       expect(reopened.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });

@@ -41,8 +41,14 @@ describe('visit outcomes to the EOJ', () => {
     const connectedAt = new Date(Date.now() - 7 * 60_000).toISOString();
     const endedAt = new Date().toISOString();
     const { outboxEntries } = store.recordOutcome({
-      visitId: visit.id, outcome: 'completed', note: 'Insulin taget', actorId: 'practitioner-5', atMs: Date.now(),
-      call: { connectedAt, endedAt }, durationSeconds: 420, policy: DEFAULT_RETRY_POLICY,
+      visitId: visit.id,
+      outcome: 'completed',
+      note: 'Insulin taget',
+      actorId: 'practitioner-5',
+      atMs: Date.now(),
+      call: { connectedAt, endedAt },
+      durationSeconds: 420,
+      policy: DEFAULT_RETRY_POLICY,
     });
     expect(outboxEntries).toHaveLength(1);
     expect((await pushOutbox({ client, store, now })).done).toBe(1);
@@ -54,14 +60,27 @@ describe('visit outcomes to the EOJ', () => {
     expect(enc.period).toEqual({ start: connectedAt, end: endedAt });
     expect(enc.length).toMatchObject({ value: 7, code: 'min' });
     expect(enc.participant[0].individual.reference).toBe('Practitioner/practitioner-5');
-    expect(enc.extension).toEqual([{ url: OUTCOME_EXTENSION, valueCode: 'completed' }, { url: NOTE_EXTENSION, valueString: 'Insulin taget' }]);
+    expect(enc.extension).toEqual([
+      { url: OUTCOME_EXTENSION, valueCode: 'completed' },
+      { url: NOTE_EXTENSION, valueString: 'Insulin taget' },
+    ]);
     expect(store.getQueueVisit(visit.id)?.workflow).toMatchObject({ outcome: 'completed', calledAt: connectedAt, durationSeconds: 420 });
   });
 
   it('Ikke besvaret: two retries keep the visit open and send nothing; the third escalates with a Task and a no-show', async () => {
     const visit = queue()[1];
     if (!visit) throw new Error('no visit');
-    const record = () => store.recordOutcome({ visitId: visit.id, outcome: 'not_answered', note: '', actorId: 'practitioner-2', atMs: Date.now(), call: { connectedAt: null, endedAt: new Date().toISOString() }, durationSeconds: 0, policy: DEFAULT_RETRY_POLICY });
+    const record = () =>
+      store.recordOutcome({
+        visitId: visit.id,
+        outcome: 'not_answered',
+        note: '',
+        actorId: 'practitioner-2',
+        atMs: Date.now(),
+        call: { connectedAt: null, endedAt: new Date().toISOString() },
+        durationSeconds: 0,
+        policy: DEFAULT_RETRY_POLICY,
+      });
     for (const attempt of [1, 2]) {
       const { visit: v, outboxEntries } = record();
       expect(outboxEntries).toEqual([]);
@@ -81,8 +100,11 @@ describe('visit outcomes to the EOJ', () => {
     const tasks = (await eoj.fhir(`/Task?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[1]?.mutationId}`)).body;
     expect(tasks.total).toBe(1);
     expect(tasks.entry[0].resource).toMatchObject({
-      status: 'requested', intent: 'order', priority: 'routine',
-      for: { reference: `Patient/${visit.citizen.id}` }, focus: { reference: `Appointment/${visit.id}` },
+      status: 'requested',
+      intent: 'order',
+      priority: 'routine',
+      for: { reference: `Patient/${visit.citizen.id}` },
+      focus: { reference: `Appointment/${visit.id}` },
       owner: { reference: `CareTeam/${visit.citizen.homeCareGroup?.id}` },
     });
     // A resend (a lost response) creates nothing twice.
@@ -96,22 +118,46 @@ describe('visit outcomes to the EOJ', () => {
     const urgent = store.markUrgent(visit.id, 'practitioner-2', Date.now());
     expect(urgent.outboxEntries).toHaveLength(1);
     expect(store.markUrgent(visit.id, 'practitioner-2', Date.now()).outboxEntries).toEqual([]);
-    const { outboxEntries } = store.recordOutcome({ visitId: visit.id, outcome: 'urgent', note: 'Faldet, ambulance tilkaldt', actorId: 'practitioner-2', atMs: Date.now(), call: { connectedAt: new Date(Date.now() - 60_000).toISOString(), endedAt: new Date().toISOString() }, durationSeconds: 60, policy: DEFAULT_RETRY_POLICY });
+    const { outboxEntries } = store.recordOutcome({
+      visitId: visit.id,
+      outcome: 'urgent',
+      note: 'Faldet, ambulance tilkaldt',
+      actorId: 'practitioner-2',
+      atMs: Date.now(),
+      call: { connectedAt: new Date(Date.now() - 60_000).toISOString(), endedAt: new Date().toISOString() },
+      durationSeconds: 60,
+      policy: DEFAULT_RETRY_POLICY,
+    });
     expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status']);
     for (let i = 0; i < 3; i++) await pushOutbox({ client, store, now });
-    const tasks = (await eoj.fhir(`/Task?_count=100`)).body.entry.map((e: { resource: { priority: string; focus: { reference: string } } }) => e.resource).filter((t: { focus: { reference: string } }) => t.focus.reference === `Appointment/${visit.id}`);
+    const tasks = (await eoj.fhir(`/Task?_count=100`)).body.entry
+      .map((e: { resource: { priority: string; focus: { reference: string } } }) => e.resource)
+      .filter((t: { focus: { reference: string } }) => t.focus.reference === `Appointment/${visit.id}`);
     expect(tasks).toHaveLength(1);
     expect(tasks[0].priority).toBe('stat');
     expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
   });
 
-  it('a conflict the staff member resolves by keeping the EOJ\'s version: no longer a problem, kept, and the visit re-read', async () => {
+  it("a conflict the staff member resolves by keeping the EOJ's version: no longer a problem, kept, and the visit re-read", async () => {
     const visit = queue()[3];
     if (!visit) throw new Error('no visit');
     // Someone cancels the visit in the EOJ while our outcome is unsent.
     const current = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
-    await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: { ...current, status: 'cancelled' } });
-    const { outboxEntries } = store.recordOutcome({ visitId: visit.id, outcome: 'completed', note: '', actorId: 'practitioner-2', atMs: Date.now(), call: null, durationSeconds: 120, policy: DEFAULT_RETRY_POLICY });
+    await eoj.fhir(`/Appointment/${visit.id}`, {
+      method: 'PUT',
+      headers: { 'if-match': `W/"${current.meta.versionId}"` },
+      json: { ...current, status: 'cancelled' },
+    });
+    const { outboxEntries } = store.recordOutcome({
+      visitId: visit.id,
+      outcome: 'completed',
+      note: '',
+      actorId: 'practitioner-2',
+      atMs: Date.now(),
+      call: null,
+      durationSeconds: 120,
+      policy: DEFAULT_RETRY_POLICY,
+    });
     await pushOutbox({ client, store, now });
     expect(store.outbox.problems().map((p) => p.state)).toEqual(['conflict']);
     const mutationId = outboxEntries[0]?.mutationId as string;

@@ -31,7 +31,7 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
   const eojAppointment = async (id: string) => (await eoj.fhir(`/Appointment/${id}`)).body;
   const encountersFor = async (mutationId: string) => (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${mutationId}`)).body.total as number;
 
-  it('cold pull brings today\'s 120 team visits into the store, names and masked CPR included', async () => {
+  it("cold pull brings today's 120 team visits into the store, names and masked CPR included", async () => {
     const result = await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
     expect(result.pages).toBeGreaterThanOrEqual(2);
     const visits = queue();
@@ -50,7 +50,12 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     expect(pushed.done).toBe(1);
     expect((await eojAppointment(visit.id)).status).toBe('fulfilled');
     const enc = (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${change.outboxEntry?.mutationId}`)).body.entry[0].resource;
-    expect(enc).toMatchObject({ status: 'finished', class: { code: 'VR' }, appointment: [{ reference: `Appointment/${visit.id}` }], participant: [{ individual: { reference: 'Practitioner/practitioner-5' } }] });
+    expect(enc).toMatchObject({
+      status: 'finished',
+      class: { code: 'VR' },
+      appointment: [{ reference: `Appointment/${visit.id}` }],
+      participant: [{ individual: { reference: 'Practitioner/practitioner-5' } }],
+    });
     expect(enc.type[0].coding[0].code).toBe('124be95d-6924-4609-9d2a-e7c73ae3ab3d');
     expect(store.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });
     // The visit row keeps the last pulled version until the next pull brings the new one whole.
@@ -78,8 +83,15 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     if (!visit) throw new Error('no visit');
     store.setVisitStatus({ visitId: visit.id, status: 'not_answered', actorId: 'practitioner-2', atMs: Date.now() });
     const current = await eojAppointment(visit.id);
-    const reassigned = { ...current, participant: current.participant.map((p: { actor: { reference: string } }) => (p.actor.reference.startsWith('Practitioner/') ? { ...p, actor: { reference: 'Practitioner/practitioner-6' } } : p)) };
-    expect((await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: reassigned })).status).toBe(200);
+    const reassigned = {
+      ...current,
+      participant: current.participant.map((p: { actor: { reference: string } }) =>
+        p.actor.reference.startsWith('Practitioner/') ? { ...p, actor: { reference: 'Practitioner/practitioner-6' } } : p,
+      ),
+    };
+    expect(
+      (await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: reassigned })).status,
+    ).toBe(200);
     expect((await pushOutbox({ client, store, now })).done).toBe(1);
     const after = await eojAppointment(visit.id);
     expect(after.status).toBe('noshow');
@@ -147,11 +159,20 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     await engine.syncNow();
     expect(engine.status().state).toBe('online');
     await eoj.faults({ down: true });
-    const ids = queue().filter((v) => v.status === 'planned').slice(0, 3).map((v) => v.id);
-    const mutations = ids.map((id) => store.setVisitStatus({ visitId: id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId ?? '');
+    const ids = queue()
+      .filter((v) => v.status === 'planned')
+      .slice(0, 3)
+      .map((v) => v.id);
+    const mutations = ids.map(
+      (id) => store.setVisitStatus({ visitId: id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId ?? '',
+    );
     await engine.syncNow();
     expect(engine.status()).toMatchObject({ state: 'offline', outbox: { pending: 3 } });
-    expect(queue().filter((v) => ids.includes(v.id)).every((v) => v.status === 'completed')).toBe(true);
+    expect(
+      queue()
+        .filter((v) => ids.includes(v.id))
+        .every((v) => v.status === 'completed'),
+    ).toBe(true);
     await eoj.faults({});
     // The retry time of the failed rows has to come; a later clock stands in for waiting.
     const later = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), now: () => new Date(Date.now() + 10 * 60_000) });
