@@ -32,6 +32,7 @@ const mainZone = (files, ignores, extra) => ({
   },
 });
 const noBrowserShared = { group: ['**/src-shared/browser/**'], message: 'src-shared/browser is for the browser apps only.' };
+const noClock = 'Read "now" from the injected Clock (src-shared/time/clock.ts), never from the machine directly.';
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http'], message: 'No Node APIs here.' };
 
 export default tseslint.config(
@@ -70,6 +71,19 @@ export default tseslint.config(
             { group: ['electron', 'react', 'react-dom', 'better-sqlite3*', 'keytar'], message: 'src-shared is environment-neutral.' },
           ],
         },
+      ],
+    },
+  },
+  // Time is an input: product code reads "now" only through the injected Clock. Durations may use
+  // performance.now() and timers.
+  {
+    files: ['src-*/**/*.{ts,tsx}'],
+    ignores: ['src-shared/time/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: noClock },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: noClock },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { clockFromSetting, type Clock } from '../src-shared/time/clock.js';
 import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
 
@@ -31,6 +32,8 @@ const Env = z.object({
   SKAERMRUM_RETRY_INTERVAL_S: z.coerce.number().int().min(1).max(3_600).default(300),
   /** Demo without an EOJ: the day's number of visits over the 3 video rooms. */
   SKAERMRUM_DEMO_VISITS: z.coerce.number().int().min(3).max(1200).default(120),
+  /** Run as if it were this instant (ISO 8601 with zone); the clock then runs on as usual. Tests and demos. */
+  SKAERMRUM_NOW: z.string().optional(),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -48,6 +51,8 @@ export interface MainConfig {
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
   retryPolicy: RetryPolicy;
   demoVisits: number;
+  /** Where every service reads "now": the machine's clock, or one started at SKAERMRUM_NOW. */
+  clock: Clock;
 }
 
 /** The sandbox serves signalling on its own origin at /signal. */
@@ -81,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },
     demoVisits: e.SKAERMRUM_DEMO_VISITS,
+    clock: clockFromSetting('SKAERMRUM_NOW', e.SKAERMRUM_NOW),
     ...overrides,
   };
 }

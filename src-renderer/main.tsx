@@ -7,6 +7,7 @@ import { createQueueStore, type QueueState } from './queue/queueStore';
 import { createCallStore } from './call/callStore';
 import { createDeviceCheckStore, type DeviceCheckState } from './devices/deviceCheckStore';
 import type { StoreApi } from 'zustand';
+import { alignWithMain } from './time/clock';
 import './styles.css';
 
 async function boot(): Promise<void> {
@@ -25,6 +26,8 @@ async function boot(): Promise<void> {
     );
     return;
   }
+  // Agree with the main process on what time it is (it may run at a configured instant).
+  await Promise.race([alignWithMain(connection.api).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   store = createQueueStore(connection.api);
   // The device check measures the network over the call store's signalling connection, and the
   // call store starts calls on the devices the check opened.

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { careDay } from '../src-shared/time/copenhagen.js';
+import { clockFromSetting } from '../src-shared/time/clock.js';
 import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
@@ -19,12 +19,14 @@ const Env = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
-  /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   /** coturn started with --use-auth-secret --static-auth-secret=<this>. */
   SANDBOX_TURN_SECRET: z.string().min(8).optional(),
   SANDBOX_TURN_URLS: z.string().default('turn:127.0.0.1:3478?transport=udp'),
   SANDBOX_TURN_TTL_S: z.coerce.number().int().min(-86_400).max(86_400).default(600),
+  /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
+  /** Run as if it were this instant (ISO 8601 with zone), as the client's setting of the same name. */
+  SKAERMRUM_NOW: z.string().optional(),
 });
 
 async function main(): Promise<void> {
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
     ...(env.SANDBOX_TURN_SECRET
       ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } }
       : {}),
-    seedDay: env.SANDBOX_DEMO_AS_OF === 'start-of-day' ? careDay(new Date()).start : new Date(),
+    demo: env.SANDBOX_DEMO_AS_OF,
+    clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
     secret: Buffer.from(secretHex, 'hex'),
   });
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import { securityHeaders } from '../src-shared/security/csp.js';
-import { demoFhirResources } from '../src-shared/demo/demoFhir.js';
 import { demoDay } from '../src-shared/demo/demoDay.js';
-import { careDay } from '../src-shared/time/copenhagen.js';
+import { systemClock, type Clock } from '../src-shared/time/clock.js';
+import { createDemoSeeder, type DemoAsOf } from './eoj/demoSeed.js';
 import { buildEojApp } from './eoj/app.js';
 import { createTokenIssuer, type StaffClaims } from './eoj/auth.js';
 import { createFaults } from './eoj/faults.js';
@@ -63,8 +63,10 @@ export interface SandboxOptions {
   port: number;
   /** Secret for signing sign-in tokens; random per start when not given. */
   secret?: Uint8Array;
-  /** Seed the demo day dated `seedDay` when the store is empty. */
-  seedDay?: Date | null;
+  /** The demo days to keep in the EOJ, as of the clock (default "now"); null: no demo data. */
+  demo?: DemoAsOf | null;
+  /** Where the sandbox, its sign-in tokens and signalling read "now" (default: the machine's clock). */
+  clock?: Clock;
   allowFaultInjection?: boolean;
   bodyLimitBytes?: number;
 }
@@ -81,30 +83,18 @@ export interface Sandbox {
 
 /** The sandbox EOJ: a FHIR R4 subset server on loopback with the demo day. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const repository = openRepository(options.dbFile);
-  const seedDay = options.seedDay === undefined ? new Date() : options.seedDay;
-  if (seedDay) {
-    // A demo day belongs to its date: on a new day the sandbox starts over with today's.
-    const today = careDay(seedDay);
-    const hasToday = repository
-      .all('Appointment')
-      .some(
-        (a) =>
-          a.resource.resourceType === 'Appointment' &&
-          a.resource.start !== undefined &&
-          Date.parse(a.resource.start) >= today.start.getTime() &&
-          Date.parse(a.resource.start) < today.end.getTime(),
-      );
-    if (!hasToday) {
-      repository.clear();
-      repository.createMany(demoFhirResources(seedDay, { now: seedDay }));
-    }
-  }
-  const demo = demoDay(seedDay ?? new Date());
+  const clock = options.clock ?? systemClock;
+  const repository = openRepository(options.dbFile, clock);
+  const seeder = options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now');
+  seeder?.ensure();
+  // A new care day brings the day after it (checked each minute; tomorrow is always already there).
+  const seedTimer = seeder ? setInterval(() => seeder.ensure(), 60_000) : null;
+  seedTimer?.unref();
+  const demo = demoDay(clock.now());
   const staff: StaffClaims[] = demo.staff.map((s) => ({ sub: s.practitionerId, name: s.name, team: s.teamId, role: s.role }));
   const secret = options.secret ?? randomBytes(32);
   let baseUrl = '';
-  const tokens = createTokenIssuer(secret);
+  const tokens = createTokenIssuer(secret, clock);
   const app = buildEojApp({
     repository,
     tokens,
@@ -112,17 +102,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     baseUrl: () => baseUrl,
     staff: () => staff,
     allowFaultInjection: options.allowFaultInjection ?? false,
+    clock,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
-  const devices = createDeviceRegistry({ dbFile: options.dbFile.replace(/\.db$/, '') + '-devices.db', secret });
+  const devices = createDeviceRegistry({ dbFile: options.dbFile.replace(/\.db$/, '') + '-devices.db', secret, clock });
   const signalling = attachSignalling({
     httpServer: app.server,
     staffTokens: tokens,
     devices,
     directory: appointmentDirectory(repository),
+    clock,
     turn: options.turn ?? { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: Buffer.from(secret).toString('hex'), ttlSeconds: 600 },
     logger: options.logger ?? {
-      warn: (fields, message) => void process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), ...fields, message })}\n`),
+      warn: (fields, message) => void process.stderr.write(`${JSON.stringify({ level: 'warn', time: clock.now().toISOString(), ...fields, message })}\n`),
     },
     ...options.signalling,
   });
@@ -151,6 +143,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port: address.port,
     secret,
     async close() {
+      if (seedTimer) clearInterval(seedTimer);
       signalling.close();
       app.server.closeAllConnections();
       await app.close();

@@ -1,6 +1,8 @@
 import type { Staff } from '../../src-shared/domain/visit.js';
 import { StoreError } from '../store/errors.js';
+import { inQueueWindow, queueWindow } from '../../src-shared/queue/window.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { AppEvents } from '../services/events.js';
 import { EMPTY_WORKFLOW, type RetryPolicy } from '../../src-shared/workflow/outcome.js';
 import type { ScreenAwake } from '../services/screenAwake.js';
@@ -18,13 +20,13 @@ export interface HandlerDeps {
   store: VisitStore;
   session: SessionService;
   events: AppEvents;
-  now: () => Date;
+  clock: Clock;
   screenAwake?: ScreenAwake;
   retryPolicy: RetryPolicy;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
-export function createApiHandlers({ store, session, events, now, screenAwake, retryPolicy }: HandlerDeps): ApiHandlers {
+export function createApiHandlers({ store, session, events, clock, screenAwake, retryPolicy }: HandlerDeps): ApiHandlers {
   const signedIn = (): Staff => {
     const staff = session.current();
     if (!staff) throw new NotSignedInError();
@@ -42,6 +44,9 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
       current: () => session.current(),
       signInOptions: () => session.signInOptions(),
       signIn: ({ practitionerId }) => session.signIn(practitionerId),
+    },
+    clock: {
+      now: () => ({ now: clock.now().toISOString() }),
     },
     sync: {
       status: () => session.syncStatus(),
@@ -63,8 +68,10 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
     queue: {
       today: (q) => {
         const staff = signedIn();
-        const day = careDay(q.day ? new Date(q.day) : now());
-        const range = { fromMs: day.start.getTime(), toMs: day.end.getTime() };
+        // A named day is that calendar day; "today" is the shift's view around now (src-shared/queue/window.ts).
+        const window = q.day ? null : queueWindow(clock.now());
+        const day = careDay(q.day ? new Date(q.day) : clock.now());
+        const range = window ? { fromMs: window.fromMs, toMs: window.toMs } : { fromMs: day.start.getTime(), toMs: day.end.getTime() };
         const visits =
           q.scope === 'room'
             ? store.dayQueue({ ...range, roomId: q.roomId as string })
@@ -72,14 +79,14 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
               ? store.dayQueue({ ...range, practitionerId: staff.practitionerId })
               : store.dayQueue({ ...range, teamId: staff.teamId });
         // Cancelled visits leave the queue (they stay in the store until the next resync).
-        return visits.filter((v) => v.status !== 'cancelled');
+        return visits.filter((v) => v.status !== 'cancelled' && (!window || inQueueWindow(v, window)));
       },
       retryPolicy: () => retryPolicy,
     },
     visit: {
       setStatus: ({ visitId, status }) => {
         const staff = signedIn();
-        const { visit, outboxEntry } = store.setVisitStatus({ visitId, status, actorId: staff.practitionerId, atMs: now().getTime() });
+        const { visit, outboxEntry } = store.setVisitStatus({ visitId, status, actorId: staff.practitionerId, atMs: clock.nowMs() });
         if (outboxEntry) {
           events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
           events.emit('outboxChanged', store.outbox.summary());
@@ -95,13 +102,13 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
       },
       recordOutcome: (input) => {
         const staff = signedIn();
-        const { visit } = store.recordOutcome({ ...input, actorId: staff.practitionerId, atMs: now().getTime(), policy: retryPolicy });
+        const { visit } = store.recordOutcome({ ...input, actorId: staff.practitionerId, atMs: clock.nowMs(), policy: retryPolicy });
         changed(visitId(input));
         return visit;
       },
       markUrgent: ({ visitId }) => {
         const staff = signedIn();
-        const { visit } = store.markUrgent(visitId, staff.practitionerId, now().getTime());
+        const { visit } = store.markUrgent(visitId, staff.practitionerId, clock.nowMs());
         changed(visitId);
         return visit;
       },
@@ -112,7 +119,7 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
         const cpr = await session.revealCpr(visit.citizen.id);
         // Who saw the full number, for which visit, when: the audit log, never the application log.
         store.audit.append({
-          atMs: now().getTime(),
+          atMs: clock.nowMs(),
           actorId: staff.practitionerId,
           action: 'citizen.cpr_revealed',
           subjectType: 'Patient',
@@ -126,7 +133,7 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
       ticket: () => session.callTicket(),
       record: (call) => {
         const staff = signedIn();
-        store.recordCall(call, staff.practitionerId, now().getTime());
+        store.recordCall(call, staff.practitionerId, clock.nowMs());
         const durationSeconds = call.connectedAt ? Math.max(0, Math.round((Date.parse(call.endedAt) - Date.parse(call.connectedAt)) / 1000)) : 0;
         return { ...call, durationSeconds };
       },
@@ -140,7 +147,7 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
       problems: () => store.outbox.problems(),
       resolve: ({ mutationId, action }) => {
         const staff = signedIn();
-        const resolved = store.resolveProblem(mutationId, action, staff.practitionerId, now().getTime());
+        const resolved = store.resolveProblem(mutationId, action, staff.practitionerId, clock.nowMs());
         if (resolved) {
           events.emit('outboxChanged', store.outbox.summary());
           // The EOJ's version is read again (a full resync), and a retried row goes out.
@@ -152,7 +159,7 @@ export function createApiHandlers({ store, session, events, now, screenAwake, re
     devices: {
       forRoom: ({ roomId }) => store.roomDevices(roomId),
       saveForRoom: (devices) => {
-        store.saveRoomDevices(devices, signedIn().practitionerId, now().getTime());
+        store.saveRoomDevices(devices, signedIn().practitionerId, clock.nowMs());
         return devices;
       },
     },

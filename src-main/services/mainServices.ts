@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
-import { careDay } from '../../src-shared/time/copenhagen.js';
+import type { Clock } from '../../src-shared/time/clock.js';
+import { careDay, nextCareDay } from '../../src-shared/time/copenhagen.js';
 import { createApiHandlers } from '../api/handlers.js';
 import { buildApiRouter } from '../api/router.js';
 import type { MainConfig } from '../config.js';
@@ -24,7 +25,8 @@ export interface MainServices {
 export interface MainServiceDeps {
   logger: Logger;
   keychain?: StoreKeychain;
-  now?: () => Date;
+  /** The clock every service reads "now" from (default: the configuration's, normally the machine's). */
+  clock?: Clock;
   /** Electron passes the native SQLite binding built for its ABI. */
   nativeBinding?: string;
   /** Electron keeps the display on during calls; browser mode has none (the page uses Wake Lock). */
@@ -36,7 +38,7 @@ export interface MainServiceDeps {
  * run exactly these services and differ only in the transport to the renderer.
  */
 export async function startMainServices(config: MainConfig, deps: MainServiceDeps): Promise<MainServices> {
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? config.clock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openVisitStore({
     file: config.databaseFile,
@@ -48,24 +50,26 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   const events = createAppEvents();
   let session: SessionService;
   try {
-    session = createSessionService({ config, store, events, logger: deps.logger, now });
+    session = createSessionService({ config, store, events, logger: deps.logger, clock });
   } catch (error) {
     store.close();
     throw error;
   }
-  // Without an EOJ, a demo day stands in for the team's data.
+  // Without an EOJ, demo days stand in for the team's data: today as it stands now, and tomorrow
+  // (a night shift's next calls are after midnight).
   if (!config.eoj && config.demo) {
-    const today = careDay(now());
-    if (store.dayQueue({ fromMs: today.start.getTime(), toMs: today.end.getTime() }).length === 0) {
-      const demo = demoDay(now(), { now: now(), visits: config.demoVisits });
+    const now = clock.now();
+    for (const day of [careDay(now), nextCareDay(now)]) {
+      if (store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() }).length > 0) continue;
+      const demo = demoDay(day.start, { now, visits: config.demoVisits });
       store.upsertVisits(demo.visits);
       deps.logger.info({ visits: demo.visits.length }, 'demo day seeded');
     }
   }
-  store.audit.append({ atMs: now().getTime(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
+  store.audit.append({ atMs: clock.nowMs(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
   const router = buildApiRouter(
-    createApiHandlers({ store, session, events, now, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
+    createApiHandlers({ store, session, events, clock, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
   );
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {

@@ -5,6 +5,7 @@ import type { SyncStatus } from '../../src-shared/domain/outbox.js';
 import { type Staff } from '../../src-shared/domain/visit.js';
 import { parseReference } from '../../src-shared/fhir/mapping.js';
 import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
 import { createFhirClient, EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { Logger } from '../log.js';
@@ -44,8 +45,8 @@ export interface SessionService {
   close(): Promise<void>;
 }
 
-export function createSessionService(deps: { config: MainConfig; store: VisitStore; events: AppEvents; logger: Logger; now: () => Date }): SessionService {
-  const { config, store, events, logger, now } = deps;
+export function createSessionService(deps: { config: MainConfig; store: VisitStore; events: AppEvents; logger: Logger; clock: Clock }): SessionService {
+  const { config, store, events, logger, clock } = deps;
   const eoj = config.eoj;
   let staff: Staff | null = null;
   let token: string | null = eoj?.token ?? null;
@@ -66,16 +67,16 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
     await engine?.stop();
     staff = next;
     if (client) {
-      engine = createSyncEngine({ client, store, teamId: next.teamId, events, logger, now, intervalMs: eoj?.syncIntervalMs ?? 10_000 });
+      engine = createSyncEngine({ client, store, teamId: next.teamId, events, logger, clock, intervalMs: eoj?.syncIntervalMs ?? 10_000 });
       engine.start();
     }
-    store.audit.append({ atMs: now().getTime(), actorId: next.practitionerId, action: 'session.signed_in' });
+    store.audit.append({ atMs: clock.nowMs(), actorId: next.practitionerId, action: 'session.signed_in' });
     events.emit('sessionChanged', next);
     return next;
   }
 
   if (!eoj) {
-    staff = demoDay(now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
+    staff = demoDay(clock.now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
     if (!staff) throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
   } else if (eoj.token) {
     if (!eoj.teamId) throw new Error('SKAERMRUM_TEAM_ID skal angives sammen med SKAERMRUM_EOJ_TOKEN');
@@ -86,7 +87,7 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
     current: () => staff,
     async revealCpr(citizenId) {
       if (!client) {
-        const cpr = demoDay(now()).citizens.find((c) => c.id === citizenId)?.cpr;
+        const cpr = demoDay(clock.now()).citizens.find((c) => c.id === citizenId)?.cpr;
         if (!cpr) throw new SignInError('Borgeren findes ikke');
         return cpr;
       }
@@ -96,7 +97,7 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       return cpr;
     },
     async signInOptions() {
-      if (!eoj) return demoDay(now()).staff;
+      if (!eoj) return demoDay(clock.now()).staff;
       if (!eoj.sandbox) return [];
       try {
         const res = await fetch(`${authBase}/staff`, { signal: AbortSignal.timeout(5_000) });
@@ -107,7 +108,7 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
     },
     async signIn(practitionerId) {
       if (!eoj) {
-        const demo = demoDay(now()).staff.find((s) => s.practitionerId === practitionerId);
+        const demo = demoDay(clock.now()).staff.find((s) => s.practitionerId === practitionerId);
         if (!demo) throw new SignInError('Ukendt medarbejder');
         return begin(demo);
       }

@@ -1,4 +1,5 @@
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { careDayKey } from '../../src-shared/time/copenhagen.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { Logger } from '../log.js';
@@ -13,7 +14,7 @@ export interface SyncEngineOptions {
   teamId: string;
   events: AppEvents;
   logger: Logger;
-  now?: () => Date;
+  clock: Clock;
   /** Quiet-time pull interval. */
   intervalMs?: number;
   /** Periodic full resync (it is what catches hard deletes). */
@@ -26,7 +27,7 @@ export interface SyncEngineOptions {
  */
 export function createSyncEngine(options: SyncEngineOptions) {
   const { client, store, events, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const { clock } = options;
   const intervalMs = options.intervalMs ?? 10_000;
   const fullResyncMs = options.fullResyncMs ?? 30 * 60_000;
   let state: SyncStatus['state'] = 'offline';
@@ -52,14 +53,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   async function runOnce(): Promise<void> {
-    const at = now();
+    const at = clock.now();
     try {
       if (state === 'offline' && failures > 0) {
         // Probe with the cheap pull first; once the EOJ answers, waiting rows go at once.
         await pullAppointments({ client, store, teamId: options.teamId, now: at, full: false });
         store.outbox.retryNow(at.getTime());
       }
-      const pushed = await pushOutbox({ client, store, now });
+      const pushed = await pushOutbox({ client, store, clock });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
       const pulled = await pullAppointments({ client, store, teamId: options.teamId, now: at, full: needsFullResync(at) });
       if (pulled.changedIds.length > 0) events.emit('queueChanged', { visitIds: pulled.changedIds, reason: 'sync' });

@@ -1,7 +1,8 @@
 import type { Visit } from '../../src-shared/domain/visit.js';
 import { appointmentToVisit, type Named } from '../../src-shared/fhir/mapping.js';
 import { Appointment, type Bundle } from '../../src-shared/fhir/schemas.js';
-import { careDay } from '../../src-shared/time/copenhagen.js';
+import { queueWindow } from '../../src-shared/queue/window.js';
+import { nextCareDay } from '../../src-shared/time/copenhagen.js';
 import type { FhirClient } from '../eoj/fhirClient.js';
 import type { VisitStore } from '../store/visitStore.js';
 
@@ -21,10 +22,9 @@ export interface PullResult {
   pages: number;
 }
 
+/** Today and tomorrow, and the last hours before midnight whose open visits today's queue still shows. */
 export function syncWindow(now: Date): { fromMs: number; toMs: number } {
-  const today = careDay(now);
-  const tomorrow = careDay(new Date(today.end.getTime() + 3_600_000));
-  return { fromMs: today.start.getTime(), toMs: tomorrow.end.getTime() };
+  return { fromMs: queueWindow(now).fromMs, toMs: nextCareDay(now).end.getTime() };
 }
 
 /** Turns one Bundle page into visits, reading referenced resources the server did not include. */

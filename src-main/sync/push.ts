@@ -1,6 +1,7 @@
 import type { OutboxEntry } from '../../src-shared/domain/outbox.js';
 import { appointmentStatusFor, isClosedAppointmentStatus } from '../../src-shared/fhir/mapping.js';
 import { KL_CARE_SOCIAL_CODES, KL_SKAERMBESOEG_CODE, MUTATION_ID_SYSTEM, V3_ACT_CODE, type FhirResource } from '../../src-shared/fhir/schemas.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { VisitStore } from '../store/visitStore.js';
 
@@ -132,30 +133,30 @@ export interface PushResult {
 /** Rows of different visits are independent: a few go at once (FIFO holds within each visit). */
 const CONCURRENCY = 4;
 
-export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; now: () => Date; limit?: number; random?: () => number }): Promise<PushResult> {
-  const { client, store, now } = opts;
+export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; clock: Clock; limit?: number; random?: () => number }): Promise<PushResult> {
+  const { client, store, clock } = opts;
   const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null };
   // due() yields at most one row per visit: the oldest unfinished one.
-  const queue = store.outbox.due(now().getTime(), opts.limit ?? 200);
+  const queue = store.outbox.due(clock.nowMs(), opts.limit ?? 200);
   let transportDown = false;
 
   async function pushOne(entry: OutboxEntry): Promise<void> {
-    store.outbox.markInflight(entry.mutationId, now().getTime());
+    store.outbox.markInflight(entry.mutationId, clock.nowMs());
     try {
       const version = await pushEntry(client, store, entry);
-      store.recordPushed(entry.mutationId, entry.visitId, version, now().getTime());
+      store.recordPushed(entry.mutationId, entry.visitId, version, clock.nowMs());
       result.done++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.lastError = message;
       if (error instanceof Conflict) {
-        store.outbox.markFailed(entry.mutationId, 'conflict', message, now().getTime());
+        store.outbox.markFailed(entry.mutationId, 'conflict', message, clock.nowMs());
         result.failed++;
       } else if (error instanceof EojError && !error.transient) {
-        store.outbox.markFailed(entry.mutationId, 'dead', message, now().getTime());
+        store.outbox.markFailed(entry.mutationId, 'dead', message, clock.nowMs());
         result.failed++;
       } else {
-        store.outbox.scheduleRetry(entry.mutationId, now().getTime() + backoffMs(entry.attempts, opts.random), message, now().getTime());
+        store.outbox.scheduleRetry(entry.mutationId, clock.nowMs() + backoffMs(entry.attempts, opts.random), message, clock.nowMs());
         result.retried++;
         // A transport failure will hit the next rows too: stop this round.
         if (error instanceof EojError && (error.kind === 'network' || error.kind === 'timeout')) transportDown = true;

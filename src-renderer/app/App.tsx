@@ -18,6 +18,7 @@ import { DaySummary } from '../queue/DaySummary';
 import { filterQueue, type StatusFilter } from '../queue/queueFilter';
 import { QueueToolbar } from '../queue/QueueToolbar';
 import { Upcoming } from '../queue/Upcoming';
+import { useNow } from '../queue/useNow';
 import { OutcomeDialog } from '../visit/OutcomeDialog';
 import type { OutcomeDefaults } from '../visit/OutcomeForm';
 import { VisitPanel } from '../visit/VisitPanel';
@@ -25,6 +26,7 @@ import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
 import type { DeviceCheckState } from '../devices/deviceCheckStore';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
+const QUEUE_REFRESH_MS = 15 * 60_000;
 
 /** What a call's end suggests as its outcome (the staff member confirms or changes it). */
 function suggestedOutcome(reason: CallRecord['endReason'] | null, answered: boolean, urgent: boolean): Outcome {
@@ -64,6 +66,15 @@ export function App({
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const searchRef = useRef<HTMLInputElement>(null);
   const visitById = (id: string) => state.visits.find((v) => v.id === id);
+
+  // The queue's window moves with the clock (a new care day; the next hours past midnight): read it again every 15 minutes.
+  const quarter = Math.floor(useNow(60_000).getTime() / QUEUE_REFRESH_MS);
+  const lastQuarter = useRef(quarter);
+  useEffect(() => {
+    if (quarter === lastQuarter.current) return;
+    lastQuarter.current = quarter;
+    if (store.getState().phase === 'ready') void store.getState().refresh();
+  }, [quarter, store]);
 
   // When a call ends, its outcome is asked for at once, with the measured times filled in.
   useEffect(() => {

@@ -12,6 +12,8 @@ import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } 
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
 import { listDevices } from '../devices/probes';
+import { rendererClock } from '../time/clock';
+import type { Clock } from '../../src-shared/time/clock';
 
 export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
 
@@ -70,6 +72,8 @@ export interface CallStoreOptions {
   relayOnly?: boolean;
   /** The devices the device check chose, opened (clones); null → the system's choice. */
   checkedMedia?: () => { stream: MediaStream; chosen: ChosenDevices } | null;
+  /** When rang, answered and ended are recorded (default: the renderer's clock). */
+  clock?: Clock;
 }
 
 export function createCallStore(api: ApiClient, options: CallStoreOptions = {}): StoreApi<CallState> {
@@ -77,6 +81,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
   let token: string | null = null;
   let link: CallLink | null = null;
   let watcher: DeviceWatcher | null = null;
+  const clock = options.clock ?? rendererClock;
   const probe = createNetProbe({ send: (m) => signalling?.send(m) ?? false, timers: browserTimers, now: () => performance.now() });
   // The screen stays on during a call: powerSaveBlocker in Electron (the main process holds it),
   // the Wake Lock API in browser mode.
@@ -111,7 +116,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       releaseWakeLock();
       releaseWakeLock = () => undefined;
       local?.getTracks().forEach((t) => t.stop());
-      const endedAt = Date.now();
+      const endedAt = clock.nowMs();
       set({ phase: 'ended', endReason: reason, endedAt, peerState: null, local: null, remote: null, returnOffers: {} });
       if (callId && visit && rangAt) {
         void api.calls
@@ -166,7 +171,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
         case 'call.connected': {
           if (m.callId !== callId) return;
           const local = get().local ?? (await localMedia());
-          set({ phase: 'connected', connectedAt: Date.now(), local });
+          set({ phase: 'connected', connectedAt: clock.nowMs(), local });
           void keepAwake();
           void refreshDevicesNow();
           watchCallDevices();
@@ -284,7 +289,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
           phase: 'ringing',
           visit,
           callId,
-          rangAt: Date.now(),
+          rangAt: clock.nowMs(),
           connectedAt: null,
           endedAt: null,
           endReason: null,

@@ -13,6 +13,8 @@ import {
   type OpenFailure,
 } from '../../src-shared/devices/check';
 import { bestDevice, type DeviceInfo } from '../../src-shared/devices/classify';
+import type { Clock } from '../../src-shared/time/clock';
+import { rendererClock } from '../time/clock';
 import { judgeFrames } from '../../src-shared/devices/frames';
 import { rateNetwork, type NetworkMeasurement } from '../../src-shared/devices/network';
 import type { NetProbe } from '../../src-shared/call/netProbe';
@@ -47,6 +49,9 @@ export class DeviceChecker {
   private grabber: FrameGrabber | null = null;
   private meter: LevelMeter | null = null;
   private last: DeviceCheckResult | null = null;
+
+  /** Check times (what is still valid) are read from the renderer's clock. */
+  constructor(private readonly clock: Clock = rendererClock) {}
 
   get result() {
     return this.last;
@@ -157,12 +162,12 @@ export class DeviceChecker {
     const plan =
       mode === 'full' || !previous
         ? { chooseDevices: true, parts: new Set<'camera' | 'microphone' | 'network'>(['camera', 'microphone', 'network']) }
-        : planQuickCheck(previous, { now: Date.now(), devicesSignature: signature, videoLive: live(this.video), audioLive: live(this.audio) });
+        : planQuickCheck(previous, { now: this.clock.nowMs(), devicesSignature: signature, videoLive: live(this.video), audioLive: live(this.audio) });
 
     const { chosen, fellBack } =
       plan.chooseDevices || !previous ? await this.choose(devices, inputs.preferred) : { chosen: previous.chosen, fellBack: previous.fellBack };
     const retested: CheckPart[] = [];
-    const now = Date.now();
+    const now = this.clock.nowMs();
 
     const camera = (async (): Promise<DeviceCheckResult['camera']> => {
       if (!plan.parts.has('camera') && previous) {
@@ -194,7 +199,7 @@ export class DeviceChecker {
     const findings = findingsOf(parts);
     const result: DeviceCheckResult = {
       mode,
-      finishedAt: Date.now(),
+      finishedAt: this.clock.nowMs(),
       durationMs: Math.round(performance.now() - started),
       devicesSignature: signature,
       retested,
@@ -213,7 +218,7 @@ export class DeviceChecker {
     const chosen = { ...previous.chosen, [role]: device };
     const fellBack = previous.fellBack.filter((r) => r !== role);
     let { camera, microphone } = previous;
-    const at = Date.now();
+    const at = this.clock.nowMs();
     if (role === 'camera') camera = { state: await this.measureCamera(await this.ensure('video', device)), at };
     if (role === 'microphone') microphone = { state: await this.measureMicrophone(await this.ensure('audio', device), inputs.onLevel), at };
     const parts = { camera, microphone, network: previous.network, chosen, fellBack };
@@ -224,7 +229,7 @@ export class DeviceChecker {
       findings,
       verdict: verdictOf(findings),
       retested: [role === 'speaker' ? 'speaker' : role, 'headset'],
-      finishedAt: Date.now(),
+      finishedAt: this.clock.nowMs(),
     };
     return this.last;
   }

@@ -8,6 +8,7 @@ import { formatClock } from '../../src-shared/time/copenhagen';
 import type { RetryPolicy } from '../../src-shared/workflow/outcome';
 import { localeFor } from '../i18n';
 import { StatusChips } from '../queue/QueueView';
+import { rendererClock } from '../time/clock';
 
 type Details = Awaited<ReturnType<ApiClient['visit']['details']>>;
 
@@ -110,7 +111,7 @@ export function VisitPanel({
         {c.birthDate && (
           <>
             <dt>{t('visit.age')}</dt>
-            <dd>{t('visit.years', { count: ageOn(c.birthDate, new Date()) })}</dd>
+            <dd>{t('visit.years', { count: ageOn(c.birthDate, rendererClock.now()) })}</dd>
           </>
         )}
         <dt>{t('visit.cpr')}</dt>

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { TokenIssuer, StaffClaims } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
@@ -15,6 +16,7 @@ export interface EojAppOptions {
   /** Staff who may sign in to the sandbox. */
   staff: () => StaffClaims[];
   allowFaultInjection: boolean;
+  clock: Clock;
   bodyLimitBytes?: number;
 }
 
@@ -150,7 +152,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     reply.type(FHIR_JSON).send({
       resourceType: 'CapabilityStatement',
       status: 'active',
-      date: new Date().toISOString(),
+      date: options.clock.now().toISOString(),
       kind: 'instance',
       fhirVersion: '4.0.1',
       format: ['json'],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { FhirResource, ResourceType } from '../../src-shared/fhir/schemas.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 
 /**
  * The sandbox EOJ's resource store: current versions and full history in SQLite (so it survives
@@ -19,7 +20,7 @@ export interface HistoryEntry extends StoredResource {
   method: 'POST' | 'PUT';
 }
 
-export function openRepository(file: string) {
+export function openRepository(file: string, clock: Clock) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -58,7 +59,7 @@ export function openRepository(file: string) {
 
   // Never earlier than the last write (clock steps back), but equal instants happen, as on real
   // servers: clients overlap their `_lastUpdated` cursor and de-duplicate.
-  const nextInstant = () => (lastMs = Math.max(Date.now(), lastMs));
+  const nextInstant = () => (lastMs = Math.max(clock.nowMs(), lastMs));
 
   const write = db.transaction((type: ResourceType, id: string, body: FhirResource, method: 'POST' | 'PUT'): StoredResource => {
     const versionId = randomUUID();

@@ -29,14 +29,14 @@ export interface CallRegistryOptions {
   turnFor: (callId: string) => TurnCredentials;
   ringTimeoutMs?: number;
   lostGraceMs?: number;
-  now?: () => number;
+  now: () => number;
   onEnded?: (call: Call) => void;
 }
 
 export type RingResult = { ok: true; call: Call } | { ok: false; reason: 'busy' | 'offline' | 'duplicate' };
 
 export function createCallRegistry(options: CallRegistryOptions) {
-  const now = options.now ?? Date.now;
+  const { now } = options;
   const ringTimeoutMs = options.ringTimeoutMs ?? 45_000;
   const lostGraceMs = options.lostGraceMs ?? 15_000;
   const calls = new Map<string, Call>();

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import type { Clock } from '../../src-shared/time/clock.js';
 
 /**
  * Citizen devices: paired once with a short one-time code that a staff member creates for a
@@ -24,8 +25,8 @@ interface PendingCode {
   expiresMs: number;
 }
 
-export function createDeviceRegistry(options: { dbFile: string; secret: Uint8Array; now?: () => number }) {
-  const now = options.now ?? Date.now;
+export function createDeviceRegistry(options: { dbFile: string; secret: Uint8Array; clock: Clock }) {
+  const now = () => options.clock.nowMs();
   const db = new Database(options.dbFile);
   db.pragma('journal_mode = WAL');
   db.exec(`CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, citizen_id TEXT NOT NULL, team_id TEXT NOT NULL,
@@ -58,14 +59,19 @@ export function createDeviceRegistry(options: { dbFile: string; secret: Uint8Arr
         .setSubject(deviceId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
-        .setIssuedAt()
+        .setIssuedAt(Math.floor(now() / 1000))
         .sign(options.secret);
       return { deviceToken, identity: { deviceId, citizenId: pending.citizenId, teamId: pending.teamId } };
     },
     /** A device token that is signed, ours, and not revoked. */
     async verify(token: string): Promise<DeviceIdentity | null> {
       try {
-        const { payload } = await jwtVerify(token, options.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, options.secret, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+          currentDate: options.clock.now(),
+        });
         const claims = DeviceClaims.parse(payload);
         const row = active.get(claims.sub);
         if (!row || row.revoked_ms !== null) return null;

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, SIGNAL_PATH, type ServerMessage } from '../../src-shared/signalling/protocol.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { StaffClaims, TokenIssuer } from '../eoj/auth.js';
 import { createCallRegistry } from './calls.js';
 import type { DeviceIdentity, DeviceRegistry } from './devices.js';
@@ -27,6 +28,7 @@ export interface SignallingOptions {
   directory: VisitDirectory;
   turn: TurnConfig;
   logger: SignallingLogger;
+  clock: Clock;
   ringTimeoutMs?: number;
   lostGraceMs?: number;
   /** Seconds after which a kiosk device answers by itself; null: never. */
@@ -68,7 +70,8 @@ export function attachSignalling(options: SignallingOptions) {
   };
   const calls = createCallRegistry({
     send,
-    turnFor: (callId) => turnCredentials(options.turn, callId),
+    turnFor: (callId) => turnCredentials(options.turn, callId, options.clock.nowMs()),
+    now: () => options.clock.nowMs(),
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
     ...(options.lostGraceMs ? { lostGraceMs: options.lostGraceMs } : {}),
   });
@@ -85,7 +88,7 @@ export function attachSignalling(options: SignallingOptions) {
   };
 
   const sendSchedule = (connId: string, device: DeviceIdentity) =>
-    send(connId, { type: 'device.schedule', nextCallAt: options.directory.nextVisitStart(device.citizenId, device.teamId, Date.now()) });
+    send(connId, { type: 'device.schedule', nextCallAt: options.directory.nextVisitStart(device.citizenId, device.teamId, options.clock.nowMs()) });
 
   const devicesOf = (citizenId: string, teamId: string) =>
     [...connections.values()]
@@ -174,7 +177,7 @@ export function attachSignalling(options: SignallingOptions) {
         return;
       case 'turn.request':
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`) });
+        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`, options.clock.nowMs()) });
         return;
       case 'call.restart': {
         const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
@@ -185,7 +188,7 @@ export function attachSignalling(options: SignallingOptions) {
   }
 
   wss.on('connection', (socket: WebSocket) => {
-    const conn: Connection = { id: randomUUID(), socket, identity: null, tokens: rate * 2, lastRefillMs: Date.now(), violations: 0, alive: true };
+    const conn: Connection = { id: randomUUID(), socket, identity: null, tokens: rate * 2, lastRefillMs: performance.now(), violations: 0, alive: true };
     connections.set(conn.id, conn);
     const authTimer = setTimeout(() => {
       if (!conn.identity) socket.close(4000, 'authenticate first');
@@ -193,7 +196,8 @@ export function attachSignalling(options: SignallingOptions) {
     socket.on('pong', () => (conn.alive = true));
     let chain = Promise.resolve();
     socket.on('message', (raw, isBinary) => {
-      const t = Date.now();
+      // The token bucket measures elapsed time, not the time of day.
+      const t = performance.now();
       conn.tokens = Math.min(rate * 2, conn.tokens + ((t - conn.lastRefillMs) / 1000) * rate);
       conn.lastRefillMs = t;
       if (conn.tokens < 1) return refuse(conn, 'rate_limited', 'for mange beskeder');

@@ -11,7 +11,8 @@ export interface TurnConfig {
   ttlSeconds: number;
 }
 
-export function turnCredentials(config: TurnConfig, user: string, nowMs = Date.now()): TurnCredentials {
+/** `nowMs` from the signalling clock; coturn checks the expiry against its own machine's clock. */
+export function turnCredentials(config: TurnConfig, user: string, nowMs: number): TurnCredentials {
   const expiry = Math.floor(nowMs / 1000) + config.ttlSeconds;
   const username = `${expiry}:${user}`;
   return {

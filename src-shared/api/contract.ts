@@ -76,6 +76,10 @@ export const apiContract = {
     signInOptions: query(NoInput, z.array(Staff)),
     signIn: mutation(z.object({ practitionerId: Id }).strict(), Staff),
   },
+  clock: {
+    /** The main process's "now" (the renderer's clock agrees with it). */
+    now: query(NoInput, z.object({ now: Instant })),
+  },
   sync: {
     status: query(NoInput, SyncStatus),
     /** Sync now instead of waiting for the next round. */

@@ -79,7 +79,8 @@ export function startQualityMonitor(options: {
   intervalMs?: number;
   now?: () => number;
 }): () => void {
-  const now = options.now ?? (() => Date.now());
+  // Only elapsed time matters here (when to try video again), so the monotonic clock.
+  const now = options.now ?? (() => performance.now());
   let previous: Counters | null = null;
   let bad = 0;
   let good = 0;

@@ -1,10 +1,10 @@
 import { maskCpr } from '../domain/cpr.js';
 import type { Staff, Visit, VisitStatus } from '../domain/visit.js';
-import { atCopenhagenTime } from '../time/copenhagen.js';
+import { atCopenhagenTime, careDayKey } from '../time/copenhagen.js';
 
 /**
- * A realistic, deterministic demo day for one skærmenhed: 3 video rooms, 6 staff in two shifts,
- * about 120 screen visits 07:30–22:00. All people are made up. CPR numbers have a 7th digit of 5
+ * A realistic, deterministic demo day for one skærmenhed: 3 video rooms, 7 staff in three shifts,
+ * about 120 screen visits 07:30–22:00 and 8 night calls. All people are made up. CPR numbers have a 7th digit of 5
  * with a birth year of 30–50, which by the CPR century rule means born 2030–2050: no living person
  * can hold one.
  */
@@ -85,7 +85,9 @@ const NOTES = [
   'Hører dårligt på venstre øre – tal tydeligt.',
   'Tabletten står i køkkenet.',
 ];
-const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz'];
+// Day shift (rooms 1–3), evening shift (rooms 1–3), night shift (room 1).
+const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz', 'Karin Holm'];
+const NIGHT_STAFF_INDEX = 6;
 
 interface TaskTemplate {
   type: string;
@@ -116,6 +118,20 @@ function prng(seed: number): () => number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/** Night calls of the night shift in Videorum 1 (wall-clock times; none between 02:00 and 03:00, which one night a year lacks and another has twice). */
+const NIGHT_SLOTS = ['00:40', '01:50', '03:10', '04:30', '05:50', '22:20', '23:05', '23:50'] as const;
+const NIGHT_TASKS: TaskTemplate[] = [
+  { type: 'Nattilsyn', describe: (c) => `Nattilsyn ${c} – tal med borgeren og se at alt er vel`, minutes: 10 },
+  { type: 'Medicingivning', describe: (c) => `Medicin ${c} – guide til at tage dosisæsken`, minutes: 10 },
+];
+
+/**
+ * The demo day of the care day containing `day`, as it stands at `now`: a pure function of the two,
+ * so a test can say "it is 23:58" and know which visits are open, done or late. Visits that ended
+ * before `now` are done (nine in ten) or not answered; the rest are planned. Without `now` every
+ * visit is planned. Ids carry the date, so consecutive days can live side by side in one EOJ; the
+ * plan itself (citizens, times, tasks) recurs every day, as home care does.
+ */
 export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?: number } = {}): DemoDay {
   const random = prng(options.seed ?? 20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -128,6 +144,7 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
     role: i === 0 ? 'team_lead' : 'staff',
     roomId: rooms[i % 3]?.id ?? null,
   }));
+  const nightStaff = staff[NIGHT_STAFF_INDEX] as Staff;
 
   // Details added later come from their own sequence, so the day's names and times stay as they were.
   const extra = prng((options.seed ?? 20261123) + 1);
@@ -156,6 +173,38 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
   const visits: Visit[] = [];
   const now = options.now;
   const updatedAt = (now ?? day).toISOString();
+  const dayKey = careDayKey(day);
+  const add = (id: string, room: { id: string; name: string }, minuteOfDay: number, task: TaskTemplate, citizen: DemoCitizen, practitioner: Staff) => {
+    const start = atCopenhagenTime(day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+    const end = new Date(start.getTime() + task.minutes * 60_000);
+    // Drawn for every visit, so the rest of the day does not depend on `now`.
+    const outcome = extra();
+    let status: VisitStatus = 'planned';
+    if (now && end.getTime() < now.getTime()) status = outcome < 0.9 ? 'completed' : 'not_answered';
+    visits.push({
+      id: `appointment-${dayKey}-${id}`,
+      versionId: '1',
+      start: start.toISOString(),
+      end: end.toISOString(),
+      citizen: {
+        id: citizen.id,
+        name: citizen.name,
+        cprMasked: maskCpr(citizen.cpr),
+        address: citizen.address,
+        birthDate: citizen.birthDate,
+        emergencyContact: citizen.emergencyContact,
+        relativesMayJoin: citizen.relativesMayJoin,
+        homeCareGroup: citizen.homeCareGroup,
+      },
+      task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },
+      practitioner: { id: practitioner.practitionerId, name: practitioner.name },
+      room,
+      teamId,
+      status,
+      notes: pickExtra(NOTES),
+      updatedAt,
+    });
+  };
   rooms.forEach((room, roomIndex) => {
     // 40 visits per room from 07:30 to 22:00: 870 minutes, one every ~21 minutes with jitter.
     // (`visits` spreads another total over the three rooms, e.g. 500 for the benchmark.)
@@ -164,38 +213,16 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
     const spacing = Math.floor(870 / perRoom);
     for (let slot = 0; slot < perRoom; slot++) {
       const minuteOfDay = 7 * 60 + 30 + slot * spacing + Math.floor(random() * Math.min(6, spacing));
-      const start = atCopenhagenTime(day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
       const task = pick(TASKS);
-      const end = new Date(start.getTime() + task.minutes * 60_000);
       const citizen = citizens[(slot * 3 + roomIndex * 7) % citizens.length] as DemoCitizen;
       const shift = minuteOfDay < 15 * 60 ? 0 : 3;
-      const practitioner = staff[roomIndex + shift] as Staff;
-      let status: VisitStatus = 'planned';
-      if (now && end.getTime() < now.getTime()) status = random() < 0.9 ? 'completed' : 'not_answered';
-      visits.push({
-        id: `appointment-${room.id}-${pad(slot + 1)}`,
-        versionId: '1',
-        start: start.toISOString(),
-        end: end.toISOString(),
-        citizen: {
-          id: citizen.id,
-          name: citizen.name,
-          cprMasked: maskCpr(citizen.cpr),
-          address: citizen.address,
-          birthDate: citizen.birthDate,
-          emergencyContact: citizen.emergencyContact,
-          relativesMayJoin: citizen.relativesMayJoin,
-          homeCareGroup: citizen.homeCareGroup,
-        },
-        task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },
-        practitioner: { id: practitioner.practitionerId, name: practitioner.name },
-        room,
-        teamId,
-        status,
-        notes: pickExtra(NOTES),
-        updatedAt,
-      });
+      add(`${room.id}-${pad(slot + 1)}`, room, minuteOfDay, task, citizen, staff[roomIndex + shift] as Staff);
     }
+  });
+  NIGHT_SLOTS.forEach((clock, i) => {
+    const [h, m] = clock.split(':').map(Number) as [number, number];
+    const citizen = citizens[(i * 11 + 5) % citizens.length] as DemoCitizen;
+    add(`night-${pad(i + 1)}`, rooms[0] as { id: string; name: string }, h * 60 + m, NIGHT_TASKS[i % NIGHT_TASKS.length] as TaskTemplate, citizen, nightStaff);
   });
   visits.sort((a, b) => a.start.localeCompare(b.start));
   return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, citizens, visits, homeCareGroups: HOME_CARE_GROUPS };

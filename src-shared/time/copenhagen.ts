@@ -18,6 +18,11 @@ export function careDay(at: Date): InstantRange {
   return { start: new Date(start.getTime()), end: new Date(end.getTime()) };
 }
 
+/** The care day after the one containing `at`. */
+export function nextCareDay(at: Date): InstantRange {
+  return careDay(new Date(careDay(at).end.getTime() + 3_600_000));
+}
+
 /** The instant of a wall-clock time (hours, minutes) in Copenhagen on the care day of `day`. */
 export function atCopenhagenTime(day: Date, hours: number, minutes: number): Date {
   const local = new TZDate(day.getTime(), TIME_ZONE);

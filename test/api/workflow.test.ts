@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDay } from '../../src-shared/demo/demoDay';
 import { createCallerFactory } from '../../src-main/api/router';
+import { testClock } from '../helpers/clock';
+import { demoAt, demoQueue } from '../helpers/demo';
 import { startTestServices } from '../helpers/services';
 
 type Caller = Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
@@ -10,8 +11,16 @@ type Caller = Record<string, Record<string, (input: unknown) => Promise<unknown>
 describe('workflow API', () => {
   let services: Awaited<ReturnType<typeof startTestServices>>;
   let call: (path: string, input: unknown) => Promise<unknown>;
+  // The test instant decides which visit is still open: the first one in the queue that is not
+  // done, worked by whoever it is planned for (at 23:58 that is the night shift's 23:50 call).
+  const clock = testClock();
+  const target = demoQueue(clock).find((v) => v.status !== 'completed');
+  if (!target?.practitioner) throw new Error('the demo queue has no visit left to document');
+  const visitId = target.id;
+  const staffId = target.practitioner.id;
+
   beforeAll(async () => {
-    services = await startTestServices();
+    services = await startTestServices({ clock, staffId });
     const caller = createCallerFactory(services.router)({}) as unknown as Caller;
     call = (path, input) => {
       const [ns, method] = path.split('.') as [string, string];
@@ -20,15 +29,13 @@ describe('workflow API', () => {
   });
   afterAll(() => services.cleanup());
 
-  const visitId = 'appointment-room-2-05';
-
   it('reveals the full CPR only on request and writes who saw it to the audit log (not the number)', async () => {
-    const visit = demoDay(new Date()).visits.find((v) => v.id === visitId);
+    const visit = target;
     const { cpr } = (await call('visit.revealCpr', { visitId })) as { cpr: string };
     expect(cpr).toMatch(/^\d{10}$/);
     expect(`${cpr.slice(0, 6)}-xxxx`).toBe(visit?.citizen.cprMasked);
     const entry = services.store.audit.recent(100).find((e) => e.action === 'citizen.cpr_revealed');
-    expect(entry).toMatchObject({ actorId: 'practitioner-2', subjectType: 'Patient', subjectId: visit?.citizen.id, details: { visitId } });
+    expect(entry).toMatchObject({ actorId: staffId, subjectType: 'Patient', subjectId: visit?.citizen.id, details: { visitId } });
     expect(JSON.stringify(services.store.audit.recent(100))).not.toContain(cpr);
   });
 
@@ -43,8 +50,7 @@ describe('workflow API', () => {
     const details = (await call('visit.details', { visitId })) as { visit: { workflow: { note: string } } };
     expect(details.visit.workflow.note).toBe('Alt vel');
     // The citizen's next visit shows this as "last visit".
-    const citizenId = demoDay(new Date()).visits.find((v) => v.id === visitId)?.citizen.id;
-    const other = demoDay(new Date()).visits.find((v) => v.citizen.id === citizenId && v.id !== visitId);
+    const other = demoAt(clock).visits.find((v) => v.citizen.id === target.citizen.id && v.id !== visitId);
     if (other) expect(((await call('visit.details', { visitId: other.id })) as { lastOutcome: { note: string } | null }).lastOutcome?.note).toBe('Alt vel');
   });
 

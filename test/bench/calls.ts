@@ -134,7 +134,7 @@ export async function benchCalls(calls = 10) {
     // The bare pair gets credentials the way coturn expects them (same REST scheme as ours).
     async function fetchTurn() {
       const { turnCredentials } = await import('../../src-server/signalling/turn');
-      const c = turnCredentials({ urls: [coturn.url], secret: coturn.secret, ttlSeconds: 600 }, 'bare');
+      const c = turnCredentials({ urls: [coturn.url], secret: coturn.secret, ttlSeconds: 600 }, 'bare', Date.now()); // coturn checks expiry against the machine's clock
       return { urls: c.urls, username: c.username, credential: c.credential };
     }
 

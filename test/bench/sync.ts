@@ -8,6 +8,7 @@ import { CURSOR_OVERLAP_MS, pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { startTestSandbox } from '../helpers/sandbox';
 import { openTestStore, tempDir } from '../helpers/store';
+import { systemClock } from '../../src-shared/time/clock';
 import { median } from './stats';
 
 const TEAM = 'team-skaermenhed-nord';
@@ -27,11 +28,13 @@ function twoThousandAppointments(day: Date): FhirResource[] {
 }
 
 export async function benchSync(rounds: number) {
-  const today = new Date();
-  const eoj = await startTestSandbox({ seedDay: null });
+  // A measurement, not a time-of-day test: the machine's clock.
+  const clock = systemClock;
+  const today = clock.now();
+  const eoj = await startTestSandbox({ demo: null, clock });
   const { openRepository } = await import('../../src-server/eoj/repository');
   // Seed straight into a second handle on the sandbox's database, then restart it to load them.
-  const repo = openRepository(`${eoj.dir}/eoj.db`);
+  const repo = openRepository(`${eoj.dir}/eoj.db`, clock);
   repo.createMany(twoThousandAppointments(today));
   repo.close();
   const server = await eoj.restart();
@@ -75,9 +78,9 @@ export async function benchSync(rounds: number) {
         }
 
         const visits = store.dayQueue({ fromMs: 0, toMs: Number.MAX_SAFE_INTEGER }).slice(100, 600);
-        for (const v of visits) store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() });
+        for (const v of visits) store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() });
         t0 = performance.now();
-        while (store.outbox.summary().pending > 0) await pushOutbox({ client, store, now: () => new Date(), limit: 500 });
+        while (store.outbox.summary().pending > 0) await pushOutbox({ client, store, clock, limit: 500 });
         pushMs = performance.now() - t0;
         if (store.outbox.summary().conflict + store.outbox.summary().dead > 0) throw new Error('push left conflicts or dead rows');
       } finally {

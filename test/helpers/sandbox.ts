@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src-server/sandbox';
+import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
+import type { Clock } from '../../src-shared/time/clock';
+import { testClock } from './clock';
 import { tempDir } from './store';
 
 // FHIR JSON in tests is inspected field by field; a loose type keeps the assertions readable.
@@ -9,6 +12,8 @@ type FhirJson = any;
 export interface TestSandbox extends Sandbox {
   dir: string;
   token: string;
+  /** The clock the sandbox runs on (restarts keep it). */
+  clock: Clock;
   fhir(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; headers: Headers; body: FhirJson }>;
   faults(config: Record<string, unknown>): Promise<void>;
   restart(): Promise<TestSandbox>;
@@ -20,7 +25,10 @@ export async function startTestSandbox(
   options: {
     logger?: SandboxOptions['logger'];
     signalling?: SandboxOptions['signalling'];
-    seedDay?: Date | null;
+    /** The demo days as of the clock (default "now"). */
+    demo?: DemoAsOf | null;
+    /** The sandbox's clock (default: a test clock at the test instant). */
+    clock?: Clock;
     dir?: string;
     port?: number;
     practitionerId?: string;
@@ -30,10 +38,12 @@ export async function startTestSandbox(
   const own = options.dir ? null : tempDir('skaermrum-eoj-');
   const dir = options.dir ?? (own as { dir: string }).dir;
   const removeDir = options.removeDir ?? own?.cleanup;
+  const clock = options.clock ?? testClock();
   const sandbox = await startSandbox({
     dbFile: join(dir, 'eoj.db'),
     port: options.port ?? 0,
-    seedDay: options.seedDay === undefined ? new Date() : options.seedDay,
+    demo: options.demo === undefined ? 'now' : options.demo,
+    clock,
     allowFaultInjection: true,
     secret: Buffer.alloc(32, 7),
     ...(options.signalling ? { signalling: options.signalling } : {}),
@@ -53,6 +63,7 @@ export async function startTestSandbox(
     ...sandbox,
     dir,
     token,
+    clock,
     async fhir(path, init = {}) {
       const { json, ...rest } = init;
       const res = await fetch(path.startsWith('http') ? path : `${sandbox.baseUrl}${path}`, {
@@ -76,6 +87,8 @@ export async function startTestSandbox(
       return startTestSandbox({
         dir,
         port: sandbox.port,
+        clock,
+        ...(options.demo !== undefined ? { demo: options.demo } : {}),
         ...(removeDir ? { removeDir } : {}),
         ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}),
       });

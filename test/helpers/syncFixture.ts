@@ -1,6 +1,9 @@
+import type { Clock } from '../../src-shared/time/clock';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
 import type { VisitStore } from '../../src-main/store/visitStore';
+import type { QueueVisit } from '../../src-shared/domain/visit';
+import { testClock } from './clock';
 import { startTestSandbox, type TestSandbox } from './sandbox';
 import { openTestStore, tempDir } from './store';
 
@@ -8,15 +11,20 @@ export interface SyncFixture {
   eoj: TestSandbox;
   store: VisitStore;
   client: FhirClient;
+  /** The clock of the sandbox and of the test's store commands (the test instant, running on). */
+  clock: Clock;
+  /** The store's visits of the clock's care day, in time order. */
+  today(): QueueVisit[];
   close(): Promise<void>;
 }
 
 /**
- * A sandbox EOJ seeded as at the start of today (every visit open whatever time the tests run), a
- * fresh encrypted store, and a FHIR client signed in to the sandbox.
+ * A sandbox EOJ on the test clock, seeded as at the start of its care day (every visit of the day
+ * open, whatever the instant), a fresh encrypted store, and a FHIR client signed in to the sandbox.
  */
-export async function openSyncFixture(): Promise<SyncFixture> {
-  const eoj = await startTestSandbox({ seedDay: careDay(new Date()).start });
+export async function openSyncFixture(options: { clock?: Clock } = {}): Promise<SyncFixture> {
+  const clock = options.clock ?? testClock();
+  const eoj = await startTestSandbox({ clock, demo: 'start-of-day' });
   const dir = tempDir();
   const store = await openTestStore(dir.dir);
   const client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
@@ -24,6 +32,11 @@ export async function openSyncFixture(): Promise<SyncFixture> {
     eoj,
     store,
     client,
+    clock,
+    today() {
+      const day = careDay(clock.now());
+      return store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() });
+    },
     async close() {
       store.close();
       dir.cleanup();

@@ -4,10 +4,11 @@ import { ROOT_DIR } from '../helpers/store';
 
 const eslint = new ESLint({ cwd: ROOT_DIR });
 
-async function restrictedImports(file: string, code: string): Promise<string[]> {
+async function messagesOf(rule: string, file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${ROOT_DIR}/${file}` });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
+const restrictedImports = (file: string, code: string) => messagesOf('no-restricted-imports', file, code);
 
 describe('process boundaries are enforced by lint', () => {
   it.each([
@@ -30,5 +31,27 @@ describe('process boundaries are enforced by lint', () => {
     ['src-main/electron/x.ts', "import { app } from 'electron';\nexport { app };"],
   ])('allows %s its own imports', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
+  });
+});
+
+describe('time is read only through the injected clock', () => {
+  it.each([
+    ['src-main/sync/x.ts', 'export const at = Date.now();'],
+    ['src-server/eoj/x.ts', 'export const at = new Date();'],
+    ['src-renderer/queue/x.tsx', 'export const at = () => new Date().getHours();'],
+    ['src-shared/workflow/x.ts', 'export const at = () => Date.now() + 60_000;'],
+    ['src-citizen/x.ts', 'export const at = new Date();'],
+  ])('rejects %s reading the machine clock', async (file, code) => {
+    expect(await messagesOf('no-restricted-syntax', file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['src-shared/time/clock.ts', 'export const at = () => new Date();'],
+    ['src-main/sync/x.ts', 'export const at = (clock: { now(): Date }) => new Date(clock.now().getTime() + 60_000);'],
+    ['src-main/sync/x.ts', "export const parsed = new Date('2026-12-02T12:00:00+01:00');"],
+    ['src-renderer/call/x.ts', 'export const elapsed = () => performance.now();'],
+    ['test/sync/x.test.ts', 'export const at = Date.now();'],
+  ])('allows %s', async (file, code) => {
+    expect(await messagesOf('no-restricted-syntax', file, code)).toEqual([]);
   });
 });

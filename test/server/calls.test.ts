@@ -28,7 +28,13 @@ describe('call state machine', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     sent = [];
-    registry = createCallRegistry({ send: (c, m) => sent.push([c, m]), turnFor: () => turn, ringTimeoutMs: 30_000, lostGraceMs: 10_000 });
+    registry = createCallRegistry({
+      send: (c, m) => sent.push([c, m]),
+      turnFor: () => turn,
+      now: () => Date.now(),
+      ringTimeoutMs: 30_000,
+      lostGraceMs: 10_000,
+    });
   });
   afterEach(() => {
     registry.stop();

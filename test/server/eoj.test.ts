@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
+import { careDay } from '../../src-shared/time/copenhagen';
+import { demoAt, demoVisitId } from '../helpers/demo';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
 const TEAM = 'CareTeam/team-skaermenhed-nord';
 
-function encounter(identifier: string, appointment = 'Appointment/appointment-room-1-01') {
+let eoj: TestSandbox;
+const visitId = (slot: string) => demoVisitId(eoj.clock, slot);
+
+function encounter(identifier: string, appointment = `Appointment/${visitId('room-1-01')}`) {
   return {
     resourceType: 'Encounter',
     identifier: [{ system: MUTATION_ID_SYSTEM, value: identifier }],
@@ -16,7 +21,6 @@ function encounter(identifier: string, appointment = 'Appointment/appointment-ro
 }
 
 describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () => {
-  let eoj: TestSandbox;
   beforeAll(async () => {
     eoj = await startTestSandbox();
   });
@@ -45,9 +49,11 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   });
 
   it('searches the day by date range and team, and pages with next links followed verbatim', async () => {
-    const day = new Date();
-    const from = new Date(day.getTime() - 36 * 3600_000).toISOString();
-    const to = new Date(day.getTime() + 36 * 3600_000).toISOString();
+    // Today's care day (the sandbox also holds tomorrow's, for the night shift).
+    const day = careDay(eoj.clock.now());
+    const from = day.start.toISOString();
+    const to = day.end.toISOString();
+    const expected = demoAt(eoj.clock).visits;
     let url: string | undefined =
       `/Appointment?date=ge${encodeURIComponent(from)}&date=lt${encodeURIComponent(to)}&actor=${TEAM}&_count=50&_include=Appointment:patient`;
     const ids: string[] = [];
@@ -57,26 +63,28 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
       const { status, body } = await eoj.fhir(url);
       expect(status).toBe(200);
       expect(body.type).toBe('searchset');
-      expect(body.total).toBe(120);
+      expect(body.total).toBe(expected.length);
       const matches = body.entry.filter((e: { search: { mode: string } }) => e.search.mode === 'match');
       includedPatients += body.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Patient').length;
       pageSizes.push(matches.length);
       ids.push(...matches.map((e: { resource: { id: string } }) => e.resource.id));
       url = body.link.find((l: { relation: string }) => l.relation === 'next')?.url;
     }
-    expect(pageSizes).toEqual([50, 50, 20]);
-    expect(new Set(ids).size).toBe(120);
+    expect(pageSizes).toEqual([50, 50, expected.length - 100]);
+    expect(new Set(ids)).toEqual(new Set(expected.map((v) => v.id)));
     expect(includedPatients).toBeGreaterThan(0);
-    const byRoom = await eoj.fhir('/Appointment?location=room-1&status=booked,fulfilled,noshow,arrived&_count=100');
-    expect(byRoom.body.total).toBe(40);
+    const byRoom = await eoj.fhir(
+      `/Appointment?location=room-1&date=ge${encodeURIComponent(from)}&date=lt${encodeURIComponent(to)}&status=booked,fulfilled,noshow,arrived&_count=100`,
+    );
+    expect(byRoom.body.total).toBe(expected.filter((v) => v.room?.id === 'room-1').length);
   });
 
   it('versions updates with opaque versionIds and ETags, and answers a stale If-Match with 412', async () => {
-    const read = await eoj.fhir('/Appointment/appointment-room-2-05');
+    const read = await eoj.fhir(`/Appointment/${visitId('room-2-05')}`);
     expect(read.status).toBe(200);
     const v1 = read.body.meta.versionId as string;
     expect(read.headers.get('etag')).toBe(`W/"${v1}"`);
-    const updated = await eoj.fhir('/Appointment/appointment-room-2-05', {
+    const updated = await eoj.fhir(`/Appointment/${visitId('room-2-05')}`, {
       method: 'PUT',
       headers: { 'if-match': `W/"${v1}"` },
       json: { ...read.body, status: 'arrived' },
@@ -86,15 +94,15 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
     expect(v2).not.toBe(v1);
     expect(Number.isNaN(Number(v2))).toBe(true); // opaque, not a counter
     expect(Date.parse(updated.body.meta.lastUpdated)).toBeGreaterThanOrEqual(Date.parse(read.body.meta.lastUpdated));
-    const stale = await eoj.fhir('/Appointment/appointment-room-2-05', {
+    const stale = await eoj.fhir(`/Appointment/${visitId('room-2-05')}`, {
       method: 'PUT',
       headers: { 'if-match': `W/"${v1}"` },
       json: { ...read.body, status: 'noshow' },
     });
     expect(stale.status).toBe(412);
     expect(stale.body.resourceType).toBe('OperationOutcome');
-    expect((await eoj.fhir('/Appointment/appointment-room-2-05')).body.status).toBe('arrived');
-    const old = await eoj.fhir(`/Appointment/appointment-room-2-05/_history/${v1}`);
+    expect((await eoj.fhir(`/Appointment/${visitId('room-2-05')}`)).body.status).toBe('arrived');
+    const old = await eoj.fhir(`/Appointment/${visitId('room-2-05')}/_history/${v1}`);
     expect(old.body.status).toBe(read.body.status);
   });
 
@@ -122,17 +130,17 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   });
 
   it('finds changes with _lastUpdated=gt and with type-level _history?_since', async () => {
-    const before = (await eoj.fhir('/Appointment/appointment-room-3-07')).body;
+    const before = (await eoj.fhir(`/Appointment/${visitId('room-3-07')}`)).body;
     const cursor = new Date(Date.parse(before.meta.lastUpdated)).toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    const since = new Date().toISOString();
-    await eoj.fhir('/Appointment/appointment-room-3-07', {
+    const since = eoj.clock.now().toISOString();
+    await eoj.fhir(`/Appointment/${visitId('room-3-07')}`, {
       method: 'PUT',
       headers: { 'if-match': `W/"${before.meta.versionId}"` },
       json: { ...before, comment: 'Pårørende deltager' },
     });
     const changed = await eoj.fhir(`/Appointment?_lastUpdated=gt${encodeURIComponent(since)}&_sort=_lastUpdated`);
-    expect(changed.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['appointment-room-3-07']);
+    expect(changed.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([visitId('room-3-07')]);
     const history = await eoj.fhir(`/Appointment/_history?_since=${encodeURIComponent(since)}`);
     expect(history.body.type).toBe('history');
     expect(history.body.entry.map((e: { resource: { comment?: string } }) => e.resource.comment)).toEqual(['Pårørende deltager']);
@@ -140,13 +148,13 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   });
 
   it.each([
-    ['wrong resourceType for the address', '/Encounter', { ...encounter('a'), resourceType: 'Appointment' }, 400],
-    ['missing required field', '/Encounter', { resourceType: 'Encounter', status: 'finished' }, 400],
-    ['invalid value', '/Encounter', { ...encounter('b'), status: 'done' }, 400],
-    ['reference to nothing', '/Encounter', { ...encounter('c'), subject: { reference: 'Patient/nobody' } }, 422],
-    ['unknown resource type', '/Observation', { resourceType: 'Observation' }, 404],
-  ])('rejects %s with an OperationOutcome', async (_name, path, json, status) => {
-    const res = await eoj.fhir(path, { method: 'POST', json });
+    ['wrong resourceType for the address', '/Encounter', () => ({ ...encounter('a'), resourceType: 'Appointment' }), 400],
+    ['missing required field', '/Encounter', () => ({ resourceType: 'Encounter', status: 'finished' }), 400],
+    ['invalid value', '/Encounter', () => ({ ...encounter('b'), status: 'done' }), 400],
+    ['reference to nothing', '/Encounter', () => ({ ...encounter('c'), subject: { reference: 'Patient/nobody' } }), 422],
+    ['unknown resource type', '/Observation', () => ({ resourceType: 'Observation' }), 404],
+  ])('rejects %s with an OperationOutcome', async (_name, path, body, status) => {
+    const res = await eoj.fhir(path, { method: 'POST', json: body() });
     expect(res.status).toBe(status);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(res.body.issue[0].diagnostics.length).toBeGreaterThan(5);
@@ -170,10 +178,10 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   });
 
   it('keeps its data across a restart', async () => {
-    const before = (await eoj.fhir('/Appointment/appointment-room-1-10')).body;
-    const put = await eoj.fhir('/Appointment/appointment-room-1-10', { method: 'PUT', json: { ...before, comment: 'Efter genstart' } });
+    const before = (await eoj.fhir(`/Appointment/${visitId('room-1-10')}`)).body;
+    const put = await eoj.fhir(`/Appointment/${visitId('room-1-10')}`, { method: 'PUT', json: { ...before, comment: 'Efter genstart' } });
     eoj = await eoj.restart();
-    const after = (await eoj.fhir('/Appointment/appointment-room-1-10')).body;
+    const after = (await eoj.fhir(`/Appointment/${visitId('room-1-10')}`)).body;
     expect(after.comment).toBe('Efter genstart');
     expect(after.meta.versionId).toBe(put.body.meta.versionId);
   });

@@ -16,7 +16,7 @@ describe('network probe over signalling', () => {
   afterAll(() => eoj.cleanup());
 
   async function connect(role: 'staff' | 'device') {
-    const token = await createTokenIssuer(Buffer.alloc(32, 7)).issue({
+    const token = await createTokenIssuer(Buffer.alloc(32, 7), eoj.clock).issue({
       sub: 'practitioner-2',
       name: 'Louise Dalgaard',
       team: 'team-skaermenhed-nord',
@@ -57,7 +57,7 @@ describe('network probe over signalling', () => {
     expect(kbps!).toBeGreaterThan(1_500);
     const turn = await probe.turnCredentials();
     expect(turn?.username).toMatch(/^\d+:netcheck-/);
-    expect(Date.parse(turn!.expiresAt)).toBeGreaterThan(Date.now());
+    expect(Date.parse(turn!.expiresAt)).toBeGreaterThan(eoj.clock.nowMs());
     connection.stop();
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenIssuer } from '../../src-server/eoj/auth';
+import { demoVisitId } from '../helpers/demo';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { connectSignal, type SignalClient } from '../helpers/signalClient';
 
@@ -10,7 +11,7 @@ describe('signalling server: identities, closed user group, calls', () => {
   let eoj: TestSandbox;
   let url: string;
   const secret = Buffer.alloc(32, 7); // the test sandbox's signing secret
-  const tokens = createTokenIssuer(secret);
+  let tokens: ReturnType<typeof createTokenIssuer>;
   let visitId: string;
   let citizenId: string;
   let otherCitizenVisit: string;
@@ -22,7 +23,8 @@ describe('signalling server: identities, closed user group, calls', () => {
       logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) },
     });
     url = eoj.signallingUrl;
-    const appt = (await eoj.fhir('/Appointment/appointment-room-2-05')).body;
+    tokens = createTokenIssuer(secret, eoj.clock);
+    const appt = (await eoj.fhir(`/Appointment/${demoVisitId(eoj.clock, 'room-2-05')}`)).body;
     visitId = appt.id;
     citizenId = appt.participant.find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/')).actor.reference.split('/')[1];
     const other = (await eoj.fhir('/Appointment?_count=200')).body.entry
@@ -147,13 +149,13 @@ describe('signalling server: identities, closed user group, calls', () => {
     const expired = await connectSignal(url);
     expired.send({
       type: 'auth',
-      token: await createTokenIssuer(secret, -60).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
+      token: await createTokenIssuer(secret, eoj.clock, -60).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
     });
     expect(await expired.next('error')).toMatchObject({ code: 'unauthenticated' });
     const forged = await connectSignal(url);
     forged.send({
       type: 'auth',
-      token: await createTokenIssuer(Buffer.alloc(32, 9)).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
+      token: await createTokenIssuer(Buffer.alloc(32, 9), eoj.clock).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
     });
     expect(await forged.next('error')).toMatchObject({ code: 'unauthenticated' });
     const s = await staff();

@@ -2,21 +2,44 @@ import { describe, expect, it } from 'vitest';
 import { maskCpr } from '../../src-shared/domain/cpr';
 import { Visit } from '../../src-shared/domain/visit';
 import { demoDay } from '../../src-shared/demo/demoDay';
-import { careDay } from '../../src-shared/time/copenhagen';
+import { careDay, careDayKey, formatClock } from '../../src-shared/time/copenhagen';
 
 describe('demo day', () => {
   const day = new Date('2026-03-10T09:00:00Z');
   const demo = demoDay(day);
 
-  it('is one team, 3 rooms, 6 staff and 120 valid visits between 07:30 and 22:00 Copenhagen time', () => {
+  it('is one team, 3 rooms, 7 staff, 120 day visits 07:30–22:00 and 8 night calls, all valid, ids carrying the date', () => {
     expect(demo.rooms).toHaveLength(3);
-    expect(demo.staff).toHaveLength(6);
-    expect(demo.visits).toHaveLength(120);
+    expect(demo.staff).toHaveLength(7);
+    expect(demo.visits).toHaveLength(128);
     for (const v of demo.visits) expect(() => Visit.parse(v)).not.toThrow();
+    expect(demo.visits.every((v) => v.id.startsWith('appointment-2026-03-10-'))).toBe(true);
+    expect(new Set(demo.visits.map((v) => v.id)).size).toBe(128);
     const { start } = careDay(day);
-    const minutes = demo.visits.map((v) => (Date.parse(v.start) - start.getTime()) / 60_000);
-    expect(Math.min(...minutes)).toBeGreaterThanOrEqual(7 * 60 + 30);
-    expect(Math.max(...minutes)).toBeLessThan(22 * 60);
+    const minuteOf = (v: { start: string }) => (Date.parse(v.start) - start.getTime()) / 60_000;
+    const dayShift = demo.visits.filter((v) => !v.id.includes('-night-'));
+    expect(dayShift).toHaveLength(120);
+    expect(Math.min(...dayShift.map(minuteOf))).toBeGreaterThanOrEqual(7 * 60 + 30);
+    expect(Math.max(...dayShift.map(minuteOf))).toBeLessThan(22 * 60);
+    const night = demo.visits.filter((v) => v.id.includes('-night-'));
+    expect(night.map((v) => formatClock(v.start))).toEqual(['00:40', '01:50', '03:10', '04:30', '05:50', '22:20', '23:05', '23:50']);
+    expect(new Set(night.map((v) => v.practitioner?.id))).toEqual(new Set(['practitioner-7']));
+  });
+
+  it('keeps its night calls at their wall-clock times on both DST nights', () => {
+    for (const dstDay of ['2027-03-28T12:00:00+02:00', '2026-10-25T12:00:00+01:00']) {
+      const night = demoDay(new Date(dstDay)).visits.filter((v) => v.id.includes('-night-'));
+      expect(night.map((v) => formatClock(v.start))).toEqual(['00:40', '01:50', '03:10', '04:30', '05:50', '22:20', '23:05', '23:50']);
+      expect(night.every((v) => careDayKey(new Date(v.start)) === careDayKey(new Date(dstDay)))).toBe(true);
+    }
+  });
+
+  it('is the same plan at every instant of the day: only the statuses follow "now"', () => {
+    const strip = (d: ReturnType<typeof demoDay>) => d.visits.map(({ status: _s, updatedAt: _u, ...rest }) => rest);
+    const morning = demoDay(day, { now: new Date('2026-03-10T06:00:00Z') });
+    const evening = demoDay(day, { now: new Date('2026-03-10T20:00:00Z') });
+    expect(strip(morning)).toEqual(strip(evening));
+    expect(morning.visits.filter((v) => v.status !== 'planned').length).toBeLessThan(evening.visits.filter((v) => v.status !== 'planned').length);
   });
 
   it('is the same every time (deterministic) and differs by seed', () => {

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { VisitStatus } from '../../src-shared/domain/visit';
 import { appointmentStatusFor } from '../../src-shared/fhir/mapping';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { careDay } from '../../src-shared/time/copenhagen';
+import { offsetClock, type Clock } from '../../src-shared/time/clock';
+import { atCopenhagenTime, careDay } from '../../src-shared/time/copenhagen';
+import { TEST_INSTANT, testClock } from '../helpers/clock';
 import { createFhirClient } from '../../src-main/eoj/fhirClient';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
@@ -78,23 +80,24 @@ describe('sync under injected faults (property)', () => {
   it(`converges: ${RUNS} random fault sequences, seed ${SEED}`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 6, maxLength: 30 }), async (commands) => {
-        // Seeded as at the start of today: every visit is still open.
-        let eoj = await startTestSandbox({ practitionerId: 'practitioner-1', seedDay: careDay(new Date()).start });
-        // A clock that jumps ahead when needed, so backed-off retries come due without waiting.
-        // It starts at noon of today's care day, so the quiet period (+3 h) never crosses midnight
-        // (a new care day makes the clients resync the next day, not the one under test).
-        let skewMs = careDay(new Date()).start.getTime() + 12 * 3_600_000 - Date.now();
-        const now = () => new Date(Date.now() + skewMs);
+        // The instant: noon of the test instant's care day, so the quiet period (+3 h) never crosses
+        // midnight (a new care day makes the clients resync the next day, not the one under test).
+        // The EOJ is seeded as at the start of that day: every visit is still open.
+        const eojClock = testClock(atCopenhagenTime(TEST_INSTANT, 12, 0));
+        let eoj = await startTestSandbox({ practitionerId: 'practitioner-1', clock: eojClock, demo: 'start-of-day' });
+        // The clients' clock jumps ahead when needed, so backed-off retries come due without waiting.
+        let skewMs = 0;
+        const clock: Clock = { nowMs: () => eojClock.nowMs() + skewMs, now: () => new Date(eojClock.nowMs() + skewMs) };
         const fhirClient = () => createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 400 });
         const makeClient = async (practitionerId: string, roomId: string): Promise<Client> => {
           const { dir, cleanup } = tempDir();
           const keychain = testKeychain();
           const store = await openTestStore(dir, keychain);
-          const engine = createSyncEngine({ client: fhirClient(), store, teamId: TEAM, events: createAppEvents(), logger, now, intervalMs: 3_600_000 });
+          const engine = createSyncEngine({ client: fhirClient(), store, teamId: TEAM, events: createAppEvents(), logger, clock, intervalMs: 3_600_000 });
           return { practitionerId, roomId, dir, keychain, store, engine, completed: new Set(), cleanup };
         };
         const clients = [await makeClient('practitioner-2', 'room-2'), await makeClient('practitioner-3', 'room-3')] as [Client, Client];
-        const day = careDay(now());
+        const day = careDay(clock.now());
         const roomVisits = (c: Client) => c.store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime(), roomId: c.roomId });
         try {
           for (const c of clients) await c.engine.syncNow();
@@ -104,7 +107,7 @@ describe('sync under injected faults (property)', () => {
               const c = clients[cmd.client];
               const v = roomVisits(c)[cmd.visit];
               if (!v || (cmd.status === 'completed' && c.completed.has(v.id))) continue;
-              const { outboxEntry } = c.store.setVisitStatus({ visitId: v.id, status: cmd.status, actorId: c.practitionerId, atMs: now().getTime() });
+              const { outboxEntry } = c.store.setVisitStatus({ visitId: v.id, status: cmd.status, actorId: c.practitionerId, atMs: clock.nowMs() });
               if (cmd.status === 'completed' && outboxEntry) c.completed.add(v.id);
             } else if (cmd.kind === 'reassign') {
               // The team lead moves the visit to the other shift's practitioner, straight in the EOJ.
@@ -144,7 +147,7 @@ describe('sync under injected faults (property)', () => {
                   teamId: TEAM,
                   events: createAppEvents(),
                   logger,
-                  now,
+                  clock,
                   intervalMs: 3_600_000,
                 });
               }
@@ -160,7 +163,7 @@ describe('sync under injected faults (property)', () => {
                 teamId: TEAM,
                 events: createAppEvents(),
                 logger,
-                now,
+                clock,
                 intervalMs: 3_600_000,
               });
             }
@@ -188,9 +191,9 @@ describe('sync under injected faults (property)', () => {
             const ref = e.resource.appointment[0].reference as string;
             perAppointment.set(ref, (perAppointment.get(ref) ?? 0) + 1);
           }
-          const eojDay = (await eoj.fhir('/Appointment?actor=CareTeam/team-skaermenhed-nord&_count=1000')).body.entry.map(
-            (e: { resource: unknown }) => e.resource,
-          ) as { id: string; status: string; participant: { actor: { reference: string } }[] }[];
+          const eojDay = (
+            await eoj.fhir(`/Appointment?actor=CareTeam/team-skaermenhed-nord&date=ge${day.start.toISOString()}&date=lt${day.end.toISOString()}&_count=1000`)
+          ).body.entry.map((e: { resource: unknown }) => e.resource) as { id: string; status: string; participant: { actor: { reference: string } }[] }[];
           for (const c of clients) {
             for (const entry of c.store.outbox.list()) {
               expect(['done', 'conflict', 'dead'], `outbox row ${entry.mutationId} settled`).toContain(entry.state);
@@ -227,7 +230,8 @@ describe('sync under injected faults (property)', () => {
   }, 600_000);
 
   it('a client SIGKILLed in the middle of pushes resends after restart: every row settles, one Encounter each', async () => {
-    const eoj = await startTestSandbox({ practitionerId: 'practitioner-2', seedDay: careDay(new Date()).start });
+    const clock = testClock();
+    const eoj = await startTestSandbox({ practitionerId: 'practitioner-2', clock, demo: 'start-of-day' });
     const { dir, cleanup } = tempDir();
     const keychain = testKeychain();
     try {
@@ -238,14 +242,15 @@ describe('sync under injected faults (property)', () => {
         teamId: TEAM,
         events: createAppEvents(),
         logger,
+        clock,
         intervalMs: 3_600_000,
       });
       await engine.syncNow();
       await engine.stop();
-      const day = careDay(new Date());
+      const day = careDay(clock.now());
       const visits = store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime(), roomId: 'room-2' }).slice(0, 12);
       const mutations = visits.map(
-        (v) => store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId as string,
+        (v) => store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() }).outboxEntry?.mutationId as string,
       );
       store.close();
       // Slow EOJ: each request takes 60 ms, so the kill lands between requests of a push.
@@ -253,7 +258,16 @@ describe('sync under injected faults (property)', () => {
       for (let kill = 0; kill < 4; kill++) {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', 'test/fixtures/syncWorker.ts', join(dir, 'visits.db'), keychain.profile as string, eoj.baseUrl, eoj.token],
+          [
+            '--import',
+            'tsx',
+            'test/fixtures/syncWorker.ts',
+            join(dir, 'visits.db'),
+            keychain.profile as string,
+            eoj.baseUrl,
+            eoj.token,
+            clock.now().toISOString(),
+          ],
           { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
         );
         await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('pushing') && resolve()));
@@ -269,7 +283,7 @@ describe('sync under injected faults (property)', () => {
         teamId: TEAM,
         events: createAppEvents(),
         logger,
-        now: () => new Date(Date.now() + 3_600_000),
+        clock: offsetClock(3_600_000, clock),
         intervalMs: 3_600_000,
       });
       await later.syncNow();

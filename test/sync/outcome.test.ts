@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { careDay } from '../../src-shared/time/copenhagen';
+import type { Clock } from '../../src-shared/time/clock';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
 import type { FhirClient } from '../../src-main/eoj/fhirClient';
 import type { VisitStore } from '../../src-main/store/visitStore';
@@ -17,13 +17,13 @@ describe('visit outcomes to the EOJ', () => {
   let store: VisitStore;
   let client: FhirClient;
   let fixture: SyncFixture;
-  const now = () => new Date();
-  const queue = () => store.dayQueue({ fromMs: careDay(now()).start.getTime(), toMs: careDay(now()).end.getTime() });
+  let clock: Clock;
+  const queue = () => fixture.today();
 
   beforeEach(async () => {
     fixture = await openSyncFixture();
-    ({ eoj, store, client } = fixture);
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    ({ eoj, store, client, clock } = fixture);
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
   });
   afterEach(() => fixture.close());
 
@@ -38,20 +38,20 @@ describe('visit outcomes to the EOJ', () => {
   it('Gennemført: one Encounter with the call period, length, outcome, note and real caller; Appointment fulfilled', async () => {
     const visit = queue()[0];
     if (!visit) throw new Error('no visit');
-    const connectedAt = new Date(Date.now() - 7 * 60_000).toISOString();
-    const endedAt = new Date().toISOString();
+    const connectedAt = new Date(clock.nowMs() - 7 * 60_000).toISOString();
+    const endedAt = clock.now().toISOString();
     const { outboxEntries } = store.recordOutcome({
       visitId: visit.id,
       outcome: 'completed',
       note: 'Insulin taget',
       actorId: 'practitioner-5',
-      atMs: Date.now(),
+      atMs: clock.nowMs(),
       call: { connectedAt, endedAt },
       durationSeconds: 420,
       policy: DEFAULT_RETRY_POLICY,
     });
     expect(outboxEntries).toHaveLength(1);
-    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
     expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
     const found = (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[0]?.mutationId}`)).body;
     expect(found.total).toBe(1);
@@ -76,8 +76,8 @@ describe('visit outcomes to the EOJ', () => {
         outcome: 'not_answered',
         note: '',
         actorId: 'practitioner-2',
-        atMs: Date.now(),
-        call: { connectedAt: null, endedAt: new Date().toISOString() },
+        atMs: clock.nowMs(),
+        call: { connectedAt: null, endedAt: clock.now().toISOString() },
         durationSeconds: 0,
         policy: DEFAULT_RETRY_POLICY,
       });
@@ -86,14 +86,14 @@ describe('visit outcomes to the EOJ', () => {
       expect(outboxEntries).toEqual([]);
       expect(v.status).toBe('planned');
       expect(v.workflow.failedAttempts).toBe(attempt);
-      expect(Date.parse(v.workflow.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
+      expect(Date.parse(v.workflow.retryAt ?? '')).toBeGreaterThan(clock.nowMs() + 4 * 60_000);
     }
     const { visit: last, outboxEntries } = record();
     expect(last.status).toBe('not_answered');
     expect(last.workflow.escalatedAt).not.toBeNull();
     expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status', 'visit.escalate']);
-    expect((await pushOutbox({ client, store, now })).done).toBe(1);
-    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
+    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
     const appointment = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
     expect(appointment.status).toBe('noshow');
     expect(appointment.cancelationReason.text).toBe('Ikke besvaret');
@@ -115,21 +115,21 @@ describe('visit outcomes to the EOJ', () => {
   it('Akut during the call: a Task at once (stat); the outcome afterwards does not escalate twice', async () => {
     const visit = queue()[2];
     if (!visit) throw new Error('no visit');
-    const urgent = store.markUrgent(visit.id, 'practitioner-2', Date.now());
+    const urgent = store.markUrgent(visit.id, 'practitioner-2', clock.nowMs());
     expect(urgent.outboxEntries).toHaveLength(1);
-    expect(store.markUrgent(visit.id, 'practitioner-2', Date.now()).outboxEntries).toEqual([]);
+    expect(store.markUrgent(visit.id, 'practitioner-2', clock.nowMs()).outboxEntries).toEqual([]);
     const { outboxEntries } = store.recordOutcome({
       visitId: visit.id,
       outcome: 'urgent',
       note: 'Faldet, ambulance tilkaldt',
       actorId: 'practitioner-2',
-      atMs: Date.now(),
-      call: { connectedAt: new Date(Date.now() - 60_000).toISOString(), endedAt: new Date().toISOString() },
+      atMs: clock.nowMs(),
+      call: { connectedAt: new Date(clock.nowMs() - 60_000).toISOString(), endedAt: clock.now().toISOString() },
       durationSeconds: 60,
       policy: DEFAULT_RETRY_POLICY,
     });
     expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status']);
-    for (let i = 0; i < 3; i++) await pushOutbox({ client, store, now });
+    for (let i = 0; i < 3; i++) await pushOutbox({ client, store, clock });
     const tasks = (await eoj.fhir(`/Task?_count=100`)).body.entry
       .map((e: { resource: { priority: string; focus: { reference: string } } }) => e.resource)
       .filter((t: { focus: { reference: string } }) => t.focus.reference === `Appointment/${visit.id}`);
@@ -153,20 +153,20 @@ describe('visit outcomes to the EOJ', () => {
       outcome: 'completed',
       note: '',
       actorId: 'practitioner-2',
-      atMs: Date.now(),
+      atMs: clock.nowMs(),
       call: null,
       durationSeconds: 120,
       policy: DEFAULT_RETRY_POLICY,
     });
-    await pushOutbox({ client, store, now });
+    await pushOutbox({ client, store, clock });
     expect(store.outbox.problems().map((p) => p.state)).toEqual(['conflict']);
     const mutationId = outboxEntries[0]?.mutationId as string;
-    expect(store.resolveProblem(mutationId, 'retry', 'practitioner-2', Date.now())).toBe(false); // only refused rows are retried
-    expect(store.resolveProblem(mutationId, 'accept_eoj', 'practitioner-2', Date.now())).toBe(true);
+    expect(store.resolveProblem(mutationId, 'retry', 'practitioner-2', clock.nowMs())).toBe(false); // only refused rows are retried
+    expect(store.resolveProblem(mutationId, 'accept_eoj', 'practitioner-2', clock.nowMs())).toBe(true);
     expect(store.outbox.problems()).toEqual([]);
     expect(store.outbox.summary().conflict).toBe(0);
     expect(store.outbox.get(mutationId)?.state).toBe('conflict'); // kept, never dropped
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     // The EOJ's version stands: the cancelled visit leaves the queue.
     expect(queue().some((v) => v.id === visit.id)).toBe(false);
     expect(store.audit.recent(20).some((e) => e.action === 'outbox.resolved' && e.subjectId === visit.id)).toBe(true);

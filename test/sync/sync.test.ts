@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { careDay } from '../../src-shared/time/copenhagen';
+import { demoDay } from '../../src-shared/demo/demoDay';
+import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import type { FhirClient } from '../../src-main/eoj/fhirClient';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
@@ -18,35 +19,35 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
   let store: VisitStore;
   let client: FhirClient;
   let fixture: SyncFixture;
-  const now = () => new Date();
-  const today = () => careDay(now());
-  const queue = () => store.dayQueue({ fromMs: today().start.getTime(), toMs: today().end.getTime() });
+  let clock: Clock;
+  const queue = () => fixture.today();
+  const dayVisits = () => demoDay(clock.now()).visits.length;
 
   beforeEach(async () => {
     fixture = await openSyncFixture();
-    ({ eoj, store, client } = fixture);
+    ({ eoj, store, client, clock } = fixture);
   });
   afterEach(() => fixture.close());
 
   const eojAppointment = async (id: string) => (await eoj.fhir(`/Appointment/${id}`)).body;
   const encountersFor = async (mutationId: string) => (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${mutationId}`)).body.total as number;
 
-  it("cold pull brings today's 120 team visits into the store, names and masked CPR included", async () => {
-    const result = await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+  it("cold pull brings all of today's team visits into the store, names and masked CPR included", async () => {
+    const result = await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     expect(result.pages).toBeGreaterThanOrEqual(2);
     const visits = queue();
-    expect(visits).toHaveLength(120);
+    expect(visits).toHaveLength(dayVisits());
     expect(visits[0]?.citizen.name).toMatch(/\S+ \S+/);
     expect(visits.every((v) => /^\d{6}-xxxx$/.test(v.citizen.cprMasked))).toBe(true);
     expect(visits.every((v) => v.room && v.practitioner && v.versionId)).toBe(true);
   });
 
   it('pushes a completed visit as one Encounter and a fulfilled Appointment, with the real caller', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const visit = queue().find((v) => v.status === 'planned') ?? queue()[0];
     if (!visit) throw new Error('no visit');
-    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-5', atMs: Date.now() });
-    const pushed = await pushOutbox({ client, store, now });
+    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-5', atMs: clock.nowMs() });
+    const pushed = await pushOutbox({ client, store, clock });
     expect(pushed.done).toBe(1);
     expect((await eojAppointment(visit.id)).status).toBe('fulfilled');
     const enc = (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${change.outboxEntry?.mutationId}`)).body.entry[0].resource;
@@ -59,29 +60,29 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     expect(enc.type[0].coding[0].code).toBe('124be95d-6924-4609-9d2a-e7c73ae3ab3d');
     expect(store.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });
     // The visit row keeps the last pulled version until the next pull brings the new one whole.
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: false });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: false });
     expect(store.getVisit(visit.id)).toMatchObject({ status: 'completed', versionId: (await eojAppointment(visit.id)).meta.versionId });
   });
 
   it('a response lost after the commit is retried without a second Encounter', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const visit = queue().find((v) => v.status === 'planned') ?? queue()[1];
     if (!visit) throw new Error('no visit');
-    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() });
+    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() });
     await eoj.faults({ dropAfterCommitRate: 1 });
-    expect((await pushOutbox({ client, store, now })).retried).toBe(1);
+    expect((await pushOutbox({ client, store, clock })).retried).toBe(1);
     await eoj.faults({});
-    const later = () => new Date(Date.now() + 10 * 60_000);
-    expect((await pushOutbox({ client, store, now: later })).done).toBe(1);
+    const later = offsetClock(10 * 60_000, clock);
+    expect((await pushOutbox({ client, store, clock: later })).done).toBe(1);
     expect(await encountersFor(change.outboxEntry?.mutationId ?? '')).toBe(1);
     expect((await eojAppointment(visit.id)).status).toBe('fulfilled');
   });
 
   it('re-applies the status when a team lead reassigned the visit meanwhile, keeping the reassignment', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const visit = queue().find((v) => v.status === 'planned') ?? queue()[2];
     if (!visit) throw new Error('no visit');
-    store.setVisitStatus({ visitId: visit.id, status: 'not_answered', actorId: 'practitioner-2', atMs: Date.now() });
+    store.setVisitStatus({ visitId: visit.id, status: 'not_answered', actorId: 'practitioner-2', atMs: clock.nowMs() });
     const current = await eojAppointment(visit.id);
     const reassigned = {
       ...current,
@@ -92,20 +93,20 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     expect(
       (await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', headers: { 'if-match': `W/"${current.meta.versionId}"` }, json: reassigned })).status,
     ).toBe(200);
-    expect((await pushOutbox({ client, store, now })).done).toBe(1);
+    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
     const after = await eojAppointment(visit.id);
     expect(after.status).toBe('noshow');
     expect(after.participant.some((p: { actor: { reference: string } }) => p.actor.reference === 'Practitioner/practitioner-6')).toBe(true);
   });
 
   it('never overwrites a visit someone else cancelled: visible conflict, the Encounter is kept', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const visit = queue().find((v) => v.status === 'planned') ?? queue()[3];
     if (!visit) throw new Error('no visit');
-    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() });
+    const change = store.setVisitStatus({ visitId: visit.id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() });
     const current = await eojAppointment(visit.id);
     await eoj.fhir(`/Appointment/${visit.id}`, { method: 'PUT', json: { ...current, status: 'cancelled' } });
-    const pushed = await pushOutbox({ client, store, now });
+    const pushed = await pushOutbox({ client, store, clock });
     expect(pushed.failed).toBe(1);
     expect(store.outbox.problems()).toEqual([expect.objectContaining({ mutationId: change.outboxEntry?.mutationId, state: 'conflict' })]);
     expect((await eojAppointment(visit.id)).status).toBe('cancelled');
@@ -113,49 +114,49 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
   });
 
   it('puts a change the EOJ refuses (visit gone) in the visible dead list', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const visit = queue()[4];
     if (!visit) throw new Error('no visit');
     store.upsertVisits([{ ...visit, id: 'appointment-that-never-existed' }]);
-    store.setVisitStatus({ visitId: 'appointment-that-never-existed', status: 'completed', actorId: 'practitioner-2', atMs: Date.now() });
-    await pushOutbox({ client, store, now });
+    store.setVisitStatus({ visitId: 'appointment-that-never-existed', status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() });
+    await pushOutbox({ client, store, clock });
     expect(store.outbox.problems()[0]).toMatchObject({ state: 'dead', lastError: expect.stringContaining('findes ikke') });
   });
 
   it('incremental pull fetches only what changed, and keeps an unsent local change on top', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const [a, b] = queue();
     if (!a || !b) throw new Error('no visits');
-    store.setVisitStatus({ visitId: b.id, status: 'in_progress', actorId: 'practitioner-2', atMs: Date.now() });
+    store.setVisitStatus({ visitId: b.id, status: 'in_progress', actorId: 'practitioner-2', atMs: clock.nowMs() });
     for (const id of [a.id, b.id]) {
       const cur = await eojAppointment(id);
       await eoj.fhir(`/Appointment/${id}`, { method: 'PUT', json: { ...cur, comment: 'Ny note fra EOJ' } });
     }
-    const result = await pullAppointments({ client, store, teamId: TEAM, now: now(), full: false });
+    const result = await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: false });
     expect(result.changedIds.sort()).toEqual([a.id, b.id].sort());
     expect(store.getVisit(a.id)?.notes).toBe('Ny note fra EOJ');
     expect(store.getVisit(b.id)).toMatchObject({ notes: 'Ny note fra EOJ', status: 'in_progress' });
-    const again = await pullAppointments({ client, store, teamId: TEAM, now: now(), full: false });
+    const again = await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: false });
     expect(again.changedIds).toEqual([]);
   });
 
   it('removes cancelled visits from the queue and finds hard-deleted ones on full resync', async () => {
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     const [a] = queue();
     if (!a) throw new Error('no visits');
     const cur = await eojAppointment(a.id);
     await eoj.fhir(`/Appointment/${a.id}`, { method: 'PUT', json: { ...cur, status: 'cancelled' } });
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: false });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: false });
     expect(store.getVisit(a.id)).toBeUndefined();
     store.upsertVisits([{ ...(queue()[0] as NonNullable<ReturnType<typeof queue>[0]>), id: 'appointment-deleted-on-eoj', versionId: 'x' }]);
-    await pullAppointments({ client, store, teamId: TEAM, now: now(), full: true });
+    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
     expect(store.getVisit('appointment-deleted-on-eoj')).toBeUndefined();
-    expect(queue()).toHaveLength(119);
+    expect(queue()).toHaveLength(dayVisits() - 1);
   });
 
   it('the engine goes offline while the EOJ is down, keeps changes, and delivers them when it is back', async () => {
     const events = createAppEvents();
-    const engine = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), intervalMs: 60_000 });
+    const engine = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), clock, intervalMs: 60_000 });
     await engine.syncNow();
     expect(engine.status().state).toBe('online');
     await eoj.faults({ down: true });
@@ -164,7 +165,7 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
       .slice(0, 3)
       .map((v) => v.id);
     const mutations = ids.map(
-      (id) => store.setVisitStatus({ visitId: id, status: 'completed', actorId: 'practitioner-2', atMs: Date.now() }).outboxEntry?.mutationId ?? '',
+      (id) => store.setVisitStatus({ visitId: id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() }).outboxEntry?.mutationId ?? '',
     );
     await engine.syncNow();
     expect(engine.status()).toMatchObject({ state: 'offline', outbox: { pending: 3 } });
@@ -175,7 +176,7 @@ describe('sync with the sandbox EOJ over FHIR (real HTTP, real encrypted store)'
     ).toBe(true);
     await eoj.faults({});
     // The retry time of the failed rows has to come; a later clock stands in for waiting.
-    const later = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), now: () => new Date(Date.now() + 10 * 60_000) });
+    const later = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), clock: offsetClock(10 * 60_000, clock) });
     await later.syncNow();
     expect(later.status()).toMatchObject({ state: 'online', lastError: null, outbox: { pending: 0, conflict: 0, dead: 0 } });
     for (const m of mutations) expect(await encountersFor(m)).toBe(1);
