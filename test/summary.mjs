@@ -1,21 +1,39 @@
-// Prints one closing line for the whole `npm test` run from the vitest and Playwright JSON reports.
-import { existsSync, readFileSync } from 'node:fs';
+// Prints one closing line for the whole `npm test` run from the vitest and Playwright JSON
+// reports of every instant the suites ran at (test-reports/<run>/), and a line per instant.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
-const vitest = read('test-reports/vitest.json');
-const playwright = read('test-reports/playwright.json');
+const runs = existsSync('test-reports')
+  ? readdirSync('test-reports', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+  : [];
 let passed = 0;
-let failed = 0;
+let failed = runs.length === 0 ? 1 : 0;
 let skipped = 0;
-if (vitest) {
-  passed += vitest.numPassedTests;
-  failed += vitest.numFailedTests;
-  skipped += vitest.numPendingTests + vitest.numTodoTests;
-} else failed += 1;
-if (playwright) {
-  passed += playwright.stats.expected + playwright.stats.flaky;
-  failed += playwright.stats.unexpected;
-  skipped += playwright.stats.skipped;
-} else failed += 1;
+for (const run of runs.sort()) {
+  const dir = join('test-reports', run);
+  const vitest = read(join(dir, 'vitest.json'));
+  const playwright = read(join(dir, 'playwright.json'));
+  let p = 0;
+  let f = 0;
+  let s = 0;
+  if (vitest) {
+    p += vitest.numPassedTests;
+    f += vitest.numFailedTests;
+    s += vitest.numPendingTests + vitest.numTodoTests;
+  } else f += 1;
+  if (playwright) {
+    p += playwright.stats.expected + playwright.stats.flaky;
+    f += playwright.stats.unexpected;
+    s += playwright.stats.skipped;
+  } else f += 1;
+  const instant = existsSync(join(dir, 'instant')) ? readFileSync(join(dir, 'instant'), 'utf8').trim() : '?';
+  console.log(`  ${run} (${instant}): ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+  passed += p;
+  failed += f;
+  skipped += s;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

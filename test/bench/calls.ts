@@ -13,6 +13,11 @@ import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
 import { acceptDeviceCheck, framesDecoded, signInAndPair } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
 import { ROOT_DIR } from '../helpers/store';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { median } from './stats';
 
 const playing = (page: Page, selector: string) =>
@@ -21,8 +26,13 @@ const playing = (page: Page, selector: string) =>
 export async function benchCalls(calls = 10) {
   const coturn = await startCoturn();
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-calls-'));
-  const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
+  const eoj = await startSandboxProcess({
+    dataDir: join(root, 'eoj'),
+    clock: MEDIA_CLOCK,
+    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+  });
   const app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `bench-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },

@@ -11,6 +11,11 @@ import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
 import { acceptDeviceCheck } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { median } from './stats';
 
 /** Click "Tjek igen" and time until the panel shows a verdict again, measured inside the page. */
@@ -39,8 +44,13 @@ function timedFullCheck(page: Page): Promise<number> {
 export async function benchDeviceCheck(count = 10) {
   const coturn = await startCoturn();
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-check-'));
-  const eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
+  const eoj = await startSandboxProcess({
+    dataDir: join(root, 'eoj'),
+    clock: MEDIA_CLOCK,
+    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+  });
   const app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `bench-check-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },

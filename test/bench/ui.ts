@@ -10,6 +10,10 @@ import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startBrowserMode } from '../e2e/browserMode';
 import { openSignedIn } from '../e2e/callFlow';
+import { systemClock } from '../../src-shared/time/clock';
+
+// A measurement: the time of day plays no part, so the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { median } from './stats';
 
 // Page-side code is passed as plain JavaScript: the TypeScript loader would wrap named inner
@@ -62,7 +66,12 @@ function timedPlainTable(page: Page): Promise<number> {
 
 export async function benchUi(count = 10) {
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-bench-ui-'));
-  const app = await startBrowserMode({ dataDir: join(root, 'client'), profile: `bench-ui-${randomUUID()}`, extra: { SKAERMRUM_DEMO_VISITS: '500' } });
+  const app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
+    dataDir: join(root, 'client'),
+    profile: `bench-ui-${randomUUID()}`,
+    extra: { SKAERMRUM_DEMO_VISITS: '500' },
+  });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await (await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' })).newPage();

@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 import { connectApi } from '../helpers/wsClient';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 
 test.describe.configure({ mode: 'serial' });
@@ -15,8 +20,9 @@ let app: RunningApp;
 
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-call-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: MEDIA_CLOCK });
   app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-call-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '1000' },

@@ -1,10 +1,10 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Opens the staff client and signs in as Louise Dalgaard (room 2) unless the session already is. */
-export async function openSignedIn(staff: Page, appUrl: string): Promise<void> {
+/** Opens the staff client and signs in (default: Louise Dalgaard, room 2) unless the session already is. */
+export async function openSignedIn(staff: Page, appUrl: string, name = 'Louise Dalgaard'): Promise<void> {
   await staff.goto(appUrl);
   await staff.locator('.sign-in, table.queue').first().waitFor();
-  const me = staff.getByRole('button', { name: /Louise Dalgaard/ });
+  const me = staff.getByRole('button', { name: new RegExp(name) });
   if (await me.isVisible()) await me.click();
   await expect(staff.locator('table.queue')).toBeVisible();
 }

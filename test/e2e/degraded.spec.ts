@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { framesDecoded, remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 
 // Shaping loopback is only ever done inside the test's own network namespace (npm test as root
@@ -51,8 +56,9 @@ let eoj: RunningApp;
 let app: RunningApp;
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-degraded-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: MEDIA_CLOCK });
   app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-degraded-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },

@@ -8,6 +8,11 @@ import { connectApi } from '../helpers/wsClient';
 import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 import { openSignedIn } from './callFlow';
 import { startCoturn, type Coturn } from './coturn';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { darkRoom, writeY4m } from './y4m';
 
 test.describe.configure({ mode: 'serial' });
@@ -21,8 +26,13 @@ test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-check-'));
   // A real coturn, so the network part can gather a relay candidate with fresh credentials.
   coturn = await startCoturn();
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url } });
+  eoj = await startSandboxProcess({
+    dataDir: join(root, 'eoj'),
+    clock: MEDIA_CLOCK,
+    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+  });
   app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-check-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },

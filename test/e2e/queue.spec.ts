@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { demoDay } from '../../src-shared/demo/demoDay';
 import { isOpen } from '../../src-shared/queue/nowNext';
-import { startBrowserMode, type RunningApp } from './browserMode';
+import { testClock } from '../helpers/clock';
+import { demoAt, demoQueue } from '../helpers/demo';
+import { pinPageClock, startBrowserMode, type RunningApp } from './browserMode';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,17 +21,27 @@ function watchConsole(page: Page) {
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 }
 
+// The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs). It decides who is signed in:
+// whoever works the room of the first visit still open (at 23:58 the night shift in Videorum 1).
+// Recording an outcome for that visit changes its status, so it always writes an outbox row.
+const clock = testClock();
+const firstOpen = demoQueue(clock).find(isOpen);
+const me = demoAt(clock).staff.find((s) => s.practitionerId === firstOpen?.practitioner?.id);
+if (!me?.roomId) throw new Error('the demo queue has no visit left to document');
+const { roomId } = me;
+const env = () => ({ dataDir, profile, clock, extra: { SKAERMRUM_STAFF_ID: me.practitionerId } });
+
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-'));
-  app = await startBrowserMode({ dataDir, profile });
+  app = await startBrowserMode(env());
 });
+test.beforeEach(async ({ page }) => pinPageClock(page, clock));
 test.afterAll(async () => {
   await app.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-// The signed-in demo staff member (practitioner-2) works in Videorum 2.
-const roomVisits = () => demoDay(new Date(), { now: new Date() }).visits.filter((v) => v.room?.id === 'room-2');
+const roomVisits = () => demoQueue(clock, { roomId });
 
 test("browser mode shows today's queue from the encrypted store, in time order, in Danish", async ({ page }) => {
   watchConsole(page);
@@ -44,10 +55,9 @@ test("browser mode shows today's queue from the encrypted store, in time order, 
   await expect(rows).toHaveCount(expected.length);
   const names = await page.locator('tbody th[scope=row]').allTextContents();
   expect(names).toEqual(expected.map((v) => v.citizen.name));
-  await expect(page.getByText('Louise Dalgaard · Videorum 2')).toBeVisible();
-  const open = expected.filter(isOpen);
-  if (open.length > 0) await expect(page.locator('.marker')).not.toHaveCount(0);
-  else await expect(page.locator('.marker')).toHaveCount(0);
+  await expect(page.getByText(`${me.name} · Videorum ${roomId.slice(-1)}`)).toBeVisible();
+  // The visit still open is "Nu" (already due) or "Næste".
+  await expect(page.locator(`tr[data-visit-id="${firstOpen?.id}"] .marker`)).toHaveText(Date.parse(firstOpen?.start ?? '') <= clock.nowMs() ? 'Nu' : 'Næste');
   expect(consoleErrors).toEqual([]);
 });
 
@@ -68,9 +78,7 @@ test('the queue view has no serious or critical accessibility violations, in Dan
 test('an outcome recorded in the UI (keyboard only) survives a restart of the main-process services', async ({ page }) => {
   watchConsole(page);
   await page.goto(app.url);
-  // Any visit not completed yet (late in the evening every visit has ended; some were not answered).
-  const target = roomVisits().find((v) => v.status !== 'completed');
-  if (!target) throw new Error('demo day has no visit to complete');
+  const target = firstOpen as NonNullable<typeof firstOpen>;
   // Keyboard: focus the visit, U opens the outcome form, 1 chooses Gennemført, Ctrl+Enter saves.
   const open = page.locator(`tr[data-visit-id="${target.id}"] button.visit-open`);
   await expect(open).toHaveAccessibleName(new RegExp(`^Åbn ${target.citizen.name} kl\\. \\d\\d:\\d\\d$`));
@@ -86,7 +94,7 @@ test('an outcome recorded in the UI (keyboard only) survives a restart of the ma
 
   await app.stop();
   await expect(page.getByRole('alert')).toContainText('Forbindelsen til Skærmrum-tjenesten er afbrudt');
-  app = await startBrowserMode({ dataDir, profile });
+  app = await startBrowserMode(env());
   await page.goto(app.url);
   await expect(page.locator(`tr[data-visit-id="${target.id}"] .chip-completed`)).toHaveText('Gennemført');
   await expect(page.getByRole('status').filter({ hasText: 'venter' })).toContainText('1 ændring venter');

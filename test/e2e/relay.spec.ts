@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 import { framesDecoded, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
+import { systemClock } from '../../src-shared/time/clock';
+
+// Media and device tests: the time of day plays no part, and coturn checks TURN credentials
+// against the machine's own clock, so these run on the machine's clock.
+const MEDIA_CLOCK = systemClock;
 import { startCoturn, type Coturn } from './coturn';
 
 test.describe.configure({ mode: 'serial' });
@@ -13,10 +18,12 @@ test.describe.configure({ mode: 'serial' });
 async function startProduct(coturn: Coturn, turnTtlSeconds: number) {
   const root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-relay-'));
   const eoj = await startSandboxProcess({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'eoj'),
     extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url, SANDBOX_TURN_TTL_S: String(turnTtlSeconds) },
   });
   const app = await startBrowserMode({
+    clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-relay-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { testClock } from '../helpers/clock';
+import { demoQueue } from '../helpers/demo';
+import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,12 +14,15 @@ let root: string;
 let eoj: RunningApp;
 let app: RunningApp;
 let eojPort: number;
+// The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs): sandbox, client and page share it.
+const clock = testClock();
 
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-sync-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
   eojPort = Number(new URL(eoj.url).port);
   app = await startBrowserMode({
+    clock,
     dataDir: join(root, 'client'),
     profile: `e2e-sync-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '500' },
@@ -32,11 +37,12 @@ test.afterAll(async () => {
 const fhir = (path: string) => readEoj<{ status: string; total: number; entry?: { resource: { id: string } }[] }>(eoj.url, path);
 
 test('with the EOJ down, three outcomes recorded in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
+  await pinPageClock(page, clock);
   await page.goto(app.url);
   await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
   await expect(page.locator('tbody tr').first()).toBeVisible();
   await page.getByRole('button', { name: 'Hele teamet' }).click();
-  await expect(page.locator('tbody tr')).toHaveCount(120);
+  await expect(page.locator('tbody tr')).toHaveCount(demoQueue(clock).length);
 
   await eoj.stop();
   const open = page.locator('tbody tr').filter({ has: page.locator('.chip-planned') });
@@ -56,7 +62,7 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
   await expect(banner).toContainText('Ingen forbindelse til EOJ', { timeout: 20_000 });
   await expect(banner).toContainText('3 ændringer venter');
 
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), port: eojPort });
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), port: eojPort, clock });
   await expect(banner).toHaveCount(0, { timeout: 40_000 });
   await expect(page.getByRole('status').filter({ hasText: 'Alle ændringer er gemt' })).toBeVisible();
 

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
-import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { testClock } from '../helpers/clock';
+import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
 import { openSignedIn, ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
@@ -13,11 +14,15 @@ test.describe.configure({ mode: 'serial' });
 let root: string;
 let eoj: RunningApp;
 let app: RunningApp;
+// The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs). The sandbox is seeded as at the
+// start of that care day, so Louise's visits are all still open (and late, the later the instant).
+const clock = testClock();
 
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-workflow-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj') });
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
   app = await startBrowserMode({
+    clock,
     dataDir: join(root, 'client'),
     profile: `e2e-workflow-${randomUUID()}`,
     extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '500', SKAERMRUM_RETRY_INTERVAL_S: '120' },
@@ -37,11 +42,18 @@ async function expectAccessible(page: Page, what: string) {
   expect(violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** A page in a context of its own (camera and microphone allowed), on the test's clock. */
+async function pinnedPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  await pinPageClock(page, clock);
+  return page;
+}
+
 const citizenUrl = () => eoj.url.replace(/\/fhir$/, '/citizen/');
 
 test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encounter (class, period, caller) and a fulfilled Appointment', async ({ browser }) => {
-  const staff = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
-  const citizen = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  const staff = await pinnedPage(browser);
+  const citizen = await pinnedPage(browser);
   const { visitId, citizenName } = await signInAndPair(staff, citizen, app.url, citizenUrl());
 
   // The visit panel before the call.
@@ -91,7 +103,7 @@ test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encoun
 });
 
 test('a visit not answered is retried twice and then escalated: a Task for the home-care group in the EOJ', async ({ browser }) => {
-  const staff = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  const staff = await pinnedPage(browser);
   await openSignedIn(staff, app.url);
   await expect(staff.getByRole('button', { name: /^Ring op til / }).first()).toBeEnabled();
   // A citizen without a paired tablet: the call ends at once as "not connected".
@@ -135,8 +147,8 @@ test('a visit not answered is retried twice and then escalated: a Task for the h
 });
 
 test('Akut during a call shows address and emergency contact, keeps the call, and orders an urgent physical visit', async ({ browser }) => {
-  const staff = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
-  const citizen = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  const staff = await pinnedPage(browser);
+  const citizen = await pinnedPage(browser);
   const { visitId } = await signInAndPair(staff, citizen, app.url, citizenUrl());
   await ringAndAnswer(staff, citizen, visitId);
   await staff.getByRole('button', { name: 'Akut' }).click();
