@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clockFromSetting, type Clock } from '../src-shared/time/clock.js';
 import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
+import { TEAM_LINKS, type TeamLinkKind } from './sync/teamLink.js';
 
 /** Settings read from the environment (documented in README → Configuration). */
 const Env = z.object({
@@ -21,6 +22,8 @@ const Env = z.object({
   /** A real EOJ: a bearer token from the municipal IdP, with the staff member and team it belongs to. */
   SKAERMRUM_EOJ_TOKEN: z.string().min(1).optional(),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
+  /** How the EOJ links Appointments to the team (src-main/sync/teamLink.ts). */
+  SKAERMRUM_TEAM_LINK: z.enum(TEAM_LINKS).default('healthcare-service'),
   /** The signalling server (ws/wss). Default with the sandbox: the sandbox's own /signal. */
   SKAERMRUM_SIGNALLING_URL: z
     .string()
@@ -47,7 +50,7 @@ export interface MainConfig {
   staffId: string;
   browserPort: number;
   signallingUrl: string | null;
-  eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; syncIntervalMs: number } | null;
+  eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; teamLink: TeamLinkKind; syncIntervalMs: number } | null;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
   retryPolicy: RetryPolicy;
   demoVisits: number;
@@ -80,6 +83,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
           sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1',
           token: e.SKAERMRUM_EOJ_TOKEN ?? null,
           teamId: e.SKAERMRUM_TEAM_ID ?? null,
+          teamLink: e.SKAERMRUM_TEAM_LINK,
           syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS,
         }
       : null,

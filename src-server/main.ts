@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clockFromSetting } from '../src-shared/time/clock.js';
+import { conformanceFromSetting } from './eoj/conformance.js';
 import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
@@ -25,6 +26,8 @@ const Env = z.object({
   SANDBOX_TURN_TTL_S: z.coerce.number().int().min(-86_400).max(86_400).default(600),
   /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
+  /** Behave like servers that differ (src-server/eoj/conformance.ts), e.g. "no-include,offset-paging". */
+  SANDBOX_CONFORMANCE: z.string().optional(),
   /** Run as if it were this instant (ISO 8601 with zone), as the client's setting of the same name. */
   SKAERMRUM_NOW: z.string().optional(),
 });
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } }
       : {}),
     demo: env.SANDBOX_DEMO_AS_OF,
+    conformance: conformanceFromSetting(env.SANDBOX_CONFORMANCE),
     clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
     secret: Buffer.from(secretHex, 'hex'),
   });

@@ -3,6 +3,8 @@ import fastifyStatic from '@fastify/static';
 import { securityHeaders } from '../src-shared/security/csp.js';
 import { demoDay } from '../src-shared/demo/demoDay.js';
 import { systemClock, type Clock } from '../src-shared/time/clock.js';
+import { Conformance } from './eoj/conformance.js';
+import { migrateSandboxData } from './eoj/dataMigrations.js';
 import { createDemoSeeder, type DemoAsOf } from './eoj/demoSeed.js';
 import { buildEojApp } from './eoj/app.js';
 import { createTokenIssuer, type StaffClaims } from './eoj/auth.js';
@@ -19,7 +21,7 @@ function appointmentDirectory(repository: Repository): VisitDirectory {
   const parties = (resource: unknown) => {
     const a = resource as { resourceType: string; participant?: { actor?: { reference?: string } }[] };
     const refs = a.resourceType === 'Appointment' ? (a.participant ?? []).map((p) => p.actor?.reference) : [];
-    return { citizenId: idOf(refs, 'Patient'), teamId: idOf(refs, 'CareTeam') };
+    return { citizenId: idOf(refs, 'Patient'), teamId: idOf(refs, 'HealthcareService') };
   };
   return {
     visit(visitId) {
@@ -67,6 +69,8 @@ export interface SandboxOptions {
   demo?: DemoAsOf | null;
   /** Where the sandbox, its sign-in tokens and signalling read "now" (default: the machine's clock). */
   clock?: Clock;
+  /** Where conformant FHIR servers differ, how this one behaves (default: strict R4 references, cursor paging). */
+  conformance?: Conformance;
   allowFaultInjection?: boolean;
   bodyLimitBytes?: number;
 }
@@ -85,6 +89,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const repository = openRepository(options.dbFile, clock);
+  migrateSandboxData(repository);
   const seeder = options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now');
   seeder?.ensure();
   // A new care day brings the day after it (checked each minute; tomorrow is always already there).
@@ -103,6 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     staff: () => staff,
     allowFaultInjection: options.allowFaultInjection ?? false,
     clock,
+    conformance: options.conformance ?? Conformance.parse({}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
   const devices = createDeviceRegistry({ dbFile: options.dbFile.replace(/\.db$/, '') + '-devices.db', secret, clock });

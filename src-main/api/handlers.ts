@@ -51,6 +51,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     sync: {
       status: () => session.syncStatus(),
       now: () => session.syncNow(),
+      problems: () => store.syncProblems.list(),
     },
     rooms: {
       list: () => store.rooms(),

@@ -1,5 +1,8 @@
 import { type z } from 'zod';
-import { AnyResource, Bundle, OperationOutcome, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import type { SyncError } from '../../src-shared/domain/outbox.js';
+import { describeIssue } from '../../src-shared/fhir/problems.js';
+import { AnyResource, Bundle, CapabilityStatement, OperationOutcome, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import { systemClock, type Clock } from '../../src-shared/time/clock.js';
 
 /**
  * HTTP access to a FHIR R4 server (the EOJ or a municipal gateway). Every response is bounded in
@@ -10,25 +13,71 @@ export type EojErrorKind = 'network' | 'timeout' | 'http' | 'malformed' | 'overs
 
 export class EojError extends Error {
   override readonly name = 'EojError';
+  /** The server's own words (OperationOutcome details.text or diagnostics). */
+  readonly serverText: string | null;
+  /** How long the server asked us to wait (Retry-After), if it did. */
+  readonly retryAfterMs: number | null;
+  private readonly temporary: boolean | undefined;
   constructor(
     readonly kind: EojErrorKind,
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; serverText?: string | null; retryAfterMs?: number | null; transient?: boolean },
   ) {
     super(message, options);
+    this.serverText = options?.serverText ?? null;
+    this.retryAfterMs = options?.retryAfterMs ?? null;
+    this.temporary = options?.transient;
   }
-  /** Worth trying again later (as opposed to a request the server will never accept). */
+  /**
+   * Worth trying again later: transport failures, and answers that say "not now" (408, 409 a
+   * concurrent write, 425, 429, 5xx; 401 until the sign-in is renewed). 400, 403, 404, 422 are
+   * refusals the server will repeat. A caller that knows better (412 contention) says so.
+   */
   get transient(): boolean {
+    if (this.temporary !== undefined) return this.temporary;
     if (this.kind !== 'http') return true;
     const s = this.status ?? 0;
-    return s >= 500 || s === 408 || s === 429 || s === 401 || s === 403;
+    return s >= 500 || s === 408 || s === 409 || s === 425 || s === 429 || s === 401;
   }
+  /** The error as the renderer words it. */
+  toSyncError(subject: string | null = null): SyncError {
+    const code = ((): SyncError['code'] => {
+      if (this.kind === 'network') return 'unreachable';
+      if (this.kind === 'timeout') return 'timeout';
+      if (this.kind === 'malformed' || this.kind === 'oversized') return this.kind;
+      const s = this.status ?? 0;
+      if (s === 429) return 'rate_limited';
+      if (s === 401) return 'unauthorized';
+      if (this.transient) return 'busy';
+      return s === 404 || s === 410 ? 'not_found' : 'refused';
+    })();
+    return { code, serverText: this.serverText ? this.serverText.slice(0, 1000) : null, subject };
+  }
+}
+
+/** The server's words from an OperationOutcome: details.text first (many servers put it there), then diagnostics. */
+export function outcomeText(body: unknown): string | null {
+  const outcome = OperationOutcome.safeParse(body);
+  if (!outcome.success) return null;
+  const texts = outcome.data.issue.map((i) => i.details?.text ?? i.diagnostics).filter((t): t is string => Boolean(t && t.trim()));
+  return texts.length > 0 ? texts.join('; ') : null;
+}
+
+/** Retry-After (RFC 9110 §10.2.3): seconds, or an HTTP date. */
+export function retryAfterMs(header: string | null, nowMs: number): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
 export interface FhirClientOptions {
   baseUrl: string;
   token: () => string | null;
+  /** For Retry-After given as a date (default: the machine's clock). */
+  clock?: Clock;
   timeoutMs?: number;
   maxBodyBytes?: number;
 }
@@ -63,6 +112,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
 
 export function createFhirClient(options: FhirClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const clock = options.clock ?? systemClock;
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const base = options.baseUrl.replace(/\/$/, '');
 
@@ -102,18 +152,24 @@ export function createFhirClient(options: FhirClientOptions) {
       throw new EojError('malformed', `EOJ sendte ikke gyldig JSON (HTTP ${response.status})`, response.status, { cause });
     }
     if (!response.ok) {
-      const outcome = OperationOutcome.safeParse(json);
-      const detail = outcome.success ? outcome.data.issue.map((i) => i.diagnostics ?? i.code).join('; ') : `HTTP ${response.status}`;
-      throw new EojError('http', `EOJ afviste ${method} ${new URL(url).pathname}: ${detail}`, response.status);
+      const serverText = outcomeText(json);
+      throw new EojError(
+        'http',
+        `EOJ afviste ${method} ${new URL(url).pathname} (HTTP ${response.status})${serverText ? `: ${serverText}` : ''}`,
+        response.status,
+        {
+          serverText,
+          retryAfterMs: retryAfterMs(response.headers.get('retry-after'), clock.nowMs()),
+        },
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new EojError(
-        'malformed',
-        `Uventet svar fra EOJ: ${first ? `${first.path.join('.') || '(rod)'}: ${first.message}` : 'ukendt fejl'}`,
-        response.status,
-      );
+      const where = first ? first.path.join('.') || '(rod)' : '(rod)';
+      throw new EojError('malformed', `Uventet svar fra EOJ: ${where} ${first ? describeIssue(first).detail : ''}`.trim(), response.status, {
+        serverText: `${where}: ${first ? describeIssue(first).detail : 'ukendt fejl'}`,
+      });
     }
     return { status: response.status, etag: response.headers.get('etag'), body: parsed.data };
   }
@@ -126,6 +182,8 @@ export function createFhirClient(options: FhirClientOptions) {
     request,
     /** One page of a search (or a `next` link, followed verbatim). */
     searchPage: (pathOrUrl: string) => request('GET', pathOrUrl, Bundle),
+    /** What the server declares it can do. */
+    capabilities: () => request('GET', 'metadata', CapabilityStatement),
     read: <T extends ResourceType>(type: T, id: string) => request('GET', `${type}/${encodeURIComponent(id)}`, resourceOf(type)),
     /** Conditional create: the identifier query makes a retried create idempotent. */
     createIfNoneExist: <T extends ResourceType>(resource: Extract<FhirResource, { resourceType: T }>, ifNoneExist: string) =>

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
 import { type Staff } from '../../src-shared/domain/visit.js';
-import { parseReference } from '../../src-shared/fhir/mapping.js';
+import { displayName } from '../../src-shared/fhir/mapping.js';
+import { parseReference } from '../../src-shared/fhir/references.js';
 import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
@@ -51,23 +52,57 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
   let staff: Staff | null = null;
   let token: string | null = eoj?.token ?? null;
   let engine: SyncEngine | null = null;
-  const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token }) : null;
+  const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token, clock }) : null;
   const authBase = eoj ? new URL('/auth', eoj.url).toString() : '';
 
-  const disabledStatus = (): SyncStatus => ({ state: 'disabled', lastSuccessAt: null, lastError: null, outbox: store.outbox.summary() });
+  const disabledStatus = (): SyncStatus => ({
+    state: 'disabled',
+    lastSuccessAt: null,
+    error: null,
+    nextAttemptAt: null,
+    outbox: store.outbox.summary(),
+    problems: store.syncProblems.count(),
+  });
 
-  async function roomOf(practitionerId: string): Promise<string | null> {
-    if (!client) return null;
-    const { body } = await client.request('GET', `PractitionerRole?practitioner=Practitioner/${encodeURIComponent(practitionerId)}`, Bundle);
-    const role = PractitionerRole.safeParse(body.entry?.[0]?.resource);
-    return role.success ? (parseReference(role.data.location?.[0]?.reference)?.id ?? null) : null;
+  /**
+   * Who the staff member is in the EOJ: the name on their Practitioner, and the video room
+   * (Location) and skærmenhed (HealthcareService) of their PractitionerRole. What the EOJ lacks stays null.
+   */
+  async function identityOf(practitionerId: string): Promise<{ name: string | null; roomId: string | null; teamId: string | null }> {
+    if (!client) return { name: null, roomId: null, teamId: null };
+    const [practitioner, roles] = await Promise.all([
+      client.read('Practitioner', practitionerId).catch((error: unknown) => {
+        if (error instanceof EojError && error.status === 404) return null;
+        throw error;
+      }),
+      client.request('GET', `PractitionerRole?practitioner=Practitioner/${encodeURIComponent(practitionerId)}`, Bundle),
+    ]);
+    const role = (roles.body.entry ?? []).map((e) => PractitionerRole.safeParse(e.resource)).find((r) => r.success)?.data;
+    const idOf = (reference: string | undefined, type: string) => {
+      const ref = parseReference(reference, client.baseUrl);
+      return ref?.kind === 'resource' && ref.type === type ? ref.id : null;
+    };
+    return {
+      name: displayName(practitioner?.body.name) || null,
+      roomId: role?.location?.map((l) => idOf(l.reference, 'Location')).find((id) => id !== null) ?? null,
+      teamId: role?.healthcareService?.map((h) => idOf(h.reference, 'HealthcareService')).find((id) => id !== null) ?? null,
+    };
   }
 
   async function begin(next: Staff): Promise<Staff> {
     await engine?.stop();
     staff = next;
     if (client) {
-      engine = createSyncEngine({ client, store, teamId: next.teamId, events, logger, clock, intervalMs: eoj?.syncIntervalMs ?? 10_000 });
+      engine = createSyncEngine({
+        client,
+        store,
+        teamId: next.teamId,
+        teamLink: eoj?.teamLink ?? 'healthcare-service',
+        events,
+        logger,
+        clock,
+        intervalMs: eoj?.syncIntervalMs ?? 10_000,
+      });
       engine.start();
     }
     store.audit.append({ atMs: clock.nowMs(), actorId: next.practitionerId, action: 'session.signed_in' });
@@ -79,8 +114,21 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
     staff = demoDay(clock.now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
     if (!staff) throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
   } else if (eoj.token) {
-    if (!eoj.teamId) throw new Error('SKAERMRUM_TEAM_ID skal angives sammen med SKAERMRUM_EOJ_TOKEN');
-    void begin({ practitionerId: config.staffId, name: config.staffId, teamId: eoj.teamId, role: 'staff', roomId: null });
+    // A real EOJ with a token from the municipal IdP: who it belongs to is read from the EOJ.
+    const practitionerId = config.staffId;
+    void identityOf(practitionerId)
+      .catch((error: unknown) => {
+        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
+        return { name: null, roomId: null, teamId: null };
+      })
+      .then((identity) => {
+        const teamId = eoj.teamId ?? identity.teamId;
+        if (!teamId) {
+          logger.error({}, 'no team: set SKAERMRUM_TEAM_ID or give the PractitionerRole a healthcareService');
+          return;
+        }
+        return begin({ practitionerId, name: identity.name ?? practitionerId, teamId, role: 'staff', roomId: identity.roomId });
+      });
   }
 
   return {
@@ -127,13 +175,14 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
         throw error instanceof SignInError ? error : new SignInError('Sandkasse-EOJ kan ikke nås, så der kan ikke logges ind lige nu', { cause: error });
       }
       token = login.token;
-      let roomId: string | null = null;
+      let identity = { name: null as string | null, roomId: null as string | null };
       try {
-        roomId = await roomOf(login.staff.practitionerId);
+        identity = await identityOf(login.staff.practitionerId);
       } catch (error) {
-        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'room lookup failed');
+        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
       }
-      return begin({ ...login.staff, roomId });
+      const roomId = identity.roomId;
+      return begin({ ...login.staff, name: identity.name ?? login.staff.name, roomId });
     },
     syncStatus: () => engine?.status() ?? disabledStatus(),
     callTicket: () => (staff && token && config.signallingUrl ? { signallingUrl: config.signallingUrl, token } : null),

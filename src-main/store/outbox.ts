@@ -1,4 +1,4 @@
-import { OutboxIntent, type OutboxEntry, type OutboxState, type OutboxSummary } from '../../src-shared/domain/outbox.js';
+import { OutboxIntent, SyncError, type OutboxEntry, type OutboxState, type OutboxSummary } from '../../src-shared/domain/outbox.js';
 import type { Database } from './sqlite.js';
 
 interface OutboxRow {
@@ -14,6 +14,18 @@ interface OutboxRow {
   created_ms: number;
 }
 
+/** last_error holds a SyncError as JSON (rows of older versions hold the message as text). */
+export function errorOf(text: string | null): SyncError | null {
+  if (text === null) return null;
+  try {
+    const parsed = SyncError.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // an older row: plain text
+  }
+  return { code: 'refused', serverText: text.slice(0, 1000), subject: null };
+}
+
 function toEntry(r: OutboxRow): OutboxEntry {
   return {
     seq: r.seq,
@@ -25,7 +37,7 @@ function toEntry(r: OutboxRow): OutboxEntry {
     state: r.state,
     attempts: r.attempts,
     nextAttemptAt: new Date(r.next_attempt_ms).toISOString(),
-    lastError: r.last_error,
+    error: errorOf(r.last_error),
     createdAt: new Date(r.created_ms).toISOString(),
   };
 }
@@ -116,11 +128,11 @@ export function outboxQueries(db: Database) {
       return lastResult.get(visitId)?.result_version ?? null;
     },
     /** Terminal but visible: the user sees it in the conflict list. */
-    markFailed(mutationId: string, state: 'conflict' | 'dead', error: string, atMs: number): void {
-      setState.run(state, error, atMs, mutationId);
+    markFailed(mutationId: string, state: 'conflict' | 'dead', error: SyncError, atMs: number): void {
+      setState.run(state, JSON.stringify(error), atMs, mutationId);
     },
-    scheduleRetry(mutationId: string, nextAttemptMs: number, error: string, atMs: number): void {
-      retry.run(nextAttemptMs, error, atMs, mutationId);
+    scheduleRetry(mutationId: string, nextAttemptMs: number, error: SyncError, atMs: number): void {
+      retry.run(nextAttemptMs, JSON.stringify(error), atMs, mutationId);
     },
     /** The EOJ is reachable again: rows waiting out a transport failure need not wait longer. */
     retryNow(nowMs: number): void {

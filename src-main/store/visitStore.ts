@@ -13,6 +13,8 @@ import { outboxQueries } from './outbox.js';
 import { roomDevicesQueries } from './roomDevices.js';
 import type { Database } from './sqlite.js';
 import { syncStateQueries, type SyncState } from './syncState.js';
+import { syncProblemQueries } from './syncProblems.js';
+import type { ResourceProblem } from '../../src-shared/fhir/problems.js';
 import { visitQueries, type DayQueueFilter } from './visits.js';
 import type { StoreKeychain } from './keychain.js';
 
@@ -29,8 +31,16 @@ export interface SetVisitStatusCommand {
 export interface PulledPage {
   visits: readonly Visit[];
   removedIds?: readonly string[];
+  /** Resources of the page that could not be read ("Appointment/abc" and what is wrong). */
+  problems?: readonly { resource: string; problem: ResourceProblem }[];
+  /** Resources of the page that read well: no longer problems. */
+  readResources?: readonly string[];
+  /** When the page was read. */
+  atMs?: number;
   /** Full resync: visits starting in this range that the EOJ no longer returned are removed. */
   replaceRange?: { fromMs: number; toMs: number; keepIds: ReadonlySet<string> };
+  /** Full resync: problems of resources the pull did not meet again are gone. */
+  forgetProblemsNotSeenSince?: number;
   syncState?: SyncState;
 }
 
@@ -100,6 +110,8 @@ export interface VisitStore {
   readonly outbox: ReturnType<typeof outboxQueries>;
   readonly audit: ReturnType<typeof auditQueries>;
   readonly syncState: ReturnType<typeof syncStateQueries>;
+  /** EOJ resources that could not be read. */
+  readonly syncProblems: ReturnType<typeof syncProblemQueries>;
   roomDevices(roomId: string): RoomDevices | null;
   saveRoomDevices(devices: RoomDevices, actorId: string, atMs: number): void;
   /** A finished call, with an audit entry. */
@@ -133,6 +145,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   const audit = auditQueries(db);
   const syncState = syncStateQueries(db);
   const devices = roomDevicesQueries(db);
+  const problems = syncProblemQueries(db);
 
   const calls = callQueries(db);
   const workflow = workflowQueries(db);
@@ -300,6 +313,10 @@ export function createVisitStore(db: Database, file: string): VisitStore {
       const { fromMs, toMs, keepIds } = page.replaceRange;
       for (const id of visits.idsStartingIn(fromMs, toMs)) if (!keepIds.has(id) && visits.remove(id)) changed.push(id);
     }
+    const atMs = page.atMs ?? 0;
+    for (const resource of page.readResources ?? []) problems.clear(resource);
+    for (const { resource, problem } of page.problems ?? []) problems.put(resource, problem, atMs);
+    if (page.forgetProblemsNotSeenSince !== undefined) problems.clearNotSeenSince('', page.forgetProblemsNotSeenSince);
     if (page.syncState) syncState.put(page.syncState);
     return changed;
   });
@@ -335,6 +352,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     outbox,
     audit,
     syncState,
+    syncProblems: problems,
     roomDevices: (roomId) => devices.get(roomId),
     saveRoomDevices: (d, actorId, atMs) => saveRoomDevices.immediate(d, actorId, atMs),
     recordCall: (call, staffId, atMs) => recordCall.immediate(call, staffId, atMs),

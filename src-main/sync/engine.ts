@@ -1,17 +1,21 @@
-import type { SyncStatus } from '../../src-shared/domain/outbox.js';
+import type { SyncError, SyncStatus } from '../../src-shared/domain/outbox.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { careDayKey } from '../../src-shared/time/copenhagen.js';
+import { missingEssentials, readCapabilities, type EojCapabilities } from '../eoj/capabilities.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { Logger } from '../log.js';
 import type { AppEvents } from '../services/events.js';
 import type { VisitStore } from '../store/visitStore.js';
 import { PULL_SCOPE, pullAppointments } from './pull.js';
 import { pushOutbox } from './push.js';
+import { createTeamLink, type TeamLinkKind } from './teamLink.js';
 
 export interface SyncEngineOptions {
   client: FhirClient;
   store: VisitStore;
   teamId: string;
+  /** How the EOJ links Appointments to the team (default: a HealthcareService participant). */
+  teamLink?: TeamLinkKind;
   events: AppEvents;
   logger: Logger;
   clock: Clock;
@@ -21,18 +25,29 @@ export interface SyncEngineOptions {
   fullResyncMs?: number;
 }
 
+/** The EOJ lacks a search the pull cannot do without: one clear message naming it. */
+class MissingCapability extends Error {
+  constructor(readonly missing: string[]) {
+    super(`EOJ understøtter ikke ${missing.join(' og ')}`);
+  }
+}
+
 /**
- * Keeps the store in step with the EOJ: push the outbox, then pull; a full resync at start, at
- * the start of each care day and periodically; retries with backoff while the EOJ is away.
+ * Keeps the store in step with the EOJ: reads what the EOJ can do, then pushes the outbox and
+ * pulls; a full resync at start, at the start of each care day and periodically; retries with
+ * backoff while the EOJ is away or busy (at least as long as it asks for).
  */
 export function createSyncEngine(options: SyncEngineOptions) {
-  const { client, store, events, logger } = options;
-  const { clock } = options;
+  const { client, store, events, logger, clock } = options;
   const intervalMs = options.intervalMs ?? 10_000;
   const fullResyncMs = options.fullResyncMs ?? 30 * 60_000;
+  const teamLink = createTeamLink(client, options.teamLink ?? 'healthcare-service', options.teamId);
+  let capabilities: EojCapabilities | null = null;
   let state: SyncStatus['state'] = 'offline';
-  let lastError: string | null = null;
+  let lastError: SyncError | null = null;
+  let nextAttemptMs: number | null = null;
   let failures = 0;
+  let waitAtLeastMs = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
@@ -40,7 +55,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
 
   const status = (): SyncStatus => {
     const sync = store.syncState.get(PULL_SCOPE);
-    return { state, lastSuccessAt: sync?.lastSuccessMs ? new Date(sync.lastSuccessMs).toISOString() : null, lastError, outbox: store.outbox.summary() };
+    return {
+      state,
+      lastSuccessAt: sync?.lastSuccessMs ? new Date(sync.lastSuccessMs).toISOString() : null,
+      error: lastError,
+      nextAttemptAt: failures > 0 && nextAttemptMs !== null ? new Date(nextAttemptMs).toISOString() : null,
+      outbox: store.outbox.summary(),
+      problems: store.syncProblems.count(),
+    };
   };
   const publish = () => {
     events.emit('syncStatus', status());
@@ -52,37 +74,60 @@ export function createSyncEngine(options: SyncEngineOptions) {
     return !last || careDayKey(new Date(last)) !== careDayKey(at) || at.getTime() - last > fullResyncMs;
   }
 
+  async function ensureCapabilities(): Promise<EojCapabilities> {
+    if (!capabilities) {
+      const read = await readCapabilities(client);
+      const missing = missingEssentials(read);
+      if (missing.length > 0) throw new MissingCapability(missing);
+      capabilities = read;
+    }
+    return capabilities;
+  }
+
   async function runOnce(): Promise<void> {
     const at = clock.now();
+    waitAtLeastMs = 0;
     try {
+      const caps = await ensureCapabilities();
+      const pull = (full: boolean) => pullAppointments({ client, store, teamId: options.teamId, teamLink, capabilities: caps, now: at, full });
       if (state === 'offline' && failures > 0) {
         // Probe with the cheap pull first; once the EOJ answers, waiting rows go at once.
-        await pullAppointments({ client, store, teamId: options.teamId, now: at, full: false });
+        await pull(false);
         store.outbox.retryNow(at.getTime());
       }
       const pushed = await pushOutbox({ client, store, clock });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
-      const pulled = await pullAppointments({ client, store, teamId: options.teamId, now: at, full: needsFullResync(at) });
+      waitAtLeastMs = pushed.retryAfterMs ?? 0;
+      const pulled = await pull(needsFullResync(at));
       if (pulled.changedIds.length > 0) events.emit('queueChanged', { visitIds: pulled.changedIds, reason: 'sync' });
       // A push that only got transport errors means we are not really through.
-      if (pushed.retried > 0 && pushed.done === 0 && pushed.lastError) throw new EojError('network', pushed.lastError);
+      if (pushed.retried > 0 && pushed.done === 0 && pushed.lastError && (pushed.lastError.code === 'unreachable' || pushed.lastError.code === 'timeout')) {
+        throw new EojError(pushed.lastError.code === 'timeout' ? 'timeout' : 'network', 'EOJ kan ikke nås');
+      }
       state = 'online';
       lastError = null;
       failures = 0;
     } catch (error) {
       failures++;
-      const offline = error instanceof EojError && (error.kind === 'network' || error.kind === 'timeout');
-      state = offline ? 'offline' : 'error';
-      lastError = error instanceof Error ? error.message : String(error);
+      if (error instanceof MissingCapability) {
+        state = 'error';
+        lastError = { code: 'capability_missing', serverText: null, subject: error.missing.join(', ') };
+        // Read again later: the EOJ may be upgraded or reconfigured.
+        capabilities = null;
+      } else {
+        const eoj = error instanceof EojError ? error : new EojError('malformed', error instanceof Error ? error.message : String(error));
+        state = eoj.kind === 'network' || eoj.kind === 'timeout' ? 'offline' : 'error';
+        lastError = eoj.toSyncError();
+        waitAtLeastMs = Math.max(waitAtLeastMs, eoj.retryAfterMs ?? 0);
+      }
       const previous = store.syncState.get(PULL_SCOPE);
-      if (previous) store.syncState.put({ ...previous, lastError });
-      logger.warn({ kind: error instanceof EojError ? error.kind : 'other', status: error instanceof EojError ? error.status : undefined }, 'sync failed');
-    } finally {
-      publish();
+      if (previous) store.syncState.put({ ...previous, lastError: JSON.stringify(lastError) });
+      logger.warn({ kind: lastError.code, status: error instanceof EojError ? error.status : undefined }, 'sync failed');
     }
   }
 
   function schedule(delayMs: number) {
+    nextAttemptMs = clock.nowMs() + delayMs;
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => void syncNow(), delayMs);
@@ -105,7 +150,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
       await running;
     } finally {
       running = null;
-      schedule(failures === 0 ? intervalMs : Math.min(30_000, Math.max(intervalMs, 1_000 * 2 ** Math.min(failures - 1, 5))));
+      const backoff = failures === 0 ? intervalMs : Math.min(30_000, Math.max(intervalMs, 1_000 * 2 ** Math.min(failures - 1, 5)));
+      schedule(Math.max(backoff, waitAtLeastMs));
+      // Published once the next attempt is known (the banner says when it tries again).
+      publish();
     }
   }
 
@@ -116,7 +164,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     },
     /** A local change was written: push it soon. */
     trigger() {
-      if (!stopped) schedule(100);
+      if (!stopped) schedule(Math.max(100, waitAtLeastMs));
     },
     syncNow,
     status,

@@ -1,18 +1,20 @@
-import type { OutboxEntry } from '../../src-shared/domain/outbox.js';
+import type { OutboxEntry, SyncError } from '../../src-shared/domain/outbox.js';
 import { appointmentStatusFor, isClosedAppointmentStatus } from '../../src-shared/fhir/mapping.js';
-import { KL_CARE_SOCIAL_CODES, KL_SKAERMBESOEG_CODE, MUTATION_ID_SYSTEM, V3_ACT_CODE, type FhirResource } from '../../src-shared/fhir/schemas.js';
+import { appointmentWithStatus, encounterFor, escalationTaskFor, ifNoneExist, type EscalateIntent, type StatusIntent } from '../../src-shared/fhir/write.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { VisitStore } from '../store/visitStore.js';
 
 /**
  * Drains the outbox to the EOJ (design §3): FIFO per visit, each intent made idempotent
- * (conditional create on the mutation id; Appointment updates with If-Match), transient failures
- * retried with exponential backoff and jitter, refusals made visible as dead, concurrent closing of
- * the visit by someone else made visible as a conflict. Nothing is dropped.
+ * (conditional create on the mutation id; Appointment updates with If-Match). What is temporary
+ * (transport failures, 409, 412 contention, 429 with its Retry-After, 5xx) is retried with
+ * exponential backoff and jitter; only a permanent refusal becomes visible as dead, and a visit
+ * someone else closed as a conflict. Nothing is dropped. The resources come from src-shared/fhir/write.ts.
  */
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
+/** Re-reads after a 412 before the row waits for its next attempt (contention, not a refusal). */
 const MAX_412_ROUNDS = 3;
 
 /** Full jitter: a random delay up to the exponential bound, so many clients do not retry in step. */
@@ -20,40 +22,14 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempts));
 }
 
-type Appointment = Extract<FhirResource, { resourceType: 'Appointment' }>;
-type StatusEntry = OutboxEntry & { intent: Extract<OutboxEntry['intent'], { kind: 'visit.status' }> };
-type EscalateEntry = OutboxEntry & { intent: Extract<OutboxEntry['intent'], { kind: 'visit.escalate' }> };
+type StatusEntry = OutboxEntry & { intent: StatusIntent };
+type EscalateEntry = OutboxEntry & { intent: EscalateIntent };
 
-class Conflict extends Error {}
-
-/** Our outcome and note on the Encounter (R4 Encounter has no note element). */
-export const OUTCOME_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-outcome';
-export const NOTE_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-note';
-
-async function ensureEncounter(client: FhirClient, entry: StatusEntry, appointment: Appointment): Promise<void> {
-  const { intent } = entry;
-  const call = intent.encounter ?? null;
-  const minutes = call ? Math.max(0, Math.round((Date.parse(call.end) - Date.parse(call.start)) / 60_000)) : null;
-  const patient = appointment.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))?.actor;
-  const location = appointment.participant.find((p) => p.actor?.reference?.startsWith('Location/'))?.actor;
-  const encounter: Extract<FhirResource, { resourceType: 'Encounter' }> = {
-    resourceType: 'Encounter',
-    identifier: [{ system: MUTATION_ID_SYSTEM, value: entry.mutationId }],
-    status: 'finished',
-    class: { system: V3_ACT_CODE, code: 'VR', display: 'virtual' },
-    type: [{ coding: [{ system: KL_CARE_SOCIAL_CODES, code: KL_SKAERMBESOEG_CODE, display: 'Skærmbesøg' }], text: 'Skærmbesøg' }],
-    ...(patient ? { subject: { reference: patient.reference } } : {}),
-    // Who actually called, which may differ from the practitioner the visit was planned for.
-    participant: [{ individual: { reference: `Practitioner/${intent.actorId}` } }],
-    appointment: [{ reference: `Appointment/${entry.visitId}` }],
-    period: call ? { start: call.start, end: call.end } : { start: intent.at, end: intent.at },
-    ...(minutes !== null ? { length: { value: minutes, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' } } : {}),
-    ...(call
-      ? { extension: [{ url: OUTCOME_EXTENSION, valueCode: call.outcome }, ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : [])] }
-      : {}),
-    ...(location?.reference ? { location: [{ location: { reference: location.reference } }] } : {}),
-  };
-  await client.createIfNoneExist(encounter, `identifier=${MUTATION_ID_SYSTEM}|${entry.mutationId}`);
+/** Someone else closed the visit in the EOJ: never overwritten. */
+class Conflict extends Error {
+  constructor(readonly eojStatus: string) {
+    super(`Besøget er allerede ${eojStatus} i EOJ`);
+  }
 }
 
 /** Applies one status intent to the current Appointment, following the 412 rules. Returns the new versionId. */
@@ -64,27 +40,28 @@ async function pushStatus(client: FhirClient, store: VisitStore, entry: StatusEn
     const appointment = current.body;
     const version = client.versionOf(current);
     // The call took place (also for a visit cancelled into a physical one after a call).
-    if (entry.intent.encounter || entry.intent.status === 'completed') await ensureEncounter(client, entry, appointment);
+    if (entry.intent.encounter || entry.intent.status === 'completed') {
+      await client.createIfNoneExist(encounterFor(entry.mutationId, entry.visitId, entry.intent, appointment, client.baseUrl), ifNoneExist(entry.mutationId));
+    }
     if (appointment.status === wanted) return version;
     // Someone else closed the visit (cancelled, completed, no-show): never overwrite it. The
     // Encounter above stays: the call happened.
     const ours = version === entry.baseVersion || version === store.outbox.lastResultVersion(entry.visitId);
-    if (isClosedAppointmentStatus(appointment.status) && !ours) {
-      throw new Conflict(`Besøget er allerede ${appointment.status} i EOJ; din ændring til ${wanted} er ikke sendt`);
-    }
+    if (isClosedAppointmentStatus(appointment.status) && !ours) throw new Conflict(appointment.status);
     // Only participants, room or time changed since our base (e.g. a team lead reassigned the
     // visit while we were offline): re-apply the status on the new version.
-    if (!version) throw new EojError('malformed', 'EOJ sendte ingen versionId for Appointment');
+    if (!version) throw new EojError('malformed', 'EOJ sendte ingen versionId for Appointment', undefined, { serverText: 'Appointment uden versionId' });
     try {
-      const reason = entry.intent.reason ? { cancelationReason: { text: entry.intent.reason } } : {};
-      const updated = await client.update({ ...appointment, id: entry.visitId, status: wanted, ...reason }, version);
+      const updated = await client.update(appointmentWithStatus({ ...appointment, id: entry.visitId }, entry.intent), version);
       return client.versionOf(updated);
     } catch (error) {
+      // Changed again between our read and our write (409 on some servers): read again.
       if (error instanceof EojError && error.kind === 'http' && (error.status === 412 || error.status === 409)) continue;
       throw error;
     }
   }
-  throw new EojError('http', 'Appointment blev ved med at ændre sig under opdatering', 412);
+  // Still changing under us: contention, tried again after a backoff.
+  throw new EojError('http', 'Appointment blev ved med at ændre sig under opdatering', 412, { transient: true });
 }
 
 /**
@@ -92,33 +69,9 @@ async function pushStatus(client: FhirClient, store: VisitStore, entry: StatusEn
  * id, so a resend never makes two). The Appointment is not touched: no version is produced.
  */
 async function pushEscalation(client: FhirClient, entry: EscalateEntry): Promise<null> {
-  const { intent } = entry;
-  const what = intent.reason === 'urgent' ? 'Akut fysisk besøg' : 'Fysisk besøg i stedet for skærmbesøg';
-  const task: Extract<FhirResource, { resourceType: 'Task' }> = {
-    resourceType: 'Task',
-    identifier: [{ system: MUTATION_ID_SYSTEM, value: entry.mutationId }],
-    status: 'requested',
-    intent: 'order',
-    priority: intent.priority,
-    code: { text: what },
-    description: [what, ESCALATION_REASON[intent.reason], intent.note].filter(Boolean).join(' – '),
-    for: { reference: `Patient/${intent.patientId}` },
-    focus: { reference: `Appointment/${entry.visitId}` },
-    ...(intent.ownerId ? { owner: { reference: `CareTeam/${intent.ownerId}` } } : {}),
-    requester: { reference: `Practitioner/${intent.actorId}` },
-    authoredOn: intent.at,
-  };
-  await client.createIfNoneExist(task, `identifier=${MUTATION_ID_SYSTEM}|${entry.mutationId}`);
+  await client.createIfNoneExist(escalationTaskFor(entry.mutationId, entry.visitId, entry.intent), ifNoneExist(entry.mutationId));
   return null;
 }
-
-const ESCALATION_REASON: Record<EscalateEntry['intent']['reason'], string> = {
-  completed: '',
-  not_answered: 'borgeren besvarede ikke skærmbesøget',
-  technical_failure: 'skærmbesøget kunne ikke gennemføres af tekniske årsager',
-  converted_physical: 'omlagt til fysisk besøg',
-  urgent: 'akut situation under skærmbesøget',
-};
 
 const pushEntry = (client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> =>
   entry.intent.kind === 'visit.escalate' ? pushEscalation(client, entry as EscalateEntry) : pushStatus(client, store, entry as StatusEntry);
@@ -127,7 +80,10 @@ export interface PushResult {
   done: number;
   retried: number;
   failed: number;
-  lastError: string | null;
+  /** The last failure of the round, for the sync status. */
+  lastError: SyncError | null;
+  /** The longest wait a server asked for (429 Retry-After), if any. */
+  retryAfterMs: number | null;
 }
 
 /** Rows of different visits are independent: a few go at once (FIFO holds within each visit). */
@@ -135,7 +91,7 @@ const CONCURRENCY = 4;
 
 export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; clock: Clock; limit?: number; random?: () => number }): Promise<PushResult> {
   const { client, store, clock } = opts;
-  const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null };
+  const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null, retryAfterMs: null };
   // due() yields at most one row per visit: the oldest unfinished one.
   const queue = store.outbox.due(clock.nowMs(), opts.limit ?? 200);
   let transportDown = false;
@@ -147,20 +103,30 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
       store.recordPushed(entry.mutationId, entry.visitId, version, clock.nowMs());
       result.done++;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      result.lastError = message;
       if (error instanceof Conflict) {
-        store.outbox.markFailed(entry.mutationId, 'conflict', message, clock.nowMs());
+        result.lastError = { code: 'conflict', serverText: error.eojStatus, subject: `Appointment/${entry.visitId}` };
+        store.outbox.markFailed(entry.mutationId, 'conflict', result.lastError, clock.nowMs());
         result.failed++;
-      } else if (error instanceof EojError && !error.transient) {
-        store.outbox.markFailed(entry.mutationId, 'dead', message, clock.nowMs());
-        result.failed++;
-      } else {
-        store.outbox.scheduleRetry(entry.mutationId, clock.nowMs() + backoffMs(entry.attempts, opts.random), message, clock.nowMs());
-        result.retried++;
-        // A transport failure will hit the next rows too: stop this round.
-        if (error instanceof EojError && (error.kind === 'network' || error.kind === 'timeout')) transportDown = true;
+        return;
       }
+      // Anything but an EojError is unexpected here; it is retried rather than lost.
+      const eoj =
+        error instanceof EojError
+          ? error
+          : new EojError('malformed', error instanceof Error ? error.message : String(error), undefined, { cause: error, transient: true });
+      result.lastError = eoj.toSyncError(`Appointment/${entry.visitId}`);
+      if (!eoj.transient) {
+        store.outbox.markFailed(entry.mutationId, 'dead', result.lastError, clock.nowMs());
+        result.failed++;
+        return;
+      }
+      // Temporary: wait at least as long as the server asked (429 Retry-After).
+      const waitMs = Math.max(backoffMs(entry.attempts, opts.random), eoj.retryAfterMs ?? 0);
+      if (eoj.retryAfterMs !== null) result.retryAfterMs = Math.max(result.retryAfterMs ?? 0, eoj.retryAfterMs);
+      store.outbox.scheduleRetry(entry.mutationId, clock.nowMs() + waitMs, result.lastError, clock.nowMs());
+      result.retried++;
+      // A transport failure will hit the next rows too: stop this round.
+      if (eoj.kind === 'network' || eoj.kind === 'timeout') transportDown = true;
     }
   }
 

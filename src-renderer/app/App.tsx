@@ -267,7 +267,12 @@ export function App({
           </nav>
         )}
         {state.phase === 'ready' && (
-          <ProblemList problems={state.problems} visits={state.visits} onResolve={(id, action) => void state.resolveProblem(id, action)} />
+          <ProblemList
+            problems={state.problems}
+            readProblems={state.readProblems}
+            visits={state.visits}
+            onResolve={(id, action) => void state.resolveProblem(id, action)}
+          />
         )}
         {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
         {state.phase === 'error' && (

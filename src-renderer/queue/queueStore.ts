@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
-import type { OutboxEntry, OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox';
+import type { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../../src-shared/domain/outbox';
 import type { QueueVisit, Staff } from '../../src-shared/domain/visit';
 
 export type QueueScope = QueueQuery['scope'];
@@ -17,6 +17,8 @@ export interface QueueState {
   sync: SyncStatus | null;
   /** Changes the EOJ refused or that conflict: shown until resolved. */
   problems: OutboxEntry[];
+  /** Resources from the EOJ that could not be read: shown until they read well. */
+  readProblems: SyncProblem[];
   loadError: string | null;
   saveError: string | null;
   outbox: OutboxSummary | null;
@@ -41,6 +43,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
   let latestRequest = 0;
   return createStore<QueueState>()((set, get) => {
     const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
+    const loadReadProblems = async () => set({ readProblems: await api.sync.problems({}) });
     return {
       session: null,
       scope: 'room',
@@ -55,6 +58,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       signInError: null,
       sync: null,
       problems: [],
+      readProblems: [],
 
       async start() {
         const stops = [
@@ -74,6 +78,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
                 const before = get().sync?.outbox;
                 set({ sync, outbox: sync.outbox });
                 if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems();
+                if (sync.problems !== get().readProblems.length) void loadReadProblems();
               },
             },
           ),
@@ -87,6 +92,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
             await get().refresh();
           }
           set({ sync: await api.sync.status({}) });
+          await loadReadProblems();
         } catch (error) {
           set({ phase: 'error', loadError: message(error) });
         }

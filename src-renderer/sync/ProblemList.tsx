@@ -1,47 +1,72 @@
 import { useTranslation } from 'react-i18next';
-import type { OutboxEntry } from '../../src-shared/domain/outbox';
+import type { OutboxEntry, SyncProblem } from '../../src-shared/domain/outbox';
 import type { Visit } from '../../src-shared/domain/visit';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import { localeFor } from '../i18n';
+import { describeSyncError } from './describeError';
 
-/** Changes that did not reach the EOJ: a conflict with someone else's change, or a refusal. */
+/**
+ * What did not go through, never dropped: changes that conflict with someone else's or that the EOJ
+ * refused (with what to do about them), and resources from the EOJ that could not be read.
+ */
 export function ProblemList({
   problems,
+  readProblems,
   visits,
   onResolve,
 }: {
   problems: readonly OutboxEntry[];
+  readProblems: readonly SyncProblem[];
   visits: readonly Visit[];
   onResolve(mutationId: string, action: 'accept_eoj' | 'retry'): void;
 }) {
   const { t, i18n } = useTranslation();
-  if (problems.length === 0) return null;
+  if (problems.length === 0 && readProblems.length === 0) return null;
+  const locale = localeFor(i18n.language);
   const byId = new Map(visits.map((v) => [v.id, v]));
   return (
-    <section className="problems" aria-labelledby="problems-heading">
-      <h2 id="problems-heading">{t('problems.heading', { count: problems.length })}</h2>
-      <ul>
-        {problems.map((p) => {
-          const visit = byId.get(p.visitId);
-          return (
-            <li key={p.mutationId} data-state={p.state}>
-              <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
-              {visit ? t('problems.visitAt', { name: visit.citizen.name, time: formatClock(visit.start, localeFor(i18n.language)) }) : p.visitId}:{' '}
-              {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')} – {p.lastError}
-              <span className="problem-actions">
-                <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>
-                  {t('problems.acceptEoj')}
-                </button>
-                {p.state === 'dead' && (
-                  <button type="button" onClick={() => onResolve(p.mutationId, 'retry')}>
-                    {t('problems.retry')}
-                  </button>
-                )}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
+    <>
+      {problems.length > 0 && (
+        <section className="problems" aria-labelledby="problems-heading">
+          <h2 id="problems-heading">{t('problems.heading', { count: problems.length })}</h2>
+          <ul>
+            {problems.map((p) => {
+              const visit = byId.get(p.visitId);
+              return (
+                <li key={p.mutationId} data-state={p.state} data-error-code={p.error?.code}>
+                  <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
+                  {visit ? t('problems.visitAt', { name: visit.citizen.name, time: formatClock(visit.start, locale) }) : p.visitId}:{' '}
+                  {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')}
+                  {p.error && ` – ${describeSyncError(t, locale, p.error, { final: p.state === 'conflict' ? 'notSent' : 'manual' })}`}
+                  <span className="problem-actions">
+                    <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>
+                      {t('problems.acceptEoj')}
+                    </button>
+                    {p.state === 'dead' && (
+                      <button type="button" onClick={() => onResolve(p.mutationId, 'retry')}>
+                        {t('problems.retry')}
+                      </button>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+      {readProblems.length > 0 && (
+        <section className="problems read-problems" aria-labelledby="read-problems-heading">
+          <h2 id="read-problems-heading">{t('readProblems.heading', { count: readProblems.length })}</h2>
+          <ul>
+            {readProblems.map((p) => (
+              <li key={p.resource} data-resource={p.resource} data-kind={p.kind}>
+                <strong>{p.resource}</strong>: {t(`readProblems.${p.kind}`, { field: p.field })}
+                {i18n.language === 'da' && p.detail && ` (${p.detail})`} – {t('readProblems.since', { time: formatClock(p.firstSeenAt, locale) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }

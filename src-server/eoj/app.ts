@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import { parseReference } from '../../src-shared/fhir/references.js';
 import type { Clock } from '../../src-shared/time/clock.js';
+import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
 import type { TokenIssuer, StaffClaims } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
@@ -17,6 +19,8 @@ export interface EojAppOptions {
   staff: () => StaffClaims[];
   allowFaultInjection: boolean;
   clock: Clock;
+  /** Where conformant servers differ, how this one behaves (src-server/eoj/conformance.ts). */
+  conformance: Conformance;
   bodyLimitBytes?: number;
 }
 
@@ -33,8 +37,23 @@ class FhirError extends Error {
   }
 }
 
-function outcome(code: string, diagnostics: string) {
-  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+/** An OperationOutcome; its text in `diagnostics`, or in `details.text` as some servers put it. */
+function outcomeWith(textIn: Conformance['outcomeText']) {
+  return (code: string, text: string) => ({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code, ...(textIn === 'details' ? { details: { text } } : { diagnostics: text }) }],
+  });
+}
+
+/** The references at a dotted path of a resource ("participant.actor" → every participant's actor). */
+function referencesAt(value: unknown, path: readonly string[]): string[] {
+  if (Array.isArray(value)) return value.flatMap((v) => referencesAt(v, path));
+  if (!value || typeof value !== 'object') return [];
+  if (path.length === 0) {
+    const ref = (value as { reference?: unknown }).reference;
+    return typeof ref === 'string' ? [ref] : [];
+  }
+  return referencesAt((value as Record<string, unknown>)[path[0] as string], path.slice(1));
 }
 
 const etag = (versionId: string) => `W/"${versionId}"`;
@@ -63,7 +82,10 @@ function references(value: unknown, out: string[] = []): string[] {
 }
 
 export function buildEojApp(options: EojAppOptions): FastifyInstance {
-  const { repository, tokens, faults } = options;
+  const { repository, tokens, faults, conformance } = options;
+  const outcome = outcomeWith(conformance.outcomeText);
+  // Creates in flight, for the concurrent-create-409 mode.
+  const creating = new Map<ResourceType, number>();
   const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
   app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -140,9 +162,20 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     const parsed = RESOURCE_SCHEMAS[type].safeParse(body);
     if (!parsed.success) throw new FhirError(400, 'invalid', `Ugyldig ${type}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
     for (const ref of references(parsed.data)) {
-      const [refType, refId] = ref.split('/');
-      if (refType && refId && (RESOURCE_TYPES as string[]).includes(refType) && !repository.get(refType, refId)) {
+      const target = parseReference(ref, options.baseUrl());
+      if (target?.kind === 'resource' && (RESOURCE_TYPES as string[]).includes(target.type) && !repository.get(target.type, target.id)) {
         throw new FhirError(422, 'processing', `Referencen ${ref} findes ikke`);
+      }
+    }
+    // A validating server refuses reference types R4 does not allow (e.g. CareTeam as an Appointment participant).
+    if (conformance.strictReferences) {
+      for (const [path, allowed] of Object.entries(R4_REFERENCE_TARGETS[type] ?? {})) {
+        for (const ref of referencesAt(parsed.data, path.split('.'))) {
+          const target = parseReference(ref, options.baseUrl());
+          if (target?.kind === 'resource' && !allowed.includes(target.type)) {
+            throw new FhirError(422, 'processing', `${type}.${path} må ikke henvise til ${target.type} i FHIR R4 (tilladt: ${allowed.join(', ')})`);
+          }
+        }
       }
     }
     return parsed.data as FhirResource;
@@ -170,7 +203,9 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
             conditionalUpdate: false,
             interaction: ['read', 'vread', 'update', 'create', 'search-type', 'history-type'].map((code) => ({ code })),
             searchParam: [
+              { name: '_id', type: 'token' },
               { name: '_lastUpdated', type: 'date' },
+              { name: '_sort', type: 'special' },
               { name: 'identifier', type: 'token' },
               ...(type === 'Appointment'
                 ? ['date', 'actor', 'patient', 'practitioner', 'location', 'status'].map((name) => ({
@@ -179,6 +214,9 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
                   }))
                 : []),
             ],
+            ...(type === 'Appointment' && conformance.include
+              ? { searchInclude: ['Appointment:patient', 'Appointment:practitioner', 'Appointment:location', 'Appointment:actor'] }
+              : {}),
           })),
         },
       ],
@@ -208,15 +246,19 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   app.get('/fhir/:type', async (req, reply) => {
     const type = resourceType((req.params as { type: string }).type);
     const params = new URLSearchParams(req.url.split('?')[1] ?? '');
-    const result = search(repository.all(type), { type, params }, (ref) => {
-      const [t, i] = ref.split('/');
-      return t && i ? repository.get(t, i) : undefined;
+    const result = search(repository.all(type), { type, params, maxCount: conformance.maxCount, include: conformance.include }, (ref) => {
+      const target = parseReference(ref, options.baseUrl());
+      return target?.kind === 'resource' ? repository.get(target.type, target.id) : undefined;
     });
     const self = `${options.baseUrl()}/${type}?${params.toString()}`;
     const link = [{ relation: 'self', url: self }];
     if (result.offset + result.count < result.total && result.count > 0) {
       const next = new URLSearchParams(params);
-      next.set('_page', encodePageToken(result.offset + result.count));
+      next.delete('_page');
+      next.delete('_getpagesoffset');
+      // Servers page by an opaque cursor or by offset; clients follow the link verbatim either way.
+      if (conformance.paging === 'offset') next.set('_getpagesoffset', String(result.offset + result.count));
+      else next.set('_page', encodePageToken(result.offset + result.count));
       link.push({ relation: 'next', url: `${options.baseUrl()}/${type}?${next.toString()}` });
     }
     return reply.type(FHIR_JSON).send({
@@ -281,6 +323,20 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       const [match] = existing.matches;
       if (match) return sendResource(reply, match, 200);
     }
+    // Contention, as real servers answer it: a configured share of creates, or (concurrent-create-409)
+    // every create that overlaps another create of the same type.
+    if (faults.roll(faults.get().createConflictRate)) throw new FhirError(409, 'conflict', 'Samtidige skrivninger: prøv igen');
+    const overlapping = (creating.get(type) ?? 0) > 0;
+    if (conformance.concurrentCreateConflict && overlapping) {
+      throw new FhirError(409, 'conflict', 'could not serialize access due to read/write dependencies among transactions');
+    }
+    creating.set(type, (creating.get(type) ?? 0) + 1);
+    try {
+      // A transaction takes a moment on a real server; overlapping creates meet in it.
+      if (conformance.concurrentCreateConflict) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      creating.set(type, (creating.get(type) ?? 1) - 1);
+    }
     // The server assigns ids: any id in a create is ignored.
     const withoutId: FhirResource & { id?: string } = { ...resource };
     delete withoutId.id;
@@ -298,6 +354,10 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     if (!current) throw new FhirError(404, 'not-found', `${type}/${id} findes ikke; opret med POST`);
     const resource = validate(type, req.body, id);
     const expected = parseEtag(req.headers['if-match'] as string | undefined);
+    // Contention: a configured share of updates is refused as if someone had written just before.
+    if (expected !== null && faults.roll(faults.get().updateConflictRate)) {
+      throw new FhirError(412, 'conflict', `Versionskonflikt: ${type}/${id} blev ændret samtidig`);
+    }
     if (expected !== null && expected !== current.versionId) {
       throw new FhirError(412, 'conflict', `Versionskonflikt: ${type}/${id} er ændret siden version ${expected}`);
     }

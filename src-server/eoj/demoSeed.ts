@@ -26,6 +26,12 @@ export function createDemoSeeder(repository: Repository, clock: Clock, asOf: Dem
       const seenAs = asOf === 'start-of-day' ? careDay(now).start : now;
       let added = 0;
       for (const day of [careDay(now), nextCareDay(now)]) {
+        // A day that already has visits (seeded before, perhaps in an older shape) is left as it is.
+        const hasDay = repository.all('Appointment').some((a) => {
+          const start = a.resource.resourceType === 'Appointment' && a.resource.start ? Date.parse(a.resource.start) : NaN;
+          return start >= day.start.getTime() && start < day.end.getTime();
+        });
+        if (hasDay) continue;
         const missing = demoFhirResources(day.start, { now: seenAs }).filter((r) => r.id === undefined || !repository.get(r.resourceType, r.id));
         if (missing.length > 0) repository.createMany(missing);
         added += missing.length;

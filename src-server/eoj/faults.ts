@@ -10,6 +10,9 @@ export const FaultConfig = z
     timeoutRate: z.number().min(0).max(1).default(0),
     /** Share of writes committed and then answered by a dropped connection. */
     dropAfterCommitRate: z.number().min(0).max(1).default(0),
+    /** Share of creates refused with 409 (a busy database), and of If-Match updates with 412 (contention). */
+    createConflictRate: z.number().min(0).max(1).default(0),
+    updateConflictRate: z.number().min(0).max(1).default(0),
     /** Every request is dropped, as if the EOJ were down. */
     down: z.boolean().default(false),
     seed: z.number().int().default(1),

@@ -29,7 +29,10 @@ export function openRepository(file: string, clock: Clock) {
       last_updated_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (type, id)) STRICT;
     CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL,
       version_id TEXT NOT NULL, last_updated_ms INTEGER NOT NULL, method TEXT NOT NULL, json TEXT NOT NULL) STRICT;
-    CREATE INDEX IF NOT EXISTS history_by_time ON history (type, last_updated_ms);`);
+    CREATE INDEX IF NOT EXISTS history_by_time ON history (type, last_updated_ms);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`);
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare<[string, string], void>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
 
   const upsert = db.prepare<[string, string, string, number, string]>(
     `INSERT INTO current (type, id, version_id, last_updated_ms, json) VALUES (?, ?, ?, ?, ?)
@@ -95,6 +98,13 @@ export function openRepository(file: string, clock: Clock) {
       return row ? (JSON.parse(row.json) as FhirResource) : undefined;
     },
     isEmpty: () => cache.size === 0,
+    /** The shape of the stored data (src-server/eoj/dataMigrations.ts); 0 for a store from before versions. */
+    dataVersion: (): number => Number(getMeta.get('data_version')?.value ?? (cache.size === 0 ? -1 : 0)),
+    setDataVersion: (version: number): void => {
+      setMeta.run('data_version', String(version));
+    },
+    /** Several writes in one transaction (a data migration). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     /** Removes everything (the sandbox re-seeds a fresh demo day on a new day). */
     clear: db.transaction(() => {
       db.exec('DELETE FROM current; DELETE FROM history;');

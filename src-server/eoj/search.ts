@@ -10,7 +10,7 @@ interface Comparison {
   ms: number;
 }
 
-const COMMON = new Set(['_id', 'identifier', '_lastUpdated', '_count', '_sort', '_include', '_page', '_total', '_format']);
+const COMMON = new Set(['_id', 'identifier', '_lastUpdated', '_count', '_sort', '_include', '_page', '_getpagesoffset', '_total', '_format']);
 const BY_TYPE: Partial<Record<ResourceType, Record<string, (r: FhirResource) => string[]>>> = {
   Appointment: {
     actor: (r) => (r.resourceType === 'Appointment' ? r.participant.map((p) => p.actor?.reference ?? '') : []),
@@ -29,7 +29,10 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, (r: FhirResource) => 
     focus: (r) => (r.resourceType === 'Task' && r.focus?.reference ? [r.focus.reference] : []),
   },
   Location: { partof: (r) => (r.resourceType === 'Location' && r.partOf?.reference ? [r.partOf.reference] : []) },
-  PractitionerRole: { practitioner: (r) => (r.resourceType === 'PractitionerRole' && r.practitioner?.reference ? [r.practitioner.reference] : []) },
+  PractitionerRole: {
+    practitioner: (r) => (r.resourceType === 'PractitionerRole' && r.practitioner?.reference ? [r.practitioner.reference] : []),
+    service: (r) => (r.resourceType === 'PractitionerRole' ? (r.healthcareService ?? []).map((h) => h.reference ?? '') : []),
+  },
 };
 const INCLUDES: Record<string, string | null> = {
   'Appointment:patient': 'Patient',
@@ -72,6 +75,10 @@ function referenceMatches(values: string[], wanted: string[], type?: string): bo
 export interface SearchRequest {
   type: ResourceType;
   params: URLSearchParams;
+  /** Larger `_count`s are quietly capped (count-cap-50 conformance mode). */
+  maxCount?: number;
+  /** `_include` is ignored when false (no-include mode). */
+  include?: boolean;
 }
 
 export interface SearchResult {
@@ -93,6 +100,11 @@ export function decodePageToken(token: string | null): number {
     // fall through
   }
   throw new SearchError('Ugyldigt _page-token');
+}
+function pageOffset(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new SearchError('Ugyldig _getpagesoffset');
+  return n;
 }
 export const encodePageToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 
@@ -128,6 +140,7 @@ export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: 
         subject: 'Patient',
         appointment: 'Appointment',
         partof: 'Location',
+        service: 'HealthcareService',
         focus: undefined,
       }[name];
       matches = matches.filter((r) =>
@@ -141,13 +154,15 @@ export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: 
   matches = [...matches].sort((a, b) => direction * (a.lastUpdatedMs - b.lastUpdatedMs) || a.id.localeCompare(b.id));
 
   const countRaw = req.params.get('_count');
-  const count = countRaw === null ? 50 : Number(countRaw);
-  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new SearchError(`_count skal være et heltal fra 0 til ${MAX_COUNT}`);
-  const offset = decodePageToken(req.params.get('_page'));
+  const asked = countRaw === null ? 50 : Number(countRaw);
+  if (!Number.isInteger(asked) || asked < 0 || asked > MAX_COUNT) throw new SearchError(`_count skal være et heltal fra 0 til ${MAX_COUNT}`);
+  const count = Math.min(asked, req.maxCount ?? MAX_COUNT);
+  const rawOffset = req.params.get('_getpagesoffset');
+  const offset = rawOffset !== null ? pageOffset(rawOffset) : decodePageToken(req.params.get('_page'));
   const page = matches.slice(offset, offset + count);
 
   const included = new Map<string, StoredResource>();
-  for (const include of req.params.getAll('_include')) {
+  for (const include of req.include === false ? [] : req.params.getAll('_include')) {
     if (!(include in INCLUDES)) throw new SearchError(`_include=${include} understøttes ikke`);
     const onlyType = INCLUDES[include];
     for (const r of page) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RoomDevices } from '../domain/devices.js';
-import { OutboxEntry, OutboxSummary, SyncStatus } from '../domain/outbox.js';
+import { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../domain/outbox.js';
 import { CallRecord, QueueVisit, Room, Staff, VisitStatus } from '../domain/visit.js';
 import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
 
@@ -84,6 +84,8 @@ export const apiContract = {
     status: query(NoInput, SyncStatus),
     /** Sync now instead of waiting for the next round. */
     now: mutation(NoInput, SyncStatus),
+    /** EOJ resources that could not be read (each alone; the rest of the queue is there). */
+    problems: query(NoInput, z.array(SyncProblem)),
   },
   rooms: {
     list: query(NoInput, z.array(Room)),

@@ -2,12 +2,20 @@ import { appointmentStatusFor } from '../fhir/mapping.js';
 import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, HOME_CARE_GROUP_EXTENSION, RELATIVES_MAY_JOIN_EXTENSION, type FhirResource } from '../fhir/schemas.js';
 import { demoDay } from './demoDay.js';
 
-/** The demo day as FHIR R4 resources, for seeding the sandbox EOJ. Ids match the demo day's. */
+/** The demo day as FHIR R4 resources (valid R4 references only), for seeding the sandbox EOJ. Ids match the demo day's. */
 export function demoFhirResources(day: Date, options: { now?: Date; seed?: number } = {}): FhirResource[] {
   const demo = demoDay(day, options);
   const resources: FhirResource[] = [];
   const unitId = 'unit-skaermenhed-nord';
   resources.push({ resourceType: 'Location', id: unitId, name: demo.teamName });
+  // The skærmenhed itself: the team participant of its Appointments (R4 allows no CareTeam there).
+  resources.push({
+    resourceType: 'HealthcareService',
+    id: demo.teamId,
+    active: true,
+    name: demo.teamName,
+    location: demo.rooms.map((r) => ({ reference: `Location/${r.id}`, display: r.name })),
+  });
   for (const room of demo.rooms) resources.push({ resourceType: 'Location', id: room.id, name: room.name, partOf: { reference: `Location/${unitId}` } });
   for (const s of demo.staff) {
     const [given, ...family] = s.name.split(' ');
@@ -17,9 +25,11 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       id: `role-${s.practitionerId}`,
       practitioner: { reference: `Practitioner/${s.practitionerId}` },
       location: s.roomId ? [{ reference: `Location/${s.roomId}` }] : [],
+      healthcareService: [{ reference: `HealthcareService/${demo.teamId}` }],
       code: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }],
     });
   }
+  // The team's staff as a CareTeam, for EOJs that link Appointments through members (SKAERMRUM_TEAM_LINK=members).
   resources.push({
     resourceType: 'CareTeam',
     id: demo.teamId,
@@ -66,7 +76,7 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
         { actor: { reference: `Patient/${v.citizen.id}`, display: v.citizen.name }, status: 'accepted' },
         ...(v.practitioner ? [{ actor: { reference: `Practitioner/${v.practitioner.id}`, display: v.practitioner.name }, status: 'accepted' as const }] : []),
         ...(v.room ? [{ actor: { reference: `Location/${v.room.id}`, display: v.room.name }, status: 'accepted' as const }] : []),
-        { actor: { reference: `CareTeam/${demo.teamId}`, display: demo.teamName }, status: 'accepted' },
+        { actor: { reference: `HealthcareService/${demo.teamId}`, display: demo.teamName }, status: 'accepted' },
       ],
     });
   }

@@ -39,6 +39,41 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
 ]);
 export type OutboxIntent = z.infer<typeof OutboxIntent>;
 
+/**
+ * Why a change or a sync did not go through, as a code the renderer words in the user's language
+ * (with what happens next: tried again at nextAttemptAt, sent again by hand, or not sent at all).
+ */
+export const SyncErrorCode = z.enum([
+  /** The EOJ cannot be reached (network), or did not answer in time. */
+  'unreachable',
+  'timeout',
+  /** Temporary: busy or contended (409, 412 contention, 5xx); tried again. */
+  'busy',
+  /** 429: the EOJ asked us to wait. */
+  'rate_limited',
+  /** The EOJ does not accept the sign-in (401). */
+  'unauthorized',
+  /** A permanent refusal (400, 403, 422, …): sent again only by hand. */
+  'refused',
+  'not_found',
+  /** Someone else closed the visit in the EOJ: the change is not sent. */
+  'conflict',
+  /** The EOJ's answer could not be read, or was too large. */
+  'malformed',
+  'oversized',
+  /** The EOJ lacks a search the client needs (subject names it). */
+  'capability_missing',
+]);
+export type SyncErrorCode = z.infer<typeof SyncErrorCode>;
+export const SyncError = z.object({
+  code: SyncErrorCode,
+  /** The server's own words (OperationOutcome details.text or diagnostics), if it gave any. */
+  serverText: z.string().max(1000).nullable(),
+  /** What it concerns, when that is one thing ("Appointment?date", "Appointment/abc"). */
+  subject: z.string().max(300).nullable(),
+});
+export type SyncError = z.infer<typeof SyncError>;
+
 export const OutboxEntry = z.object({
   seq: z.number().int().positive(),
   mutationId: z.uuid(),
@@ -48,7 +83,8 @@ export const OutboxEntry = z.object({
   state: OutboxState,
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: z.iso.datetime({ offset: true }),
-  lastError: z.string().nullable(),
+  /** The last failure: why the row is waiting (pending), or why it stopped (conflict, dead). */
+  error: SyncError.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
@@ -66,7 +102,25 @@ export const SyncStatus = z.object({
   /** disabled: no EOJ configured (demo); offline: EOJ unreachable; error: reachable but refusing. */
   state: z.enum(['disabled', 'online', 'offline', 'error']),
   lastSuccessAt: z.iso.datetime({ offset: true }).nullable(),
-  lastError: z.string().nullable(),
+  error: SyncError.nullable(),
+  /** When the engine tries again after a failure. */
+  nextAttemptAt: z.iso.datetime({ offset: true }).nullable(),
   outbox: OutboxSummary,
+  /** EOJ resources that could not be read (each one alone; the rest of the queue is there). */
+  problems: z.number().int().nonnegative(),
 });
+
+/** One resource from the EOJ that could not be read, shown until it reads well or is gone. */
+export const SyncProblem = z.object({
+  /** "Appointment/abc" */
+  resource: z.string().max(300),
+  /** The field, as a FHIR path ("participant[0].actor", "start"). */
+  field: z.string().max(300),
+  kind: z.enum(['missing', 'wrong_type', 'invalid_value', 'invalid_format', 'unresolved_reference', 'no_citizen', 'other']),
+  /** More about it, e.g. the value or type expected (not personal data). */
+  detail: z.string().max(300),
+  firstSeenAt: z.iso.datetime({ offset: true }),
+  lastSeenAt: z.iso.datetime({ offset: true }),
+});
+export type SyncProblem = z.infer<typeof SyncProblem>;
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -1,6 +1,7 @@
 import { maskCpr } from '../domain/cpr.js';
 import type { Visit, VisitStatus } from '../domain/visit.js';
 import type { z } from 'zod';
+import { parseReference } from './references.js';
 import {
   CONTACT_ROLE_SYSTEM,
   CPR_SYSTEM,
@@ -9,6 +10,7 @@ import {
   RELATIVES_MAY_JOIN_EXTENSION,
   type Appointment,
   type AppointmentStatus,
+  type Address,
   type HumanName,
   type Patient,
 } from './schemas.js';
@@ -52,7 +54,7 @@ export const isClosedAppointmentStatus = (status: FhirStatus) =>
   status === 'fulfilled' || status === 'cancelled' || status === 'noshow' || status === 'entered-in-error';
 
 export function displayName(name: z.infer<typeof HumanName>[] | undefined): string {
-  const n = name?.[0];
+  const n = name?.find((candidate) => candidate.use === 'official') ?? name?.[0];
   if (!n) return '';
   return n.text ?? [...(n.given ?? []), n.family ?? ''].join(' ').trim();
 }
@@ -65,56 +67,91 @@ function nameOf(resource: Named | undefined): string {
       : '';
 }
 
-/** "Patient/123" → ["Patient", "123"]; absolute URLs keep their last two segments. */
-export function parseReference(reference: string | undefined): { type: string; id: string } | null {
-  if (!reference) return null;
-  const parts = reference.split('/').filter(Boolean);
-  const id = parts.at(-1);
-  const type = parts.at(-2);
-  return id && type ? { type, id } : null;
+/** Long texts are kept in the EOJ and shortened only for what the client shows and stores. */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** A Danish postal address: "Mågevej 58, 4000 Roskilde" (the text form when the EOJ has one). */
+export function danishAddress(address: z.infer<typeof Address> | undefined): string {
+  if (!address) return '';
+  if (address.text) return address.text;
+  const town = [address.postalCode, address.city].filter(Boolean).join(' ');
+  return [address.line?.join(' '), town].filter(Boolean).join(', ');
 }
 
 /** Age, emergency contact, relatives' consent and home-care group, where the EOJ has them. */
-function citizenDetails(patient: FhirPatient | undefined, lookup: (type: string, id: string) => Named | undefined) {
+function citizenDetails(patient: FhirPatient | undefined, resolve: (reference: string | undefined) => Named | undefined) {
   if (!patient) return {};
   const emergency =
     patient.contact?.find((c) => c.relationship?.some((r) => r.coding?.some((code) => code.system === CONTACT_ROLE_SYSTEM && code.code === 'C'))) ??
     patient.contact?.[0];
   const extension = (url: string) => patient.extension?.find((e) => e.url === url);
-  const group = parseReference(extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.reference);
+  const groupRef = extension(HOME_CARE_GROUP_EXTENSION)?.valueReference;
+  const group = parseReference(groupRef?.reference);
   const relatives = extension(RELATIVES_MAY_JOIN_EXTENSION)?.valueBoolean;
   return {
     birthDate: patient.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate) ? patient.birthDate : null,
     emergencyContact: emergency
       ? {
-          name: emergency.name ? displayName([emergency.name]) : '',
-          phone: emergency.telecom?.find((t) => t.system === 'phone')?.value ?? '',
-          relationship: emergency.relationship?.find((r) => r.text)?.text ?? '',
+          name: shorten(emergency.name ? displayName([emergency.name]) : '', 200),
+          phone: shorten(emergency.telecom?.find((t) => t.system === 'phone')?.value ?? '', 40),
+          relationship: shorten(emergency.relationship?.find((r) => r.text)?.text ?? '', 100),
         }
       : null,
     relativesMayJoin: typeof relatives === 'boolean' ? relatives : null,
-    homeCareGroup: group
-      ? { id: group.id, name: nameOf(lookup(group.type, group.id)) || extension(HOME_CARE_GROUP_EXTENSION)?.valueReference?.display || group.id }
-      : null,
+    homeCareGroup:
+      group?.kind === 'resource' ? { id: group.id, name: shorten(nameOf(resolve(groupRef?.reference)) || groupRef?.display || group.id, 200) } : null,
   };
 }
 
+/** What became of one Appointment: a visit, nothing (entered in error), or a problem to show. */
+export type AppointmentMapping = { kind: 'visit'; visit: Visit } | { kind: 'skip' } | { kind: 'problem'; field: string; message: string };
+
+export interface MappingContext {
+  /** A referenced resource the server sent along or the client read ("Type", "id"). */
+  lookup(type: string, id: string): Named | undefined;
+  /** The server's base, so absolute references to it resolve like relative ones. */
+  baseUrl?: string;
+  /** The team the Appointments were searched for: visits without a HealthcareService participant belong to it. */
+  teamId?: string | null;
+}
+
 /**
- * An Appointment with its referenced resources (from `_include` or separate reads) as a Visit.
- * Returns null for appointments that must not be in the queue (entered in error, no citizen).
+ * An Appointment with its referenced resources (sent along with `_include`, read in batches, or
+ * contained in it) as a Visit. References may be relative, versioned, absolute or contained.
  */
-export function appointmentToVisit(appointment: FhirAppointment, lookup: (type: string, id: string) => Named | undefined): Visit | null {
+export function appointmentToVisit(appointment: FhirAppointment, context: MappingContext): AppointmentMapping {
   const status = visitStatusOf(appointment.status);
-  if (status === null || !appointment.id || !appointment.start || !appointment.end) return null;
-  const actor = (type: string) => {
-    for (const p of appointment.participant) {
-      const ref = parseReference(p.actor?.reference);
-      if (ref?.type === type) return { ref, display: p.actor?.display ?? '', resource: lookup(type, ref.id) };
-    }
-    return null;
+  if (status === null) return { kind: 'skip' };
+  if (!appointment.id) return { kind: 'problem', field: 'id', message: 'mangler id' };
+  if (!appointment.start) return { kind: 'problem', field: 'start', message: 'mangler starttidspunkt' };
+  if (!appointment.end) return { kind: 'problem', field: 'end', message: 'mangler sluttidspunkt' };
+  const contained = appointment.contained ?? [];
+  const resolve = (reference: string | undefined): Named | undefined => {
+    const parsed = parseReference(reference, context.baseUrl);
+    if (parsed?.kind === 'contained') return contained.find((r) => r.id === parsed.id) as Named | undefined;
+    return parsed?.kind === 'resource' ? context.lookup(parsed.type, parsed.id) : undefined;
   };
+  const actors = appointment.participant.map((p, index) => {
+    const parsed = parseReference(p.actor?.reference, context.baseUrl);
+    const resource = resolve(p.actor?.reference);
+    const type = parsed?.kind === 'resource' ? parsed.type : parsed?.kind === 'contained' ? resource?.resourceType : undefined;
+    const id = parsed?.kind === 'resource' || parsed?.kind === 'contained' ? parsed.id : undefined;
+    return { index, parsed, type, id, display: p.actor?.display ?? '', resource };
+  });
+  const actor = (type: string) => actors.find((a) => a.type === type && a.id !== undefined);
   const patient = actor('Patient');
-  if (!patient) return null;
+  if (!patient) {
+    const unresolved = actors.find((a) => a.parsed?.kind === 'contained' && !a.resource);
+    if (unresolved)
+      return {
+        kind: 'problem',
+        field: `participant[${unresolved.index}].actor`,
+        message: `den indlejrede ressource ${appointment.participant[unresolved.index]?.actor?.reference} findes ikke`,
+      };
+    return { kind: 'problem', field: 'participant', message: 'har ingen borger (Patient) som deltager' };
+  }
   const patientResource = patient.resource as FhirPatient | undefined;
   const cpr = patientResource?.identifier?.find((i) => i.system === CPR_SYSTEM)?.value;
   let cprMasked = '000000-xxxx';
@@ -127,35 +164,36 @@ export function appointmentToVisit(appointment: FhirAppointment, lookup: (type: 
   }
   const practitioner = actor('Practitioner');
   const room = actor('Location');
-  const team = actor('CareTeam');
+  const team = actor('HealthcareService');
   const service = appointment.serviceType?.[0];
   const fsiii = service?.coding?.find((c) => c.system === FSIII_SYSTEM)?.code ?? null;
+  // A contained resource has no id of its own on the server: it is known by the Appointment's.
+  const refId = (a: NonNullable<ReturnType<typeof actor>>) => (a.parsed?.kind === 'contained' ? `${appointment.id}-${a.id}` : (a.id as string));
   return {
-    id: appointment.id,
-    versionId: appointment.meta?.versionId ?? null,
-    start: new Date(appointment.start).toISOString(),
-    end: new Date(appointment.end).toISOString(),
-    citizen: {
-      id: patient.ref.id,
-      name: nameOf(patient.resource) || patient.display || '–',
-      cprMasked,
-      address:
-        patientResource?.address?.[0]?.text ??
-        [patientResource?.address?.[0]?.line?.join(' '), patientResource?.address?.[0]?.postalCode, patientResource?.address?.[0]?.city]
-          .filter(Boolean)
-          .join(', '),
-      ...citizenDetails(patientResource, lookup),
+    kind: 'visit',
+    visit: {
+      id: appointment.id,
+      versionId: appointment.meta?.versionId ?? null,
+      start: new Date(appointment.start).toISOString(),
+      end: new Date(appointment.end).toISOString(),
+      citizen: {
+        id: refId(patient),
+        name: shorten(nameOf(patient.resource) || patient.display || '–', 200),
+        cprMasked,
+        address: shorten(danishAddress(patientResource?.address?.find((a) => a.use === 'home') ?? patientResource?.address?.[0]), 300),
+        ...citizenDetails(patientResource, resolve),
+      },
+      task: {
+        code: fsiii ? shorten(fsiii, 32) : null,
+        type: shorten(service?.text ?? service?.coding?.[0]?.display ?? 'Skærmbesøg', 120),
+        description: shorten(appointment.description ?? '', 1000),
+      },
+      practitioner: practitioner ? { id: refId(practitioner), name: shorten(nameOf(practitioner.resource) || practitioner.display, 200) } : null,
+      room: room ? { id: refId(room), name: shorten(nameOf(room.resource) || room.display, 200) } : null,
+      teamId: team ? refId(team) : (context.teamId ?? null),
+      status,
+      notes: shorten(appointment.comment ?? '', 4000),
+      updatedAt: new Date(appointment.meta?.lastUpdated ?? appointment.start).toISOString(),
     },
-    task: {
-      code: fsiii,
-      type: service?.text ?? service?.coding?.[0]?.display ?? 'Skærmbesøg',
-      description: appointment.description ?? '',
-    },
-    practitioner: practitioner ? { id: practitioner.ref.id, name: nameOf(practitioner.resource) || practitioner.display } : null,
-    room: room ? { id: room.ref.id, name: nameOf(room.resource) || room.display } : null,
-    teamId: team?.ref.id ?? null,
-    status,
-    notes: appointment.comment ?? '',
-    updatedAt: new Date(appointment.meta?.lastUpdated ?? appointment.start).toISOString(),
   };
 }

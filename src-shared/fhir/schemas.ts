@@ -5,6 +5,7 @@ import { z } from 'zod';
  * The FHIR R4 subset Skærmrum reads and writes, as zod schemas. Types come from
  * @medplum/fhirtypes; each schema's output is checked to be assignable to the R4 type, so the
  * schemas cannot drift from the standard. Unknown fields are kept (real servers send many).
+ * Each resource is parsed on its own, so one bad resource never stops the ones beside it.
  */
 export const CPR_SYSTEM = 'urn:oid:1.2.208.176.1.2';
 /** KL's code for "Skærmbesøg" (CareSocialCodes) and the v3 ActCode fallback for virtual visits. */
@@ -22,29 +23,31 @@ export const CONTACT_ROLE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-013
 
 const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'ugyldigt FHIR-id');
 const instant = z.iso.datetime({ offset: true });
-const text = (max = 4000) => z.string().max(max);
+// No length caps: valid FHIR is never refused for a long text (the response-size limit bounds it);
+// the mapping shortens what is shown.
+const text = () => z.string();
 
-export const Meta = z.looseObject({ versionId: text(128).optional(), lastUpdated: instant.optional() });
-export const Identifier = z.looseObject({ system: text(256).optional(), value: text(256).optional() });
-export const Reference = z.looseObject({ reference: text(256).optional(), display: text(256).optional() });
-export const Coding = z.looseObject({ system: text(256).optional(), code: text(128).optional(), display: text(256).optional() });
-export const CodeableConcept = z.looseObject({ coding: z.array(Coding).max(20).optional(), text: text(1000).optional() });
-export const HumanName = z.looseObject({ text: text(200).optional(), family: text(100).optional(), given: z.array(text(100)).max(10).optional() });
+export const Meta = z.looseObject({ versionId: text().optional(), lastUpdated: instant.optional() });
+export const Identifier = z.looseObject({ system: text().optional(), value: text().optional() });
+export const Reference = z.looseObject({ reference: text().optional(), display: text().optional() });
+export const Coding = z.looseObject({ system: text().optional(), code: text().optional(), display: text().optional() });
+export const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: text().optional() });
+export const HumanName = z.looseObject({ text: text().optional(), family: text().optional(), given: z.array(text()).optional() });
 export const Address = z.looseObject({
-  text: text(300).optional(),
-  line: z.array(text(200)).max(5).optional(),
-  postalCode: text(20).optional(),
-  city: text(100).optional(),
+  text: text().optional(),
+  line: z.array(text()).optional(),
+  postalCode: text().optional(),
+  city: text().optional(),
 });
 export const ContactPoint = z.looseObject({
   system: z.enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']).optional(),
-  value: text(200).optional(),
+  value: text().optional(),
 });
 export const Extension = z.looseObject({
-  url: text(256),
+  url: text(),
   valueBoolean: z.boolean().optional(),
-  valueString: text(2000).optional(),
-  valueCode: text(64).optional(),
+  valueString: text().optional(),
+  valueCode: text().optional(),
   valueReference: Reference.optional(),
 });
 export const Period = z.looseObject({ start: instant.optional(), end: instant.optional() });
@@ -53,42 +56,46 @@ const resource = <T extends string>(type: T) => ({
   resourceType: z.literal(type),
   id: id.optional(),
   meta: Meta.optional(),
-  identifier: z.array(Identifier).max(20).optional(),
+  identifier: z.array(Identifier).optional(),
 });
 
 export const Patient = z.looseObject({
   ...resource('Patient'),
-  name: z.array(HumanName).max(10).optional(),
+  name: z.array(HumanName).optional(),
   birthDate: z
     .string()
     .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
     .optional(),
-  address: z.array(Address).max(10).optional(),
-  telecom: z.array(ContactPoint).max(10).optional(),
+  address: z.array(Address).optional(),
+  telecom: z.array(ContactPoint).optional(),
   contact: z
-    .array(
-      z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).max(5).optional(), relationship: z.array(CodeableConcept).max(5).optional() }),
-    )
-    .max(10)
+    .array(z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).optional(), relationship: z.array(CodeableConcept).optional() }))
     .optional(),
-  extension: z.array(Extension).max(30).optional(),
+  extension: z.array(Extension).optional(),
 });
-export const Practitioner = z.looseObject({ ...resource('Practitioner'), name: z.array(HumanName).max(10).optional() });
+export const Practitioner = z.looseObject({ ...resource('Practitioner'), name: z.array(HumanName).optional() });
 export const PractitionerRole = z.looseObject({
   ...resource('PractitionerRole'),
   practitioner: Reference.optional(),
-  location: z.array(Reference).max(50).optional(),
-  code: z.array(CodeableConcept).max(10).optional(),
+  location: z.array(Reference).optional(),
+  /** The skærmenhed the role works in. */
+  healthcareService: z.array(Reference).optional(),
+  code: z.array(CodeableConcept).optional(),
+});
+/** The skærmenhed: the team's Appointments have it as a participant (R4 allows no CareTeam there). */
+export const HealthcareService = z.looseObject({
+  ...resource('HealthcareService'),
+  active: z.boolean().optional(),
+  name: text().optional(),
+  location: z.array(Reference).optional(),
+  providedBy: Reference.optional(),
 });
 export const CareTeam = z.looseObject({
   ...resource('CareTeam'),
-  name: text(200).optional(),
-  participant: z
-    .array(z.looseObject({ member: Reference.optional(), role: z.array(CodeableConcept).max(5).optional() }))
-    .max(200)
-    .optional(),
+  name: text().optional(),
+  participant: z.array(z.looseObject({ member: Reference.optional(), role: z.array(CodeableConcept).optional() })).optional(),
 });
-export const Location = z.looseObject({ ...resource('Location'), name: text(200).optional(), partOf: Reference.optional() });
+export const Location = z.looseObject({ ...resource('Location'), name: text().optional(), partOf: Reference.optional() });
 
 export const AppointmentStatus = z.enum([
   'proposed',
@@ -102,14 +109,20 @@ export const AppointmentStatus = z.enum([
   'checked-in',
   'waitlist',
 ]);
+/** A resource inside another (R4 §2.3.0 contained), referred to as "#id"; parsed with its own schema when resolved. */
+const Contained = z.custom<R4.Resource>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { resourceType?: unknown }).resourceType === 'string',
+  'en indlejret ressource skal have resourceType',
+);
 export const Appointment = z.looseObject({
   ...resource('Appointment'),
+  contained: z.array(Contained).optional(),
   status: AppointmentStatus,
   cancelationReason: CodeableConcept.optional(),
-  serviceType: z.array(CodeableConcept).max(10).optional(),
+  serviceType: z.array(CodeableConcept).optional(),
   appointmentType: CodeableConcept.optional(),
-  description: text(1000).optional(),
-  comment: text(4000).optional(),
+  description: text().optional(),
+  comment: text().optional(),
   start: instant.optional(),
   end: instant.optional(),
   participant: z
@@ -117,32 +130,23 @@ export const Appointment = z.looseObject({
       z.looseObject({
         actor: Reference.optional(),
         status: z.enum(['accepted', 'declined', 'tentative', 'needs-action']),
-        type: z.array(CodeableConcept).max(5).optional(),
+        type: z.array(CodeableConcept).optional(),
       }),
     )
-    .min(1)
-    .max(20),
+    .min(1),
 });
 export const EncounterStatus = z.enum(['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown']);
 export const Encounter = z.looseObject({
   ...resource('Encounter'),
   status: EncounterStatus,
   class: Coding,
-  type: z.array(CodeableConcept).max(10).optional(),
+  type: z.array(CodeableConcept).optional(),
   subject: Reference.optional(),
-  participant: z
-    .array(z.looseObject({ individual: Reference.optional(), type: z.array(CodeableConcept).max(5).optional() }))
-    .max(20)
-    .optional(),
-  appointment: z.array(Reference).max(5).optional(),
+  participant: z.array(z.looseObject({ individual: Reference.optional(), type: z.array(CodeableConcept).optional() })).optional(),
+  appointment: z.array(Reference).optional(),
   period: Period.optional(),
-  length: z
-    .looseObject({ value: z.number().nonnegative().optional(), unit: text(20).optional(), system: text(256).optional(), code: text(20).optional() })
-    .optional(),
-  location: z
-    .array(z.looseObject({ location: Reference }))
-    .max(5)
-    .optional(),
+  length: z.looseObject({ value: z.number().nonnegative().optional(), unit: text().optional(), system: text().optional(), code: text().optional() }).optional(),
+  location: z.array(z.looseObject({ location: Reference })).optional(),
 });
 export const Task = z.looseObject({
   ...resource('Task'),
@@ -163,7 +167,7 @@ export const Task = z.looseObject({
   intent: z.enum(['unknown', 'proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
   priority: z.enum(['routine', 'urgent', 'asap', 'stat']).optional(),
   code: CodeableConcept.optional(),
-  description: text(2000).optional(),
+  description: text().optional(),
   for: Reference.optional(),
   requester: Reference.optional(),
   focus: Reference.optional(),
@@ -173,24 +177,55 @@ export const Task = z.looseObject({
 
 export const OperationOutcome = z.looseObject({
   resourceType: z.literal('OperationOutcome'),
-  issue: z.array(z.looseObject({ severity: z.string(), code: z.string(), diagnostics: z.string().optional() })).min(1),
+  issue: z.array(z.looseObject({ severity: z.string(), code: z.string(), diagnostics: z.string().optional(), details: CodeableConcept.optional() })).min(1),
 });
 
-export const RESOURCE_SCHEMAS = { Patient, Practitioner, PractitionerRole, CareTeam, Location, Appointment, Encounter, Task } as const;
+/** What a server declares it can do (GET /metadata): only what the client uses. */
+export const CapabilityStatement = z.looseObject({
+  resourceType: z.literal('CapabilityStatement'),
+  fhirVersion: z.string().optional(),
+  rest: z
+    .array(
+      z.looseObject({
+        mode: z.string().optional(),
+        resource: z
+          .array(
+            z.looseObject({
+              type: z.string(),
+              interaction: z.array(z.looseObject({ code: z.string() })).optional(),
+              searchParam: z.array(z.looseObject({ name: z.string() })).optional(),
+              searchInclude: z.array(z.string()).optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+export type CapabilityStatement = z.infer<typeof CapabilityStatement>;
+
+export const RESOURCE_SCHEMAS = { Patient, Practitioner, PractitionerRole, HealthcareService, CareTeam, Location, Appointment, Encounter, Task } as const;
 export type ResourceType = keyof typeof RESOURCE_SCHEMAS;
 export const RESOURCE_TYPES = Object.keys(RESOURCE_SCHEMAS) as ResourceType[];
 export type FhirResource = z.infer<(typeof RESOURCE_SCHEMAS)[ResourceType]>;
 
-export const AnyResource = z.discriminatedUnion('resourceType', [Patient, Practitioner, PractitionerRole, CareTeam, Location, Appointment, Encounter, Task]);
+export const AnyResource = z.discriminatedUnion('resourceType', [
+  Patient,
+  Practitioner,
+  PractitionerRole,
+  HealthcareService,
+  CareTeam,
+  Location,
+  Appointment,
+  Encounter,
+  Task,
+]);
 
 export const Bundle = z.looseObject({
   resourceType: z.literal('Bundle'),
   type: z.enum(['searchset', 'history', 'batch-response', 'transaction-response', 'collection']),
   total: z.number().int().nonnegative().optional(),
-  link: z
-    .array(z.looseObject({ relation: z.string(), url: z.string().max(4096) }))
-    .max(10)
-    .optional(),
+  link: z.array(z.looseObject({ relation: z.string(), url: z.string() })).optional(),
   entry: z
     .array(
       z.looseObject({
@@ -200,7 +235,6 @@ export const Bundle = z.looseObject({
         request: z.looseObject({ method: z.string(), url: z.string() }).optional(),
       }),
     )
-    .max(10_000)
     .optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;
@@ -214,5 +248,7 @@ const _checks: [
   Assignable<z.infer<typeof Task>, R4.Task>,
   Assignable<z.infer<typeof Location>, R4.Location>,
   Assignable<z.infer<typeof CareTeam>, R4.CareTeam>,
-] = [true, true, true, true, true, true];
+  Assignable<z.infer<typeof HealthcareService>, R4.HealthcareService>,
+  Assignable<z.infer<typeof PractitionerRole>, R4.PractitionerRole>,
+] = [true, true, true, true, true, true, true, true];
 void _checks;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src-server/sandbox';
+import type { Conformance } from '../../src-server/eoj/conformance';
 import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
 import type { Clock } from '../../src-shared/time/clock';
 import { testClock } from './clock';
@@ -29,6 +30,7 @@ export async function startTestSandbox(
     demo?: DemoAsOf | null;
     /** The sandbox's clock (default: a test clock at the test instant). */
     clock?: Clock;
+    conformance?: Conformance;
     dir?: string;
     port?: number;
     practitionerId?: string;
@@ -44,6 +46,7 @@ export async function startTestSandbox(
     port: options.port ?? 0,
     demo: options.demo === undefined ? 'now' : options.demo,
     clock,
+    ...(options.conformance ? { conformance: options.conformance } : {}),
     allowFaultInjection: true,
     secret: Buffer.alloc(32, 7),
     ...(options.signalling ? { signalling: options.signalling } : {}),
@@ -89,6 +92,7 @@ export async function startTestSandbox(
         port: sandbox.port,
         clock,
         ...(options.demo !== undefined ? { demo: options.demo } : {}),
+        ...(options.conformance ? { conformance: options.conformance } : {}),
         ...(removeDir ? { removeDir } : {}),
         ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}),
       });

@@ -1,4 +1,8 @@
+import type { Conformance } from '../../src-server/eoj/conformance';
 import type { Clock } from '../../src-shared/time/clock';
+import { readCapabilities, type EojCapabilities } from '../../src-main/eoj/capabilities';
+import { pullAppointments, type PullResult } from '../../src-main/sync/pull';
+import { createTeamLink, type TeamLinkKind } from '../../src-main/sync/teamLink';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
 import type { VisitStore } from '../../src-main/store/visitStore';
@@ -15,6 +19,8 @@ export interface SyncFixture {
   clock: Clock;
   /** The store's visits of the clock's care day, in time order. */
   today(): QueueVisit[];
+  /** A pull as the engine makes it (capabilities read once, the team link as configured). */
+  pull(full: boolean): Promise<PullResult>;
   close(): Promise<void>;
 }
 
@@ -22,12 +28,16 @@ export interface SyncFixture {
  * A sandbox EOJ on the test clock, seeded as at the start of its care day (every visit of the day
  * open, whatever the instant), a fresh encrypted store, and a FHIR client signed in to the sandbox.
  */
-export async function openSyncFixture(options: { clock?: Clock } = {}): Promise<SyncFixture> {
+export const TEAM = 'team-skaermenhed-nord';
+
+export async function openSyncFixture(options: { clock?: Clock; conformance?: Conformance; teamLink?: TeamLinkKind } = {}): Promise<SyncFixture> {
   const clock = options.clock ?? testClock();
-  const eoj = await startTestSandbox({ clock, demo: 'start-of-day' });
+  const eoj = await startTestSandbox({ clock, demo: 'start-of-day', ...(options.conformance ? { conformance: options.conformance } : {}) });
   const dir = tempDir();
   const store = await openTestStore(dir.dir);
   const client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
+  const teamLink = createTeamLink(client, options.teamLink ?? 'healthcare-service', TEAM);
+  let capabilities: EojCapabilities | null = null;
   return {
     eoj,
     store,
@@ -36,6 +46,10 @@ export async function openSyncFixture(options: { clock?: Clock } = {}): Promise<
     today() {
       const day = careDay(clock.now());
       return store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() });
+    },
+    async pull(full) {
+      capabilities ??= await readCapabilities(client);
+      return pullAppointments({ client, store, teamId: TEAM, teamLink, capabilities, now: clock.now(), full });
     },
     async close() {
       store.close();

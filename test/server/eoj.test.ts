@@ -4,7 +4,7 @@ import { careDay } from '../../src-shared/time/copenhagen';
 import { demoAt, demoVisitId } from '../helpers/demo';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
-const TEAM = 'CareTeam/team-skaermenhed-nord';
+const TEAM = 'HealthcareService/team-skaermenhed-nord';
 
 let eoj: TestSandbox;
 const visitId = (slot: string) => demoVisitId(eoj.clock, slot);

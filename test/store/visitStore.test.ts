@@ -102,10 +102,10 @@ describe('visit store repository (encrypted, real keychain)', () => {
     store.outbox.markInflight(a1?.mutationId as string, 200);
     store.outbox.markDone(a1?.mutationId as string, 201);
     expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([b1?.mutationId, a2?.mutationId]);
-    store.outbox.scheduleRetry(b1?.mutationId as string, 5_000, 'timeout', 300);
+    store.outbox.scheduleRetry(b1?.mutationId as string, 5_000, { code: 'timeout', serverText: null, subject: null }, 300);
     expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([a2?.mutationId]);
-    expect(store.outbox.get(b1?.mutationId as string)).toMatchObject({ attempts: 1, lastError: 'timeout', state: 'pending' });
-    store.outbox.markFailed(a2?.mutationId as string, 'conflict', 'cancelled by EOJ', 400);
+    expect(store.outbox.get(b1?.mutationId as string)).toMatchObject({ attempts: 1, error: { code: 'timeout' }, state: 'pending' });
+    store.outbox.markFailed(a2?.mutationId as string, 'conflict', { code: 'conflict', serverText: 'cancelled', subject: null }, 400);
     expect(store.outbox.summary()).toEqual({ pending: 1, inflight: 0, conflict: 1, dead: 0 });
   });
 

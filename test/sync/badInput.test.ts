@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offsetClock } from '../../src-shared/time/clock';
+import type { SyncErrorCode } from '../../src-shared/domain/outbox';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { testClock } from '../helpers/clock';
 import { createFhirClient } from '../../src-main/eoj/fhirClient';
@@ -34,7 +35,8 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
   const day = careDay(new Date(clock.nowMs() - 2 * 86_400_000));
 
   beforeAll(async () => {
-    server = createServer((req, res) => behaviour(res, req));
+    // The CapabilityStatement is sound; what the searches and reads get back is chosen per test.
+    server = createServer((req, res) => ((req.url ?? '').startsWith('/fhir/metadata') ? json(CAPABILITIES)(res, req) : behaviour(res, req)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/fhir`;
@@ -78,13 +80,17 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     return engine.status();
   }
 
+  const CAPABILITIES = {
+    resourceType: 'CapabilityStatement',
+    rest: [{ mode: 'server', resource: [{ type: 'Appointment', searchParam: ['date', 'actor', '_lastUpdated'].map((name) => ({ name })) }] }],
+  };
   const appointmentRead = { resourceType: 'Appointment', id: 'x', status: 'booked', participant: [{ status: 'accepted', actor: { reference: 'Patient/p' } }] };
 
-  it.each<[string, Behaviour, RegExp]>([
-    ['a malformed Bundle', json({ resourceType: 'Bundle', type: 'searchset', entry: 'not a list' }), /Uventet svar fra EOJ: entry/],
-    ['a wrong resourceType', json({ ...appointmentRead, resourceType: 'Patient' }), /Uventet svar fra EOJ/],
-    ['missing fields', json({ resourceType: 'Appointment', id: 'x' }), /Uventet svar fra EOJ/],
-    ['invalid JSON', (res) => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType": "Bundle",'), /ikke gyldig JSON/],
+  it.each<[string, Behaviour, SyncErrorCode, RegExp | null]>([
+    ['a malformed Bundle', json({ resourceType: 'Bundle', type: 'searchset', entry: 'not a list' }), 'malformed', /^entry: skal være liste$/],
+    ['a wrong resourceType', json({ ...appointmentRead, resourceType: 'Patient' }), 'malformed', /resourceType/],
+    ['missing fields', json({ resourceType: 'Appointment', id: 'x' }), 'malformed', null],
+    ['invalid JSON', (res) => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType": "Bundle",'), 'malformed', null],
     [
       'a 20 MB body',
       (res) => {
@@ -93,7 +99,8 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
         for (let i = 0; i < 20; i++) res.write(chunk);
         res.end();
       },
-      /for stort/,
+      'oversized',
+      null,
     ],
     [
       'a slow-loris response',
@@ -103,14 +110,18 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
         const t = setInterval(() => res.write(' '), 200);
         res.on('close', () => clearInterval(t));
       },
-      /svarede ikke inden for/,
+      'timeout',
+      null,
     ],
-    ['an HTML error page', (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>'), /ikke gyldig JSON|HTTP 502/],
-  ])('%s', async (_name, b, message) => {
+    ['an HTML error page', (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>'), 'malformed', null],
+  ])('%s', async (_name, b, code, serverText) => {
     const before = fingerprint();
     const status = await syncWith(b);
     expect(['offline', 'error']).toContain(status.state);
-    expect(status.lastError).toMatch(message);
+    // A code the UI words, never a dump of the validator's issues.
+    expect(status.error?.code).toBe(code);
+    if (serverText) expect(status.error?.serverText).toMatch(serverText);
+    expect(JSON.stringify(status.error)).not.toMatch(/"expected"|invalid_type|\[\{/);
     expect(fingerprint()).toBe(before);
   });
 
@@ -129,7 +140,7 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
         return send({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }, 404);
       });
     });
-    expect(status).toMatchObject({ state: 'online', lastError: null, outbox: { pending: 0, dead: 0, conflict: 0 } });
+    expect(status).toMatchObject({ state: 'online', error: null, outbox: { pending: 0, dead: 0, conflict: 0 } });
     expect(store.outbox.list().map((e) => e.state)).toEqual(['done']);
     expect(store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() })).toHaveLength(testVisits().length);
   });

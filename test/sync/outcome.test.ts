@@ -4,12 +4,10 @@ import type { Clock } from '../../src-shared/time/clock';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
 import type { FhirClient } from '../../src-main/eoj/fhirClient';
 import type { VisitStore } from '../../src-main/store/visitStore';
-import { pullAppointments } from '../../src-main/sync/pull';
-import { NOTE_EXTENSION, OUTCOME_EXTENSION, pushOutbox } from '../../src-main/sync/push';
+import { pushOutbox } from '../../src-main/sync/push';
+import { NOTE_EXTENSION, OUTCOME_EXTENSION } from '../../src-shared/fhir/write';
 import type { TestSandbox } from '../helpers/sandbox';
 import { openSyncFixture, type SyncFixture } from '../helpers/syncFixture';
-
-const TEAM = 'team-skaermenhed-nord';
 
 /** Outcomes, retries and escalation through the outbox to the sandbox EOJ (real HTTP, real store). */
 describe('visit outcomes to the EOJ', () => {
@@ -23,7 +21,7 @@ describe('visit outcomes to the EOJ', () => {
   beforeEach(async () => {
     fixture = await openSyncFixture();
     ({ eoj, store, client, clock } = fixture);
-    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
+    await fixture.pull(true);
   });
   afterEach(() => fixture.close());
 
@@ -166,7 +164,7 @@ describe('visit outcomes to the EOJ', () => {
     expect(store.outbox.problems()).toEqual([]);
     expect(store.outbox.summary().conflict).toBe(0);
     expect(store.outbox.get(mutationId)?.state).toBe('conflict'); // kept, never dropped
-    await pullAppointments({ client, store, teamId: TEAM, now: clock.now(), full: true });
+    await fixture.pull(true);
     // The EOJ's version stands: the cancelled visit leaves the queue.
     expect(queue().some((v) => v.id === visit.id)).toBe(false);
     expect(store.audit.recent(20).some((e) => e.action === 'outbox.resolved' && e.subjectId === visit.id)).toBe(true);

@@ -1,0 +1,252 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CPR_SYSTEM } from '../../src-shared/fhir/schemas';
+import { offsetClock, type Clock } from '../../src-shared/time/clock';
+import { atCopenhagenTime } from '../../src-shared/time/copenhagen';
+import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import { createLogger } from '../../src-main/log';
+import { createAppEvents } from '../../src-main/services/events';
+import type { VisitStore } from '../../src-main/store/visitStore';
+import { createSyncEngine } from '../../src-main/sync/engine';
+import { pushOutbox } from '../../src-main/sync/push';
+import { testClock } from '../helpers/clock';
+import { capabilityStatement, startScriptedEoj, type ScriptedEoj } from '../helpers/scriptedEoj';
+import { openTestStore, tempDir } from '../helpers/store';
+
+/**
+ * Resources shaped as real EOJs and gateways send them, from a scripted FHIR server on loopback:
+ * long texts, contained patients, absolute and versioned references, one bad resource among good
+ * ones, missing capabilities, refusals worded in details.text, 409 and 429. Real client, real store.
+ */
+const TEAM = 'team-skaermenhed-nord';
+type Json = Record<string, unknown>;
+
+describe('the client against resources as real servers send them', () => {
+  let eoj: ScriptedEoj;
+  let store: VisitStore;
+  let client: FhirClient;
+  let cleanup: () => void;
+  const clock: Clock = testClock();
+  const at = (h: number, m: number) => atCopenhagenTime(clock.now(), h, m).toISOString();
+  const appointment = (id: string, over: Json = {}): Json => ({
+    resourceType: 'Appointment',
+    id,
+    meta: { versionId: '1', lastUpdated: new Date(clock.nowMs() - 60_000).toISOString() },
+    status: 'booked',
+    serviceType: [{ text: 'Medicingivning' }],
+    description: 'Medicin – guide til at tage dosisæsken',
+    start: at(10, 0),
+    end: at(10, 10),
+    participant: [
+      { actor: { reference: 'Patient/p1' }, status: 'accepted' },
+      { actor: { reference: 'Practitioner/pr1' }, status: 'accepted' },
+      { actor: { reference: 'Location/r1' }, status: 'accepted' },
+      { actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' },
+    ],
+    ...over,
+  });
+  const patient = (id: string, name: string): Json => ({
+    resourceType: 'Patient',
+    id,
+    identifier: [{ system: CPR_SYSTEM, value: '0101405123' }],
+    name: [{ text: name }],
+    address: [{ line: ['Mågevej 58'], postalCode: '4000', city: 'Roskilde' }],
+  });
+  const engine = (over: Partial<Parameters<typeof createSyncEngine>[0]> = {}) =>
+    createSyncEngine({ client, store, teamId: TEAM, events: createAppEvents(), logger: createLogger('silent'), clock, intervalMs: 3_600_000, ...over });
+  const sync = async (c: Clock = clock) => {
+    const e = engine({ clock: c });
+    await e.syncNow();
+    await e.stop();
+    return e.status();
+  };
+  const queue = () => store.dayQueue({ fromMs: 0, toMs: Number.MAX_SAFE_INTEGER });
+  const searches = () => eoj.requests.filter((r) => r.method === 'GET' && r.path === '/Appointment');
+
+  beforeEach(async () => {
+    eoj = await startScriptedEoj();
+    eoj.resources.set('Patient/p1', patient('p1', 'Inger Møllegaard'));
+    eoj.resources.set('Patient/p2', patient('p2', 'Poul Strandby'));
+    eoj.resources.set('Practitioner/pr1', { resourceType: 'Practitioner', id: 'pr1', name: [{ given: ['Louise'], family: 'Dalgaard' }] });
+    eoj.resources.set('Location/r1', { resourceType: 'Location', id: 'r1', name: 'Videorum 2' });
+    eoj.resources.set(`HealthcareService/${TEAM}`, { resourceType: 'HealthcareService', id: TEAM, name: 'Skærmenheden Nord' });
+    const dir = tempDir();
+    cleanup = dir.cleanup;
+    store = await openTestStore(dir.dir);
+    client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => 't', timeoutMs: 3_000, clock });
+  });
+  afterEach(async () => {
+    store.close();
+    cleanup();
+    await eoj.close();
+  });
+
+  it('keeps a valid 1,200-character description: all three visits land, the text shortened only for display', async () => {
+    eoj.appointments = [appointment('a1', { description: 'x'.repeat(1_200) }), appointment('a2'), appointment('a3', { comment: 'y'.repeat(6_000) })];
+    const status = await sync();
+    expect(status).toMatchObject({ state: 'online', error: null, problems: 0 });
+    expect(queue().map((v) => v.id)).toEqual(['a1', 'a2', 'a3']);
+    const a1 = store.getVisit('a1');
+    expect(a1?.task.description).toHaveLength(1_000);
+    expect(a1?.task.description.endsWith('…')).toBe(true);
+    expect(store.getVisit('a3')?.notes).toHaveLength(4_000);
+  });
+
+  it('shows a visit whose patient is contained ("#pt"), with the Danish address form', async () => {
+    eoj.appointments = [
+      appointment('a1', {
+        contained: [
+          {
+            resourceType: 'Patient',
+            id: 'pt',
+            name: [{ given: ['Else'], family: 'Bækholm' }],
+            address: [{ line: ['Hybenvej 3'], postalCode: '4600', city: 'Køge' }],
+          },
+        ],
+        participant: [
+          { actor: { reference: '#pt' }, status: 'accepted' },
+          { actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' },
+        ],
+      }),
+      appointment('a2'),
+    ];
+    expect(await sync()).toMatchObject({ state: 'online', problems: 0 });
+    expect(store.getVisit('a1')?.citizen).toMatchObject({ name: 'Else Bækholm', address: 'Hybenvej 3, 4600 Køge', cprMasked: '000000-xxxx' });
+    expect(store.getVisit('a2')?.citizen).toMatchObject({ name: 'Inger Møllegaard', address: 'Mågevej 58, 4000 Roskilde', cprMasked: '010140-xxxx' });
+  });
+
+  it('one bad Appointment never blocks the others: it is a visible problem naming it and the field; the cursor moves on', async () => {
+    const badAt = new Date(clock.nowMs() - 30_000).toISOString();
+    eoj.appointments = [
+      appointment('a1'),
+      appointment('bad-status', { status: 'done', meta: { versionId: '1', lastUpdated: badAt } }),
+      appointment('no-start', { start: undefined }),
+      appointment('no-citizen', { participant: [{ actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' }] }),
+      appointment('a2'),
+    ];
+    const status = await sync();
+    expect(status).toMatchObject({ state: 'online', error: null, problems: 3 });
+    expect(queue().map((v) => v.id)).toEqual(['a1', 'a2']);
+    const problems = store.syncProblems.list();
+    expect(problems.map((p) => [p.resource, p.field, p.kind])).toEqual(
+      [
+        ['Appointment/bad-status', 'status', 'invalid_value'],
+        ['Appointment/no-citizen', 'participant', 'no_citizen'],
+        ['Appointment/no-start', 'start', 'missing'],
+      ].sort((a, b) => (a[0] as string).localeCompare(b[0] as string)),
+    );
+    expect(problems.find((p) => p.resource === 'Appointment/bad-status')?.detail).toMatch(/^har en værdi FHIR R4 ikke kender/);
+    // The cursor covers the bad one too: it is a problem now, and read again when it changes.
+    expect(Date.parse(store.syncState.get('appointments')?.cursor ?? '')).toBeGreaterThanOrEqual(Date.parse(badAt));
+    // Corrected in the EOJ: the problem goes, the visit comes.
+    eoj.appointments = eoj.appointments.map((a) =>
+      a.id === 'bad-status' ? appointment('bad-status', { meta: { versionId: '2', lastUpdated: clock.now().toISOString() } }) : a,
+    );
+    expect(await sync(offsetClock(60_000, clock))).toMatchObject({ problems: 2 });
+    expect(store.getVisit('bad-status')?.status).toBe('planned');
+  });
+
+  it('follows absolute and versioned references and reads what was not included in batches, never one GET each', async () => {
+    eoj.capabilities = capabilityStatement({ include: false });
+    eoj.appointments = [
+      appointment('a1', {
+        participant: [
+          { actor: { reference: `${eoj.baseUrl}/Patient/p1` }, status: 'accepted' },
+          { actor: { reference: 'Practitioner/pr1/_history/3' }, status: 'accepted' },
+        ],
+      }),
+      appointment('a2', {
+        participant: [
+          { actor: { reference: 'Patient/p2/_history/7' }, status: 'accepted' },
+          { actor: { reference: `${eoj.baseUrl}/Location/r1` }, status: 'accepted' },
+        ],
+      }),
+    ];
+    expect(await sync()).toMatchObject({ state: 'online', problems: 0 });
+    expect(store.getVisit('a1')).toMatchObject({
+      citizen: { id: 'p1', name: 'Inger Møllegaard' },
+      practitioner: { id: 'pr1', name: 'Louise Dalgaard' },
+      teamId: TEAM,
+    });
+    expect(store.getVisit('a2')).toMatchObject({ citizen: { id: 'p2', name: 'Poul Strandby' }, room: { id: 'r1', name: 'Videorum 2' } });
+    const patientReads = eoj.requests.filter((r) => r.path.startsWith('/Patient'));
+    expect(patientReads.map((r) => [r.path, r.query.get('_id')?.split(',').sort().join(',')])).toEqual([['/Patient', 'p1,p2']]);
+    expect(eoj.requests.some((r) => /^\/(Patient|Practitioner|Location)\/./.test(r.path))).toBe(false);
+    expect(searches()[0]?.query.getAll('_include')).toEqual([]);
+  });
+
+  it('uses _include, _sort and _lastUpdated only where the CapabilityStatement declares them', async () => {
+    eoj.appointments = [appointment('a1')];
+    eoj.capabilities = capabilityStatement({ params: ['date', 'actor'], include: false });
+    await sync();
+    await sync(offsetClock(60_000, clock));
+    for (const search of searches()) {
+      expect([...search.query.keys()].filter((k) => k.startsWith('_') && k !== '_count')).toEqual([]);
+    }
+    // Declared: included, sorted, and the second pull is incremental.
+    eoj.requests.length = 0;
+    eoj.capabilities = capabilityStatement({ include: true });
+    await sync(offsetClock(120_000, clock));
+    await sync(offsetClock(180_000, clock));
+    const [first, second] = searches();
+    expect(first?.query.getAll('_include').sort()).toEqual(['Appointment:actor', 'Appointment:patient']);
+    expect(first?.query.get('_sort')).toBe('_lastUpdated');
+    expect(second?.query.get('_lastUpdated')).toMatch(/^gt/);
+  });
+
+  it('an EOJ without a search it cannot do without gets one clear message naming it, and nothing changes', async () => {
+    eoj.capabilities = capabilityStatement({ params: ['actor', '_lastUpdated'] });
+    eoj.appointments = [appointment('a1')];
+    const status = await sync();
+    expect(status).toMatchObject({ state: 'error', error: { code: 'capability_missing', subject: 'Appointment?date' } });
+    expect(searches()).toEqual([]);
+    expect(queue()).toEqual([]);
+  });
+
+  it("keeps the server's words and says what happens next: refusals stop, 409/429/5xx are retried (at least as late as asked)", async () => {
+    eoj.appointments = ['refused', 'limited', 'busy', 'conflicted'].map((id) => appointment(id, { meta: { versionId: '1' } }));
+    await sync();
+    const rows = Object.fromEntries(
+      ['refused', 'limited', 'busy', 'conflicted'].map((id) => [
+        id,
+        store.setVisitStatus({ visitId: id, status: 'completed', actorId: 'pr1', atMs: clock.nowMs() }).outboxEntry?.mutationId,
+      ]),
+    );
+    eoj.answer = (req) => {
+      if (req.method === 'PUT' && req.path === '/Appointment/refused')
+        return {
+          status: 422,
+          body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'business-rule', details: { text: 'Aftalen er låst af visitator' } }] },
+        };
+      if (req.method === 'PUT' && req.path === '/Appointment/limited')
+        return {
+          status: 429,
+          headers: { 'retry-after': '120' },
+          body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled', diagnostics: 'For mange kald' }] },
+        };
+      if (req.method === 'PUT' && req.path === '/Appointment/busy') return { status: 503 };
+      const body = req.body as { appointment?: { reference: string }[] } | undefined;
+      if (req.method === 'POST' && body?.appointment?.[0]?.reference === 'Appointment/conflicted')
+        return {
+          status: 409,
+          body: {
+            resourceType: 'OperationOutcome',
+            issue: [{ severity: 'error', code: 'conflict', diagnostics: 'could not serialize access due to read/write dependencies among transactions' }],
+          },
+        };
+      return undefined;
+    };
+    const before = clock.nowMs();
+    await pushOutbox({ client, store, clock, random: () => 0.5 });
+    const entry = (id: string) => store.outbox.get(rows[id] as string);
+    expect(entry('refused')).toMatchObject({ state: 'dead', error: { code: 'refused', serverText: 'Aftalen er låst af visitator' } });
+    expect(entry('limited')).toMatchObject({ state: 'pending', error: { code: 'rate_limited', serverText: 'For mange kald' } });
+    expect(Date.parse(entry('limited')?.nextAttemptAt ?? '')).toBeGreaterThanOrEqual(before + 120_000);
+    expect(entry('busy')).toMatchObject({ state: 'pending', error: { code: 'busy' } });
+    expect(entry('conflicted')).toMatchObject({ state: 'pending', error: { code: 'busy', serverText: expect.stringContaining('could not serialize') } });
+    // The server recovers: everything temporary goes through, the refusal stays visible.
+    eoj.answer = undefined;
+    await pushOutbox({ client, store, clock: offsetClock(10 * 60_000, clock) });
+    expect(['limited', 'busy', 'conflicted'].map((id) => entry(id)?.state)).toEqual(['done', 'done', 'done']);
+    expect(store.outbox.problems().map((p) => p.visitId)).toEqual(['refused']);
+  });
+});
