@@ -7,6 +7,9 @@ import { createQueueStore, type QueueState } from './queue/queueStore';
 import { createCallStore } from './call/callStore';
 import { createDeviceCheckStore, type DeviceCheckState } from './devices/deviceCheckStore';
 import type { StoreApi } from 'zustand';
+import { createBoardStore } from './board/boardStore';
+import { createSignallingClient } from './signalling/signallingClient';
+import { createTeamStore } from './team/teamStore';
 import { alignWithMain } from './time/clock';
 import './styles.css';
 
@@ -29,16 +32,19 @@ async function boot(): Promise<void> {
   // Agree with the main process on what time it is (it may run at a configured instant).
   await Promise.race([alignWithMain(connection.api).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   store = createQueueStore(connection.api);
-  // The device check measures the network over the call store's signalling connection, and the
-  // call store starts calls on the devices the check opened.
+  // One signalling connection serves calls, the device check's network probe and the team's
+  // presence and change hints; the call store starts calls on the devices the check opened.
+  const signalling = createSignallingClient(connection.api);
   const checks: StoreApi<DeviceCheckState> = createDeviceCheckStore(connection.api, () => calls.getState().netProbe());
-  const calls = createCallStore(connection.api, {
+  const calls = createCallStore(connection.api, signalling, {
     relayOnly: new URL(window.location.href).searchParams.get('relay') === '1',
     checkedMedia: () => checks.getState().callMedia(),
   });
+  const team = createTeamStore(connection.api, signalling);
+  const board = createBoardStore(connection.api);
   root.render(
     <StrictMode>
-      <App api={connection.api} store={store} calls={calls} checks={checks} />
+      <App api={connection.api} store={store} calls={calls} checks={checks} team={team} board={board} />
     </StrictMode>,
   );
 }

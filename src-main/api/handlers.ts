@@ -1,4 +1,6 @@
-import type { Staff } from '../../src-shared/domain/visit.js';
+import type { QueueVisit, Staff } from '../../src-shared/domain/visit.js';
+import { DEFAULT_TEAM_SETTINGS, type TeamSettings } from '../../src-shared/team/members.js';
+import { isBlocking, moveConsequences, slotOfVisit } from '../../src-shared/team/moves.js';
 import { StoreError } from '../store/errors.js';
 import { inQueueWindow, queueWindow } from '../../src-shared/queue/window.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
@@ -16,6 +18,13 @@ export class NotSignedInError extends Error {
   }
 }
 
+/** A move the board must not make (a call in progress, a closed visit): nothing was written. */
+export class MoveRefusedError extends Error {
+  constructor(readonly visitIds: string[]) {
+    super(`Flytningen er ikke gemt: ${visitIds.length === 1 ? 'besøget' : `${visitIds.length} besøg`} kan ikke flyttes (i gang eller afsluttet)`);
+  }
+}
+
 export interface HandlerDeps {
   store: VisitStore;
   session: SessionService;
@@ -23,10 +32,11 @@ export interface HandlerDeps {
   clock: Clock;
   screenAwake?: ScreenAwake;
   retryPolicy: RetryPolicy;
+  teamSettings?: TeamSettings;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
-export function createApiHandlers({ store, session, events, clock, screenAwake, retryPolicy }: HandlerDeps): ApiHandlers {
+export function createApiHandlers({ store, session, events, clock, screenAwake, retryPolicy, teamSettings = DEFAULT_TEAM_SETTINGS }: HandlerDeps): ApiHandlers {
   const signedIn = (): Staff => {
     const staff = session.current();
     if (!staff) throw new NotSignedInError();
@@ -130,6 +140,33 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
         return { cpr };
       },
     },
+    board: {
+      day: async ({ day }) => {
+        const staff = signedIn();
+        const range = careDay(day ? new Date(day) : clock.now());
+        const visits = store
+          .dayQueue({ fromMs: range.start.getTime(), toMs: range.end.getTime(), teamId: staff.teamId })
+          .filter((v) => v.status !== 'cancelled');
+        return { day: range.start.toISOString(), visits, members: await session.teamMembers(visits), settings: teamSettings };
+      },
+      move: async ({ moves }) => {
+        const staff = signedIn();
+        const atMs = clock.nowMs();
+        const context = store.dayQueue({ fromMs: atMs - 36 * 3_600_000, toMs: atMs + 36 * 3_600_000, teamId: staff.teamId });
+        const blocked = [...moveConsequences(moves, { visits: context, members: [], settings: teamSettings, inCall: new Set() })]
+          .filter(([, found]) => found.some(isBlocking))
+          .map(([visitId]) => visitId);
+        if (moves.some((m) => !context.some((v) => v.id === m.visitId))) throw new StoreError('VISIT_NOT_FOUND', 'Besøget findes ikke i teamets dag');
+        // A call in progress or a closed visit is never moved: nothing of the move is written.
+        if (blocked.length > 0) throw new MoveRefusedError(blocked);
+        const before = moves.map((m) => context.find((v) => v.id === m.visitId) as QueueVisit);
+        const { visits } = store.moveVisits(moves.map((m) => ({ visitId: m.visitId, to: m.to, actorId: staff.practitionerId, atMs })));
+        events.emit('queueChanged', { visitIds: moves.map((m) => m.visitId), reason: 'local' });
+        events.emit('outboxChanged', store.outbox.summary());
+        session.localChange();
+        return { visits, undo: before.map((v) => ({ visitId: v.id, to: slotOfVisit(v) })) };
+      },
+    },
     calls: {
       ticket: () => session.callTicket(),
       record: (call) => {
@@ -169,6 +206,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
       onOutboxChanged: (_input, signal) => events.stream('outboxChanged', signal),
       onSyncStatus: (_input, signal) => events.stream('syncStatus', signal),
       onSessionChanged: (_input, signal) => events.stream('sessionChanged', signal),
+      onPushed: (_input, signal) => events.stream('pushed', signal),
     },
   };
 }

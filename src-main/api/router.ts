@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
 import { listProcedures, type AnyProcedureDef } from '../../src-shared/api/contract.js';
+import type { StaffRole } from '../../src-shared/domain/visit.js';
 import type { ApiHandlers } from './handlerTypes.js';
 import { SignInError } from '../services/session.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
-import { NotSignedInError } from './handlers.js';
+import { MoveRefusedError, NotSignedInError } from './handlers.js';
 
 type TRPCCode = TRPCError['code'];
 const STORE_TO_TRPC: Partial<Record<StoreErrorCode, TRPCCode>> = { VISIT_NOT_FOUND: 'NOT_FOUND' };
@@ -31,6 +32,9 @@ export interface RpcContext {
   trusted?: boolean;
 }
 
+/** Who is signed in, for the roles each method of the contract declares. */
+export type RoleOf = () => StaffRole | null;
+
 const t = initTRPC.context<RpcContext>().create({
   isServer: true,
   errorFormatter({ shape, error, path }) {
@@ -44,6 +48,7 @@ const t = initTRPC.context<RpcContext>().create({
 
 function toTRPCError(error: unknown): unknown {
   if (error instanceof NotSignedInError) return new TRPCError({ code: 'UNAUTHORIZED', message: error.message, cause: error });
+  if (error instanceof MoveRefusedError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (error instanceof SignInError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof StoreError) {
     return new TRPCError({ code: STORE_TO_TRPC[error.code] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
@@ -58,8 +63,18 @@ const callable = t.procedure.use(({ ctx, next }) => {
   return next();
 });
 
-function procedureFor(def: AnyProcedureDef, handler: Handler): AnyTRPCProcedure {
-  const base = callable.input(def.input);
+function procedureFor(def: AnyProcedureDef, handler: Handler, roleOf: RoleOf): AnyTRPCProcedure {
+  // The roles the contract declares are enforced here, once, for every method (server side).
+  const allowed = def.roles;
+  const guarded = allowed
+    ? callable.use(({ next }) => {
+        const role = roleOf();
+        if (role === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log ind for at bruge denne funktion' });
+        if (!allowed.includes(role)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Din rolle giver ikke adgang til denne funktion' });
+        return next();
+      })
+    : callable;
+  const base = guarded.input(def.input);
   if (def.kind === 'subscription') {
     return base.subscription(async function* ({ input, signal }) {
       const stream = handler(input, signal ?? new AbortController().signal) as AsyncIterable<unknown>;
@@ -81,13 +96,13 @@ function procedureFor(def: AnyProcedureDef, handler: Handler): AnyTRPCProcedure 
  * Builds the tRPC router from the contract in src-shared and its one implementation. Every input
  * and output is validated with the contract's zod schemas, whichever transport carries the call.
  */
-export function buildApiRouter(handlers: ApiHandlers): AnyTRPCRouter {
+export function buildApiRouter(handlers: ApiHandlers, roleOf: RoleOf = () => null): AnyTRPCRouter {
   const namespaces: Record<string, Record<string, AnyTRPCProcedure>> = {};
   const byName = handlers as unknown as Record<string, Record<string, Handler>>;
   for (const [ns, method, def] of listProcedures()) {
     const handler = byName[ns]?.[method];
     if (!handler) throw new Error(`API-metoden ${ns}.${method} mangler en implementering`);
-    (namespaces[ns] ??= {})[method] = procedureFor(def, handler);
+    (namespaces[ns] ??= {})[method] = procedureFor(def, handler, roleOf);
   }
   return t.router(Object.fromEntries(Object.entries(namespaces).map(([ns, procs]) => [ns, t.router(procs)])));
 }

@@ -14,6 +14,8 @@ export interface EojCapabilities {
   lastUpdated: boolean;
   /** Search parameters declared for Appointment. */
   appointmentSearch: ReadonlySet<string>;
+  /** The searches the team's shared state is read back with (attempts, held calls, escalations). */
+  teamStateSearch: boolean;
 }
 
 export const UNDECLARED: EojCapabilities = {
@@ -22,6 +24,7 @@ export const UNDECLARED: EojCapabilities = {
   sortByLastUpdated: false,
   lastUpdated: false,
   appointmentSearch: new Set(),
+  teamStateSearch: false,
 };
 
 export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities {
@@ -30,6 +33,11 @@ export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities 
   const serverWide = new Set(((rest as { searchParam?: { name: string }[] } | undefined)?.searchParam ?? []).map((p) => p.name));
   const params = new Set([...(appointment?.searchParam ?? []).map((p) => p.name), ...serverWide]);
   const includes = new Set(appointment?.searchInclude ?? []);
+  const declares = (type: string, names: string[]) => {
+    const r = rest?.resource?.find((x) => x.type === type);
+    const declared = new Set([...(r?.searchParam ?? []).map((p) => p.name), ...serverWide]);
+    return r !== undefined && names.every((n) => declared.has(n));
+  };
   const includes_ = (name: string) => includes.has(name) || includes.has('*') || includes.has('Appointment:*');
   return {
     declared: true,
@@ -37,6 +45,10 @@ export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities 
     sortByLastUpdated: params.has('_sort'),
     lastUpdated: params.has('_lastUpdated'),
     appointmentSearch: params,
+    teamStateSearch:
+      declares('Communication', ['category', 'sent', 'based-on']) &&
+      declares('Encounter', ['class', 'date', 'appointment']) &&
+      declares('Task', ['code', 'authored-on', 'focus']),
   };
 }
 

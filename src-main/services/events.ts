@@ -9,6 +9,7 @@ export interface AppEventMap {
   outboxChanged: OutboxSummary;
   syncStatus: SyncStatus;
   sessionChanged: Staff | null;
+  pushed: { visitIds: string[] };
 }
 
 export interface AppEvents {

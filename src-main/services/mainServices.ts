@@ -70,6 +70,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
 
   const router = buildApiRouter(
     createApiHandlers({ store, session, events, clock, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
+    () => session.current()?.role ?? null,
   );
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {

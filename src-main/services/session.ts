@@ -2,7 +2,9 @@ import { CPR_SYSTEM } from '../../src-shared/fhir/schemas.js';
 import { z } from 'zod';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
-import { type Staff } from '../../src-shared/domain/visit.js';
+import type { QueueVisit, Staff } from '../../src-shared/domain/visit.js';
+import type { TeamMember } from '../../src-shared/team/members.js';
+import { createTeamDirectory, type TeamDirectory } from './team.js';
 import { displayName } from '../../src-shared/fhir/mapping.js';
 import { parseReference } from '../../src-shared/fhir/references.js';
 import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
@@ -43,6 +45,8 @@ export interface SessionService {
   revealCpr(citizenId: string): Promise<string>;
   /** A local change was written: push it soon. */
   localChange(): void;
+  /** The signed-in team's members with rooms and hours (the team lead's board). */
+  teamMembers(visits: readonly QueueVisit[]): Promise<TeamMember[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
   let staff: Staff | null = null;
   let token: string | null = eoj?.token ?? null;
   let engine: SyncEngine | null = null;
+  let directory: TeamDirectory | null = null;
+  let directoryTeam: string | null = null;
   const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token, clock }) : null;
   const authBase = eoj ? new URL('/auth', eoj.url).toString() : '';
 
@@ -192,6 +198,14 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       return engine.status();
     },
     localChange: () => engine?.trigger(),
+    async teamMembers(visits) {
+      if (!staff) return [];
+      if (!directory || directoryTeam !== staff.teamId) {
+        directoryTeam = staff.teamId;
+        directory = createTeamDirectory({ client, teamId: staff.teamId, clock, demoMembers: () => demoDay(clock.now()).members });
+      }
+      return directory.members(visits);
+    },
     close: async () => {
       await engine?.stop();
     },

@@ -10,7 +10,8 @@ export type AuditAction =
   | 'visit.outcome_recorded'
   | 'visit.urgent'
   | 'citizen.cpr_revealed'
-  | 'outbox.resolved';
+  | 'outbox.resolved'
+  | 'visit.moved';
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface AuditEntry {

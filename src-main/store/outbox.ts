@@ -80,6 +80,12 @@ export function outboxQueries(db: Database) {
   const latestUnfinished = db.prepare<[string], { intent: string }>(
     `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`,
   );
+  const latestUnfinishedMove = db.prepare<[string], { intent: string }>(
+    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.move' ORDER BY seq DESC LIMIT 1`,
+  );
+  const unfinishedWorkflow = db.prepare<[string], { n: number }>(
+    `SELECT count(*) AS n FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') IN ('visit.status', 'visit.attempt', 'visit.escalate')`,
+  );
   const problems = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN ('conflict', 'dead') AND resolved_ms IS NULL ORDER BY seq`);
   const resolve = db.prepare<[number, string], void>(
     `UPDATE outbox SET resolved_ms = ?, resolution = 'accepted_eoj' WHERE mutation_id = ? AND state IN ('conflict', 'dead') AND resolved_ms IS NULL`,
@@ -148,6 +154,16 @@ export function outboxQueries(db: Database) {
       const row = latestUnfinished.get(visitId);
       const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
       return intent?.kind === 'visit.status' ? intent : undefined;
+    },
+    /** The newest unsent move of a visit (the board and the queue show it until it is pushed). */
+    latestUnfinishedMove(visitId: string): Extract<OutboxIntent, { kind: 'visit.move' }> | undefined {
+      const row = latestUnfinishedMove.get(visitId);
+      const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
+      return intent?.kind === 'visit.move' ? intent : undefined;
+    },
+    /** Whether the visit has documented progress not yet in the EOJ (it wins over what the EOJ says). */
+    hasUnfinishedWorkflow(visitId: string): boolean {
+      return (unfinishedWorkflow.get(visitId)?.n ?? 0) > 0;
     },
     /** The staff member accepts the EOJ's version: the row stays, no longer as a problem. */
     acceptEoj(mutationId: string, atMs: number): boolean {

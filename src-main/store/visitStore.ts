@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
-import type { OutboxEntry } from '../../src-shared/domain/outbox.js';
+import type { OutboxEntry, VisitSlot } from '../../src-shared/domain/outbox.js';
 import type { CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
 import { decideOutcome, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
 import { workflowQueries } from './workflow.js';
@@ -51,11 +51,28 @@ export interface RecordOutcomeCommand {
   actorId: string;
   atMs: number;
   /** The call this outcome documents (times measured by the client), if one was made. */
-  call: { connectedAt: string | null; endedAt: string | null } | null;
+  call: { rangAt?: string | null; connectedAt: string | null; endedAt: string | null } | null;
   durationSeconds: number | null;
   policy: RetryPolicy;
   /** Supplied by callers that must know the id before the commit returns. */
   mutationId?: string;
+}
+
+/** A team lead's move of one visit (or, with several, a bulk move written in one transaction). */
+export interface MoveCommand {
+  visitId: string;
+  to: VisitSlot;
+  actorId: string;
+  atMs: number;
+  /** Supplied by callers that must know the id before the commit returns. */
+  mutationId?: string;
+}
+
+/** A visit a pull found moved to or from someone (for the notice on their queue). */
+export interface PulledMove {
+  visitId: string;
+  from: VisitSlot;
+  to: VisitSlot;
 }
 
 export interface OutcomeResult {
@@ -95,6 +112,19 @@ export interface VisitStore {
   visitCount(): number;
   /** The visit's new status, its outbox row and an audit entry, in one transaction. */
   setVisitStatus(command: SetVisitStatusCommand): StatusChangeResult;
+  /**
+   * Moves (one, or a bulk move): each visit's new staff member, room and time, its outbox row
+   * (an Appointment update with If-Match) and an audit entry, all in one transaction.
+   */
+  moveVisits(commands: readonly MoveCommand[]): { visits: QueueVisit[]; outboxEntries: OutboxEntry[] };
+  /**
+   * The team's shared state of visits read back from the EOJ: each visit's workflow replaced by
+   * it, unless the visit has progress here that is not in the EOJ yet (that wins until pushed).
+   * Returns the ids of visits that changed.
+   */
+  applyTeamState(workflows: ReadonlyMap<string, VisitWorkflow>, atMs: number): string[];
+  /** Visits the last pulls found moved (to or from someone), since the last call. */
+  takePulledMoves(): PulledMove[];
   /**
    * Applies pulled EOJ data: skips versions already held, keeps the user's unsent status changes
    * on top (pending outbox intents win in the UI until pushed), removes vanished visits.
@@ -194,6 +224,30 @@ export function createVisitStore(db: Database, file: string): VisitStore {
       calledAt: c.call?.connectedAt ?? previous.calledAt,
     };
     workflow.put(c.visitId, before.citizen.id, next, c.actorId, c.atMs);
+    // Every attempt that did not become a visit is shared with the team (a Communication), also
+    // when a retry keeps the visit open.
+    if (c.outcome === 'not_answered' || c.outcome === 'technical_failure') {
+      const mutationId = randomUUID();
+      outbox.add({
+        mutationId,
+        visitId: c.visitId,
+        intent: {
+          kind: 'visit.attempt',
+          at: now.toISOString(),
+          actorId: c.actorId,
+          outcome: c.outcome,
+          attempt: effects.failedAttempts,
+          of: c.policy.retries + 1,
+          retryAt: next.retryAt,
+          patientId: before.citizen.id,
+          rangAt: c.call?.rangAt ?? null,
+          note: c.note,
+        },
+        baseVersion: before.versionId,
+        atMs: c.atMs,
+      });
+      mutationIds.push(mutationId);
+    }
     if (effects.status !== before.status) {
       visits.setStatus(c.visitId, effects.status, c.atMs);
       const end = c.call?.endedAt ?? now.toISOString();
@@ -208,7 +262,10 @@ export function createVisitStore(db: Database, file: string): VisitStore {
           at: now.toISOString(),
           actorId: c.actorId,
           reason: effects.reason,
-          encounter: effects.encounter ? { start, end, outcome: c.outcome, note: c.note } : null,
+          // The documented length reaches the Encounter even when the call's times were measured.
+          encounter: effects.encounter
+            ? { start, end, outcome: c.outcome, note: c.note, rangAt: c.call?.rangAt ?? null, lengthSeconds: c.durationSeconds }
+            : null,
         },
         baseVersion: before.versionId,
         atMs: c.atMs,
@@ -274,6 +331,56 @@ export function createVisitStore(db: Database, file: string): VisitStore {
 
   const upsertVisits = db.transaction((list: readonly Visit[]) => visits.upsertMany(list));
 
+  const moveVisits = db.transaction((commands: readonly MoveCommand[]) => {
+    const mutationIds: string[] = [];
+    for (const c of commands) {
+      const before = visits.get(c.visitId);
+      if (!before) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${c.visitId})`);
+      const from: VisitSlot = { practitioner: before.practitioner, room: before.room, start: before.start, end: before.end };
+      visits.setSlot(c.visitId, c.to, c.atMs);
+      const mutationId = c.mutationId ?? randomUUID();
+      outbox.add({
+        mutationId,
+        visitId: c.visitId,
+        intent: { kind: 'visit.move', at: new Date(c.atMs).toISOString(), actorId: c.actorId, to: c.to, from },
+        baseVersion: before.versionId,
+        atMs: c.atMs,
+      });
+      audit.append({
+        atMs: c.atMs,
+        actorId: c.actorId,
+        action: 'visit.moved',
+        subjectType: 'Appointment',
+        subjectId: c.visitId,
+        details: {
+          mutationId,
+          fromPractitioner: from.practitioner?.id ?? '',
+          toPractitioner: c.to.practitioner?.id ?? '',
+          fromStart: from.start,
+          toStart: c.to.start,
+        },
+      });
+      mutationIds.push(mutationId);
+    }
+    return {
+      visits: commands.map((c) => withWorkflow(visits.get(c.visitId) as Visit)),
+      outboxEntries: mutationIds.map((id) => outbox.get(id)).filter((e): e is OutboxEntry => e !== undefined),
+    };
+  });
+
+  const applyTeamState = db.transaction((workflows: ReadonlyMap<string, VisitWorkflow>, atMs: number): string[] => {
+    const changed: string[] = [];
+    for (const [visitId, next] of workflows) {
+      const visit = visits.get(visitId);
+      if (!visit || outbox.hasUnfinishedWorkflow(visitId)) continue;
+      if (JSON.stringify(workflow.get(visitId)) === JSON.stringify(next)) continue;
+      workflow.put(visitId, visit.citizen.id, next, 'eoj', atMs);
+      changed.push(visitId);
+    }
+    return changed;
+  });
+  let pulledMoves: PulledMove[] = [];
+
   const setVisitStatus = db.transaction((c: SetVisitStatusCommand): StatusChangeResult => {
     const before = visits.get(c.visitId);
     if (!before) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${c.visitId})`);
@@ -304,8 +411,22 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     for (const incoming of page.visits) {
       const held = visits.get(incoming.id);
       if (held && held.versionId === incoming.versionId && incoming.versionId !== null) continue;
+      // Unsent changes stay on top until pushed: a status, and a move (who, where, when).
       const unsent = outbox.latestUnfinishedIntent(incoming.id);
-      visits.upsertMany([unsent ? { ...incoming, status: unsent.status } : incoming]);
+      const move = outbox.latestUnfinishedMove(incoming.id);
+      const shown = {
+        ...incoming,
+        ...(unsent ? { status: unsent.status } : {}),
+        ...(move ? { practitioner: move.to.practitioner, room: move.to.room, start: move.to.start, end: move.to.end } : {}),
+      };
+      if (held && !move && (held.practitioner?.id ?? null) !== (shown.practitioner?.id ?? null)) {
+        pulledMoves.push({
+          visitId: incoming.id,
+          from: { practitioner: held.practitioner, room: held.room, start: held.start, end: held.end },
+          to: { practitioner: shown.practitioner, room: shown.room, start: shown.start, end: shown.end },
+        });
+      }
+      visits.upsertMany([shown]);
       changed.push(incoming.id);
     }
     for (const id of page.removedIds ?? []) if (visits.remove(id)) changed.push(id);
@@ -347,6 +468,13 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     rooms: () => visits.rooms(),
     visitCount: () => visits.count(),
     setVisitStatus: (command) => setVisitStatus.immediate(command),
+    moveVisits: (commands) => moveVisits.immediate(commands),
+    applyTeamState: (workflows, atMs) => applyTeamState.immediate(workflows, atMs),
+    takePulledMoves: () => {
+      const taken = pulledMoves;
+      pulledMoves = [];
+      return taken;
+    },
     applyPull: (page) => applyPull.immediate(page),
     recordPushed: (mutationId, visitId, resultVersion, atMs) => recordPushed.immediate(mutationId, visitId, resultVersion, atMs),
     outbox,

@@ -1,3 +1,4 @@
+import type { VisitSlot } from '../../src-shared/domain/outbox.js';
 import { Citizen, type Visit, type VisitStatus } from '../../src-shared/domain/visit.js';
 import type { Database } from './sqlite.js';
 
@@ -138,6 +139,9 @@ export function visitQueries(db: Database) {
     `SELECT ${COLUMNS} FROM visits WHERE team_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
   );
   const setStatus = db.prepare<[VisitStatus, number, string], void>(`UPDATE visits SET status = ?, updated_ms = ? WHERE id = ?`);
+  const setSlot = db.prepare<[string | null, string | null, string | null, string | null, number, number, number, string], void>(
+    `UPDATE visits SET practitioner_id = ?, practitioner_name = ?, room_id = ?, room_name = ?, start_ms = ?, end_ms = ?, updated_ms = ? WHERE id = ?`,
+  );
   const remove = db.prepare<[string], void>(`DELETE FROM visits WHERE id = ?`);
   const forgetVersion = db.prepare<[string], void>(`UPDATE visits SET version_id = NULL WHERE id = ?`);
   const idsInRange = db.prepare<[number, number], { id: string }>(`SELECT id FROM visits WHERE start_ms >= ? AND start_ms < ?`);
@@ -164,6 +168,19 @@ export function visitQueries(db: Database) {
     },
     setStatus(id: string, status: VisitStatus, atMs: number): void {
       setStatus.run(status, atMs, id);
+    },
+    /** Who does the visit, in which room, when (a move). */
+    setSlot(id: string, slot: VisitSlot, atMs: number): void {
+      setSlot.run(
+        slot.practitioner?.id ?? null,
+        slot.practitioner?.name ?? null,
+        slot.room?.id ?? null,
+        slot.room?.name ?? null,
+        Date.parse(slot.start),
+        Date.parse(slot.end),
+        atMs,
+        id,
+      );
     },
     /** The next pull re-applies the EOJ's version of this visit, whatever it is. */
     forgetVersion(id: string): void {

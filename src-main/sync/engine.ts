@@ -1,3 +1,4 @@
+import type { VisitMoved } from '../../src-shared/api/contract.js';
 import type { SyncError, SyncStatus } from '../../src-shared/domain/outbox.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { careDayKey } from '../../src-shared/time/copenhagen.js';
@@ -6,7 +7,8 @@ import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { Logger } from '../log.js';
 import type { AppEvents } from '../services/events.js';
 import type { VisitStore } from '../store/visitStore.js';
-import { PULL_SCOPE, pullAppointments } from './pull.js';
+import { PULL_SCOPE, pullAppointments, syncWindow } from './pull.js';
+import { canPullTeamState, pullTeamState } from './teamState.js';
 import { pushOutbox } from './push.js';
 import { createTeamLink, type TeamLinkKind } from './teamLink.js';
 
@@ -23,6 +25,17 @@ export interface SyncEngineOptions {
   intervalMs?: number;
   /** Periodic full resync (it is what catches hard deletes). */
   fullResyncMs?: number;
+}
+
+/** Moves a pull found, for the notice on the queue ("10:30 Inger Birkholm er flyttet til Jonas"). */
+function movedFor(store: VisitStore, moves: ReturnType<VisitStore['takePulledMoves']>): VisitMoved[] {
+  return moves.map((m) => ({
+    visitId: m.visitId,
+    start: m.to.start,
+    citizenName: store.getVisit(m.visitId)?.citizen.name ?? '',
+    from: m.from.practitioner,
+    to: m.to.practitioner,
+  }));
 }
 
 /** The EOJ lacks a search the pull cannot do without: one clear message naming it. */
@@ -97,9 +110,16 @@ export function createSyncEngine(options: SyncEngineOptions) {
       }
       const pushed = await pushOutbox({ client, store, clock });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
+      if (pushed.landed.length > 0) events.emit('pushed', { visitIds: pushed.landed });
       waitAtLeastMs = pushed.retryAfterMs ?? 0;
-      const pulled = await pull(needsFullResync(at));
-      if (pulled.changedIds.length > 0) events.emit('queueChanged', { visitIds: pulled.changedIds, reason: 'sync' });
+      const full = needsFullResync(at);
+      const pulled = await pull(full);
+      // The team's shared state (attempts, held calls, escalations), where the EOJ can be searched for it.
+      const team = canPullTeamState(caps) ? await pullTeamState({ client, store, capabilities: caps, window: syncWindow(at), now: at, full }) : null;
+      for (const { resource, problem } of team?.problems ?? []) store.syncProblems.put(resource, problem, at.getTime());
+      const changedIds = [...new Set([...pulled.changedIds, ...(team?.changedIds ?? [])])];
+      const moved = movedFor(store, store.takePulledMoves());
+      if (changedIds.length > 0) events.emit('queueChanged', { visitIds: changedIds, reason: 'sync', ...(moved.length > 0 ? { moved } : {}) });
       // A push that only got transport errors means we are not really through.
       if (pushed.retried > 0 && pushed.done === 0 && pushed.lastError && (pushed.lastError.code === 'unreachable' || pushed.lastError.code === 'timeout')) {
         throw new EojError(pushed.lastError.code === 'timeout' ? 'timeout' : 'network', 'EOJ kan ikke nås');

@@ -1,6 +1,18 @@
 import type { OutboxEntry, SyncError } from '../../src-shared/domain/outbox.js';
 import { appointmentStatusFor, isClosedAppointmentStatus } from '../../src-shared/fhir/mapping.js';
-import { appointmentWithStatus, encounterFor, escalationTaskFor, ifNoneExist, type EscalateIntent, type StatusIntent } from '../../src-shared/fhir/write.js';
+import {
+  appointmentWithStatus,
+  attemptCommunicationFor,
+  encounterFor,
+  escalationTaskFor,
+  ifNoneExist,
+  movedAppointment,
+  slotOf,
+  type AttemptIntent,
+  type EscalateIntent,
+  type MoveIntent,
+  type StatusIntent,
+} from '../../src-shared/fhir/write.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { VisitStore } from '../store/visitStore.js';
@@ -24,12 +36,52 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 
 type StatusEntry = OutboxEntry & { intent: StatusIntent };
 type EscalateEntry = OutboxEntry & { intent: EscalateIntent };
+type AttemptEntry = OutboxEntry & { intent: AttemptIntent };
+type MoveEntry = OutboxEntry & { intent: MoveIntent };
 
-/** Someone else closed the visit in the EOJ: never overwritten. */
+/** Someone else closed (or, for a move, moved) the visit in the EOJ: never overwritten. */
 class Conflict extends Error {
   constructor(readonly eojStatus: string) {
     super(`Besøget er allerede ${eojStatus} i EOJ`);
   }
+}
+
+const sameSlot = (a: ReturnType<typeof slotOf>, b: MoveIntent['to']) =>
+  a.practitionerId === (b.practitioner?.id ?? null) &&
+  a.roomId === (b.room?.id ?? null) &&
+  a.start === new Date(b.start).toISOString() &&
+  a.end === new Date(b.end).toISOString();
+
+/**
+ * A team lead's move (design §7): the Appointment's staff, room and time, with If-Match. On a newer
+ * version the visit is read again: an unrelated change (a note) → the move is applied on top; the
+ * visit completed, cancelled or moved by someone else → nothing is overwritten (a conflict the lead sees).
+ */
+async function pushMove(client: FhirClient, entry: MoveEntry): Promise<string | null> {
+  for (let round = 0; round < MAX_412_ROUNDS; round++) {
+    const current = await client.read('Appointment', entry.visitId);
+    const version = client.versionOf(current);
+    const slot = slotOf(current.body, client.baseUrl);
+    // Already there (a resend after a crash mid-move): done, nothing written twice.
+    if (sameSlot(slot, entry.intent.to)) return version;
+    if (isClosedAppointmentStatus(current.body.status)) throw new Conflict(current.body.status);
+    if (!sameSlot(slot, entry.intent.from)) throw new Conflict('moved');
+    if (!version) throw new EojError('malformed', 'EOJ sendte ingen versionId for Appointment', undefined, { serverText: 'Appointment uden versionId' });
+    try {
+      const updated = await client.update(movedAppointment({ ...current.body, id: entry.visitId }, entry.intent.to, client.baseUrl), version);
+      return client.versionOf(updated);
+    } catch (error) {
+      if (error instanceof EojError && error.kind === 'http' && (error.status === 412 || error.status === 409)) continue;
+      throw error;
+    }
+  }
+  throw new EojError('http', 'Appointment blev ved med at ændre sig under flytning', 412, { transient: true });
+}
+
+/** An attempt that did not become a visit: a Communication, created once (conditional on the mutation id). */
+async function pushAttempt(client: FhirClient, entry: AttemptEntry): Promise<null> {
+  await client.createIfNoneExist(attemptCommunicationFor(entry.mutationId, entry.visitId, entry.intent), ifNoneExist(entry.mutationId));
+  return null;
 }
 
 /** Applies one status intent to the current Appointment, following the 412 rules. Returns the new versionId. */
@@ -73,8 +125,18 @@ async function pushEscalation(client: FhirClient, entry: EscalateEntry): Promise
   return null;
 }
 
-const pushEntry = (client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> =>
-  entry.intent.kind === 'visit.escalate' ? pushEscalation(client, entry as EscalateEntry) : pushStatus(client, store, entry as StatusEntry);
+function pushEntry(client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> {
+  switch (entry.intent.kind) {
+    case 'visit.escalate':
+      return pushEscalation(client, entry as EscalateEntry);
+    case 'visit.attempt':
+      return pushAttempt(client, entry as AttemptEntry);
+    case 'visit.move':
+      return pushMove(client, entry as MoveEntry);
+    case 'visit.status':
+      return pushStatus(client, store, entry as StatusEntry);
+  }
+}
 
 export interface PushResult {
   done: number;
@@ -84,6 +146,8 @@ export interface PushResult {
   lastError: SyncError | null;
   /** The longest wait a server asked for (429 Retry-After), if any. */
   retryAfterMs: number | null;
+  /** Visits whose team-visible state landed in the EOJ this round (for the team's hint). */
+  landed: string[];
 }
 
 /** Rows of different visits are independent: a few go at once (FIFO holds within each visit). */
@@ -91,7 +155,7 @@ const CONCURRENCY = 4;
 
 export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; clock: Clock; limit?: number; random?: () => number }): Promise<PushResult> {
   const { client, store, clock } = opts;
-  const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null, retryAfterMs: null };
+  const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null, retryAfterMs: null, landed: [] };
   // due() yields at most one row per visit: the oldest unfinished one.
   const queue = store.outbox.due(clock.nowMs(), opts.limit ?? 200);
   let transportDown = false;
@@ -102,6 +166,7 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
       const version = await pushEntry(client, store, entry);
       store.recordPushed(entry.mutationId, entry.visitId, version, clock.nowMs());
       result.done++;
+      if (!result.landed.includes(entry.visitId)) result.landed.push(entry.visitId);
     } catch (error) {
       if (error instanceof Conflict) {
         result.lastError = { code: 'conflict', serverText: error.eojStatus, subject: `Appointment/${entry.visitId}` };

@@ -24,6 +24,11 @@ import type { OutcomeDefaults } from '../visit/OutcomeForm';
 import { VisitPanel } from '../visit/VisitPanel';
 import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
 import type { DeviceCheckState } from '../devices/deviceCheckStore';
+import { BoardView } from '../board/BoardView';
+import type { BoardState } from '../board/boardStore';
+import { IDLE_AFTER_MS, type TeamState } from '../team/teamStore';
+import { MovedNotices } from '../team/MovedNotices';
+import { rendererClock } from '../time/clock';
 
 const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
 const QUEUE_REFRESH_MS = 15 * 60_000;
@@ -46,11 +51,15 @@ export function App({
   store,
   calls,
   checks,
+  team,
+  board,
 }: {
   api: ApiClient;
   store: StoreApi<QueueState>;
   calls: StoreApi<CallState>;
   checks: StoreApi<DeviceCheckState>;
+  team: StoreApi<TeamState>;
+  board: StoreApi<BoardState>;
 }) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
@@ -58,6 +67,33 @@ export function App({
   const check = useStore(checks);
   const signedIn = state.session !== null;
   const roomId = state.session?.roomId ?? null;
+  const isLead = state.session?.role === 'team_lead';
+  /** "Min dag" (the staff queue) or, for team leads, "Teamtavle" (the board). */
+  const [view, setView] = useState<'day' | 'board'>('day');
+  const shownView = isLead ? view : 'day';
+
+  // The team's day: presence and change hints over signalling, notices of visits moved to or from me.
+  const session = state.session;
+  useEffect(() => (session ? team.getState().start(session) : undefined), [team, session]);
+  const lastInput = useRef(rendererClock.nowMs());
+  useEffect(() => {
+    const touch = () => (lastInput.current = rendererClock.nowMs());
+    window.addEventListener('keydown', touch);
+    window.addEventListener('pointerdown', touch);
+    return () => {
+      window.removeEventListener('keydown', touch);
+      window.removeEventListener('pointerdown', touch);
+    };
+  }, []);
+  const presenceTick = useNow(30_000);
+  const inCall = call.phase === 'ringing' || call.phase === 'connected';
+  useEffect(() => {
+    if (!session || !call.signallingOnline) return;
+    const idle = !inCall && presenceTick.getTime() - lastInput.current >= IDLE_AFTER_MS;
+    team
+      .getState()
+      .report({ state: inCall ? 'in_call' : idle ? 'idle' : 'signed_in', roomId: session.roomId, visitId: inCall ? (call.visit?.id ?? null) : null });
+  }, [team, session, inCall, call.visit?.id, call.signallingOnline, presenceTick]);
   /** A call waiting for the staff member to look at the quick check's findings. */
   const [pendingCall, setPendingCall] = useState<Visit | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -88,6 +124,7 @@ export function App({
         outcome: suggestedOutcome(call.endReason, answered, urgent),
         durationSeconds: answered && call.endedAt && call.connectedAt ? Math.round((call.endedAt - call.connectedAt) / 1000) : 0,
         call: {
+          rangAt: call.rangAt ? new Date(call.rangAt).toISOString() : null,
           connectedAt: call.connectedAt ? new Date(call.connectedAt).toISOString() : null,
           endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null,
         },
@@ -207,6 +244,13 @@ export function App({
   }, [store]);
 
   const pending = state.outbox ? state.outbox.pending + state.outbox.inflight : 0;
+  const dayReady = shownView === 'day' && state.phase === 'ready';
+  // A call is the stage: it opens in "Min dag" with the called visit's facts beside it.
+  useEffect(() => {
+    if (call.phase !== 'ringing' || !call.visit) return;
+    setView('day');
+    setOpenId(call.visit.id);
+  }, [call.phase, call.visit?.id]);
   const busy = call.phase === 'ringing' || call.phase === 'connected';
   const openVisit = openId ? visitById(openId) : undefined;
   const outcomeVisit = outcomeFor ? visitById(outcomeFor.visitId) : undefined;
@@ -257,7 +301,18 @@ export function App({
 
       <main>
         {state.phase === 'signed-out' && <SignInView options={state.signInOptions} error={state.signInError} onSignIn={(id) => void state.signIn(id)} />}
-        {state.session && (
+        {isLead && (
+          <nav className="views" aria-label={t('views.label')}>
+            {(['day', 'board'] as const).map((v) => (
+              <button key={v} type="button" aria-pressed={shownView === v} onClick={() => setView(v)}>
+                {t(`views.${v}`)}
+              </button>
+            ))}
+          </nav>
+        )}
+        <MovedNotices team={team} />
+        {shownView === 'board' && <BoardView board={board} team={team} />}
+        {shownView === 'day' && state.session && (
           <nav className="scope" aria-label={t('scope.label')}>
             {SCOPES.map((scope) => (
               <button key={scope} type="button" aria-pressed={state.scope === scope} onClick={() => void state.setScope(scope)}>
@@ -274,7 +329,7 @@ export function App({
             onResolve={(id, action) => void state.resolveProblem(id, action)}
           />
         )}
-        {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
+        {shownView === 'day' && state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
         {state.phase === 'error' && (
           <div className="banner banner-error" role="alert">
             {t('queue.error', { message: state.loadError ?? '' })}{' '}
@@ -283,18 +338,22 @@ export function App({
             </button>
           </div>
         )}
-        {state.phase === 'ready' && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
-        {state.phase === 'ready' && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
-        {state.phase === 'ready' && (
-          <div className="workspace">
-            <QueueView
-              visits={filterQueue(state.visits, statusFilter, search)}
-              retryPolicy={state.retryPolicy}
-              openId={openId}
-              onOpen={rowHandlers.onOpen}
-              onOutcome={rowHandlers.onOutcome}
-              {...(call.available ? { calls: { onRing: rowHandlers.onRing, onPair: rowHandlers.onPair, busy } } : {})}
-            />
+        {dayReady && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
+        {dayReady && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
+        {dayReady && (
+          <div className={`workspace${busy ? ' in-call' : openVisit ? ' has-panel' : ''}`}>
+            {/* The call is the stage while it lasts; the visit's facts beside it; the queue below, compact. */}
+            <CallPanel store={calls} visitNow={visitById} onUrgent={(id) => void state.markUrgent(id)} />
+            <div className="queue-wrap">
+              <QueueView
+                visits={filterQueue(state.visits, statusFilter, search)}
+                retryPolicy={state.retryPolicy}
+                openId={openId}
+                onOpen={rowHandlers.onOpen}
+                onOutcome={rowHandlers.onOutcome}
+                {...(call.available ? { calls: { onRing: rowHandlers.onRing, onPair: rowHandlers.onPair, busy } } : {})}
+              />
+            </div>
             {openVisit && (
               <VisitPanel
                 api={api}
@@ -345,7 +404,6 @@ export function App({
             }}
           />
         )}
-        <CallPanel store={calls} visitNow={visitById} onUrgent={(id) => void state.markUrgent(id)} />
       </main>
     </div>
   );

@@ -88,7 +88,7 @@ export function CallPanel({
   const urgentAt = live?.workflow.urgentAt ?? null;
   const seconds = s.connectedAt ? Math.max(0, Math.floor((now.getTime() - s.connectedAt) / 1000)) : 0;
   return (
-    <div className="call-panel" role="dialog" aria-labelledby="call-heading" data-call-phase={s.phase}>
+    <section className="call-stage" aria-labelledby="call-heading" data-call-phase={s.phase}>
       <h2 id="call-heading">{s.visit.citizen.name}</h2>
       <p role="status" className="call-status">
         {s.phase === 'ringing' && t('call.ringing')}
@@ -181,6 +181,6 @@ export function CallPanel({
           {t('call.hangUp')}
         </button>
       </div>
-    </div>
+    </section>
   );
 }

@@ -5,13 +5,13 @@ import { browserTimers, keepScreenAwake, localMedia } from '../../src-shared/bro
 import type { CallQuality } from '../../src-shared/browser/quality';
 import type { PeerState } from '../../src-shared/call/peerSession';
 import { createNetProbe, type NetProbe } from '../../src-shared/call/netProbe';
-import { createSignalConnection, type SignalConnection } from '../../src-shared/call/signalConnection';
 import type { ChosenDevices } from '../../src-shared/devices/check';
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } from '../../src-shared/devices/hotplug';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
 import { listDevices } from '../devices/probes';
+import type { SignallingClient } from '../signalling/signallingClient';
 import { rendererClock } from '../time/clock';
 import type { Clock } from '../../src-shared/time/clock';
 
@@ -76,13 +76,11 @@ export interface CallStoreOptions {
   clock?: Clock;
 }
 
-export function createCallStore(api: ApiClient, options: CallStoreOptions = {}): StoreApi<CallState> {
-  let signalling: SignalConnection | null = null;
-  let token: string | null = null;
+export function createCallStore(api: ApiClient, signalling: SignallingClient, options: CallStoreOptions = {}): StoreApi<CallState> {
   let link: CallLink | null = null;
   let watcher: DeviceWatcher | null = null;
   const clock = options.clock ?? rendererClock;
-  const probe = createNetProbe({ send: (m) => signalling?.send(m) ?? false, timers: browserTimers, now: () => performance.now() });
+  const probe = createNetProbe({ send: (m) => signalling.send(m), timers: browserTimers, now: () => performance.now() });
   // The screen stays on during a call: powerSaveBlocker in Electron (the main process holds it),
   // the Wake Lock API in browser mode.
   let releaseWakeLock: () => void = () => undefined;
@@ -160,7 +158,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       const { callId } = get();
       switch (m.type) {
         case 'auth.ok':
-          if (callId && link?.started()) signalling?.send({ type: 'call.restart', callId });
+          if (callId && link?.started()) signalling.send({ type: 'call.restart', callId });
           return;
         case 'pair.code':
           set({ pairing: { citizenId: m.citizenId, code: m.code, expiresAt: m.expiresAt } });
@@ -251,29 +249,22 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
 
       async start() {
         navigator.mediaDevices.addEventListener?.('devicechange', () => void refreshDevicesNow());
-        const ticket = await api.calls.ticket({}).catch(() => null);
-        if (!ticket) return () => undefined;
-        token = ticket.token;
-        signalling = createSignalConnection({
-          url: ticket.signallingUrl,
-          token: () => token,
-          openSocket: (url) => new WebSocket(url),
-          timers: browserTimers,
-          onMessage: (m) => void onMessage(m),
-          onState: (state) => set({ signallingOnline: state === 'open' }),
-        });
-        signalling.start();
-        set({ available: true });
-        return () => signalling?.stop();
+        const stops = [signalling.onMessage((m) => void onMessage(m)), signalling.onState((state) => set({ signallingOnline: state === 'open' }))];
+        const stop = await signalling.start();
+        set({ available: signalling.available() });
+        return () => {
+          stops.forEach((s) => s());
+          stop();
+        };
       },
 
       ring(visit) {
-        if (!signalling || get().phase === 'ringing' || get().phase === 'connected') return;
+        if (!signalling.available() || get().phase === 'ringing' || get().phase === 'connected') return;
         const callId = crypto.randomUUID();
         link?.stop();
         link = createCallLink({
           callId,
-          send: (message) => signalling?.send(message),
+          send: (message) => signalling.send(message),
           relayOnly: options.relayOnly ?? false,
           onRemoteStream: (remote) => set({ remote }),
           onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
@@ -323,7 +314,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
       },
       hangUp() {
         const { callId } = get();
-        if (callId) signalling?.send({ type: 'call.hangup', callId });
+        if (callId) signalling.send({ type: 'call.hangup', callId });
         finish('hangup');
       },
       toggleMic() {
@@ -341,7 +332,7 @@ export function createCallStore(api: ApiClient, options: CallStoreOptions = {}):
         set({ cameraOff });
       },
       pairDevice(citizenId) {
-        signalling?.send({ type: 'pair.create', citizenId });
+        signalling.send({ type: 'pair.create', citizenId });
       },
       dismiss() {
         set({ phase: 'idle', visit: null, callId: null, pairing: null, error: null });

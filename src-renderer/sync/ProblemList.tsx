@@ -36,7 +36,13 @@ export function ProblemList({
                 <li key={p.mutationId} data-state={p.state} data-error-code={p.error?.code}>
                   <strong>{t(`problems.${p.state === 'conflict' ? 'conflict' : 'dead'}`)}</strong>{' '}
                   {visit ? t('problems.visitAt', { name: visit.citizen.name, time: formatClock(visit.start, locale) }) : p.visitId}:{' '}
-                  {p.intent.kind === 'visit.status' ? t('problems.change', { status: t(`status.${p.intent.status}`) }) : t('problems.escalation')}
+                  {p.intent.kind === 'visit.status'
+                    ? t('problems.change', { status: t(`status.${p.intent.status}`) })
+                    : p.intent.kind === 'visit.move'
+                      ? t('problems.move', { who: p.intent.to.practitioner?.name ?? t('board.unassigned'), time: formatClock(p.intent.to.start, locale) })
+                      : p.intent.kind === 'visit.attempt'
+                        ? t('problems.attempt')
+                        : t('problems.escalation')}
                   {p.error && ` – ${describeSyncError(t, locale, p.error, { final: p.state === 'conflict' ? 'notSent' : 'manual' })}`}
                   <span className="problem-actions">
                     <button type="button" onClick={() => onResolve(p.mutationId, 'accept_eoj')}>

@@ -9,7 +9,7 @@ import { formatClock } from '../../src-shared/time/copenhagen';
 export function describeSyncError(t: TFunction, locale: string, error: SyncError, next: { retryAt?: string | null; final?: 'manual' | 'notSent' }): string {
   const status =
     error.code === 'conflict'
-      ? t(`eojStatus.${['fulfilled', 'cancelled', 'noshow', 'entered-in-error'].includes(error.serverText ?? '') ? error.serverText : 'other'}`)
+      ? t(`eojStatus.${['fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'moved'].includes(error.serverText ?? '') ? error.serverText : 'other'}`)
       : '';
   const parts = [t(`syncError.${error.code}`, { status, subject: error.subject ?? '' })];
   if (error.serverText && error.code !== 'conflict') parts.push(t('syncError.serverSaid', { text: error.serverText }));

@@ -7,7 +7,7 @@ import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
 import type { TokenIssuer, StaffClaims } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
-import { encodePageToken, MAX_COUNT, search, SearchError } from './search.js';
+import { encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
 
 export interface EojAppOptions {
   repository: Repository;
@@ -207,12 +207,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
               { name: '_lastUpdated', type: 'date' },
               { name: '_sort', type: 'special' },
               { name: 'identifier', type: 'token' },
-              ...(type === 'Appointment'
-                ? ['date', 'actor', 'patient', 'practitioner', 'location', 'status'].map((name) => ({
-                    name,
-                    type: name === 'date' ? 'date' : name === 'status' ? 'token' : 'reference',
-                  }))
-                : []),
+              ...searchParamsOf(type),
             ],
             ...(type === 'Appointment' && conformance.include
               ? { searchInclude: ['Appointment:patient', 'Appointment:practitioner', 'Appointment:location', 'Appointment:actor'] }
@@ -333,7 +328,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     creating.set(type, (creating.get(type) ?? 0) + 1);
     try {
       // A transaction takes a moment on a real server; overlapping creates meet in it.
-      if (conformance.concurrentCreateConflict) await new Promise((r) => setTimeout(r, 5));
+      if (conformance.concurrentCreateConflict) await new Promise((r) => setTimeout(r, 10));
     } finally {
       creating.set(type, (creating.get(type) ?? 1) - 1);
     }

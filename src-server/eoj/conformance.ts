@@ -62,4 +62,9 @@ export const R4_REFERENCE_TARGETS: Record<string, Record<string, readonly string
     requester: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson'],
   },
   PractitionerRole: { practitioner: ['Practitioner'], location: ['Location'], healthcareService: ['HealthcareService'] },
+  Communication: {
+    subject: ['Patient', 'Group'],
+    sender: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'HealthcareService'],
+    recipient: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'Group', 'CareTeam', 'HealthcareService'],
+  },
 };

@@ -11,29 +11,74 @@ interface Comparison {
 }
 
 const COMMON = new Set(['_id', 'identifier', '_lastUpdated', '_count', '_sort', '_include', '_page', '_getpagesoffset', '_total', '_format']);
-const BY_TYPE: Partial<Record<ResourceType, Record<string, (r: FhirResource) => string[]>>> = {
+type Coded = { system?: string | undefined; code?: string | undefined };
+/** A search parameter: what it reads from a resource, and how values compare. */
+type Param =
+  | { kind: 'reference'; type?: string; values: (r: FhirResource) => string[] }
+  | { kind: 'token'; values: (r: FhirResource) => Coded[] }
+  | { kind: 'date'; values: (r: FhirResource) => string[] };
+
+const ref = (type: string | undefined, values: (r: FhirResource) => (string | undefined)[]): Param => ({
+  kind: 'reference',
+  ...(type ? { type } : {}),
+  values: (r) => values(r).filter((v): v is string => typeof v === 'string'),
+});
+const token = (values: (r: FhirResource) => (Coded | undefined)[]): Param => ({
+  kind: 'token',
+  values: (r) => values(r).filter((v): v is Coded => v !== undefined),
+});
+const date = (values: (r: FhirResource) => (string | undefined)[]): Param => ({
+  kind: 'date',
+  values: (r) => values(r).filter((v): v is string => typeof v === 'string'),
+});
+const codings = (concepts: { coding?: Coded[] | undefined }[] | undefined) => (concepts ?? []).flatMap((c) => c.coding ?? []);
+
+const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
   Appointment: {
-    actor: (r) => (r.resourceType === 'Appointment' ? r.participant.map((p) => p.actor?.reference ?? '') : []),
-    patient: (r) => refsOfType(r, 'Patient'),
-    practitioner: (r) => refsOfType(r, 'Practitioner'),
-    location: (r) => refsOfType(r, 'Location'),
-    status: (r) => (r.resourceType === 'Appointment' ? [r.status] : []),
+    actor: ref(undefined, (r) => (r.resourceType === 'Appointment' ? r.participant.map((p) => p.actor?.reference) : [])),
+    patient: ref('Patient', (r) => refsOfType(r, 'Patient')),
+    practitioner: ref('Practitioner', (r) => refsOfType(r, 'Practitioner')),
+    location: ref('Location', (r) => refsOfType(r, 'Location')),
+    status: token((r) => (r.resourceType === 'Appointment' ? [{ code: r.status }] : [])),
+    date: date((r) => (r.resourceType === 'Appointment' ? [r.start] : [])),
   },
   Encounter: {
-    appointment: (r) => (r.resourceType === 'Encounter' ? (r.appointment ?? []).map((a) => a.reference ?? '') : []),
-    subject: (r) => (r.resourceType === 'Encounter' && r.subject?.reference ? [r.subject.reference] : []),
-    patient: (r) => (r.resourceType === 'Encounter' && r.subject?.reference ? [r.subject.reference] : []),
+    appointment: ref('Appointment', (r) => (r.resourceType === 'Encounter' ? (r.appointment ?? []).map((a) => a.reference) : [])),
+    subject: ref('Patient', (r) => (r.resourceType === 'Encounter' ? [r.subject?.reference] : [])),
+    patient: ref('Patient', (r) => (r.resourceType === 'Encounter' ? [r.subject?.reference] : [])),
+    class: token((r) => (r.resourceType === 'Encounter' ? [r.class] : [])),
+    date: date((r) => (r.resourceType === 'Encounter' ? [r.period?.start] : [])),
   },
   Task: {
-    patient: (r) => (r.resourceType === 'Task' && r.for?.reference ? [r.for.reference] : []),
-    focus: (r) => (r.resourceType === 'Task' && r.focus?.reference ? [r.focus.reference] : []),
+    patient: ref('Patient', (r) => (r.resourceType === 'Task' ? [r.for?.reference] : [])),
+    focus: ref(undefined, (r) => (r.resourceType === 'Task' ? [r.focus?.reference] : [])),
+    code: token((r) => (r.resourceType === 'Task' ? codings(r.code ? [r.code] : []) : [])),
+    'authored-on': date((r) => (r.resourceType === 'Task' ? [r.authoredOn] : [])),
   },
-  Location: { partof: (r) => (r.resourceType === 'Location' && r.partOf?.reference ? [r.partOf.reference] : []) },
+  Communication: {
+    'based-on': ref(undefined, (r) => (r.resourceType === 'Communication' ? (r.basedOn ?? []).map((b) => b.reference) : [])),
+    subject: ref('Patient', (r) => (r.resourceType === 'Communication' ? [r.subject?.reference] : [])),
+    category: token((r) => (r.resourceType === 'Communication' ? codings(r.category) : [])),
+    sent: date((r) => (r.resourceType === 'Communication' ? [r.sent] : [])),
+  },
+  Location: { partof: ref('Location', (r) => (r.resourceType === 'Location' ? [r.partOf?.reference] : [])) },
   PractitionerRole: {
-    practitioner: (r) => (r.resourceType === 'PractitionerRole' && r.practitioner?.reference ? [r.practitioner.reference] : []),
-    service: (r) => (r.resourceType === 'PractitionerRole' ? (r.healthcareService ?? []).map((h) => h.reference ?? '') : []),
+    practitioner: ref('Practitioner', (r) => (r.resourceType === 'PractitionerRole' ? [r.practitioner?.reference] : [])),
+    service: ref('HealthcareService', (r) => (r.resourceType === 'PractitionerRole' ? (r.healthcareService ?? []).map((h) => h.reference) : [])),
   },
 };
+/** The search parameters the sandbox declares for a type (its CapabilityStatement). */
+export const searchParamsOf = (type: ResourceType): { name: string; type: Param['kind'] }[] =>
+  Object.entries(BY_TYPE[type] ?? {}).map(([name, param]) => ({ name, type: param.kind }));
+
+/** "system|code", "code" or "system|" against a coding. */
+function tokenMatches(values: Coded[], wanted: string[]): boolean {
+  return wanted.some((w) => {
+    const [system, code] = w.includes('|') ? (w.split('|', 2) as [string, string]) : [null, w];
+    return values.some((v) => (system === null || system === '' || v.system === system) && (code === '' || v.code === code));
+  });
+}
+
 const INCLUDES: Record<string, string | null> = {
   'Appointment:patient': 'Patient',
   'Appointment:practitioner': 'Practitioner',
@@ -111,9 +156,7 @@ export const encodePageToken = (offset: number) => Buffer.from(JSON.stringify({ 
 export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: string) => StoredResource | undefined): SearchResult {
   const typeParams = BY_TYPE[req.type] ?? {};
   for (const key of new Set(req.params.keys())) {
-    if (!COMMON.has(key) && !(key in typeParams) && !(req.type === 'Appointment' && key === 'date')) {
-      throw new SearchError(`Søgeparameteren ${key} understøttes ikke for ${req.type}`);
-    }
+    if (!COMMON.has(key) && !(key in typeParams)) throw new SearchError(`Søgeparameteren ${key} understøttes ikke for ${req.type}`);
   }
   let matches = all;
   const ids = req.params.getAll('_id').flatMap((v) => v.split(','));
@@ -126,26 +169,18 @@ export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: 
     const c = parseComparison('_lastUpdated', raw);
     matches = matches.filter((r) => compares(r.lastUpdatedMs, c));
   }
-  for (const raw of req.params.getAll('date')) {
-    const c = parseComparison('date', raw);
-    matches = matches.filter((r) => r.resource.resourceType === 'Appointment' && r.resource.start !== undefined && compares(Date.parse(r.resource.start), c));
-  }
-  for (const [name, values] of Object.entries(typeParams)) {
+  for (const [name, param] of Object.entries(typeParams)) {
     for (const raw of req.params.getAll(name)) {
-      const wanted = raw.split(',');
-      const type = {
-        patient: 'Patient',
-        practitioner: 'Practitioner',
-        location: 'Location',
-        subject: 'Patient',
-        appointment: 'Appointment',
-        partof: 'Location',
-        service: 'HealthcareService',
-        focus: undefined,
-      }[name];
-      matches = matches.filter((r) =>
-        name === 'status' ? values(r.resource).some((v) => wanted.includes(v)) : referenceMatches(values(r.resource), wanted, type),
-      );
+      if (param.kind === 'date') {
+        const c = parseComparison(name, raw);
+        matches = matches.filter((r) => param.values(r.resource).some((v) => compares(Date.parse(v), c)));
+      } else if (param.kind === 'token') {
+        const wanted = raw.split(',');
+        matches = matches.filter((r) => tokenMatches(param.values(r.resource), wanted));
+      } else {
+        const wanted = raw.split(',');
+        matches = matches.filter((r) => referenceMatches(param.values(r.resource), wanted, param.type));
+      }
     }
   }
   const sort = req.params.get('_sort');

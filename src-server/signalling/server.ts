@@ -7,6 +7,7 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { StaffClaims, TokenIssuer } from '../eoj/auth.js';
 import { createCallRegistry } from './calls.js';
 import type { DeviceIdentity, DeviceRegistry } from './devices.js';
+import { createPresenceRegistry } from './presence.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
 
 /** Where the signalling server learns which citizen a visit is for, and whose team it is. */
@@ -68,6 +69,15 @@ export function attachSignalling(options: SignallingOptions) {
     const conn = connections.get(connId);
     if (conn && conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify(message));
   };
+  const presence = createPresenceRegistry(() => options.clock.nowMs());
+  const staffOfTeam = (teamId: string) =>
+    [...connections.values()].filter((c) => c.identity?.kind === 'staff' && c.identity.claims.team === teamId) as (Connection & {
+      identity: { kind: 'staff'; claims: StaffClaims };
+    })[];
+  /** Presence goes to the team's leads only (closed user group: never to another team). */
+  const toLeads = (teamId: string, members: ReturnType<typeof presence.team>, exceptConnId?: string) => {
+    for (const c of staffOfTeam(teamId)) if (c.identity.claims.role === 'team_lead' && c.id !== exceptConnId) send(c.id, { type: 'presence.team', members });
+  };
   const calls = createCallRegistry({
     send,
     turnFor: (callId) => turnCredentials(options.turn, callId, options.clock.nowMs()),
@@ -108,6 +118,12 @@ export function attachSignalling(options: SignallingOptions) {
       const identity = conn.identity;
       send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });
       if (identity.kind === 'device') sendSchedule(conn.id, identity.device);
+      if (identity.kind === 'staff') {
+        const { sub, name, team, role } = identity.claims;
+        toLeads(team, [presence.connect(conn.id, { practitionerId: sub, name, teamId: team })], conn.id);
+        // A lead who signs in gets the whole team as it stands (themselves included).
+        if (role === 'team_lead') send(conn.id, { type: 'presence.team', members: presence.team(team) });
+      }
       return;
     }
     if (message.type === 'pair.redeem') {
@@ -179,6 +195,17 @@ export function attachSignalling(options: SignallingOptions) {
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
         send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`, options.clock.nowMs()) });
         return;
+      case 'presence.update': {
+        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
+        const updated = presence.report(conn.id, message.presence);
+        if (updated) toLeads(id.claims.team, [updated]);
+        return;
+      }
+      case 'team.changed':
+        // Relayed to the team's other staff clients only; they pull from the EOJ themselves.
+        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
+        for (const c of staffOfTeam(id.claims.team)) if (c.id !== conn.id) send(c.id, { type: 'team.changed', visitIds: message.visitIds });
+        return;
       case 'call.restart': {
         const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
         if (!calls.restart(message.callId, conn.id, identity)) return refuse(conn, 'forbidden', 'ikke part i opkaldet', message.type);
@@ -224,6 +251,8 @@ export function attachSignalling(options: SignallingOptions) {
       clearTimeout(authTimer);
       connections.delete(conn.id);
       calls.connectionClosed(conn.id);
+      const gone = presence.disconnect(conn.id);
+      if (gone) toLeads(gone.teamId, [gone.presence]);
     });
     socket.on('error', () => socket.terminate());
   });

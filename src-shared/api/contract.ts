@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RoomDevices } from '../domain/devices.js';
-import { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../domain/outbox.js';
-import { CallRecord, QueueVisit, Room, Staff, VisitStatus } from '../domain/visit.js';
+import { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus, VisitSlot } from '../domain/outbox.js';
+import { TeamMember, TeamSettings } from '../team/members.js';
+import { CallRecord, QueueVisit, Ref, Room, Staff, VisitStatus, type StaffRole } from '../domain/visit.js';
 import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
 
 /**
@@ -16,10 +17,24 @@ export interface ProcedureDef<K extends ProcedureKind, I extends z.ZodType, O ex
   kind: K;
   input: I;
   output: O;
+  /** Who may call it; the router refuses everyone else (server side). Absent: anyone signed in or not. */
+  roles?: readonly StaffRole[];
 }
 
-const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'query', I, O> => ({ kind: 'query', input, output });
-const mutation = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'mutation', I, O> => ({ kind: 'mutation', input, output });
+const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, roles?: readonly StaffRole[]): ProcedureDef<'query', I, O> => ({
+  kind: 'query',
+  input,
+  output,
+  ...(roles ? { roles } : {}),
+});
+const mutation = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, roles?: readonly StaffRole[]): ProcedureDef<'mutation', I, O> => ({
+  kind: 'mutation',
+  input,
+  output,
+  ...(roles ? { roles } : {}),
+});
+/** The team lead's board: team leads only. */
+const LEADS: readonly StaffRole[] = ['team_lead'];
 const event = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'subscription', I, O> => ({ kind: 'subscription', input, output });
 
 const Id = z.string().min(1).max(128);
@@ -47,7 +62,7 @@ export const RecordOutcome = z
     outcome: Outcome,
     note: z.string().max(2000),
     /** The call documented (the client's measured times), if one was made. */
-    call: z.object({ connectedAt: Instant.nullable(), endedAt: Instant.nullable() }).strict().nullable(),
+    call: z.object({ rangAt: Instant.nullable().optional(), connectedAt: Instant.nullable(), endedAt: Instant.nullable() }).strict().nullable(),
     durationSeconds: z
       .number()
       .int()
@@ -65,8 +80,28 @@ export const VisitDetails = z.object({
   calls: z.array(CallRecord),
 });
 
-export const QueueChanged = z.object({ visitIds: z.array(Id), reason: z.enum(['local', 'sync']) });
+/** A visit a colleague (the team lead) moved to or from the signed-in staff member. */
+export const VisitMoved = z.object({
+  visitId: Id,
+  start: z.iso.datetime({ offset: true }),
+  citizenName: z.string().max(200),
+  from: Ref.nullable(),
+  to: Ref.nullable(),
+});
+export type VisitMoved = z.infer<typeof VisitMoved>;
+export const QueueChanged = z.object({ visitIds: z.array(Id), reason: z.enum(['local', 'sync']), moved: z.array(VisitMoved).optional() });
 export type QueueChanged = z.infer<typeof QueueChanged>;
+
+/** A move of one visit to a staff member (or nobody), room and time. */
+export const MoveRequest = z.object({ visitId: Id, to: VisitSlot }).strict();
+export const BoardDay = z.object({
+  /** Start of the care day shown. */
+  day: z.iso.datetime({ offset: true }),
+  visits: z.array(QueueVisit),
+  members: z.array(TeamMember),
+  settings: TeamSettings,
+});
+export type BoardDay = z.infer<typeof BoardDay>;
 
 export const apiContract = {
   session: {
@@ -105,6 +140,20 @@ export const apiContract = {
     /** The full CPR number, on an explicit click; audit-logged. Needs the EOJ. */
     revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) })),
   },
+  board: {
+    /** The team's visits of the care day, its members with rooms and hours, and the team's planning rules. */
+    day: query(z.object({ day: z.iso.datetime({ offset: true }).optional() }).strict(), BoardDay, LEADS),
+    /**
+     * One move, or a bulk move written together: each an Appointment update through the outbox,
+     * audit-logged. Refused (nothing written) when any would move a call in progress or a closed
+     * visit. Returns the visits as they are now and the moves that undo it.
+     */
+    move: mutation(
+      z.object({ moves: z.array(MoveRequest).min(1).max(200) }).strict(),
+      z.object({ visits: z.array(QueueVisit), undo: z.array(MoveRequest) }),
+      LEADS,
+    ),
+  },
   // 'call' is reserved in tRPC routers, hence 'calls'.
   calls: {
     /** Where and how the staff client connects to signalling; null where calls are not available. */
@@ -133,6 +182,8 @@ export const apiContract = {
     onOutboxChanged: event(NoInput, OutboxSummary),
     onSyncStatus: event(NoInput, SyncStatus),
     onSessionChanged: event(NoInput, Staff.nullable()),
+    /** Team-visible changes of these visits landed in the EOJ (the client tells the team: team.changed). */
+    onPushed: event(NoInput, z.object({ visitIds: z.array(Id) })),
   },
 } as const;
 

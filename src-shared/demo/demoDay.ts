@@ -1,5 +1,6 @@
 import { maskCpr } from '../domain/cpr.js';
 import type { Staff, Visit, VisitStatus } from '../domain/visit.js';
+import type { TeamMember } from '../team/members.js';
 import { atCopenhagenTime, careDayKey } from '../time/copenhagen.js';
 
 /**
@@ -24,6 +25,8 @@ export interface DemoDay {
   teamName: string;
   rooms: { id: string; name: string }[];
   staff: Staff[];
+  /** The staff as the team lead's board shows them: room and hours (their shift). */
+  members: TeamMember[];
   citizens: DemoCitizen[];
   visits: Visit[];
   homeCareGroups: { id: string; name: string }[];
@@ -88,6 +91,15 @@ const NOTES = [
 // Day shift (rooms 1–3), evening shift (rooms 1–3), night shift (room 1).
 const STAFF_NAMES = ['Mette Skærbæk', 'Louise Dalgaard', 'Ahmad Rahimi', 'Sofie Lindholm', 'Jonas Kvist', 'Fatima Yilmaz', 'Karin Holm'];
 const NIGHT_STAFF_INDEX = 6;
+/** The shifts' hours (the day shift starts before its first call, the night shift runs past midnight). */
+const SHIFT_HOURS: Record<'day' | 'evening' | 'night', TeamMember['hours']> = {
+  day: [{ start: '07:00', end: '15:00' }],
+  evening: [{ start: '15:00', end: '23:00' }],
+  night: [
+    { start: '00:00', end: '07:30' },
+    { start: '22:00', end: '24:00' },
+  ],
+};
 
 interface TaskTemplate {
   type: string;
@@ -225,5 +237,13 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
     add(`night-${pad(i + 1)}`, rooms[0] as { id: string; name: string }, h * 60 + m, NIGHT_TASKS[i % NIGHT_TASKS.length] as TaskTemplate, citizen, nightStaff);
   });
   visits.sort((a, b) => a.start.localeCompare(b.start));
-  return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, citizens, visits, homeCareGroups: HOME_CARE_GROUPS };
+  const members: TeamMember[] = staff.map((s, i) => ({
+    practitionerId: s.practitionerId,
+    name: s.name,
+    role: s.role,
+    roomId: s.roomId,
+    roomName: rooms.find((r) => r.id === s.roomId)?.name ?? null,
+    hours: SHIFT_HOURS[i < 3 ? 'day' : i === NIGHT_STAFF_INDEX ? 'night' : 'evening'],
+  }));
+  return { teamId, teamName: 'Skærmenheden Nord', rooms, staff, members, citizens, visits, homeCareGroups: HOME_CARE_GROUPS };
 }

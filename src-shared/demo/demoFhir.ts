@@ -26,6 +26,11 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       practitioner: { reference: `Practitioner/${s.practitionerId}` },
       location: s.roomId ? [{ reference: `Location/${s.roomId}` }] : [],
       healthcareService: [{ reference: `HealthcareService/${demo.teamId}` }],
+      availableTime: (demo.members.find((m) => m.practitionerId === s.practitionerId)?.hours ?? []).map((h) => ({
+        daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        availableStartTime: `${h.start}:00`,
+        availableEndTime: h.end === '24:00' ? '23:59:59' : `${h.end}:00`,
+      })),
       code: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }],
     });
   }

@@ -9,6 +9,15 @@ export type OutboxState = z.infer<typeof OutboxState>;
 /** What the user meant to change; the EOJ adapter turns it into FHIR requests. */
 const At = z.iso.datetime({ offset: true });
 
+/** Who does a visit, in which room, when: what a move changes. */
+export const VisitSlot = z.object({
+  practitioner: z.object({ id: z.string().min(1).max(128), name: z.string().max(200) }).nullable(),
+  room: z.object({ id: z.string().min(1).max(128), name: z.string().max(200) }).nullable(),
+  start: At,
+  end: At,
+});
+export type VisitSlot = z.infer<typeof VisitSlot>;
+
 export const OutboxIntent = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('visit.status'),
@@ -20,9 +29,42 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     reason: z.string().max(200).nullable().optional(),
     /** The call that took place: an Encounter with its period, length, outcome and note. */
     encounter: z
-      .object({ start: At, end: At, outcome: Outcome, note: z.string().max(2000) })
+      .object({
+        start: At,
+        end: At,
+        outcome: Outcome,
+        note: z.string().max(2000),
+        /** When it rang (the citizen answered at `start`). */
+        rangAt: At.nullable().optional(),
+        /** The length the staff member documented (may differ from the measured period). */
+        lengthSeconds: z.number().int().nonnegative().nullable().optional(),
+      })
       .nullable()
       .optional(),
+  }),
+  z.object({
+    /** A call attempt that did not become a visit: a Communication (design §2), seen by the whole team. */
+    kind: z.literal('visit.attempt'),
+    at: At,
+    actorId: z.string().min(1),
+    outcome: z.enum(['not_answered', 'technical_failure']),
+    /** Which attempt this was (1 = the first call), and how many are allowed in all. */
+    attempt: z.number().int().positive(),
+    of: z.number().int().positive(),
+    /** When the next try is due; null after the last. */
+    retryAt: At.nullable(),
+    patientId: z.string().min(1),
+    rangAt: At.nullable(),
+    note: z.string().max(2000),
+  }),
+  z.object({
+    /** A team lead moves the visit to another staff member, room or time (design §7). */
+    kind: z.literal('visit.move'),
+    at: At,
+    actorId: z.string().min(1),
+    to: VisitSlot,
+    /** Where it was when the lead moved it: someone else moving it meanwhile is a conflict. */
+    from: VisitSlot,
   }),
   z.object({
     /** A physical visit for the citizen's home-care group: a Task (design §2). */

@@ -71,11 +71,15 @@ export type QueueVisit = z.infer<typeof QueueVisit>;
 export const Room = Ref;
 export type Room = Ref;
 
+/** What a signed-in person may do: staff (skærmmedarbejder), or team lead (also the board). */
+export const StaffRole = z.enum(['staff', 'team_lead']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
 export const Staff = z.object({
   practitionerId: Id,
   name: z.string().max(200),
   teamId: Id,
-  role: z.enum(['staff', 'team_lead']),
+  role: StaffRole,
   roomId: Id.nullable(),
 });
 export type Staff = z.infer<typeof Staff>;

@@ -48,6 +48,8 @@ export const Extension = z.looseObject({
   valueBoolean: z.boolean().optional(),
   valueString: text().optional(),
   valueCode: text().optional(),
+  valueInteger: z.number().int().optional(),
+  valueDateTime: instant.optional(),
   valueReference: Reference.optional(),
 });
 export const Period = z.looseObject({ start: instant.optional(), end: instant.optional() });
@@ -81,6 +83,23 @@ export const PractitionerRole = z.looseObject({
   /** The skærmenhed the role works in. */
   healthcareService: z.array(Reference).optional(),
   code: z.array(CodeableConcept).optional(),
+  /** The staff member's hours (their shift), e.g. 07:00–15:00 on weekdays. */
+  availableTime: z
+    .array(
+      z.looseObject({
+        daysOfWeek: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
+        allDay: z.boolean().optional(),
+        availableStartTime: z
+          .string()
+          .regex(/^\d\d:\d\d(:\d\d)?$/)
+          .optional(),
+        availableEndTime: z
+          .string()
+          .regex(/^\d\d:\d\d(:\d\d)?$/)
+          .optional(),
+      }),
+    )
+    .optional(),
 });
 /** The skærmenhed: the team's Appointments have it as a participant (R4 allows no CareTeam there). */
 export const HealthcareService = z.looseObject({
@@ -147,6 +166,7 @@ export const Encounter = z.looseObject({
   period: Period.optional(),
   length: z.looseObject({ value: z.number().nonnegative().optional(), unit: text().optional(), system: text().optional(), code: text().optional() }).optional(),
   location: z.array(z.looseObject({ location: Reference })).optional(),
+  extension: z.array(Extension).optional(),
 });
 export const Task = z.looseObject({
   ...resource('Task'),
@@ -173,6 +193,24 @@ export const Task = z.looseObject({
   focus: Reference.optional(),
   owner: Reference.optional(),
   authoredOn: instant.optional(),
+  extension: z.array(Extension).optional(),
+});
+
+/** A call attempt that did not become a visit (not answered, technical failure): design §2. */
+export const Communication = z.looseObject({
+  ...resource('Communication'),
+  basedOn: z.array(Reference).optional(),
+  status: z.enum(['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown']),
+  statusReason: CodeableConcept.optional(),
+  category: z.array(CodeableConcept).optional(),
+  medium: z.array(CodeableConcept).optional(),
+  subject: Reference.optional(),
+  about: z.array(Reference).optional(),
+  sent: instant.optional(),
+  recipient: z.array(Reference).optional(),
+  sender: Reference.optional(),
+  note: z.array(z.looseObject({ text: text() })).optional(),
+  extension: z.array(Extension).optional(),
 });
 
 export const OperationOutcome = z.looseObject({
@@ -204,7 +242,18 @@ export const CapabilityStatement = z.looseObject({
 });
 export type CapabilityStatement = z.infer<typeof CapabilityStatement>;
 
-export const RESOURCE_SCHEMAS = { Patient, Practitioner, PractitionerRole, HealthcareService, CareTeam, Location, Appointment, Encounter, Task } as const;
+export const RESOURCE_SCHEMAS = {
+  Patient,
+  Practitioner,
+  PractitionerRole,
+  HealthcareService,
+  CareTeam,
+  Location,
+  Appointment,
+  Encounter,
+  Task,
+  Communication,
+} as const;
 export type ResourceType = keyof typeof RESOURCE_SCHEMAS;
 export const RESOURCE_TYPES = Object.keys(RESOURCE_SCHEMAS) as ResourceType[];
 export type FhirResource = z.infer<(typeof RESOURCE_SCHEMAS)[ResourceType]>;
@@ -219,6 +268,7 @@ export const AnyResource = z.discriminatedUnion('resourceType', [
   Appointment,
   Encounter,
   Task,
+  Communication,
 ]);
 
 export const Bundle = z.looseObject({
@@ -250,5 +300,6 @@ const _checks: [
   Assignable<z.infer<typeof CareTeam>, R4.CareTeam>,
   Assignable<z.infer<typeof HealthcareService>, R4.HealthcareService>,
   Assignable<z.infer<typeof PractitionerRole>, R4.PractitionerRole>,
-] = [true, true, true, true, true, true, true, true];
+  Assignable<z.infer<typeof Communication>, R4.Communication>,
+] = [true, true, true, true, true, true, true, true, true];
 void _checks;

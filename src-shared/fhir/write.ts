@@ -11,12 +11,29 @@ import { KL_CARE_SOCIAL_CODES, KL_SKAERMBESOEG_CODE, MUTATION_ID_SYSTEM, V3_ACT_
 type Appointment = Extract<FhirResource, { resourceType: 'Appointment' }>;
 type Encounter = Extract<FhirResource, { resourceType: 'Encounter' }>;
 type Task = Extract<FhirResource, { resourceType: 'Task' }>;
+type Communication = Extract<FhirResource, { resourceType: 'Communication' }>;
 export type StatusIntent = Extract<OutboxEntry['intent'], { kind: 'visit.status' }>;
 export type EscalateIntent = Extract<OutboxEntry['intent'], { kind: 'visit.escalate' }>;
+export type AttemptIntent = Extract<OutboxEntry['intent'], { kind: 'visit.attempt' }>;
+export type MoveIntent = Extract<OutboxEntry['intent'], { kind: 'visit.move' }>;
 
+const SD = 'https://skaermrum.dk/fhir/StructureDefinition';
 /** Our outcome and note on the Encounter (R4 Encounter has no note element). */
-export const OUTCOME_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-outcome';
-export const NOTE_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/screen-visit-note';
+export const OUTCOME_EXTENSION = `${SD}/screen-visit-outcome`;
+export const NOTE_EXTENSION = `${SD}/screen-visit-note`;
+/** When the call rang (the Encounter's period starts when it was answered). */
+export const RANG_AT_EXTENSION = `${SD}/call-rang-at`;
+/** On an attempt: which attempt it was, how many are allowed, and when the next is due. */
+export const ATTEMPT_EXTENSION = `${SD}/attempt-number`;
+export const ATTEMPTS_ALLOWED_EXTENSION = `${SD}/attempts-allowed`;
+export const RETRY_AT_EXTENSION = `${SD}/retry-at`;
+/** On an escalation Task: the outcome that led to it. */
+export const ESCALATION_REASON_EXTENSION = `${SD}/escalation-reason`;
+/** Our codes: the category of an attempt, why it failed, and the escalation Task's code (all searchable). */
+export const SKAERMRUM_CODES = 'https://skaermrum.dk/fhir/CodeSystem/screen-visit';
+export const ATTEMPT_CATEGORY = 'screen-visit-attempt';
+export const PHYSICAL_VISIT_CODE = 'physical-visit';
+const V3_PARTICIPATION_MODE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationMode';
 
 /** The conditional-create key of a resource we write: one per outbox mutation. */
 export const ifNoneExist = (mutationId: string) => `identifier=${MUTATION_ID_SYSTEM}|${mutationId}`;
@@ -41,7 +58,8 @@ function relative(reference: string | undefined, baseUrl?: string): string | nul
  */
 export function encounterFor(mutationId: string, visitId: string, intent: StatusIntent, appointment: Appointment, baseUrl?: string): Encounter {
   const call = intent.encounter ?? null;
-  const seconds = call ? Math.max(0, (Date.parse(call.end) - Date.parse(call.start)) / 1000) : null;
+  // The length the staff member documented wins over the measured one (they may have corrected it).
+  const seconds = call ? (call.lengthSeconds ?? Math.max(0, (Date.parse(call.end) - Date.parse(call.start)) / 1000)) : null;
   const patient = relative(participantOf(appointment, 'Patient', baseUrl)?.reference, baseUrl);
   const location = relative(participantOf(appointment, 'Location', baseUrl)?.reference, baseUrl);
   return {
@@ -56,7 +74,13 @@ export function encounterFor(mutationId: string, visitId: string, intent: Status
     period: call ? { start: call.start, end: call.end } : { start: intent.at, end: intent.at },
     ...(seconds !== null ? { length: { value: Math.round(seconds / 60), unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' } } : {}),
     ...(call
-      ? { extension: [{ url: OUTCOME_EXTENSION, valueCode: call.outcome }, ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : [])] }
+      ? {
+          extension: [
+            { url: OUTCOME_EXTENSION, valueCode: call.outcome },
+            ...(call.note ? [{ url: NOTE_EXTENSION, valueString: call.note }] : []),
+            ...(call.rangAt ? [{ url: RANG_AT_EXTENSION, valueDateTime: call.rangAt }] : []),
+          ],
+        }
       : {}),
     ...(location ? { location: [{ location: { reference: location } }] } : {}),
   };
@@ -88,12 +112,78 @@ export function escalationTaskFor(mutationId: string, visitId: string, intent: E
     status: 'requested',
     intent: 'order',
     priority: intent.priority,
-    code: { text: what },
+    code: { coding: [{ system: SKAERMRUM_CODES, code: PHYSICAL_VISIT_CODE, display: 'Fysisk besøg' }], text: what },
     description: [what, ESCALATION_REASON[intent.reason], intent.note].filter(Boolean).join(' – '),
     for: { reference: `Patient/${intent.patientId}` },
     focus: { reference: `Appointment/${visitId}` },
     ...(intent.ownerId ? { owner: { reference: `CareTeam/${intent.ownerId}` } } : {}),
     requester: { reference: `Practitioner/${intent.actorId}` },
     authoredOn: intent.at,
+    extension: [{ url: ESCALATION_REASON_EXTENSION, valueCode: intent.reason }],
   };
+}
+
+const ATTEMPT_REASON: Record<AttemptIntent['outcome'], { code: string; text: string }> = {
+  not_answered: { code: 'not-answered', text: 'Borgeren besvarede ikke opkaldet' },
+  technical_failure: { code: 'technical-failure', text: 'Opkaldet kunne ikke gennemføres af tekniske årsager' },
+};
+export const ATTEMPT_OUTCOME_OF_CODE: Record<string, AttemptIntent['outcome']> = { 'not-answered': 'not_answered', 'technical-failure': 'technical_failure' };
+
+/**
+ * A call attempt that did not become a visit, as a Communication (status not-done) based on the
+ * Appointment: who called whom, when it rang, why it failed, which attempt, and the next one's time.
+ */
+export function attemptCommunicationFor(mutationId: string, visitId: string, intent: AttemptIntent): Communication {
+  const reason = ATTEMPT_REASON[intent.outcome];
+  return {
+    resourceType: 'Communication',
+    identifier: [{ system: MUTATION_ID_SYSTEM, value: mutationId }],
+    status: 'not-done',
+    statusReason: { coding: [{ system: SKAERMRUM_CODES, code: reason.code }], text: reason.text },
+    category: [{ coding: [{ system: SKAERMRUM_CODES, code: ATTEMPT_CATEGORY, display: 'Forsøg på skærmbesøg' }] }],
+    medium: [{ coding: [{ system: V3_PARTICIPATION_MODE, code: 'VIDEOCONF', display: 'videoconferencing' }] }],
+    basedOn: [{ reference: `Appointment/${visitId}` }],
+    about: [{ reference: `Appointment/${visitId}` }],
+    subject: { reference: `Patient/${intent.patientId}` },
+    recipient: [{ reference: `Patient/${intent.patientId}` }],
+    sender: { reference: `Practitioner/${intent.actorId}` },
+    sent: intent.rangAt ?? intent.at,
+    ...(intent.note ? { note: [{ text: intent.note }] } : {}),
+    extension: [
+      { url: ATTEMPT_EXTENSION, valueInteger: intent.attempt },
+      { url: ATTEMPTS_ALLOWED_EXTENSION, valueInteger: intent.of },
+      ...(intent.retryAt ? [{ url: RETRY_AT_EXTENSION, valueDateTime: intent.retryAt }] : []),
+    ],
+  };
+}
+
+/** Who does the visit, in which room and when, as the Appointment says (for the 412 rules of a move). */
+export function slotOf(
+  appointment: Appointment,
+  baseUrl?: string,
+): { practitionerId: string | null; roomId: string | null; start: string | null; end: string | null } {
+  const idOf = (type: string) => {
+    const ref = parseReference(participantOf(appointment, type, baseUrl)?.reference, baseUrl);
+    return ref?.kind === 'resource' ? ref.id : null;
+  };
+  const instant = (at: string | undefined) => (at ? new Date(at).toISOString() : null);
+  return { practitionerId: idOf('Practitioner'), roomId: idOf('Location'), start: instant(appointment.start), end: instant(appointment.end) };
+}
+
+/**
+ * The Appointment moved to another staff member, room or time: its Practitioner and Location
+ * participants replaced (or removed, to leave the visit unassigned), start and end set. Everything
+ * else (the citizen, the team, notes) stays as the EOJ has it.
+ */
+export function movedAppointment(appointment: Appointment & { id: string }, to: MoveIntent['to'], baseUrl?: string): Appointment & { id: string } {
+  const keep = appointment.participant.filter((p) => {
+    const ref = parseReference(p.actor?.reference, baseUrl);
+    return !(ref?.kind === 'resource' && (ref.type === 'Practitioner' || ref.type === 'Location'));
+  });
+  const participant = [
+    ...keep,
+    ...(to.practitioner ? [{ actor: { reference: `Practitioner/${to.practitioner.id}`, display: to.practitioner.name }, status: 'accepted' as const }] : []),
+    ...(to.room ? [{ actor: { reference: `Location/${to.room.id}`, display: to.room.name }, status: 'accepted' as const }] : []),
+  ];
+  return { ...appointment, participant, start: to.start, end: to.end };
 }

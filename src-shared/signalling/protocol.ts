@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Presence, PresenceReport } from '../team/presence.js';
 
 /**
  * The signalling protocol between staff clients, citizen devices and the signalling server: JSON
@@ -40,6 +41,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   // counted and dropped, never stored), and fresh TURN credentials to try gathering a relay.
   z.object({ type: z.literal('net.probe'), id: z.string().min(1).max(64), pad: z.string().max(NET_PROBE_MAX_PAD) }).strict(),
   z.object({ type: z.literal('turn.request') }).strict(),
+  // The team's day (staff only): presence of this client, and a hint that the team's data changed
+  // in the EOJ (relayed to the team's other clients, which pull at once).
+  z.object({ type: z.literal('presence.update'), presence: PresenceReport }).strict(),
+  z.object({ type: z.literal('team.changed'), visitIds: z.array(Id).max(500) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -61,6 +66,10 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: z.enum(['staff', 'citizen', 'server']) }),
   z.object({ type: z.literal('net.probe'), id: z.string().max(64), bytes: z.number().int().nonnegative(), pad: z.string().max(NET_PROBE_MAX_PAD) }),
   z.object({ type: z.literal('turn.credentials'), turn: TurnCredentials }),
+  /** To the team lead: the team's presence (the whole team on connect, then each change). */
+  z.object({ type: z.literal('presence.team'), members: z.array(Presence).max(500) }),
+  /** To the team's staff: a colleague's change landed in the EOJ; pull now. */
+  z.object({ type: z.literal('team.changed'), visitIds: z.array(Id).max(500) }),
   z.object({
     type: z.literal('error'),
     code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']),

@@ -30,6 +30,12 @@ export function atCopenhagenTime(day: Date, hours: number, minutes: number): Dat
   return new Date(at.getTime());
 }
 
+/** The wall-clock time of `at` in Copenhagen as minutes after midnight (09:30 → 570). */
+export function copenhagenMinutes(at: Date): number {
+  const local = new TZDate(at.getTime(), TIME_ZONE);
+  return local.getHours() * 60 + local.getMinutes();
+}
+
 /** "YYYY-MM-DD" of the care day of `at`. */
 export function careDayKey(at: Date): string {
   const local = new TZDate(at.getTime(), TIME_ZONE);

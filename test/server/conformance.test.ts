@@ -115,7 +115,11 @@ describe('sandbox EOJ conformance modes', () => {
       subject: { reference: 'Patient/patient-001' },
     });
     const together = await Promise.all([1, 2, 3].map((n) => eoj?.fhir('/Encounter', { method: 'POST', json: encounter(n) })));
-    expect(together.map((r) => r?.status).sort()).toEqual([201, 409, 409]);
+    // At least one goes through, and the ones overlapping it are refused (how many overlap depends on timing).
+    const statuses = together.map((r) => r?.status);
+    expect(statuses.filter((st) => st === 201).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((st) => st === 409).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((st) => st === 201 || st === 409)).toBe(true);
     expect(together.find((r) => r?.status === 409)?.body.issue[0].diagnostics).toMatch(/could not serialize/);
     for (const n of [4, 5]) expect((await eoj.fhir('/Encounter', { method: 'POST', json: encounter(n) })).status).toBe(201);
   });

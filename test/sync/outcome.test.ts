@@ -65,7 +65,7 @@ describe('visit outcomes to the EOJ', () => {
     expect(store.getQueueVisit(visit.id)?.workflow).toMatchObject({ outcome: 'completed', calledAt: connectedAt, durationSeconds: 420 });
   });
 
-  it('Ikke besvaret: two retries keep the visit open and send nothing; the third escalates with a Task and a no-show', async () => {
+  it('Ikke besvaret: each attempt is shared with the team as a Communication; two retries keep the visit open; the third escalates with a Task and a no-show', async () => {
     const visit = queue()[1];
     if (!visit) throw new Error('no visit');
     const record = () =>
@@ -75,13 +75,14 @@ describe('visit outcomes to the EOJ', () => {
         note: '',
         actorId: 'practitioner-2',
         atMs: clock.nowMs(),
-        call: { connectedAt: null, endedAt: clock.now().toISOString() },
+        call: { rangAt: new Date(clock.nowMs() - 45_000).toISOString(), connectedAt: null, endedAt: clock.now().toISOString() },
         durationSeconds: 0,
         policy: DEFAULT_RETRY_POLICY,
       });
     for (const attempt of [1, 2]) {
       const { visit: v, outboxEntries } = record();
-      expect(outboxEntries).toEqual([]);
+      // The Appointment is not touched while a retry is pending; the attempt is.
+      expect(outboxEntries.map((e) => e.intent)).toEqual([expect.objectContaining({ kind: 'visit.attempt', attempt, of: 3, retryAt: v.workflow.retryAt })]);
       expect(v.status).toBe('planned');
       expect(v.workflow.failedAttempts).toBe(attempt);
       expect(Date.parse(v.workflow.retryAt ?? '')).toBeGreaterThan(clock.nowMs() + 4 * 60_000);
@@ -89,13 +90,23 @@ describe('visit outcomes to the EOJ', () => {
     const { visit: last, outboxEntries } = record();
     expect(last.status).toBe('not_answered');
     expect(last.workflow.escalatedAt).not.toBeNull();
-    expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status', 'visit.escalate']);
-    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
-    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
+    expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.attempt', 'visit.status', 'visit.escalate']);
+    // FIFO per visit: the three attempts, then the status, then the Task.
+    for (let round = 0; round < 5; round++) await pushOutbox({ client, store, clock });
+    expect(store.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });
     const appointment = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
     expect(appointment.status).toBe('noshow');
     expect(appointment.cancelationReason.text).toBe('Ikke besvaret');
-    const tasks = (await eoj.fhir(`/Task?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[1]?.mutationId}`)).body;
+    const attempts = (await eoj.fhir(`/Communication?based-on=Appointment/${visit.id}`)).body;
+    expect(attempts.total).toBe(3);
+    expect(
+      attempts.entry.map((e: { resource: { status: string; sender: { reference: string } } }) => [e.resource.status, e.resource.sender.reference]),
+    ).toEqual([
+      ['not-done', 'Practitioner/practitioner-2'],
+      ['not-done', 'Practitioner/practitioner-2'],
+      ['not-done', 'Practitioner/practitioner-2'],
+    ]);
+    const tasks = (await eoj.fhir(`/Task?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[2]?.mutationId}`)).body;
     expect(tasks.total).toBe(1);
     expect(tasks.entry[0].resource).toMatchObject({
       status: 'requested',

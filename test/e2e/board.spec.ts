@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { testClock } from '../helpers/clock';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { openSignedIn, signInAndPair } from './callFlow';
+
+/**
+ * The team lead's board in Chromium (design §7): three staff clients (the lead and two staff
+ * members, each their own browser mode and profile, as on their own PCs) against the sandbox EOJ
+ * and signalling. The instant is stated: 10:00, in the day shift, so Louise has a morning to move.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
+let root: string;
+let eoj: RunningApp;
+const apps: Record<'lead' | 'louise' | 'jonas', RunningApp | null> = { lead: null, louise: null, jonas: null };
+
+test.beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-board-'));
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
+  for (const who of ['lead', 'louise', 'jonas'] as const) {
+    apps[who] = await startBrowserMode({
+      clock,
+      dataDir: join(root, who),
+      profile: `e2e-board-${who}-${randomUUID()}`,
+      // A slow periodic pull: what arrives quickly comes by the team's hint, not by polling.
+      extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
+    });
+  }
+});
+test.afterAll(async () => {
+  for (const app of Object.values(apps)) await app?.stop();
+  await eoj.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function page(browser: Browser, who: keyof typeof apps, name: string): Promise<Page> {
+  const p = await (await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1600, height: 1000 } })).newPage();
+  await pinPageClock(p, clock);
+  await openSignedIn(p, apps[who]?.url ?? '', name);
+  return p;
+}
+const mine = async (p: Page) => {
+  await p.getByRole('button', { name: 'Mine besøg' }).click();
+  await expect(p.getByRole('button', { name: 'Mine besøg' })).toHaveAttribute('aria-pressed', 'true');
+};
+const row = (p: Page, id: string) => p.locator(`[data-board-row="${id}"]`);
+
+let lead: Page;
+let louise: Page;
+let jonas: Page;
+
+test('the board is for team leads: staff have no Teamtavle', async ({ browser }) => {
+  louise = await page(browser, 'louise', 'Louise Dalgaard');
+  jonas = await page(browser, 'jonas', 'Jonas Kvist');
+  await expect(louise.getByRole('button', { name: 'Teamtavle' })).toHaveCount(0);
+  lead = await page(browser, 'lead', 'Mette Skærbæk');
+  await lead.getByRole('button', { name: 'Teamtavle' }).click();
+  await expect(lead.getByTestId('board')).toBeVisible();
+  await expect(row(lead, 'practitioner-2')).toContainText('Louise Dalgaard');
+  await expect(row(lead, 'unassigned')).toContainText('Ikke fordelt');
+  const violations = (await new AxeBuilder({ page: lead }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(violations.map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('a drag move: the confirm panel lists the consequences; the visit leaves Louise\u2019s queue and appears in Jonas\u2019s, with a notice to both', async () => {
+  await mine(louise);
+  await mine(jonas);
+  const block = row(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').first();
+  const visitId = (await block.getAttribute('data-visit-id')) as string;
+  await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible();
+  const from = (await block.boundingBox()) as { x: number; y: number; width: number; height: number };
+  const target = (await row(lead, 'practitioner-5').locator('.board-track').boundingBox()) as { x: number; y: number; height: number };
+  await lead.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await lead.mouse.down();
+  await lead.mouse.move(from.x + from.width / 2, target.y + target.height / 2, { steps: 12 });
+  await lead.mouse.up();
+  const confirm = lead.getByTestId('confirm-move');
+  await expect(confirm).toContainText('Jonas Kvist');
+  // Jonas works evenings: a morning visit is outside his hours (shown, the lead decides).
+  await expect(confirm.locator('[data-consequence="outside_hours"]')).toHaveText('Uden for medarbejderens arbejdstid.');
+  await confirm.getByRole('button', { name: 'Flyt' }).click();
+  await expect(row(lead, 'practitioner-5').locator(`[data-visit-id="${visitId}"]`)).toBeVisible();
+  await expect(jonas.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible({ timeout: 10_000 });
+  await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toHaveCount(0, { timeout: 10_000 });
+  await expect(jonas.getByTestId('moved-notice')).toContainText('er flyttet til dig');
+  await expect(louise.getByTestId('moved-notice')).toContainText('er flyttet til Jonas Kvist');
+  // Undo puts it back.
+  await lead.getByRole('button', { name: 'Fortryd sidste flytning' }).click();
+  await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible({ timeout: 10_000 });
+});
+
+test('a keyboard-only move: pick up with Space, a row down and half an hour on with the arrows, drop, Enter', async () => {
+  const block = row(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').nth(1);
+  const visitId = (await block.getAttribute('data-visit-id')) as string;
+  const before = (await block.getAttribute('aria-label')) as string;
+  // The row below Louise's, whoever it is.
+  const rowIds = await lead.locator('[data-board-row]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.boardRow));
+  const below = rowIds[rowIds.indexOf('practitioner-2') + 1] as string;
+  const belowName = (await row(lead, below).locator('.board-row-name').textContent()) as string;
+  await block.focus();
+  await lead.keyboard.press('Space');
+  // Each step is announced to screen readers; the next key follows the announcement, as a user's would.
+  const live = lead.locator('[id^="DndLiveRegion"]');
+  await expect(live).toContainText('er over Louise Dalgaard');
+  await lead.keyboard.press('ArrowDown');
+  await expect(live).toContainText(`er over ${belowName}`);
+  await lead.keyboard.press('ArrowRight');
+  await expect(lead.locator('.board-block-overlay')).toBeVisible();
+  await lead.keyboard.press('ArrowRight');
+  await lead.keyboard.press('Space');
+  const confirm = lead.getByTestId('confirm-move');
+  await expect(confirm).toContainText(belowName);
+  await expect(confirm.getByRole('button', { name: 'Flyt' })).toBeFocused();
+  await lead.keyboard.press('Enter');
+  const moved = row(lead, below).locator(`[data-visit-id="${visitId}"]`);
+  await expect(moved).toBeVisible();
+  // Half an hour later than before (two quarter-hour steps).
+  const time = (label: string) => /^(\d\d):(\d\d)/.exec(label)?.slice(1).map(Number) as [number, number];
+  const [h0, m0] = time(before);
+  const [h1, m1] = time((await moved.getAttribute('aria-label')) as string);
+  expect(h1 * 60 + m1 - (h0 * 60 + m0)).toBe(30);
+  await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toHaveCount(0, { timeout: 10_000 });
+  // The move was announced to screen readers.
+  await expect(lead.locator('[role="status"]').filter({ hasText: '1 besøg er flyttet.' })).toBeVisible();
+});
+
+test('presence: Louise in a call shows on the board as such', async ({ browser }) => {
+  const citizen = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  await pinPageClock(citizen, clock);
+  const { visitId, citizenName } = await signInAndPair(louise, citizen, apps.louise?.url ?? '', eoj.url.replace(/\/fhir$/, '/citizen/'));
+  await louise
+    .locator(`tr[data-visit-id="${visitId}"]`)
+    .getByRole('button', { name: /^Ring op til / })
+    .click();
+  const anyway = louise.getByRole('button', { name: 'Ring op alligevel' });
+  await expect(louise.locator('[data-call-phase], .check-panel[data-verdict="warnings"]').first()).toBeVisible({ timeout: 15_000 });
+  if (await anyway.isVisible()) await anyway.click();
+  await expect(louise.locator('[data-call-phase="ringing"]')).toBeVisible();
+  const presence = row(lead, 'practitioner-2').getByTestId('presence');
+  await expect(presence).toHaveText(`I samtale med ${citizenName}`, { timeout: 10_000 });
+  await louise.getByRole('button', { name: 'Læg på' }).click();
+  await expect(presence).toHaveText('Logget ind', { timeout: 10_000 });
+  await louise.getByTestId('outcome-dialog').getByRole('button', { name: 'Annullér' }).click();
+  await citizen.context().close();
+});
+
+test('a bulk move: the rest of Louise\u2019s day to nobody, in one go; what is left in her queue is what was already due', async () => {
+  const startOf = (label: string | null) => {
+    const [h, m] = (/^(\d\d):(\d\d)/.exec(label ?? '')?.slice(1) ?? ['0', '0']).map(Number) as [number, number];
+    return h * 60 + m;
+  };
+  const labels = await row(lead, 'practitioner-2')
+    .locator('.board-block[aria-disabled="false"]')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+  // 10:00 is now: visits not over by then are "the rest of the day".
+  const rest = labels.filter((l) => startOf(l) >= 10 * 60 - 15);
+  expect(rest.length).toBeGreaterThan(0);
+  await row(lead, 'practitioner-2').getByRole('button', { name: 'Flyt resten af Louise Dalgaards dag' }).click();
+  const dialog = lead.getByTestId('bulk-move');
+  await dialog.getByLabel('Til').selectOption({ label: 'Ikke fordelt' });
+  await dialog.getByRole('button', { name: 'Vis konsekvenser' }).click();
+  const confirm = lead.getByTestId('confirm-move');
+  await expect(confirm.getByRole('heading')).toHaveText(/^Flyt \d+ besøg på én gang\?$/);
+  const count = Number(/\d+/.exec((await confirm.getByRole('heading').textContent()) ?? '')?.[0]);
+  expect(count).toBeGreaterThanOrEqual(rest.length - 1);
+  await confirm.getByRole('button', { name: 'Flyt' }).click();
+  await expect(lead.locator('[role="status"]').filter({ hasText: `${count} besøg er flyttet.` })).toBeVisible();
+  const left = await row(lead, 'practitioner-2')
+    .locator('.board-block[aria-disabled="false"]')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+  expect(left.every((l) => startOf(l) < 10 * 60)).toBe(true);
+  await expect(row(lead, 'unassigned').locator('.board-block')).toHaveCount(count);
+  // Louise's own queue follows without a reload: only what was due before 10:00 is still hers.
+  await mine(louise);
+  await expect.poll(async () => await louise.locator('tbody tr:has(.chip-planned)').count(), { timeout: 10_000 }).toBe(left.length);
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenIssuer, type StaffClaims } from '../../src-server/eoj/auth';
+import type { ServerMessage } from '../../src-shared/signalling/protocol';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { connectSignal, type SignalClient } from '../helpers/signalClient';
+
+/**
+ * The team's day over signalling (design §7), real WebSockets on loopback: presence goes to the
+ * team's lead only, change hints to the team's other clients only; never to another team.
+ */
+describe('presence and team hints over signalling', () => {
+  let eoj: TestSandbox;
+  let tokens: ReturnType<typeof createTokenIssuer>;
+  beforeAll(async () => {
+    eoj = await startTestSandbox({ signalling: { heartbeatMs: 500 } });
+    tokens = createTokenIssuer(Buffer.alloc(32, 7), eoj.clock);
+  });
+  afterAll(() => eoj.cleanup());
+
+  const open: SignalClient[] = [];
+  async function as(claims: StaffClaims): Promise<SignalClient> {
+    const c = await connectSignal(eoj.signallingUrl);
+    c.send({ type: 'auth', token: await tokens.issue(claims) });
+    await c.next('auth.ok');
+    open.push(c);
+    return c;
+  }
+  const lead = { sub: 'practitioner-1', name: 'Mette Skærbæk', team: 'team-skaermenhed-nord', role: 'team_lead' } as const;
+  const louise = { sub: 'practitioner-2', name: 'Louise Dalgaard', team: 'team-skaermenhed-nord', role: 'staff' } as const;
+  const ahmad = { sub: 'practitioner-3', name: 'Ahmad Rahimi', team: 'team-skaermenhed-nord', role: 'staff' } as const;
+  const otherLead = { sub: 'practitioner-x', name: 'Anden Leder', team: 'team-syd', role: 'team_lead' } as const;
+  /** The presence of a member as the lead has last been told it. */
+  async function presenceOf(c: SignalClient, practitionerId: string, state: string) {
+    for (;;) {
+      const m = (await c.next('presence.team', 3_000)) as Extract<ServerMessage, { type: 'presence.team' }>;
+      const p = m.members.find((x) => x.practitionerId === practitionerId);
+      if (p?.state === state) return p;
+    }
+  }
+
+  it("the lead sees the team's members sign in, call, go idle and go offline; another team's lead sees none of it", async () => {
+    const boss = await as(lead);
+    const stranger = await as(otherLead);
+    const staff = await as(louise);
+    expect(await presenceOf(boss, 'practitioner-2', 'signed_in')).toMatchObject({ name: 'Louise Dalgaard', visitId: null });
+    staff.send({ type: 'presence.update', presence: { state: 'in_call', roomId: 'room-2', visitId: 'appointment-x' } });
+    expect(await presenceOf(boss, 'practitioner-2', 'in_call')).toMatchObject({ roomId: 'room-2', visitId: 'appointment-x' });
+    staff.send({ type: 'presence.update', presence: { state: 'idle', roomId: 'room-2', visitId: null } });
+    await presenceOf(boss, 'practitioner-2', 'idle');
+    staff.close();
+    await presenceOf(boss, 'practitioner-2', 'offline');
+    // A lead who signs in later gets the team as it stands.
+    const late = await as(lead);
+    const snapshot = (await late.next('presence.team')) as Extract<ServerMessage, { type: 'presence.team' }>;
+    expect(snapshot.members.find((m) => m.practitionerId === 'practitioner-2')?.state).toBe('offline');
+    await new Promise((r) => setTimeout(r, 200));
+    const seen = stranger.received.filter((m) => m.type === 'presence.team').flatMap((m) => (m.type === 'presence.team' ? m.members : []));
+    expect(seen.every((p) => p.practitionerId === 'practitioner-x')).toBe(true);
+  });
+
+  it("team.changed goes to the team's other clients, not back to the sender and never to another team", async () => {
+    const [a, b, boss, stranger] = [await as(louise), await as(ahmad), await as(lead), await as(otherLead)];
+    a.send({ type: 'team.changed', visitIds: ['appointment-1', 'appointment-2'] });
+    expect(await b.next('team.changed')).toEqual({ type: 'team.changed', visitIds: ['appointment-1', 'appointment-2'] });
+    expect(await boss.next('team.changed')).toMatchObject({ visitIds: ['appointment-1', 'appointment-2'] });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.received.some((m) => m.type === 'team.changed')).toBe(false);
+    expect(stranger.received.some((m) => m.type === 'team.changed')).toBe(false);
+  });
+
+  it('a citizen device may neither report presence nor send team hints', async () => {
+    const staff = await as(louise);
+    const visit = (await eoj.fhir('/Appointment?_count=1')).body.entry[0].resource;
+    const citizenId = visit.participant.find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/')).actor.reference.split('/')[1];
+    staff.send({ type: 'pair.create', citizenId });
+    const { code } = await staff.next('pair.code');
+    const device = await connectSignal(eoj.signallingUrl);
+    open.push(device);
+    device.send({ type: 'pair.redeem', code });
+    await device.next('pair.done');
+    device.send({ type: 'presence.update', presence: { state: 'in_call', roomId: null, visitId: null } });
+    expect(await device.next('error')).toMatchObject({ code: 'forbidden' });
+    device.send({ type: 'team.changed', visitIds: [] });
+    expect(await device.next('error')).toMatchObject({ code: 'forbidden' });
+  });
+
+  afterAll(() => open.forEach((c) => c.close()));
+});
