@@ -43,11 +43,14 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     return staff;
   };
   /** A local change was written: the UI refreshes and the outbox is pushed soon. */
-  const changed = (visitId: string) => {
-    events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
-    events.emit('outboxChanged', store.outbox.summary());
-    session.localChange();
-  };
+  // The change is committed when the mutation returns; the others are told right after, so the
+  // answer to the one who made it is not queued behind the events.
+  const changed = (visitId: string) =>
+    setImmediate(() => {
+      events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
+      events.emit('outboxChanged', store.outbox.summary());
+      session.localChange();
+    });
   const visitId = (input: { visitId: string }) => input.visitId;
   return {
     session: {

@@ -184,7 +184,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
     },
     /** A local change was written: push it soon. */
     trigger() {
-      if (!stopped) schedule(Math.max(100, waitAtLeastMs));
+      // A short pause gathers changes made together (a bulk move) into one round.
+      if (!stopped) schedule(Math.max(25, waitAtLeastMs));
     },
     syncNow,
     status,

@@ -147,9 +147,8 @@ export function App({
   }, []);
 
   const saveOutcome = async (input: RecordOutcome) => {
-    const saved = await state.recordOutcome(input);
+    const saved = await state.recordOutcome(input, () => setOutcomeFor(null));
     if (saved) {
-      setOutcomeFor(null);
       // Back to the queue, on the row that was documented.
       requestAnimationFrame(() =>
         (document.querySelector(`tr[data-visit-id="${CSS.escape(input.visitId)}"] button.visit-open`) as HTMLButtonElement | null)?.focus(),
@@ -338,8 +337,8 @@ export function App({
             </button>
           </div>
         )}
-        {dayReady && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
-        {dayReady && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
+        {dayReady && !busy && state.session && <DaySummary visits={state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId)} />}
+        {dayReady && !busy && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
         {dayReady && (
           <div className={`workspace${busy ? ' in-call' : openVisit ? ' has-panel' : ''}`}>
             {/* The call is the stage while it lasts; the visit's facts beside it; the queue below, compact. */}

@@ -28,8 +28,12 @@ export interface QueueState {
   refresh(): Promise<void>;
   setScope(scope: QueueScope): Promise<void>;
   signIn(practitionerId: string): Promise<void>;
-  /** Saves an outcome (store + outbox in one transaction in the main process). */
-  recordOutcome(input: RecordOutcome): Promise<QueueVisit | null>;
+  /**
+   * Saves an outcome (store + outbox in one transaction in the main process). `onCommitted` runs
+   * in the same tick as the queue takes the saved visit, so the caller's own updates (closing the
+   * dialog) render together with it, once.
+   */
+  recordOutcome(input: RecordOutcome, onCommitted?: (visit: QueueVisit) => void): Promise<QueueVisit | null>;
   markUrgent(visitId: string): Promise<QueueVisit | null>;
   setOnline(online: boolean): void;
   resolveProblem(mutationId: string, action: 'accept_eoj' | 'retry'): Promise<void>;
@@ -41,6 +45,16 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
   let latestRequest = 0;
+  // Visits this client just changed: the mutation's answer already brought them, so the change
+  // event that follows is not read back again.
+  const ownChanges = new Map<string, number>();
+  const own = (visitId: string) => ownChanges.set(visitId, (ownChanges.get(visitId) ?? 0) + 1);
+  const disown = (visitId: string) => ownChanges.set(visitId, Math.max(0, (ownChanges.get(visitId) ?? 0) - 1));
+  const isOwn = (ids: readonly string[]) => {
+    if (ids.length === 0 || !ids.every((id) => (ownChanges.get(id) ?? 0) > 0)) return false;
+    for (const id of ids) ownChanges.set(id, (ownChanges.get(id) ?? 1) - 1);
+    return true;
+  };
   return createStore<QueueState>()((set, get) => {
     const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
     const loadReadProblems = async () => set({ readProblems: await api.sync.problems({}) });
@@ -67,7 +81,10 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
             {
               // A change made here (an outcome, a status) is patched in visit by visit; anything
               // else (a pull from the EOJ) reloads the day.
-              onData: (change) => void (change.reason === 'local' && change.visitIds.length <= 5 ? get().patch(change.visitIds) : get().refresh()),
+              onData: (change) => {
+                if (change.reason === 'local' && isOwn(change.visitIds)) return;
+                void (change.reason === 'local' && change.visitIds.length <= 5 ? get().patch(change.visitIds) : get().refresh());
+              },
             },
           ),
           api.events.onOutboxChanged({}, { onData: (outbox) => set({ outbox }) }),
@@ -129,12 +146,15 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         await get().refresh();
       },
 
-      async recordOutcome(input) {
+      async recordOutcome(input, onCommitted) {
         try {
+          own(input.visitId);
           const updated = await api.visit.recordOutcome(input);
+          onCommitted?.(updated);
           set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
           return updated;
         } catch (error) {
+          disown(input.visitId);
           set({ saveError: message(error) });
           return null;
         }
@@ -142,10 +162,12 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
 
       async markUrgent(visitId) {
         try {
+          own(visitId);
           const updated = await api.visit.markUrgent({ visitId });
           set({ visits: get().visits.map((v) => (v.id === updated.id ? updated : v)), saveError: null });
           return updated;
         } catch (error) {
+          disown(visitId);
           set({ saveError: message(error) });
           return null;
         }

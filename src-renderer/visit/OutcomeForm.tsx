@@ -10,6 +10,9 @@ export interface OutcomeDefaults {
   call: RecordOutcome['call'];
 }
 
+/** A save shorter than this shows no "saving" state (most take a few milliseconds). */
+const SAVING_SHOWN_AFTER_MS = 150;
+
 /**
  * After the call: the outcome, the measured duration (editable) and a short note, saved with its
  * outbox rows in one transaction. Keys 1–5 choose the outcome, Ctrl+Enter saves.
@@ -40,9 +43,13 @@ export function OutcomeForm({
   const attempt = visit.workflow.failedAttempts + 1;
   const lastAttempt = attempt > retryPolicy.retries;
 
+  // The ref guards against a second save at once; the disabled button shows only when the save
+  // takes long enough to notice (a re-render here would delay sending it by a frame).
+  const inFlight = useRef(false);
   async function save() {
-    if (!outcome || saving) return;
-    setSaving(true);
+    if (!outcome || inFlight.current) return;
+    inFlight.current = true;
+    const showSaving = setTimeout(() => setSaving(true), SAVING_SHOWN_AFTER_MS);
     const parsed = Number.parseInt(minutes, 10);
     // The measured seconds are kept unless the staff member changed the minutes.
     const durationSeconds =
@@ -58,6 +65,8 @@ export function OutcomeForm({
       call: defaults.call,
       durationSeconds: Number.isNaN(durationSeconds) ? null : durationSeconds,
     });
+    clearTimeout(showSaving);
+    inFlight.current = false;
     if (!ok) setSaving(false);
   }
 

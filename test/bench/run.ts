@@ -15,6 +15,7 @@ import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers
 import { benchSync } from './sync';
 import { benchCalls } from './calls';
 import { benchDeviceCheck } from './devicecheck';
+import { benchTeam } from './team';
 import { benchUi } from './ui';
 import { median } from './stats';
 
@@ -71,8 +72,8 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
-/** BENCH_ONLY=store|sync|ui|devicecheck|calls runs one part (the others take minutes). */
-const want = (part: 'store' | 'sync' | 'ui' | 'devicecheck' | 'calls') => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
+/** BENCH_ONLY=store|sync|ui|team|devicecheck|calls runs one part (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'devicecheck' | 'calls') => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
   if (!want('store')) for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
   if (want('sync')) Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
   if (want('ui')) Object.assign(results, await benchUi(Number(process.env.BENCH_UI_COUNT ?? 10)));
+  if (want('team')) Object.assign(results, await benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10)));
   if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
   if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 

@@ -4,3 +4,16 @@ export function median(values: readonly number[]): number {
   if (s.length === 0) return Number.NaN;
   return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 }
+
+/** A measurement that never finishes is a failure with a name, not a benchmark that hangs. */
+export async function within<T>(ms: number, what: string, measurement: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([measurement, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

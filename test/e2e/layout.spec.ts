@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { testClock } from '../helpers/clock';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { ringThroughCheck, signInAndPair } from './callFlow';
+
+/**
+ * The staff screen laid out for the video rooms it is used in (1280×720 up to 1920×1080 and more):
+ * the queue, the visit panel, the call and the outcome form never overlap each other, no text
+ * overflows its box, and no word is broken in the middle ("Kompressionsstrømper"). Layout
+ * assertions, not pixels; a screenshot of each is kept in test-results for a person to look at.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
+let root: string;
+let eoj: RunningApp;
+let app: RunningApp;
+
+test.beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-layout-'));
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
+  app = await startBrowserMode({
+    clock,
+    dataDir: join(root, 'client'),
+    profile: `e2e-layout-${randomUUID()}`,
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+  });
+});
+test.afterAll(async () => {
+  await app.stop();
+  await eoj.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface LayoutReport {
+  overlaps: string[];
+  overflowing: string[];
+  brokenWords: string[];
+  outside: string[];
+}
+
+/** Measures what is on screen: which regions overlap, which boxes overflow, which words wrap inside. */
+function measure(page: Page, regions: string[], contained: string[]): Promise<LayoutReport> {
+  return page.evaluate(
+    ([regionSelectors, containedSelectors]) => {
+      const visible = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+      };
+      const boxes = (regionSelectors as string[]).flatMap((sel) =>
+        [...document.querySelectorAll(sel)].filter(visible).map((el) => ({ sel, r: el.getBoundingClientRect() })),
+      );
+      const overlaps: string[] = [];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!.r;
+          const b = boxes[j]!.r;
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            overlaps.push(`${boxes[i]!.sel} × ${boxes[j]!.sel}`);
+        }
+      const textSelectors = 'td, th, button, .chip, .late, .marker, dd, dt, h2, h3, label, .task-type, .task-description, .call-status';
+      const overflowing = [...document.querySelectorAll(textSelectors)]
+        .filter(visible)
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'hidden')
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${el.textContent?.slice(0, 40)}`);
+      // A word whose characters land on two lines was broken in the middle.
+      const brokenWords: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || !visible(parent) || parent.closest('[aria-hidden="true"], .board, option, select')) continue;
+        const text = node.textContent ?? '';
+        for (const m of text.matchAll(/\S{4,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) brokenWords.push(m[0]);
+        }
+      }
+      // Fully on screen; a selector ending in " ↔" only across (the queue scrolls down, never sideways).
+      const outside = (containedSelectors as string[]).flatMap((entry) => {
+        const across = entry.endsWith(' ↔');
+        const sel = across ? entry.slice(0, -2) : entry;
+        return [...document.querySelectorAll(sel)].filter(visible).flatMap((el) => {
+          const r = el.getBoundingClientRect();
+          const x = r.left < -1 || r.right > innerWidth + 1;
+          const y = r.top < -1 || r.bottom > innerHeight + 1;
+          return x || (!across && y) ? [entry] : [];
+        });
+      });
+      return { overlaps, overflowing, brokenWords: [...new Set(brokenWords)], outside };
+    },
+    [regions, contained] as const,
+  );
+}
+
+const REGIONS = ['.queue-wrap', '.visit-panel', '.call-stage'];
+const clean = { overlaps: [], overflowing: [], brokenWords: [], outside: [] };
+
+async function staffPage(browser: Browser, width: number, height: number): Promise<Page> {
+  const page = await (await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width, height } })).newPage();
+  await pinPageClock(page, clock);
+  return page;
+}
+
+for (const [width, height] of [
+  [1280, 720],
+  [1920, 1080],
+] as const) {
+  test(`at ${width}×${height}: queue, visit panel, call and outcome form, nothing overlapping, overflowing or broken mid-word`, async ({ browser }) => {
+    const staff = await staffPage(browser, width, height);
+    const citizen = await staffPage(browser, 1024, 768);
+    const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+    const shot = (what: string) => staff.screenshot({ path: test.info().outputPath(`${what}-${width}x${height}.png`) });
+
+    // The queue alone, with a long task name in view.
+    await staff.getByRole('button', { name: 'Hele teamet' }).click();
+    const long = staff.locator('tbody tr').filter({ hasText: 'Kompressionsstrømper' }).first();
+    await long.scrollIntoViewIfNeeded();
+    await shot('queue');
+    expect(await measure(staff, REGIONS, ['table.queue ↔'])).toEqual(clean);
+
+    // With a visit panel open beside it.
+    await long.locator('button.visit-open').click();
+    await expect(staff.getByTestId('visit-panel')).toBeVisible();
+    await shot('visit-panel');
+    expect(await measure(staff, REGIONS, ['table.queue ↔', '.visit-panel ↔'])).toEqual(clean);
+
+    // In a call: the stage, the visit's facts beside it, the queue below.
+    await staff.getByRole('button', { name: 'Mit rum' }).click();
+    await ringThroughCheck(staff, visitId);
+    await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
+    await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
+    await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+    await shot('call');
+    const inCall = await measure(staff, REGIONS, ['.call-stage .call-controls']);
+    expect(inCall).toEqual(clean);
+    const stage = (await staff.locator('.call-stage').boundingBox()) as { width: number };
+    const panel = (await staff.getByTestId('visit-panel').boundingBox()) as { width: number };
+    expect(stage.width).toBeGreaterThan(panel.width);
+
+    // The outcome form after the call, fully on screen.
+    await staff.getByRole('button', { name: 'Læg på' }).click();
+    await expect(staff.getByTestId('outcome-dialog')).toBeVisible();
+    await shot('outcome');
+    expect(await measure(staff, [], ['[data-testid="outcome-dialog"]'])).toEqual(clean);
+    await staff.getByTestId('outcome-dialog').getByRole('button', { name: 'Annullér' }).click();
+    await staff.context().close();
+    await citizen.context().close();
+  });
+}
