@@ -26,7 +26,8 @@ run_at() {
   echo "$instant" >"$dir/instant"
   echo "━━ $name: tests at $instant"
   # shellcheck disable=SC2086 # the argument lists are word lists
-  SKAERMRUM_TEST_NOW="$instant" node_modules/.bin/vitest run $vitest_args --reporter=default --reporter=json --outputFile.json="$dir/vitest.json"
+  SKAERMRUM_TEST_NOW="$instant" node_modules/.bin/vitest run $vitest_args --reporter=default --reporter=json --outputFile.json="$dir/vitest.json" ||
+    echo "$?" >"$dir/vitest.exit" # errors outside a test (unhandled rejections) fail the run too
   # shellcheck disable=SC2086
   SKAERMRUM_TEST_NOW="$instant" PLAYWRIGHT_JSON_OUTPUT_NAME="$dir/playwright.json" node_modules/.bin/playwright test $playwright_args --reporter=list,json
 }

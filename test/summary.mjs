@@ -23,6 +23,11 @@ for (const run of runs.sort()) {
     p += vitest.numPassedTests;
     f += vitest.numFailedTests;
     s += vitest.numPendingTests + vitest.numTodoTests;
+    // vitest failed without a failed test: errors outside the tests (unhandled rejections, exceptions).
+    if (f === 0 && existsSync(join(dir, 'vitest.exit'))) {
+      console.log(`  ${run}: vitest reported errors outside the tests (see its output above)`);
+      f += 1;
+    }
   } else f += 1;
   if (playwright) {
     p += playwright.stats.expected + playwright.stats.flaky;

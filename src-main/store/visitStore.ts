@@ -150,6 +150,8 @@ export interface VisitStore {
   /** SQLite's full integrity check: "ok" or the problems found. */
   integrityCheck(): string;
   close(): void;
+  /** False once closed (work scheduled before the close must not touch it). */
+  isOpen(): boolean;
 }
 
 export interface OpenVisitStoreOptions {
@@ -487,5 +489,6 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     callsForVisit: (visitId) => calls.forVisit(visitId),
     integrityCheck: () => (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '),
     close: () => db.close(),
+    isOpen: () => db.open,
   };
 }
