@@ -37,7 +37,8 @@ export interface HandlerDeps {
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
 export function createApiHandlers({ store, session, events, clock, screenAwake, retryPolicy, teamSettings = DEFAULT_TEAM_SETTINGS }: HandlerDeps): ApiHandlers {
-  const signedIn = (): Staff => {
+  // Who acts: the router has already checked the role the contract asks for, so someone is signed in.
+  const actor = (): Staff => {
     const staff = session.current();
     if (!staff) throw new NotSignedInError();
     return staff;
@@ -47,6 +48,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
   // answer to the one who made it is not queued behind the events.
   const changed = (visitId: string) =>
     setImmediate(() => {
+      if (!store.isOpen()) return;
       events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
       events.emit('outboxChanged', store.outbox.summary());
       session.localChange();
@@ -54,9 +56,17 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
   const visitId = (input: { visitId: string }) => input.visitId;
   return {
     session: {
-      current: () => session.current(),
+      // While locked nobody is shown as signed in: the renderer shows the lock screen.
+      current: () => (session.auth().locked ? null : session.current()),
+      auth: () => session.auth(),
       signInOptions: () => session.signInOptions(),
       signIn: ({ practitionerId }) => session.signIn(practitionerId),
+      beginSignIn: async () => ({ navigateTo: await session.beginSignIn() }),
+      signOut: async () => {
+        await session.signOut();
+        return { signedOut: true };
+      },
+      lock: () => session.lock('idle'),
     },
     clock: {
       now: () => ({ now: clock.now().toISOString() }),
@@ -81,7 +91,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     },
     queue: {
       today: (q) => {
-        const staff = signedIn();
+        const staff = actor();
         // A named day is that calendar day; "today" is the shift's view around now (src-shared/queue/window.ts).
         const window = q.day ? null : queueWindow(clock.now());
         const day = careDay(q.day ? new Date(q.day) : clock.now());
@@ -99,7 +109,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     },
     visit: {
       setStatus: ({ visitId, status }) => {
-        const staff = signedIn();
+        const staff = actor();
         const { visit, outboxEntry } = store.setVisitStatus({ visitId, status, actorId: staff.practitionerId, atMs: clock.nowMs() });
         if (outboxEntry) {
           events.emit('queueChanged', { visitIds: [visitId], reason: 'local' });
@@ -109,25 +119,25 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
         return store.getQueueVisit(visit.id) ?? { ...visit, workflow: EMPTY_WORKFLOW };
       },
       details: ({ visitId }) => {
-        signedIn();
+        actor();
         const visit = store.getQueueVisit(visitId);
         if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
         return { visit, lastOutcome: store.lastOutcomeForCitizen(visit.citizen.id, visitId), calls: store.callsForVisit(visitId) };
       },
       recordOutcome: (input) => {
-        const staff = signedIn();
+        const staff = actor();
         const { visit } = store.recordOutcome({ ...input, actorId: staff.practitionerId, atMs: clock.nowMs(), policy: retryPolicy });
         changed(visitId(input));
         return visit;
       },
       markUrgent: ({ visitId }) => {
-        const staff = signedIn();
+        const staff = actor();
         const { visit } = store.markUrgent(visitId, staff.practitionerId, clock.nowMs());
         changed(visitId);
         return visit;
       },
       revealCpr: async ({ visitId }) => {
-        const staff = signedIn();
+        const staff = actor();
         const visit = store.getVisit(visitId);
         if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${visitId})`);
         const cpr = await session.revealCpr(visit.citizen.id);
@@ -145,7 +155,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     },
     board: {
       day: async ({ day }) => {
-        const staff = signedIn();
+        const staff = actor();
         const range = careDay(day ? new Date(day) : clock.now());
         const visits = store
           .dayQueue({ fromMs: range.start.getTime(), toMs: range.end.getTime(), teamId: staff.teamId })
@@ -153,7 +163,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
         return { day: range.start.toISOString(), visits, members: await session.teamMembers(visits), settings: teamSettings };
       },
       move: async ({ moves }) => {
-        const staff = signedIn();
+        const staff = actor();
         const atMs = clock.nowMs();
         const context = store.dayQueue({ fromMs: atMs - 36 * 3_600_000, toMs: atMs + 36 * 3_600_000, teamId: staff.teamId });
         const blocked = [...moveConsequences(moves, { visits: context, members: [], settings: teamSettings, inCall: new Set() })]
@@ -173,13 +183,13 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     calls: {
       ticket: () => session.callTicket(),
       record: (call) => {
-        const staff = signedIn();
+        const staff = actor();
         store.recordCall(call, staff.practitionerId, clock.nowMs());
         const durationSeconds = call.connectedAt ? Math.max(0, Math.round((Date.parse(call.endedAt) - Date.parse(call.connectedAt)) / 1000)) : 0;
         return { ...call, durationSeconds };
       },
       forVisit: ({ visitId }) => {
-        signedIn();
+        actor();
         return store.callsForVisit(visitId);
       },
     },
@@ -187,7 +197,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
       summary: () => store.outbox.summary(),
       problems: () => store.outbox.problems(),
       resolve: ({ mutationId, action }) => {
-        const staff = signedIn();
+        const staff = actor();
         const resolved = store.resolveProblem(mutationId, action, staff.practitionerId, clock.nowMs());
         if (resolved) {
           events.emit('outboxChanged', store.outbox.summary());
@@ -200,7 +210,7 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
     devices: {
       forRoom: ({ roomId }) => store.roomDevices(roomId),
       saveForRoom: (devices) => {
-        store.saveRoomDevices(devices, signedIn().practitionerId, clock.nowMs());
+        store.saveRoomDevices(devices, actor().practitionerId, clock.nowMs());
         return devices;
       },
     },

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
-import { listProcedures, type AnyProcedureDef } from '../../src-shared/api/contract.js';
+import { listProcedures, type Access, type AnyProcedureDef } from '../../src-shared/api/contract.js';
 import type { StaffRole } from '../../src-shared/domain/visit.js';
 import type { ApiHandlers } from './handlerTypes.js';
 import { SignInError } from '../services/session.js';
@@ -32,7 +32,7 @@ export interface RpcContext {
   trusted?: boolean;
 }
 
-/** Who is signed in, for the roles each method of the contract declares. */
+/** The role of who is signed in, for the access each method declares; null when nobody is (or the session is locked). */
 export type RoleOf = () => StaffRole | null;
 
 const t = initTRPC.context<RpcContext>().create({
@@ -63,22 +63,25 @@ const callable = t.procedure.use(({ ctx, next }) => {
   return next();
 });
 
+const allowedFor = (access: Access, role: StaffRole | null) => access === 'public' || (role !== null && access.includes(role));
+
 function procedureFor(def: AnyProcedureDef, handler: Handler, roleOf: RoleOf): AnyTRPCProcedure {
-  // The roles the contract declares are enforced here, once, for every method (server side).
-  const allowed = def.roles;
-  const guarded = allowed
-    ? callable.use(({ next }) => {
-        const role = roleOf();
-        if (role === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log ind for at bruge denne funktion' });
-        if (!allowed.includes(role)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Din rolle giver ikke adgang til denne funktion' });
-        return next();
-      })
-    : callable;
+  // The access each method declares in the contract is enforced here, once, for every method.
+  const guarded =
+    def.access === 'public' || def.kind === 'subscription'
+      ? callable
+      : callable.use(({ next }) => {
+          const role = roleOf();
+          if (role === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log ind for at bruge denne funktion' });
+          if (!allowedFor(def.access, role)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Din rolle giver ikke adgang til denne funktion' });
+          return next();
+        });
   const base = guarded.input(def.input);
   if (def.kind === 'subscription') {
+    // A subscription outlives sign-ins and locks: each event goes out only while the role allows it.
     return base.subscription(async function* ({ input, signal }) {
       const stream = handler(input, signal ?? new AbortController().signal) as AsyncIterable<unknown>;
-      for await (const value of stream) yield def.output.parse(value);
+      for await (const value of stream) if (allowedFor(def.access, roleOf())) yield def.output.parse(value);
     });
   }
   const resolve = async ({ input }: { input: unknown }) => {

@@ -13,29 +13,46 @@ import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
  */
 export type ProcedureKind = 'query' | 'mutation' | 'subscription';
 
+/**
+ * Who may call a method: anyone (sign-in itself, the clock), or the signed-in roles listed. A
+ * locked session counts as nobody. The router enforces it once for every method (server side); a
+ * subscription delivers its events only while the session holds one of its roles.
+ */
+export type Access = 'public' | readonly StaffRole[];
+
 export interface ProcedureDef<K extends ProcedureKind, I extends z.ZodType, O extends z.ZodType> {
   kind: K;
   input: I;
   output: O;
-  /** Who may call it; the router refuses everyone else (server side). Absent: anyone signed in or not. */
-  roles?: readonly StaffRole[];
+  access: Access;
 }
 
-const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, roles?: readonly StaffRole[]): ProcedureDef<'query', I, O> => ({
+const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, access: Access): ProcedureDef<'query', I, O> => ({
   kind: 'query',
   input,
   output,
-  ...(roles ? { roles } : {}),
+  access,
 });
-const mutation = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, roles?: readonly StaffRole[]): ProcedureDef<'mutation', I, O> => ({
+const mutation = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, access: Access): ProcedureDef<'mutation', I, O> => ({
   kind: 'mutation',
   input,
   output,
-  ...(roles ? { roles } : {}),
+  access,
 });
-/** The team lead's board: team leads only. */
-const LEADS: readonly StaffRole[] = ['team_lead'];
-const event = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): ProcedureDef<'subscription', I, O> => ({ kind: 'subscription', input, output });
+const event = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, access: Access): ProcedureDef<'subscription', I, O> => ({
+  kind: 'subscription',
+  input,
+  output,
+  access,
+});
+
+const PUBLIC: Access = 'public';
+/** Every Skærmrum role: the leader (reports) too. */
+const SIGNED_IN: Access = ['staff', 'team_lead', 'leader'];
+/** Those who make and document calls: the queue, visits, calls, devices. */
+const CARE: Access = ['staff', 'team_lead'];
+/** The team lead's board. */
+const LEADS: Access = ['team_lead'];
 
 const Id = z.string().min(1).max(128);
 const NoInput = z.object({}).strict();
@@ -103,42 +120,67 @@ export const BoardDay = z.object({
 });
 export type BoardDay = z.infer<typeof BoardDay>;
 
+/** The session as the shell shows it: how to sign in, locked, or asked to sign in again. */
+export const AuthState = z.object({
+  /** pick: the demo's list of staff; idp: the municipality's login (OpenID Connect). */
+  method: z.enum(['pick', 'idp']),
+  locked: z.boolean(),
+  /** The sign-in could not be renewed: sign in again (the outbox waits, nothing is lost). */
+  reauth: z.boolean(),
+  /** Why the last sign-in was refused, in Danish. */
+  error: z.string().max(300).nullable(),
+  /** Minutes without use before the screen locks (never during a call); 0: never. */
+  lockAfterMinutes: z.number().int().min(0).max(240),
+});
+export type AuthState = z.infer<typeof AuthState>;
+
 export const apiContract = {
   session: {
-    /** The signed-in staff member, or null until someone signs in. */
-    current: query(NoInput, Staff.nullable()),
-    /** Staff who may sign in (the sandbox EOJ's demo staff; empty where the IdP decides). */
-    signInOptions: query(NoInput, z.array(Staff)),
-    signIn: mutation(z.object({ practitionerId: Id }).strict(), Staff),
+    /** The signed-in staff member, or null until someone signs in (or while the session is locked). */
+    current: query(NoInput, Staff.nullable(), PUBLIC),
+    /** How sign-in works here, and whether the session is locked or must sign in again. */
+    auth: query(NoInput, AuthState, PUBLIC),
+    /** The demo without an EOJ: its staff to pick from (empty where the IdP decides). */
+    signInOptions: query(NoInput, z.array(Staff), PUBLIC),
+    signIn: mutation(z.object({ practitionerId: Id }).strict(), Staff, PUBLIC),
+    /**
+     * Sign-in through the municipality's IdP: Electron opens the system browser (navigateTo null);
+     * browser mode gets the address to go to. Also unlocks a locked session (same person only).
+     */
+    beginSignIn: mutation(NoInput, z.object({ navigateTo: z.url().nullable() }), PUBLIC),
+    /** "Skift bruger": the session ends, tokens are wiped from memory and keychain. */
+    signOut: mutation(NoInput, z.object({ signedOut: z.boolean() }), PUBLIC),
+    /** Idle lock: personal data is hidden (the API refuses it) until the IdP is passed again. */
+    lock: mutation(NoInput, AuthState, SIGNED_IN),
   },
   clock: {
     /** The main process's "now" (the renderer's clock agrees with it). */
-    now: query(NoInput, z.object({ now: Instant })),
+    now: query(NoInput, z.object({ now: Instant }), PUBLIC),
   },
   sync: {
-    status: query(NoInput, SyncStatus),
+    status: query(NoInput, SyncStatus, SIGNED_IN),
     /** Sync now instead of waiting for the next round. */
-    now: mutation(NoInput, SyncStatus),
+    now: mutation(NoInput, SyncStatus, SIGNED_IN),
     /** EOJ resources that could not be read (each alone; the rest of the queue is there). */
-    problems: query(NoInput, z.array(SyncProblem)),
+    problems: query(NoInput, z.array(SyncProblem), CARE),
   },
   rooms: {
-    list: query(NoInput, z.array(Room)),
+    list: query(NoInput, z.array(Room), SIGNED_IN),
   },
   queue: {
-    today: query(QueueQuery, z.array(QueueVisit)),
+    today: query(QueueQuery, z.array(QueueVisit), CARE),
     /** Retries after a call that was not answered, as configured. */
-    retryPolicy: query(NoInput, RetryPolicy),
+    retryPolicy: query(NoInput, RetryPolicy, CARE),
   },
   visit: {
-    setStatus: mutation(SetVisitStatus, QueueVisit),
-    details: query(z.object({ visitId: Id }).strict(), VisitDetails),
+    setStatus: mutation(SetVisitStatus, QueueVisit, CARE),
+    details: query(z.object({ visitId: Id }).strict(), VisitDetails, CARE),
     /** Saved with its outbox rows in one transaction; retries and escalation follow the policy. */
-    recordOutcome: mutation(RecordOutcome, QueueVisit),
+    recordOutcome: mutation(RecordOutcome, QueueVisit, CARE),
     /** "Akut" during a call: the time is recorded and a physical visit requested at once. */
-    markUrgent: mutation(z.object({ visitId: Id }).strict(), QueueVisit),
+    markUrgent: mutation(z.object({ visitId: Id }).strict(), QueueVisit, CARE),
     /** The full CPR number, on an explicit click; audit-logged. Needs the EOJ. */
-    revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) })),
+    revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) }), CARE),
   },
   board: {
     /** The team's visits of the care day, its members with rooms and hours, and the team's planning rules. */
@@ -157,33 +199,33 @@ export const apiContract = {
   // 'call' is reserved in tRPC routers, hence 'calls'.
   calls: {
     /** Where and how the staff client connects to signalling; null where calls are not available. */
-    ticket: query(NoInput, z.object({ signallingUrl: z.string().regex(/^wss?:\/\//), token: z.string().min(10) }).nullable()),
+    ticket: query(NoInput, z.object({ signallingUrl: z.string().regex(/^wss?:\/\//), token: z.string().min(10) }).nullable(), CARE),
     /** The call's measured times, recorded for the visit when it ends. */
-    record: mutation(CallRecord.strict(), CallRecord.extend({ durationSeconds: z.number().int().nonnegative() })),
-    forVisit: query(z.object({ visitId: Id }).strict(), z.array(CallRecord)),
+    record: mutation(CallRecord.strict(), CallRecord.extend({ durationSeconds: z.number().int().nonnegative() }), CARE),
+    forVisit: query(z.object({ visitId: Id }).strict(), z.array(CallRecord), CARE),
   },
   outbox: {
-    summary: query(NoInput, OutboxSummary),
+    summary: query(NoInput, OutboxSummary, SIGNED_IN),
     /** Changes the EOJ refused or that conflict with someone else's: shown, never dropped. */
-    problems: query(NoInput, z.array(OutboxEntry)),
+    problems: query(NoInput, z.array(OutboxEntry), CARE),
     /** The staff member resolves a problem: accept the EOJ's version, or send a refused change again. */
-    resolve: mutation(z.object({ mutationId: z.uuid(), action: z.enum(['accept_eoj', 'retry']) }).strict(), z.object({ resolved: z.boolean() })),
+    resolve: mutation(z.object({ mutationId: z.uuid(), action: z.enum(['accept_eoj', 'retry']) }).strict(), z.object({ resolved: z.boolean() }), CARE),
   },
   devices: {
-    forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable()),
-    saveForRoom: mutation(RoomDevices.strict(), RoomDevices),
+    forRoom: query(z.object({ roomId: Id }).strict(), RoomDevices.nullable(), CARE),
+    saveForRoom: mutation(RoomDevices.strict(), RoomDevices, CARE),
   },
   screen: {
     /** Keep the screen on during a call (Electron: powerSaveBlocker); held=false: the client uses Wake Lock. */
-    keepAwake: mutation(z.object({ on: z.boolean() }).strict(), z.object({ held: z.boolean() })),
+    keepAwake: mutation(z.object({ on: z.boolean() }).strict(), z.object({ held: z.boolean() }), SIGNED_IN),
   },
   events: {
-    onQueueChanged: event(NoInput, QueueChanged),
-    onOutboxChanged: event(NoInput, OutboxSummary),
-    onSyncStatus: event(NoInput, SyncStatus),
-    onSessionChanged: event(NoInput, Staff.nullable()),
+    onQueueChanged: event(NoInput, QueueChanged, CARE),
+    onOutboxChanged: event(NoInput, OutboxSummary, SIGNED_IN),
+    onSyncStatus: event(NoInput, SyncStatus, SIGNED_IN),
+    onSessionChanged: event(NoInput, Staff.nullable(), PUBLIC),
     /** Team-visible changes of these visits landed in the EOJ (the client tells the team: team.changed). */
-    onPushed: event(NoInput, z.object({ visitIds: z.array(Id) })),
+    onPushed: event(NoInput, z.object({ visitIds: z.array(Id) }), CARE),
   },
 } as const;
 

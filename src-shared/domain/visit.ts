@@ -72,7 +72,7 @@ export const Room = Ref;
 export type Room = Ref;
 
 /** What a signed-in person may do: staff (skærmmedarbejder), or team lead (also the board). */
-export const StaffRole = z.enum(['staff', 'team_lead']);
+export const StaffRole = z.enum(['staff', 'team_lead', 'leader']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 export const Staff = z.object({

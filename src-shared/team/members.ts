@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StaffRole } from '../domain/visit.js';
 
 /** A wall-clock time of day, "07:30". */
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -11,7 +12,7 @@ const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 export const TeamMember = z.object({
   practitionerId: z.string().min(1).max(128),
   name: z.string().max(200),
-  role: z.enum(['staff', 'team_lead']),
+  role: StaffRole,
   roomId: z.string().min(1).max(128).nullable(),
   roomName: z.string().max(200).nullable(),
   hours: z.array(z.object({ start: ClockTime, end: z.union([ClockTime, z.literal('24:00')]) })).max(8),
