@@ -109,6 +109,8 @@ if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
       const match = /(http:\/\/127\.0\.0\.1:\d+\/fhir)/.exec(out);
       if (match && /Borger-app: (\S+)/.test(out)) {
         console.log(/Borger-app: [^\n]+/.exec(out)?.[0]);
+        const login = /Log ind \(OpenID Connect\)[^\n]+/.exec(out)?.[0];
+        if (login) console.log(login);
         resolve(match[1]);
       }
     });

@@ -4,6 +4,16 @@ import { clockFromSetting, type Clock } from '../src-shared/time/clock.js';
 import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
 import { TEAM_LINKS, type TeamLinkKind } from './sync/teamLink.js';
+import { EOJ_AUDIENCE, SKAERMRUM_CLIENT_ID } from '../src-shared/auth/claims.js';
+import { parseRoleMap, SANDBOX_ROLE_MAPPING, type RoleMapping } from '../src-shared/auth/roles.js';
+
+function roleMapFromSetting(claim: string, text: string): RoleMapping {
+  try {
+    return parseRoleMap(claim, text);
+  } catch (error) {
+    throw new Error(`Ugyldig konfiguration: SKAERMRUM_ROLE_MAP: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
 
 /** Settings read from the environment (documented in README → Configuration). */
 const Env = z.object({
@@ -17,10 +27,19 @@ const Env = z.object({
   SKAERMRUM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** FHIR base URL of the EOJ (or gateway). Unset: demo data only, no sync. */
   SKAERMRUM_EOJ_URL: z.url().optional(),
-  /** The EOJ is our sandbox: sign in through its /auth endpoints. */
+  /** The EOJ is our sandbox (its signalling and demo data; the IdP is found like any other). */
   SKAERMRUM_EOJ_SANDBOX: z.enum(['0', '1']).default('0'),
-  /** A real EOJ: a bearer token from the municipal IdP, with the staff member and team it belongs to. */
-  SKAERMRUM_EOJ_TOKEN: z.string().min(1).optional(),
+  /** The municipality's OpenID provider. Unset: found through the EOJ's /.well-known/smart-configuration. */
+  SKAERMRUM_OIDC_ISSUER: z.url().optional(),
+  SKAERMRUM_OIDC_CLIENT_ID: z.string().min(1).max(200).default(SKAERMRUM_CLIENT_ID),
+  SKAERMRUM_OIDC_SCOPES: z.string().min(6).max(500).default('openid profile offline_access fhir'),
+  /** The resource (RFC 8707) access tokens are for; "none" when the IdP does not support resource indicators. */
+  SKAERMRUM_OIDC_RESOURCE: z.string().min(1).max(500).default(EOJ_AUDIENCE),
+  /** The claim carrying the user's roles, and their mapping: "team_lead=Name1,Name2;staff=Name3". */
+  SKAERMRUM_ROLE_CLAIM: z.string().min(1).max(100).default(SANDBOX_ROLE_MAPPING.claim),
+  SKAERMRUM_ROLE_MAP: z.string().min(3).max(2000).optional(),
+  /** Minutes without use before the screen locks (never during a call); 0: never. */
+  SKAERMRUM_LOCK_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(10),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
   /** How the EOJ links Appointments to the team (src-main/sync/teamLink.ts). */
   SKAERMRUM_TEAM_LINK: z.enum(TEAM_LINKS).default('healthcare-service'),
@@ -50,7 +69,10 @@ export interface MainConfig {
   staffId: string;
   browserPort: number;
   signallingUrl: string | null;
-  eoj: { url: string; sandbox: boolean; token: string | null; teamId: string | null; teamLink: TeamLinkKind; syncIntervalMs: number } | null;
+  eoj: { url: string; sandbox: boolean; teamId: string | null; teamLink: TeamLinkKind; syncIntervalMs: number } | null;
+  /** Sign-in at the municipality's IdP (used when an EOJ is configured). */
+  oidc: { issuer: string | null; clientId: string; scopes: string; resource: string | null; roleMapping: RoleMapping };
+  lockAfterMinutes: number;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
   retryPolicy: RetryPolicy;
   demoVisits: number;
@@ -81,12 +103,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
       ? {
           url: e.SKAERMRUM_EOJ_URL,
           sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1',
-          token: e.SKAERMRUM_EOJ_TOKEN ?? null,
           teamId: e.SKAERMRUM_TEAM_ID ?? null,
           teamLink: e.SKAERMRUM_TEAM_LINK,
           syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS,
         }
       : null,
+    oidc: {
+      issuer: e.SKAERMRUM_OIDC_ISSUER ?? null,
+      clientId: e.SKAERMRUM_OIDC_CLIENT_ID,
+      scopes: e.SKAERMRUM_OIDC_SCOPES,
+      resource: e.SKAERMRUM_OIDC_RESOURCE === 'none' ? null : e.SKAERMRUM_OIDC_RESOURCE,
+      roleMapping: e.SKAERMRUM_ROLE_MAP
+        ? roleMapFromSetting(e.SKAERMRUM_ROLE_CLAIM, e.SKAERMRUM_ROLE_MAP)
+        : { ...SANDBOX_ROLE_MAPPING, claim: e.SKAERMRUM_ROLE_CLAIM },
+    },
+    lockAfterMinutes: e.SKAERMRUM_LOCK_AFTER_MIN,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },
     demoVisits: e.SKAERMRUM_DEMO_VISITS,

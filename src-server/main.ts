@@ -11,6 +11,10 @@ import { startSandbox } from './sandbox.js';
 
 const Env = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The embedded OpenID provider's port (its issuer is http://127.0.0.1:<port>). */
+  SANDBOX_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Lifetime of the IdP's access tokens in seconds. */
+  SANDBOX_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(2).max(86_400).default(600),
   SANDBOX_DATA_DIR: z
     .string()
     .min(1)
@@ -35,13 +39,18 @@ const Env = z.object({
 async function main(): Promise<void> {
   const env = Env.parse(process.env);
   mkdirSync(env.SANDBOX_DATA_DIR, { recursive: true, mode: 0o700 });
-  // The signing secret survives restarts, so signed-in clients keep working when the sandbox comes back.
+  // The device-token secret survives restarts, so paired tablets keep working when the sandbox comes back.
   const secretFile = join(env.SANDBOX_DATA_DIR, 'token-secret');
   if (!env.SANDBOX_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   const secretHex = env.SANDBOX_SECRET ?? readFileSync(secretFile, 'utf8').trim();
+  // The IdP keeps its port (so its issuer) across restarts, as a real IdP keeps its address.
+  const idpPortFile = join(env.SANDBOX_DATA_DIR, 'idp-port');
+  const idpPort = env.SANDBOX_IDP_PORT || (existsSync(idpPortFile) ? Number(readFileSync(idpPortFile, 'utf8')) || 0 : 0);
   const sandbox = await startSandbox({
     dbFile: join(env.SANDBOX_DATA_DIR, 'sandbox-eoj.db'),
     port: env.SANDBOX_PORT,
+    idpPort,
+    accessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_S,
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
     // dist/main/src-server/main.js → dist/citizen
     citizenAppDir: fileURLToPath(new URL('../../citizen', import.meta.url)),
@@ -53,7 +62,9 @@ async function main(): Promise<void> {
     clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
     secret: Buffer.from(secretHex, 'hex'),
   });
+  writeFileSync(idpPortFile, String(sandbox.idp.port));
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);
+  process.stdout.write(`Log ind (OpenID Connect): ${sandbox.idp.issuer} · demo-brugere: fornavnet (fx louise), adgangskode skaermrum\n`);
   process.stdout.write(`Borger-app: ${sandbox.baseUrl.replace(/\/fhir$/, '/citizen/')} · signalering: ${sandbox.signallingUrl}\n`);
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

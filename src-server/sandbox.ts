@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import { securityHeaders } from '../src-shared/security/csp.js';
-import { demoDay } from '../src-shared/demo/demoDay.js';
 import { systemClock, type Clock } from '../src-shared/time/clock.js';
 import { Conformance } from './eoj/conformance.js';
 import { migrateSandboxData } from './eoj/dataMigrations.js';
 import { createDemoSeeder, type DemoAsOf } from './eoj/demoSeed.js';
 import { buildEojApp } from './eoj/app.js';
-import { createTokenIssuer, type StaffClaims } from './eoj/auth.js';
+import { jwksVerifier } from './eoj/auth.js';
+import { startIdp } from './idp/provider.js';
+import { demoUsers } from './idp/users.js';
+import { SANDBOX_ROLE_MAPPING } from '../src-shared/auth/roles.js';
 import { createFaults } from './eoj/faults.js';
 import { openRepository, type Repository } from './eoj/repository.js';
 import { SIGNAL_PATH } from '../src-shared/signalling/protocol.js';
@@ -63,11 +65,15 @@ export interface SandboxOptions {
   /** SQLite file; the sandbox keeps its data across restarts. */
   dbFile: string;
   port: number;
-  /** Secret for signing sign-in tokens; random per start when not given. */
+  /** Secret for citizen device tokens and TURN (when not configured); random per start when not given. */
   secret?: Uint8Array;
+  /** The embedded OpenID provider's port (0: any; give the same on restart to keep its issuer). */
+  idpPort?: number;
+  /** Lifetime of the IdP's access tokens (default 600 s). */
+  accessTokenTtlSeconds?: number;
   /** The demo days to keep in the EOJ, as of the clock (default "now"); null: no demo data. */
   demo?: DemoAsOf | null;
-  /** Where the sandbox, its sign-in tokens and signalling read "now" (default: the machine's clock). */
+  /** Where the sandbox and signalling read "now" (default: the machine's clock; the IdP dates tokens on the machine's clock). */
   clock?: Clock;
   /** Where conformant FHIR servers differ, how this one behaves (default: strict R4 references, cursor paging). */
   conformance?: Conformance;
@@ -82,6 +88,8 @@ export interface Sandbox {
   signalling: Signalling;
   port: number;
   secret: Uint8Array;
+  /** The embedded OpenID provider (issuer URL and port). */
+  idp: { issuer: string; port: number };
   close(): Promise<void>;
 }
 
@@ -95,17 +103,35 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // A new care day brings the day after it (checked each minute; tomorrow is always already there).
   const seedTimer = seeder ? setInterval(() => seeder.ensure(), 60_000) : null;
   seedTimer?.unref();
-  const demo = demoDay(clock.now());
-  const staff: StaffClaims[] = demo.staff.map((s) => ({ sub: s.practitionerId, name: s.name, team: s.teamId, role: s.role }));
   const secret = options.secret ?? randomBytes(32);
   let baseUrl = '';
-  const tokens = createTokenIssuer(secret, clock);
+  const idp = await startIdp({
+    users: () => demoUsers(clock),
+    keyFile: options.dbFile.replace(/\.db$/, '') + '-idp-key.json',
+    storeFile: options.dbFile.replace(/\.db$/, '') + '-idp.db',
+    clock: systemClock,
+    port: options.idpPort ?? 0,
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+  });
+  // Token times are the IdP's: checked on the machine's clock, whatever day the demo runs at.
+  const tokens = jwksVerifier({ issuer: idp.issuer, roleMapping: SANDBOX_ROLE_MAPPING, clock: systemClock });
   const app = buildEojApp({
     repository,
     tokens,
     faults: createFaults(),
     baseUrl: () => baseUrl,
-    staff: () => staff,
+    smartConfiguration: () => ({
+      issuer: idp.issuer,
+      authorization_endpoint: `${idp.issuer}/auth`,
+      token_endpoint: `${idp.issuer}/token`,
+      revocation_endpoint: `${idp.issuer}/token/revocation`,
+      jwks_uri: `${idp.issuer}/jwks`,
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+      scopes_supported: ['openid', 'profile', 'offline_access', 'fhir'],
+      capabilities: ['launch-standalone', 'client-public', 'sso-openid-connect'],
+    }),
     allowFaultInjection: options.allowFaultInjection ?? false,
     clock,
     conformance: options.conformance ?? Conformance.parse({}),
@@ -148,7 +174,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     signalling,
     port: address.port,
     secret,
+    idp: { issuer: idp.issuer, port: idp.port },
     async close() {
+      await idp.close();
       if (seedTimer) clearInterval(seedTimer);
       signalling.close();
       app.server.closeAllConnections();

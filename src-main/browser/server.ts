@@ -18,7 +18,12 @@ export interface BrowserServerOptions {
   extraConnectSrc?: readonly string[];
   /** Defaults to a fresh random token per start. */
   token?: string;
+  /** The IdP's redirect back (GET /auth/callback?code&state): completes the sign-in, or says why not. */
+  completeSignIn?: (callbackUrl: string) => Promise<void>;
 }
+
+/** Where the IdP sends the browser back to in browser mode (registered as a loopback redirect). */
+export const SIGN_IN_CALLBACK_PATH = '/auth/callback';
 
 export interface BrowserServer {
   /** The address to open, token included. */
@@ -74,6 +79,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return;
       }
       const path = new URL(req.url ?? '/', origin).pathname;
+      if (path === SIGN_IN_CALLBACK_PATH && options.completeSignIn) {
+        // The result is read by the app over its API (session.auth): back to it either way.
+        await options.completeSignIn(new URL(req.url ?? '/', origin).href).catch(() => undefined);
+        res.writeHead(303, { ...headers, Location: '/', 'Cache-Control': 'no-store' }).end();
+        return;
+      }
       const file = await readStaticFile(options.staticDir, path);
       if (!file) {
         res.writeHead(404, headers).end();

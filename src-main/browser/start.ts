@@ -8,7 +8,7 @@ import { rendererDir } from '../platform/paths.js';
 import { startMainServices, type MainServices } from '../services/mainServices.js';
 import { StoreError } from '../store/errors.js';
 import { memoryKeychain } from '../store/keychain.js';
-import { startBrowserServer } from './server.js';
+import { SIGN_IN_CALLBACK_PATH, startBrowserServer } from './server.js';
 
 /**
  * The real OS keychain, always. Only the embedded demo or sandbox EOJ (no real data) may run without one, on a
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     port: config.browserPort,
     logger,
     extraConnectSrc: config.signallingUrl ? [config.signallingUrl] : [],
+    completeSignIn: async (url) => void (await services.session.completeSignIn(url)),
   });
+  services.session.useSignInRoute({ kind: 'navigate', redirectUri: `${server.origin}${SIGN_IN_CALLBACK_PATH}` });
   process.stdout.write(`Skærmrum kører i browsertilstand – åbn ${server.url}\n`);
 
   let stopping = false;

@@ -1,12 +1,14 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, powerSaveBlocker, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, powerSaveBlocker, protocol, session, shell } from 'electron';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { appRoot, rendererDir } from '../platform/paths.js';
 import { startMainServices, type MainServices } from '../services/mainServices.js';
 import { osKeychain } from '../store/keychain.js';
+import { osRefreshVault } from '../auth/refreshVault.js';
+import { loopbackSignInRoute } from './loopbackSignIn.js';
 import { electronScreenAwake } from './power.js';
 import { electronNativeBinaries } from './nativeModules.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
@@ -25,8 +27,11 @@ export async function startShell(): Promise<BrowserWindow> {
     logger,
     nativeBinding: native.sqlite,
     keychain: osKeychain(config.profile, { keytarBinary: native.keytar }),
+    refreshVault: osRefreshVault(config.profile, { keytarBinary: native.keytar }),
     screenAwake: electronScreenAwake(powerSaveBlocker),
   });
+  // Sign-in in the system browser, back through a loopback listener (never an embedded login window).
+  services.session.useSignInRoute(loopbackSignInRoute((url) => shell.openExternal(url)));
 
   installPermissionHandlers(session.defaultSession);
   serveRenderer(protocol, rendererDir(), config.signallingUrl ? [config.signallingUrl] : []);

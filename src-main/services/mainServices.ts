@@ -13,6 +13,7 @@ import { openVisitStore, type VisitStore } from '../store/visitStore.js';
 import { createAppEvents, type AppEvents } from './events.js';
 import type { ScreenAwake } from './screenAwake.js';
 import { createSessionService, type SessionService } from './session.js';
+import type { RefreshVault } from '../auth/refreshVault.js';
 
 export interface MainServices {
   store: VisitStore;
@@ -29,6 +30,8 @@ export interface MainServiceDeps {
   clock?: Clock;
   /** Electron passes the native SQLite binding built for its ABI. */
   nativeBinding?: string;
+  /** Where the refresh token is kept (default: the OS keychain under the profile). */
+  refreshVault?: RefreshVault;
   /** Electron keeps the display on during calls; browser mode has none (the page uses Wake Lock). */
   screenAwake?: ScreenAwake;
 }
@@ -50,7 +53,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   const events = createAppEvents();
   let session: SessionService;
   try {
-    session = createSessionService({ config, store, events, logger: deps.logger, clock });
+    session = createSessionService({ config, store, events, logger: deps.logger, clock, ...(deps.refreshVault ? { vault: deps.refreshVault } : {}) });
   } catch (error) {
     store.close();
     throw error;
@@ -70,7 +73,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
 
   const router = buildApiRouter(
     createApiHandlers({ store, session, events, clock, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
-    () => session.current()?.role ?? null,
+    () => session.grantedRole(),
   );
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
   return {

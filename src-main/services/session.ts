@@ -2,7 +2,12 @@ import { CPR_SYSTEM } from '../../src-shared/fhir/schemas.js';
 import { z } from 'zod';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
-import type { QueueVisit, Staff } from '../../src-shared/domain/visit.js';
+import type { QueueVisit, Staff, StaffRole } from '../../src-shared/domain/visit.js';
+import type { AuthState } from '../../src-shared/api/contract.js';
+import { primaryRole } from '../../src-shared/auth/roles.js';
+import { createOidcLogin, SignInRefused, type OidcLogin, type SignedInTokens } from '../auth/oidc.js';
+import { osRefreshVault, type RefreshVault } from '../auth/refreshVault.js';
+import { refreshDelayMs, retryDelayMs } from '../auth/refreshSchedule.js';
 import type { TeamMember } from '../../src-shared/team/members.js';
 import { createTeamDirectory, type TeamDirectory } from './team.js';
 import { displayName } from '../../src-shared/fhir/mapping.js';
@@ -17,23 +22,36 @@ import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
 import type { AppEvents } from './events.js';
 
 /**
- * Who is signed in, and the EOJ connection that belongs to them. Three modes:
- * - demo (no EOJ configured): a demo staff member, local data only, sync disabled;
- * - sandbox EOJ: sign in by choosing a demo staff member; the sandbox issues a signed token;
- * - real EOJ: a bearer token from the municipal IdP, given in the configuration.
- * The token lives in memory only.
+ * Who is signed in, and the EOJ connection that belongs to them. Two ways in:
+ * - demo (no EOJ configured): pick a demo staff member, local data only, sync disabled;
+ * - an EOJ (the sandbox or a municipality's): OpenID Connect with PKCE at the IdP (src-main/auth).
+ *   The access token lives in memory only, the refresh token only in the OS keychain.
+ * A locked session keeps syncing (nothing waits on the person) but its role is withheld, so the
+ * API refuses personal data until the IdP is passed again by the same person.
  */
 export class SignInError extends Error {}
 
-const SandboxStaff = z.array(
-  z.object({ practitionerId: z.string().min(1), name: z.string(), teamId: z.string().min(1), role: z.enum(['staff', 'team_lead']) }),
-);
-const SandboxLogin = z.object({ token: z.string().min(20), staff: SandboxStaff.element });
+/** How the IdP's page is reached and comes back (browser mode: the page navigates; Electron: the system browser). */
+export type SignInRoute =
+  { kind: 'navigate'; redirectUri: string } | { kind: 'external'; run(authorize: (redirectUri: string) => Promise<string>): Promise<string> };
 
 export interface SessionService {
+  /** Who is signed in (also while locked: the outbox and sync still act for them). */
   current(): Staff | null;
+  /** The role the API grants now: null when nobody is signed in or the session is locked. */
+  grantedRole(): StaffRole | null;
+  auth(): AuthState;
   signInOptions(): Promise<Staff[]>;
+  /** The demo's pick-list sign-in (no EOJ). */
   signIn(practitionerId: string): Promise<Staff>;
+  useSignInRoute(route: SignInRoute): void;
+  /** Starts sign-in at the IdP (or unlock): the address to go to, or null when the system browser was opened. */
+  beginSignIn(): Promise<string | null>;
+  /** The IdP's redirect came back (browser mode's callback, or Electron's loopback listener). */
+  completeSignIn(callbackUrl: string): Promise<Staff>;
+  /** "Skift bruger": tokens wiped from memory and keychain, the next sign-in asks for the password. */
+  signOut(): Promise<void>;
+  lock(reason: 'idle' | 'manual'): AuthState;
   syncStatus(): SyncStatus;
   /** Signalling address and the token to authenticate with, once signed in against an EOJ. */
   callTicket(): { signallingUrl: string; token: string } | null;
@@ -50,16 +68,55 @@ export interface SessionService {
   close(): Promise<void>;
 }
 
-export function createSessionService(deps: { config: MainConfig; store: VisitStore; events: AppEvents; logger: Logger; clock: Clock }): SessionService {
+const SmartConfiguration = z.object({ issuer: z.url() });
+
+export function createSessionService(deps: {
+  config: MainConfig;
+  store: VisitStore;
+  events: AppEvents;
+  logger: Logger;
+  clock: Clock;
+  /** The refresh token's place in the OS keychain (tests give a profile of their own). */
+  vault?: RefreshVault;
+}): SessionService {
   const { config, store, events, logger, clock } = deps;
   const eoj = config.eoj;
   let staff: Staff | null = null;
-  let token: string | null = eoj?.token ?? null;
+  let token: string | null = null;
+  let locked = false;
+  let reauth = false;
+  let lastError: string | null = null;
+  /** After "Skift bruger" the IdP must ask for the password, not reuse its SSO session. */
+  let forceLogin = false;
+  let route: SignInRoute | null = null;
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  let refreshToken: string | null = null;
   let engine: SyncEngine | null = null;
   let directory: TeamDirectory | null = null;
   let directoryTeam: string | null = null;
+  const vault = deps.vault ?? osRefreshVault(config.profile);
   const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token, clock }) : null;
-  const authBase = eoj ? new URL('/auth', eoj.url).toString() : '';
+  let login: Promise<OidcLogin> | null = null;
+
+  /** The IdP: configured, or found through the EOJ's SMART configuration (the sandbox's way). */
+  const oidcLogin = () =>
+    (login ??= (async () => {
+      if (!eoj) throw new SignInError('Ingen EOJ er sat op; demoen logger ind fra listen');
+      let issuer = config.oidc.issuer;
+      if (!issuer) {
+        const res = await fetch(new URL('.well-known/smart-configuration', `${eoj.url}/`), { signal: AbortSignal.timeout(5_000) });
+        const parsed = SmartConfiguration.safeParse(await res.json());
+        if (!res.ok || !parsed.success) throw new SignInError('EOJ oplyser ikke hvor man logger ind; sæt SKAERMRUM_OIDC_ISSUER');
+        issuer = parsed.data.issuer;
+      }
+      return createOidcLogin(
+        { issuer, clientId: config.oidc.clientId, scopes: config.oidc.scopes, resource: config.oidc.resource, roleMapping: config.oidc.roleMapping },
+        clock,
+      );
+    })().catch((error: unknown) => {
+      login = null;
+      throw error instanceof SignInError ? error : new SignInError('Kommunens login (IdP) kan ikke nås lige nu. Prøv igen om lidt.', { cause: error });
+    }));
 
   const disabledStatus = (): SyncStatus => ({
     state: 'disabled',
@@ -69,7 +126,8 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
     outbox: store.outbox.summary(),
     problems: store.syncProblems.count(),
   });
-
+  const authState = (): AuthState => ({ method: eoj ? 'idp' : 'pick', locked, reauth, error: lastError, lockAfterMinutes: config.lockAfterMinutes });
+  const announce = () => events.emit('sessionChanged', locked ? null : staff);
   /**
    * Who the staff member is in the EOJ: the name on their Practitioner, and the video room
    * (Location) and skærmenhed (HealthcareService) of their PractitionerRole. What the EOJ lacks stays null.
@@ -96,9 +154,13 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
   }
 
   async function begin(next: Staff): Promise<Staff> {
-    await engine?.stop();
+    // A different person on the same session's engine would push under the wrong name: restart it.
+    if (staff?.practitionerId !== next.practitionerId || staff.teamId !== next.teamId) {
+      await engine?.stop();
+      engine = null;
+    }
     staff = next;
-    if (client) {
+    if (client && !engine) {
       engine = createSyncEngine({
         client,
         store,
@@ -111,34 +173,134 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       });
       engine.start();
     }
-    store.audit.append({ atMs: clock.nowMs(), actorId: next.practitionerId, action: 'session.signed_in' });
-    events.emit('sessionChanged', next);
+    store.audit.append({ atMs: clock.nowMs(), actorId: next.practitionerId, action: 'session.signed_in', details: { role: next.role } });
+    announce();
     return next;
+  }
+
+  function refused(actorId: string, reason: string): SignInError {
+    lastError = reason;
+    store.audit.append({ atMs: clock.nowMs(), actorId, action: 'session.sign_in_refused', details: { reason } });
+    announce();
+    return new SignInError(reason);
+  }
+
+  /** Renew the access token before it expires; a refusal asks for sign-in again, the outbox waits. */
+  function scheduleRefresh(expiresAtMs: number, attempt = 0) {
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = null;
+    if (!refreshToken) return;
+    const delay = attempt === 0 ? refreshDelayMs(clock.nowMs(), expiresAtMs) : retryDelayMs(clock.nowMs(), expiresAtMs, attempt);
+    if (delay === null) return needSignInAgain('expired');
+    refreshTimer = setTimeout(() => void renew(expiresAtMs, attempt), delay);
+    refreshTimer.unref?.();
+  }
+
+  async function renew(expiresAtMs: number, attempt: number): Promise<void> {
+    const current = refreshToken;
+    if (!current || !staff) return;
+    try {
+      const tokens = await (await oidcLogin()).refresh(current);
+      if (refreshToken !== current) return; // signed out meanwhile
+      token = tokens.accessToken;
+      await keepRefreshToken(tokens.refreshToken);
+      scheduleRefresh(tokens.expiresAtMs);
+      engine?.trigger();
+    } catch (error) {
+      if (error instanceof SignInRefused && error.final) return needSignInAgain('refused');
+      logger.warn({ attempt }, 'token refresh failed, will retry');
+      scheduleRefresh(expiresAtMs, attempt + 1);
+    }
+  }
+
+  function needSignInAgain(reason: 'refused' | 'expired') {
+    token = null;
+    reauth = true;
+    lastError = 'Log ind igen for at fortsætte. Dine ændringer venter og sendes, når du er logget ind.';
+    if (staff) store.audit.append({ atMs: clock.nowMs(), actorId: staff.practitionerId, action: 'session.refresh_refused', details: { reason } });
+    void keepRefreshToken(null);
+    announce();
+  }
+
+  async function keepRefreshToken(next: string | null) {
+    refreshToken = next;
+    try {
+      if (next) await vault.write(next);
+      else await vault.wipe();
+    } catch {
+      logger.warn({}, 'keychain unavailable for the refresh token');
+    }
+  }
+
+  async function signedInFrom(tokens: SignedInTokens): Promise<Staff> {
+    const role = primaryRole(tokens.roles);
+    if (!role) throw refused(tokens.sub, 'Din bruger har ingen rolle i Skærmrum. Kontakt din leder eller IT.');
+    if (locked && staff && staff.practitionerId !== tokens.sub) {
+      // Someone else unlocked: the first session ends before the second begins.
+      await endSession('switched');
+    }
+    let identity = { name: null as string | null, roomId: null as string | null, teamId: null as string | null };
+    token = tokens.accessToken;
+    try {
+      identity = await identityOf(tokens.sub);
+    } catch (error) {
+      logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
+    }
+    const teamId = tokens.team ?? eoj?.teamId ?? identity.teamId;
+    if (!teamId) throw refused(tokens.sub, 'Dit team kunne ikke findes (hverken i login eller i EOJ). Kontakt IT.');
+    await keepRefreshToken(tokens.refreshToken);
+    scheduleRefresh(tokens.expiresAtMs);
+    // What waited for a sign-in (refused with 401 meanwhile, backing off) goes out now.
+    store.outbox.retryNow(clock.nowMs());
+    const wasLocked = locked;
+    locked = false;
+    reauth = false;
+    lastError = null;
+    forceLogin = false;
+    if (wasLocked && staff?.practitionerId === tokens.sub) {
+      store.audit.append({ atMs: clock.nowMs(), actorId: tokens.sub, action: 'session.unlocked' });
+      announce();
+      engine?.trigger();
+      return staff;
+    }
+    const next = await begin({ practitionerId: tokens.sub, name: tokens.name ?? identity.name ?? tokens.sub, teamId, role, roomId: identity.roomId });
+    engine?.trigger();
+    return next;
+  }
+
+  async function endSession(reason: 'signed_out' | 'switched') {
+    const who = staff;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = null;
+    const revoke = refreshToken;
+    token = null;
+    await keepRefreshToken(null);
+    if (revoke)
+      void oidcLogin().then(
+        (l) => l.revoke(revoke),
+        () => undefined,
+      );
+    await engine?.stop();
+    engine = null;
+    staff = null;
+    locked = false;
+    reauth = false;
+    forceLogin = true;
+    directory = null;
+    if (who) store.audit.append({ atMs: clock.nowMs(), actorId: who.practitionerId, action: 'session.signed_out', details: { reason } });
+    announce();
   }
 
   if (!eoj) {
     staff = demoDay(clock.now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
     if (!staff) throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
-  } else if (eoj.token) {
-    // A real EOJ with a token from the municipal IdP: who it belongs to is read from the EOJ.
-    const practitionerId = config.staffId;
-    void identityOf(practitionerId)
-      .catch((error: unknown) => {
-        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
-        return { name: null, roomId: null, teamId: null };
-      })
-      .then((identity) => {
-        const teamId = eoj.teamId ?? identity.teamId;
-        if (!teamId) {
-          logger.error({}, 'no team: set SKAERMRUM_TEAM_ID or give the PractitionerRole a healthcareService');
-          return;
-        }
-        return begin({ practitionerId, name: identity.name ?? practitionerId, teamId, role: 'staff', roomId: identity.roomId });
-      });
   }
 
   return {
     current: () => staff,
+    // Asked to sign in again, the person keeps working (the outbox waits); locked, nobody is granted anything.
+    grantedRole: () => (locked ? null : (staff?.role ?? null)),
+    auth: authState,
     async revealCpr(citizenId) {
       if (!client) {
         const cpr = demoDay(clock.now()).citizens.find((c) => c.id === citizenId)?.cpr;
@@ -150,48 +312,51 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       if (!cpr) throw new SignInError('EOJ har intet CPR-nummer for borgeren');
       return cpr;
     },
-    async signInOptions() {
-      if (!eoj) return demoDay(clock.now()).staff;
-      if (!eoj.sandbox) return [];
-      try {
-        const res = await fetch(`${authBase}/staff`, { signal: AbortSignal.timeout(5_000) });
-        return SandboxStaff.parse(await res.json()).map((s) => ({ ...s, roomId: null }));
-      } catch (cause) {
-        throw new SignInError('Sandkasse-EOJ kan ikke nås, så der kan ikke logges ind lige nu', { cause });
-      }
-    },
+    signInOptions: async () => (eoj ? [] : demoDay(clock.now()).staff),
     async signIn(practitionerId) {
-      if (!eoj) {
-        const demo = demoDay(clock.now()).staff.find((s) => s.practitionerId === practitionerId);
-        if (!demo) throw new SignInError('Ukendt medarbejder');
-        return begin(demo);
+      if (eoj) throw new SignInError('Log ind sker gennem kommunens login');
+      const demo = demoDay(clock.now()).staff.find((s) => s.practitionerId === practitionerId);
+      if (!demo) throw new SignInError('Ukendt medarbejder');
+      if (locked && staff && staff.practitionerId !== practitionerId) await endSession('switched');
+      if (locked) {
+        locked = false;
+        store.audit.append({ atMs: clock.nowMs(), actorId: practitionerId, action: 'session.unlocked' });
       }
-      if (!eoj.sandbox) throw new SignInError('Log ind sker gennem kommunens login (IdP)');
-      let login: z.infer<typeof SandboxLogin>;
+      return begin(demo);
+    },
+    useSignInRoute(next) {
+      route = next;
+    },
+    async beginSignIn() {
+      if (!eoj) throw new SignInError('Demoen logger ind fra listen');
+      if (!route) throw new SignInError('Log ind er ikke klar endnu');
+      const oidcClient = await oidcLogin();
+      const options = { forceLogin };
+      if (route.kind === 'navigate') return oidcClient.begin(route.redirectUri, options);
+      const callbackUrl = await route.run((redirectUri) => oidcClient.begin(redirectUri, options));
+      await this.completeSignIn(callbackUrl);
+      return null;
+    },
+    async completeSignIn(callbackUrl) {
+      let tokens: SignedInTokens;
       try {
-        const res = await fetch(`${authBase}/sandbox-login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ practitionerId }),
-          signal: AbortSignal.timeout(5_000),
-        });
-        if (!res.ok) throw new SignInError(res.status === 404 ? 'Ukendt medarbejder' : `Log ind fejlede (HTTP ${res.status})`);
-        login = SandboxLogin.parse(await res.json());
+        tokens = await (await oidcLogin()).finish(callbackUrl);
       } catch (error) {
-        throw error instanceof SignInError ? error : new SignInError('Sandkasse-EOJ kan ikke nås, så der kan ikke logges ind lige nu', { cause: error });
+        throw refused(staff?.practitionerId ?? 'unknown', error instanceof Error ? error.message : 'Log ind mislykkedes');
       }
-      token = login.token;
-      let identity = { name: null as string | null, roomId: null as string | null };
-      try {
-        identity = await identityOf(login.staff.practitionerId);
-      } catch (error) {
-        logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
+      return signedInFrom(tokens);
+    },
+    signOut: () => endSession('signed_out'),
+    lock(reason) {
+      if (staff && !locked) {
+        locked = true;
+        store.audit.append({ atMs: clock.nowMs(), actorId: staff.practitionerId, action: 'session.locked', details: { reason } });
+        announce();
       }
-      const roomId = identity.roomId;
-      return begin({ ...login.staff, name: identity.name ?? login.staff.name, roomId });
+      return authState();
     },
     syncStatus: () => engine?.status() ?? disabledStatus(),
-    callTicket: () => (staff && token && config.signallingUrl ? { signallingUrl: config.signallingUrl, token } : null),
+    callTicket: () => (staff && token && !locked && config.signallingUrl ? { signallingUrl: config.signallingUrl, token } : null),
     async syncNow() {
       if (!engine) return disabledStatus();
       await engine.syncNow();
@@ -207,6 +372,7 @@ export function createSessionService(deps: { config: MainConfig; store: VisitSto
       return directory.members(visits);
     },
     close: async () => {
+      if (refreshTimer) clearTimeout(refreshTimer);
       await engine?.stop();
     },
   };

@@ -4,6 +4,11 @@ import type { Database } from './sqlite.js';
 export type AuditAction =
   | 'store.opened'
   | 'session.signed_in'
+  | 'session.signed_out'
+  | 'session.sign_in_refused'
+  | 'session.refresh_refused'
+  | 'session.locked'
+  | 'session.unlocked'
   | 'visit.status_changed'
   | 'room.devices_saved'
   | 'call.recorded'

@@ -34,13 +34,13 @@ function unavailable(cause: unknown): StoreError {
   );
 }
 
-type KeytarApi = Pick<typeof Keytar, 'getPassword' | 'setPassword'>;
+export type KeytarApi = Pick<typeof Keytar, 'getPassword' | 'setPassword' | 'deletePassword'>;
 
 /**
  * keytar is loaded on first use, not at import: under Electron the Node build of its native module
  * cannot load, so the shell passes the path of the Electron build (see scripts/electron-native.mjs).
  */
-function loadKeytar(binary: string | undefined): KeytarApi {
+export function loadKeytar(binary: string | undefined): KeytarApi {
   const require = createRequire(import.meta.url);
   return (binary ? require(binary) : require('keytar')) as KeytarApi;
 }

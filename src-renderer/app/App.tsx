@@ -20,6 +20,7 @@ import { QueueToolbar } from '../queue/QueueToolbar';
 import { Upcoming } from '../queue/Upcoming';
 import { useNow } from '../queue/useNow';
 import { OutcomeDialog } from '../visit/OutcomeDialog';
+import { LockScreen } from '../session/LockScreen';
 import type { OutcomeDefaults } from '../visit/OutcomeForm';
 import { VisitPanel } from '../visit/VisitPanel';
 import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
@@ -94,6 +95,12 @@ export function App({
       .getState()
       .report({ state: inCall ? 'in_call' : idle ? 'idle' : 'signed_in', roomId: session.roomId, visitId: inCall ? (call.visit?.id ?? null) : null });
   }, [team, session, inCall, call.visit?.id, call.signallingOnline, presenceTick]);
+  // Idle lock on a shared room PC: after the configured minutes without use, never during a call.
+  const lockAfterMs = (state.auth?.lockAfterMinutes ?? 0) * 60_000;
+  useEffect(() => {
+    if (!session || lockAfterMs === 0 || inCall) return;
+    if (presenceTick.getTime() - lastInput.current >= lockAfterMs) void store.getState().lock();
+  }, [store, session, lockAfterMs, inCall, presenceTick]);
   /** A call waiting for the staff member to look at the quick check's findings. */
   const [pendingCall, setPendingCall] = useState<Visit | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -276,6 +283,11 @@ export function App({
         <p className="outbox-status" role="status">
           {pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
         </p>
+        {state.session && (
+          <button type="button" className="switch-user" onClick={() => void state.signOut()}>
+            {t('signIn.switchUser')}
+          </button>
+        )}
         <button
           type="button"
           className="language"
@@ -292,6 +304,14 @@ export function App({
         </div>
       )}
       <SyncBanner sync={state.sync} />
+      {state.session && state.auth?.reauth && (
+        <div className="banner banner-error" role="alert">
+          {t('signIn.reauth')}{' '}
+          <button type="button" onClick={() => void state.signInWithIdp()} disabled={state.signingIn}>
+            {t('signIn.again')}
+          </button>
+        </div>
+      )}
       {state.saveError && (
         <div className="banner banner-error" role="alert">
           {t('queue.saveFailed', { message: state.saveError })}
@@ -299,7 +319,24 @@ export function App({
       )}
 
       <main>
-        {state.phase === 'signed-out' && <SignInView options={state.signInOptions} error={state.signInError} onSignIn={(id) => void state.signIn(id)} />}
+        {state.phase === 'signed-out' &&
+          (state.auth?.locked ? (
+            <LockScreen
+              error={state.signInError}
+              waiting={state.signingIn}
+              onUnlock={() => void (state.auth?.method === 'idp' ? state.signInWithIdp() : state.signOut())}
+              onSwitchUser={() => void state.signOut()}
+            />
+          ) : (
+            <SignInView
+              auth={state.auth}
+              options={state.signInOptions}
+              error={state.signInError}
+              waiting={state.signingIn}
+              onPick={(id) => void state.signIn(id)}
+              onSignIn={() => void state.signInWithIdp()}
+            />
+          ))}
         {isLead && (
           <nav className="views" aria-label={t('views.label')}>
             {(['day', 'board'] as const).map((v) => (

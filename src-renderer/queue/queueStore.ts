@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ApiClient, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
+import type { ApiClient, AuthState, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
 import type { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../../src-shared/domain/outbox';
 import type { QueueVisit, Staff } from '../../src-shared/domain/visit';
@@ -12,6 +12,10 @@ export interface QueueState {
   visits: QueueVisit[];
   retryPolicy: RetryPolicy;
   phase: 'loading' | 'signed-out' | 'ready' | 'error';
+  /** How sign-in works, locked, asked to sign in again. */
+  auth: AuthState | null;
+  /** The IdP's page is open in the system browser. */
+  signingIn: boolean;
   signInOptions: Staff[];
   signInError: string | null;
   sync: SyncStatus | null;
@@ -28,6 +32,11 @@ export interface QueueState {
   refresh(): Promise<void>;
   setScope(scope: QueueScope): Promise<void>;
   signIn(practitionerId: string): Promise<void>;
+  /** Sign in (or unlock) at the municipality's IdP. */
+  signInWithIdp(): Promise<void>;
+  /** "Skift bruger": the session ends and nothing of it stays on screen. */
+  signOut(): Promise<void>;
+  lock(): Promise<void>;
   /**
    * Saves an outcome (store + outbox in one transaction in the main process). `onCommitted` runs
    * in the same tick as the queue takes the saved visit, so the caller's own updates (closing the
@@ -56,6 +65,39 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
     return true;
   };
   return createStore<QueueState>()((set, get) => {
+    /** Who is signed in changed: their day, or (signed out, locked) nothing personal at all. */
+    const enter = async (session: Staff | null) => {
+      const auth = await api.session.auth({});
+      if (!session) {
+        latestRequest++;
+        ownChanges.clear();
+        set({
+          session: null,
+          auth,
+          phase: 'signed-out',
+          visits: [],
+          problems: [],
+          readProblems: [],
+          sync: null,
+          outbox: null,
+          signInOptions: auth.method === 'pick' ? await api.session.signInOptions({}).catch(() => []) : [],
+        });
+        return;
+      }
+      if (get().session?.practitionerId === session.practitionerId && get().phase === 'ready') {
+        set({ auth });
+        return;
+      }
+      // A leader's work is the reports; there is no queue of calls for them.
+      if (session.role === 'leader') {
+        set({ session, auth, visits: [], phase: 'ready', signInError: null });
+        return;
+      }
+      set({ session, auth, scope: session.roomId ? 'room' : 'mine', phase: 'loading', signInError: null, retryPolicy: await api.queue.retryPolicy({}) });
+      await get().refresh();
+      set({ sync: await api.sync.status({}) });
+      await loadReadProblems();
+    };
     const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
     const loadReadProblems = async () => set({ readProblems: await api.sync.problems({}) });
     return {
@@ -68,6 +110,8 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       saveError: null,
       outbox: null,
       online: true,
+      auth: null,
+      signingIn: false,
       signInOptions: [],
       signInError: null,
       sync: null,
@@ -100,20 +144,37 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
             },
           ),
         ];
+        // Sign-in, sign-out, lock and unlock (here or through the IdP's redirect) all arrive here.
+        stops.push(api.events.onSessionChanged({}, { onData: (session) => void enter(session) }));
         try {
-          const session = await api.session.current({});
-          if (!session) {
-            set({ phase: 'signed-out', signInOptions: await api.session.signInOptions({}).catch(() => []) });
-          } else {
-            set({ session, scope: session.roomId ? 'room' : 'mine', retryPolicy: await api.queue.retryPolicy({}) });
-            await get().refresh();
-          }
-          set({ sync: await api.sync.status({}) });
-          await loadReadProblems();
+          await enter(await api.session.current({}));
         } catch (error) {
           set({ phase: 'error', loadError: message(error) });
         }
         return () => stops.forEach((stop) => stop());
+      },
+
+      async signInWithIdp() {
+        set({ signingIn: true, signInError: null });
+        try {
+          const { navigateTo } = await api.session.beginSignIn({});
+          // Browser mode: to the IdP's page and back; Electron: the system browser did it.
+          if (navigateTo) window.location.assign(navigateTo);
+        } catch (error) {
+          set({ signInError: message(error) });
+        } finally {
+          set({ signingIn: false });
+        }
+      },
+
+      async signOut() {
+        await api.session.signOut({});
+        await enter(null);
+      },
+
+      async lock() {
+        set({ auth: await api.session.lock({}) });
+        await enter(null);
       },
 
       async signIn(practitionerId) {

@@ -4,20 +4,20 @@ import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType 
 import { parseReference } from '../../src-shared/fhir/references.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
-import type { TokenIssuer, StaffClaims } from './auth.js';
+import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
 import { encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
 
 export interface EojAppOptions {
   repository: Repository;
-  tokens: TokenIssuer;
+  tokens: StaffTokenVerifier;
   faults: Faults;
   /** Absolute base of the FHIR endpoint, e.g. http://127.0.0.1:8080/fhir (for fullUrl and paging links). */
   baseUrl: () => string;
-  /** Staff who may sign in to the sandbox. */
-  staff: () => StaffClaims[];
   allowFaultInjection: boolean;
+  /** The body of /fhir/.well-known/smart-configuration (the IdP's issuer and endpoints). */
+  smartConfiguration: () => Record<string, unknown>;
   clock: Clock;
   /** Where conformant servers differ, how this one behaves (src-server/eoj/conformance.ts). */
   conformance: Conformance;
@@ -81,6 +81,8 @@ function references(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+const SMART_CONFIGURATION_PATH = '/fhir/.well-known/smart-configuration';
+
 export function buildEojApp(options: EojAppOptions): FastifyInstance {
   const { repository, tokens, faults, conformance } = options;
   const outcome = outcomeWith(conformance.outcomeText);
@@ -107,12 +109,14 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
         .send(outcome('invalid', (error as Error).message));
     return reply.status(500).type(FHIR_JSON).send(outcome('exception', 'Intern fejl i sandkasse-EOJ'));
   });
+  // SMART App Launch discovery: where to sign in for this FHIR server (the client needs no issuer setting).
+  app.get(SMART_CONFIGURATION_PATH, async () => options.smartConfiguration());
   app.setNotFoundHandler((_req, reply) => reply.status(404).type(FHIR_JSON).send(outcome('not-found', 'Ukendt adresse')));
 
   // Faults and authentication apply to the FHIR API, not to metadata, sign-in or fault control.
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (!path.startsWith('/fhir/') || path === '/fhir/metadata') return;
+    if (!path.startsWith('/fhir/') || path === '/fhir/metadata' || path === SMART_CONFIGURATION_PATH) return;
     const f = faults.get();
     if (f.down) {
       req.raw.socket.destroy();
@@ -128,10 +132,11 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
     try {
-      if (!token) throw new Error('missing');
+      if (!token) throw new TokenRefused('Manglende adgangstoken');
       (req as FastifyRequest & { staff?: StaffClaims }).staff = await tokens.verify(token);
-    } catch {
-      return reply.status(401).type(FHIR_JSON).header('WWW-Authenticate', 'Bearer').send(outcome('login', 'Manglende eller ugyldigt adgangstoken'));
+    } catch (error) {
+      const reason = error instanceof TokenRefused ? error.message : 'Manglende eller ugyldigt adgangstoken';
+      return reply.status(401).type(FHIR_JSON).header('WWW-Authenticate', 'Bearer error="invalid_token"').send(outcome('login', reason));
     }
     return undefined;
   });
@@ -193,7 +198,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       rest: [
         {
           mode: 'server',
-          security: { service: [{ text: 'Bearer token (sandbox sign-in)' }] },
+          security: { service: [{ text: 'Bearer token (OpenID Connect, the sandbox IdP)' }] },
           resource: RESOURCE_TYPES.map((type) => ({
             type,
             versioning: 'versioned-update',
@@ -217,18 +222,6 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       ],
     }),
   );
-
-  app.get('/auth/staff', async () => options.staff().map(({ sub, name, team, role }) => ({ practitionerId: sub, name, teamId: team, role })));
-  app.post('/auth/sandbox-login', async (req, reply) => {
-    const body = z
-      .object({ practitionerId: z.string().min(1).max(128) })
-      .strict()
-      .safeParse(req.body);
-    if (!body.success) throw new FhirError(400, 'invalid', 'Angiv practitionerId');
-    const staff = options.staff().find((s) => s.sub === body.data.practitionerId);
-    if (!staff) throw new FhirError(404, 'not-found', 'Ukendt medarbejder');
-    return reply.send({ token: await tokens.issue(staff), staff: { practitionerId: staff.sub, name: staff.name, teamId: staff.team, role: staff.role } });
-  });
 
   app.post('/_sandbox/faults', async (req, reply) => {
     if (!options.allowFaultInjection) throw new FhirError(403, 'forbidden', 'Fejlinjektion er slået fra');

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, SIGNAL_PATH, type ServerMessage } from '../../src-shared/signalling/protocol.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import type { StaffClaims, TokenIssuer } from '../eoj/auth.js';
+import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from '../eoj/auth.js';
 import { createCallRegistry } from './calls.js';
 import type { DeviceIdentity, DeviceRegistry } from './devices.js';
 import { createPresenceRegistry } from './presence.js';
@@ -24,7 +24,8 @@ export interface SignallingLogger {
 
 export interface SignallingOptions {
   httpServer: Server;
-  staffTokens: TokenIssuer;
+  /** Staff access tokens from the IdP (JWKS); citizen devices have tokens of their own. */
+  staffTokens: StaffTokenVerifier;
   devices: DeviceRegistry;
   directory: VisitDirectory;
   turn: TurnConfig;
@@ -108,12 +109,17 @@ export function attachSignalling(options: SignallingOptions) {
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
     const id = conn.identity;
     if (message.type === 'auth') {
-      const staff = await options.staffTokens.verify(message.token).catch(() => null);
-      if (staff) conn.identity = { kind: 'staff', claims: staff };
+      // A device token is checked locally first (cheap, and works while the IdP is away).
+      const device = await options.devices.verify(message.token);
+      if (device) conn.identity = { kind: 'device', device };
       else {
-        const device = await options.devices.verify(message.token);
-        if (!device) return refuse(conn, 'unauthenticated', 'ugyldigt, udløbet eller tilbagekaldt token', message.type);
-        conn.identity = { kind: 'device', device };
+        let reason = 'ugyldigt, udløbet eller tilbagekaldt token';
+        const staff = await options.staffTokens.verify(message.token).catch((error: unknown) => {
+          if (error instanceof TokenRefused) reason = error.message;
+          return null;
+        });
+        if (!staff) return refuse(conn, 'unauthenticated', reason, message.type);
+        conn.identity = { kind: 'staff', claims: staff };
       }
       const identity = conn.identity;
       send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });

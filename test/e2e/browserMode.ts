@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { systemClock, type Clock } from '../../src-shared/time/clock';
+import { eojToken } from '../helpers/idp';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -71,15 +72,9 @@ function startProcess(script: string, env: Record<string, string>, ready: RegExp
   });
 }
 
-/** Reads from the sandbox EOJ as the team lead (practitioner-1), to see what arrived there. */
+/** Reads from the sandbox EOJ as the team lead (Mette, signed in at the sandbox's IdP), to see what arrived there. */
 export async function readEoj<T>(eojUrl: string, path: string): Promise<T> {
-  const origin = eojUrl.replace(/\/fhir$/, '');
-  const login = await fetch(`${origin}/auth/sandbox-login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ practitionerId: 'practitioner-1' }),
-  });
-  const { token } = (await login.json()) as { token: string };
+  const token = await eojToken(eojUrl, 'mette');
   return (await (await fetch(`${eojUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 }
 

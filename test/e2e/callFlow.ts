@@ -1,12 +1,36 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Opens the staff client and signs in (default: Louise Dalgaard, room 2) unless the session already is. */
+/**
+ * Opens the staff client and signs in (default: Louise Dalgaard, room 2) unless the session
+ * already is: against an EOJ through the IdP's page (the login name is the first name), in the
+ * demo without one from the list.
+ */
 export async function openSignedIn(staff: Page, appUrl: string, name = 'Louise Dalgaard'): Promise<void> {
   await staff.goto(appUrl);
   await staff.locator('.sign-in, table.queue').first().waitFor();
-  const me = staff.getByRole('button', { name: new RegExp(name) });
-  if (await me.isVisible()) await me.click();
+  const idp = staff.getByRole('button', { name: 'Log ind', exact: true });
+  if (await idp.isVisible()) {
+    await idp.click();
+    await signInOnIdpPage(staff, loginName(name));
+  } else {
+    const me = staff.getByRole('button', { name: new RegExp(name) });
+    if (await me.isVisible()) await me.click();
+  }
   await expect(staff.locator('table.queue')).toBeVisible();
+}
+
+/** "Louise Dalgaard" → "louise" (src-server/idp/users.ts). */
+export const loginName = (name: string) => (name.split(' ')[0] ?? name).toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'oe').replace(/å/g, 'aa');
+
+/** On the IdP's sign-in page (unless its SSO session lets the browser straight back), with the keyboard. */
+export async function signInOnIdpPage(page: Page, username: string, password = 'skaermrum'): Promise<void> {
+  const user = page.getByLabel('Brugernavn');
+  await expect(user.or(page.locator('table.queue'))).toBeVisible();
+  if (!(await user.isVisible())) return;
+  await user.fill(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
 }
 
 /** Staff signs in, pairs the citizen's tablet with the code shown, the tablet waits. Returns the visit. */

@@ -7,6 +7,7 @@ import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { testClock } from '../helpers/clock';
 import { demoQueue } from '../helpers/demo';
 import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { openSignedIn } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,8 +39,7 @@ const fhir = (path: string) => readEoj<{ status: string; total: number; entry?: 
 
 test('with the EOJ down, three outcomes recorded in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
   await pinPageClock(page, clock);
-  await page.goto(app.url);
-  await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
+  await openSignedIn(page, app.url);
   await expect(page.locator('tbody tr').first()).toBeVisible();
   await page.getByRole('button', { name: 'Hele teamet' }).click();
   await expect(page.locator('tbody tr')).toHaveCount(demoQueue(clock).length);

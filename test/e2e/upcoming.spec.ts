@@ -39,7 +39,8 @@ test.beforeAll(async () => {
     clock,
     dataDir: join(root, 'client'),
     profile: `e2e-upcoming-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_RETRY_INTERVAL_S: String(RETRY_INTERVAL_S) },
+    // The page clock jumps ahead to the notices, which is idle time: no idle lock here (auth.spec tests it).
+    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_RETRY_INTERVAL_S: String(RETRY_INTERVAL_S), SKAERMRUM_LOCK_AFTER_MIN: '0' },
   });
 });
 test.afterAll(async () => {

@@ -48,6 +48,7 @@ vi.mock('electron', () => {
     BrowserWindow,
     dialog: { showErrorBox: vi.fn() },
     powerSaveBlocker: h.powerSaveBlocker,
+    shell: { openExternal: vi.fn(async () => undefined) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
     ipcMain: { on: vi.fn((channel: string, fn: Listener) => h.ipcListeners.set(channel, fn)) },

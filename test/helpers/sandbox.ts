@@ -5,6 +5,7 @@ import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
 import type { Clock } from '../../src-shared/time/clock';
 import { testClock } from './clock';
 import { tempDir } from './store';
+import { signInAtIdp, USERNAMES } from './idp';
 
 // FHIR JSON in tests is inspected field by field; a loose type keeps the assertions readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,7 +22,7 @@ export interface TestSandbox extends Sandbox {
   cleanup(): Promise<void>;
 }
 
-/** A real sandbox EOJ on loopback, signed in as a demo staff member. */
+/** A real sandbox EOJ on loopback with its IdP, signed in there as a demo staff member (a real code flow). */
 export async function startTestSandbox(
   options: {
     logger?: SandboxOptions['logger'];
@@ -33,6 +34,9 @@ export async function startTestSandbox(
     conformance?: Conformance;
     dir?: string;
     port?: number;
+    /** The IdP's port (a restart keeps it, so its issuer stays the same). */
+    idpPort?: number;
+    accessTokenTtlSeconds?: number;
     practitionerId?: string;
     removeDir?: () => void;
   } = {},
@@ -44,6 +48,8 @@ export async function startTestSandbox(
   const sandbox = await startSandbox({
     dbFile: join(dir, 'eoj.db'),
     port: options.port ?? 0,
+    ...(options.idpPort ? { idpPort: options.idpPort } : {}),
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     demo: options.demo === undefined ? 'now' : options.demo,
     clock,
     ...(options.conformance ? { conformance: options.conformance } : {}),
@@ -53,15 +59,10 @@ export async function startTestSandbox(
     logger: options.logger ?? { warn: () => undefined },
   });
   const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
-  const signIn = () =>
-    fetch(`${origin}/auth/sandbox-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ practitionerId: options.practitionerId ?? 'practitioner-2' }),
-    });
+  const username = USERNAMES[options.practitionerId ?? 'practitioner-2'] ?? 'louise';
+  const signIn = () => signInAtIdp(sandbox.idp.issuer, username);
   // After a restart on the same port, fetch's pooled keep-alive socket to the old server is dead once.
-  const login = await signIn().catch(signIn);
-  const { token } = (await login.json()) as { token: string };
+  const { accessToken: token } = await signIn().catch(signIn);
   const self: TestSandbox = {
     ...sandbox,
     dir,
@@ -90,6 +91,7 @@ export async function startTestSandbox(
       return startTestSandbox({
         dir,
         port: sandbox.port,
+        idpPort: sandbox.idp.port,
         clock,
         ...(options.demo !== undefined ? { demo: options.demo } : {}),
         ...(options.conformance ? { conformance: options.conformance } : {}),

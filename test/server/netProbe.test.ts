@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTokenIssuer } from '../../src-server/eoj/auth';
 import { createNetProbe } from '../../src-shared/call/netProbe';
 import { createSignalConnection } from '../../src-shared/call/signalConnection';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
@@ -16,12 +15,7 @@ describe('network probe over signalling', () => {
   afterAll(() => eoj.cleanup());
 
   async function connect(role: 'staff' | 'device') {
-    const token = await createTokenIssuer(Buffer.alloc(32, 7), eoj.clock).issue({
-      sub: 'practitioner-2',
-      name: 'Louise Dalgaard',
-      team: 'team-skaermenhed-nord',
-      role: 'staff',
-    });
+    const token = eoj.token;
     let ready!: () => void;
     let opened!: () => void;
     const authed = new Promise<void>((r) => (ready = r));

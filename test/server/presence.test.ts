@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenIssuer, type StaffClaims } from '../../src-server/eoj/auth';
 import type { ServerMessage } from '../../src-shared/signalling/protocol';
+import { signInAtIdp } from '../helpers/idp';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { connectSignal, type SignalClient } from '../helpers/signalClient';
 
@@ -10,25 +10,25 @@ import { connectSignal, type SignalClient } from '../helpers/signalClient';
  */
 describe('presence and team hints over signalling', () => {
   let eoj: TestSandbox;
-  let tokens: ReturnType<typeof createTokenIssuer>;
   beforeAll(async () => {
     eoj = await startTestSandbox({ signalling: { heartbeatMs: 500 } });
-    tokens = createTokenIssuer(Buffer.alloc(32, 7), eoj.clock);
   });
   afterAll(() => eoj.cleanup());
 
   const open: SignalClient[] = [];
-  async function as(claims: StaffClaims): Promise<SignalClient> {
+  /** Signed in at the sandbox's IdP as that demo user (a real code flow). */
+  async function as(user: { username: string }): Promise<SignalClient> {
     const c = await connectSignal(eoj.signallingUrl);
-    c.send({ type: 'auth', token: await tokens.issue(claims) });
+    c.send({ type: 'auth', token: (await signInAtIdp(eoj.idp.issuer, user.username)).accessToken });
     await c.next('auth.ok');
     open.push(c);
     return c;
   }
-  const lead = { sub: 'practitioner-1', name: 'Mette Skærbæk', team: 'team-skaermenhed-nord', role: 'team_lead' } as const;
-  const louise = { sub: 'practitioner-2', name: 'Louise Dalgaard', team: 'team-skaermenhed-nord', role: 'staff' } as const;
-  const ahmad = { sub: 'practitioner-3', name: 'Ahmad Rahimi', team: 'team-skaermenhed-nord', role: 'staff' } as const;
-  const otherLead = { sub: 'practitioner-x', name: 'Anden Leder', team: 'team-syd', role: 'team_lead' } as const;
+  const lead = { username: 'mette' };
+  const louise = { username: 'louise' };
+  const ahmad = { username: 'ahmad' };
+  /** Birk Sønder leads another skærmenhed. */
+  const otherLead = { username: 'birk' };
   /** The presence of a member as the lead has last been told it. */
   async function presenceOf(c: SignalClient, practitionerId: string, state: string) {
     for (;;) {
@@ -55,7 +55,7 @@ describe('presence and team hints over signalling', () => {
     expect(snapshot.members.find((m) => m.practitionerId === 'practitioner-2')?.state).toBe('offline');
     await new Promise((r) => setTimeout(r, 200));
     const seen = stranger.received.filter((m) => m.type === 'presence.team').flatMap((m) => (m.type === 'presence.team' ? m.members : []));
-    expect(seen.every((p) => p.practitionerId === 'practitioner-x')).toBe(true);
+    expect(seen.every((p) => p.practitionerId === 'practitioner-syd-1')).toBe(true);
   });
 
   it("team.changed goes to the team's other clients, not back to the sender and never to another team", async () => {

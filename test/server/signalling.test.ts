@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenIssuer } from '../../src-server/eoj/auth';
 import { demoVisitId } from '../helpers/demo';
+import { forge, signInAtIdp, USERNAMES } from '../helpers/idp';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { connectSignal, type SignalClient } from '../helpers/signalClient';
 
@@ -10,8 +10,6 @@ import { connectSignal, type SignalClient } from '../helpers/signalClient';
 describe('signalling server: identities, closed user group, calls', () => {
   let eoj: TestSandbox;
   let url: string;
-  const secret = Buffer.alloc(32, 7); // the test sandbox's signing secret
-  let tokens: ReturnType<typeof createTokenIssuer>;
   let visitId: string;
   let citizenId: string;
   let otherCitizenVisit: string;
@@ -23,7 +21,6 @@ describe('signalling server: identities, closed user group, calls', () => {
       logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) },
     });
     url = eoj.signallingUrl;
-    tokens = createTokenIssuer(secret, eoj.clock);
     const appt = (await eoj.fhir(`/Appointment/${demoVisitId(eoj.clock, 'room-2-05')}`)).body;
     visitId = appt.id;
     citizenId = appt.participant.find((p: { actor: { reference: string } }) => p.actor.reference.startsWith('Patient/')).actor.reference.split('/')[1];
@@ -34,9 +31,10 @@ describe('signalling server: identities, closed user group, calls', () => {
   });
   afterAll(() => eoj.cleanup());
 
-  async function staff(practitionerId = 'practitioner-2', team = 'team-skaermenhed-nord'): Promise<SignalClient> {
+  /** Staff signed in at the sandbox's IdP (a real code flow); "practitioner-syd-1" is another team's lead. */
+  async function staff(practitionerId = 'practitioner-2'): Promise<SignalClient> {
     const c = await connectSignal(url);
-    c.send({ type: 'auth', token: await tokens.issue({ sub: practitionerId, name: 'Louise Dalgaard', team, role: 'staff' }) });
+    c.send({ type: 'auth', token: (await signInAtIdp(eoj.idp.issuer, USERNAMES[practitionerId] ?? '')).accessToken });
     expect(await c.next('auth.ok')).toMatchObject({ role: 'staff', id: practitionerId });
     return c;
   }
@@ -137,7 +135,7 @@ describe('signalling server: identities, closed user group, calls', () => {
   });
 
   it("staff of another team cannot ring this team's citizen or pair a device for them", async () => {
-    const stranger = await staff('practitioner-x', 'team-other');
+    const stranger = await staff('practitioner-syd-1');
     stranger.send({ type: 'call.ring', callId: randomUUID(), visitId });
     expect(await stranger.next('error')).toMatchObject({ code: 'forbidden' });
     stranger.send({ type: 'pair.create', citizenId });
@@ -145,19 +143,11 @@ describe('signalling server: identities, closed user group, calls', () => {
     stranger.close();
   });
 
-  it('refuses expired, forged and revoked tokens; revoking disconnects the device', async () => {
-    const expired = await connectSignal(url);
-    expired.send({
-      type: 'auth',
-      token: await createTokenIssuer(secret, eoj.clock, -60).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
-    });
-    expect(await expired.next('error')).toMatchObject({ code: 'unauthenticated' });
+  it('refuses forged and revoked tokens; revoking disconnects the device (expired: test/server/tokens.test.ts)', async () => {
+    const real = (await signInAtIdp(eoj.idp.issuer, 'louise')).accessToken;
     const forged = await connectSignal(url);
-    forged.send({
-      type: 'auth',
-      token: await createTokenIssuer(Buffer.alloc(32, 9), eoj.clock).issue({ sub: 'practitioner-2', name: 'x', team: 'team-skaermenhed-nord', role: 'staff' }),
-    });
-    expect(await forged.next('error')).toMatchObject({ code: 'unauthenticated' });
+    forged.send({ type: 'auth', token: forge(real, { sub: 'practitioner-1', team: 'team-skaermenhed-syd' }) });
+    expect(await forged.next('error')).toMatchObject({ code: 'unauthenticated', message: expect.stringContaining('signaturen passer ikke') });
     const s = await staff();
     const { device, token } = await pairDevice(s);
     s.send({ type: 'device.revoke', citizenId });
@@ -166,12 +156,12 @@ describe('signalling server: identities, closed user group, calls', () => {
     const back = await connectSignal(url);
     back.send({ type: 'auth', token });
     expect(await back.next('error')).toMatchObject({ code: 'unauthenticated' });
-    for (const c of [expired, forged, s, back]) c.close();
+    for (const c of [forged, s, back]) c.close();
   });
 
   it('logs every refusal with a reason code, and no personal data or secrets', async () => {
     const before = logged.length;
-    const stranger = await staff('practitioner-x', 'team-other');
+    const stranger = await staff('practitioner-syd-1');
     stranger.send({ type: 'call.ring', callId: randomUUID(), visitId });
     await stranger.next('error');
     stranger.close();
