@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startBrowserMode, startSandboxProcess } from '../e2e/browserMode';
-import { acceptDeviceCheck } from '../e2e/callFlow';
+import { acceptDeviceCheck, openSignedIn } from '../e2e/callFlow';
 import { startCoturn } from '../e2e/coturn';
 import { systemClock } from '../../src-shared/time/clock';
 
@@ -59,8 +59,8 @@ export async function benchDeviceCheck(count = 10) {
   try {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     const page = await context.newPage();
-    await page.goto(app.url);
-    await page.getByRole('button', { name: /Louise Dalgaard/ }).click();
+    // Signed in at the sandbox's IdP, as staff do (Louise Dalgaard, room 2).
+    await openSignedIn(page, app.url);
     await page
       .getByRole('button', { name: /^Ring op til / })
       .first()
