@@ -3,6 +3,20 @@ import { useStore } from 'zustand';
 import { formatClock } from '../src-shared/time/copenhagen';
 import type { CitizenController } from './controller';
 import { texts } from './texts';
+import { FACES } from '../src-shared/workflow/verdict';
+
+/** A face drawn plainly (no emoji font needed): the mouth says it. */
+function Face({ kind }: { kind: (typeof FACES)[number] }) {
+  const mouth = kind === 'good' ? 'M30 62 Q50 80 70 62' : kind === 'okay' ? 'M32 66 L68 66' : 'M30 72 Q50 54 70 72';
+  return (
+    <svg viewBox="0 0 100 100" aria-hidden="true" className="face-icon">
+      <circle cx="50" cy="50" r="46" className="face-head" />
+      <circle cx="35" cy="40" r="6" className="face-eye" />
+      <circle cx="65" cy="40" r="6" className="face-eye" />
+      <path d={mouth} className="face-mouth" />
+    </svg>
+  );
+}
 
 function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
   const ref = useRef<HTMLVideoElement>(null);
@@ -82,9 +96,25 @@ export function App({ controller }: { controller: CitizenController }) {
       </main>
     );
   }
+  if (s.phase === 'verdict') {
+    return (
+      <main className="screen verdict">
+        <h1>{texts.verdictHeading}</h1>
+        <div className="faces" role="group" aria-label={texts.verdictHeading}>
+          {FACES.map((kind, i) => (
+            <button key={kind} type="button" className={`big face face-${kind}`} onClick={() => controller.giveVerdict(kind)} autoFocus={i === 0}>
+              <Face kind={kind} />
+              <span>{texts.faces[kind]}</span>
+            </button>
+          ))}
+        </div>
+        {s.verdictLeft !== null && <p role="status">{texts.verdictLeft(s.verdictLeft)}</p>}
+      </main>
+    );
+  }
   return (
     <main className="screen waiting">
-      <h1>{s.phase === 'ended' ? texts.ended : s.nextCallAt ? texts.waitingAt(formatClock(s.nextCallAt)) : texts.waiting}</h1>
+      <h1>{s.phase === 'ended' ? (s.thanked ? texts.thanks : texts.ended) : s.nextCallAt ? texts.waitingAt(formatClock(s.nextCallAt)) : texts.waiting}</h1>
       {!s.online && (
         <p role="status" className="offline">
           {texts.offline}

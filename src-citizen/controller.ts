@@ -4,8 +4,9 @@ import { createCallLink, type CallLink } from '../src-shared/browser/callLink';
 import { createSignalConnection, type SignalConnection } from '../src-shared/call/signalConnection';
 import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shared/signalling/protocol';
 import { browserTimers, keepScreenAwake, localMedia } from '../src-shared/browser/media';
+import { VERDICT_SECONDS, type Verdict } from '../src-shared/workflow/verdict';
 
-export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'ended';
+export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'verdict' | 'ended';
 
 export interface CitizenState {
   phase: Phase;
@@ -18,6 +19,10 @@ export interface CitizenState {
   peerState: PeerState | null;
   local: MediaStream | null;
   remote: MediaStream | null;
+  /** Seconds left to tap a face after the call. */
+  verdictLeft: number | null;
+  /** The citizen tapped a face: thanked for it. */
+  thanked: boolean;
 }
 
 const TOKEN_KEY = 'skaermbesoeg.deviceToken';
@@ -44,12 +49,18 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     peerState: null,
     local: null,
     remote: null,
+    verdictLeft: null,
+    thanked: false,
   }));
   let pendingPairCode: string | null = null;
   let link: CallLink | null = null;
   let mediaWhileRinging: Promise<MediaStream> | null = null;
   let releaseWakeLock: () => void = () => undefined;
   let countdown: number | undefined;
+  /** The call that was answered last: its end may ask the citizen's verdict. */
+  let answeredCallId: string | null = null;
+  let verdictFor: string | null = null;
+  let verdictTimer: number | undefined;
 
   const signalling: SignalConnection = createSignalConnection({
     url: `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}${SIGNAL_PATH}`,
@@ -79,7 +90,28 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     void mediaWhileRinging?.then((m) => m.getTracks().forEach((t) => t.stop()));
     mediaWhileRinging = null;
     store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null });
-    window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting' }), 4_000);
+    window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting', thanked: false }), 4_000);
+  }
+
+  /** After an answered call: three faces for VERDICT_SECONDS; no tap is an answer too ("none"). */
+  function askVerdict(callId: string) {
+    verdictFor = callId;
+    store.setState({ phase: 'verdict', verdictLeft: VERDICT_SECONDS, thanked: false });
+    window.clearInterval(verdictTimer);
+    verdictTimer = window.setInterval(() => {
+      const left = (store.getState().verdictLeft ?? 1) - 1;
+      if (left > 0) store.setState({ verdictLeft: left });
+      else giveVerdict('none');
+    }, 1_000);
+  }
+
+  function giveVerdict(verdict: Verdict) {
+    window.clearInterval(verdictTimer);
+    const callId = verdictFor;
+    verdictFor = null;
+    if (callId) signalling.send({ type: 'call.verdict', callId, verdict });
+    store.setState({ phase: 'ended', verdictLeft: null, thanked: verdict !== 'none' });
+    window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting', thanked: false }), 4_000);
   }
 
   async function onMessage(m: ServerMessage) {
@@ -144,13 +176,21 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         const local = await (mediaWhileRinging ?? localMedia());
         mediaWhileRinging = null;
         releaseWakeLock = await keepScreenAwake();
+        answeredCallId = m.callId;
         store.setState({ phase: 'call', local });
         link?.start(local, m);
         return;
       }
+      case 'call.ended':
+        if (link?.route(m) === 'ended') endCall();
+        // The end of the answered call (also when the citizen hung up first) may ask the verdict.
+        if (m.survey && m.callId === answeredCallId && verdictFor !== m.callId) {
+          answeredCallId = null;
+          askVerdict(m.callId);
+        }
+        return;
       case 'call.signal':
       case 'call.restart':
-      case 'call.ended':
         if (link?.route(m) === 'ended') endCall();
         return;
       default:
@@ -174,6 +214,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
       if (!signalling.send({ type: 'pair.redeem', code: pendingPairCode })) signalling.start();
     },
     answer,
+    giveVerdict,
     hangUp() {
       const { callId } = store.getState();
       if (callId) signalling.send({ type: 'call.hangup', callId });

@@ -17,6 +17,10 @@ export const texts = {
   recovering: 'Genopretter forbindelsen…',
   failed: 'Forbindelsen kan ikke oprettes lige nu. Der prøves igen.',
   ended: 'Opkaldet er slut.',
+  verdictHeading: 'Hvordan var det?',
+  verdictLeft: (s: number) => `Tryk på et ansigt. Skærmen lukker om ${s} sekunder.`,
+  faces: { good: 'Godt', okay: 'Okay', bad: 'Dårligt' },
+  thanks: 'Tak for dit svar.',
   selfView: 'Dig selv',
   remoteView: 'Hjemmeplejen',
 } as const;

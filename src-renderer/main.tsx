@@ -8,6 +8,7 @@ import { createCallStore } from './call/callStore';
 import { createDeviceCheckStore, type DeviceCheckState } from './devices/deviceCheckStore';
 import type { StoreApi } from 'zustand';
 import { createBoardStore } from './board/boardStore';
+import { createReportsStore } from './reports/reportsStore';
 import { createSignallingClient } from './signalling/signallingClient';
 import { createTeamStore } from './team/teamStore';
 import { alignWithMain } from './time/clock';
@@ -42,9 +43,10 @@ async function boot(): Promise<void> {
   });
   const team = createTeamStore(connection.api, signalling);
   const board = createBoardStore(connection.api);
+  const reports = createReportsStore(connection.api);
   root.render(
     <StrictMode>
-      <App api={connection.api} store={store} calls={calls} checks={checks} team={team} board={board} />
+      <App api={connection.api} store={store} calls={calls} checks={checks} team={team} board={board} reports={reports} />
     </StrictMode>,
   );
 }

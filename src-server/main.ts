@@ -34,6 +34,8 @@ const Env = z.object({
   SANDBOX_CONFORMANCE: z.string().optional(),
   /** Run as if it were this instant (ISO 8601 with zone), as the client's setting of the same name. */
   SKAERMRUM_NOW: z.string().optional(),
+  /** The municipality's choice: the tablet asks the citizen's verdict after each answered call ("off" turns it off). */
+  SKAERMRUM_SATISFACTION_SURVEY: z.enum(['on', 'off']).default('on'),
 });
 
 async function main(): Promise<void> {
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
       ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } }
       : {}),
     demo: env.SANDBOX_DEMO_AS_OF,
+    signalling: { satisfactionSurvey: env.SKAERMRUM_SATISFACTION_SURVEY === 'on' },
     conformance: conformanceFromSetting(env.SANDBOX_CONFORMANCE),
     clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
     secret: Buffer.from(secretHex, 'hex'),

@@ -13,6 +13,7 @@ import { SANDBOX_ROLE_MAPPING } from '../src-shared/auth/roles.js';
 import { createFaults } from './eoj/faults.js';
 import { openRepository, type Repository } from './eoj/repository.js';
 import { SIGNAL_PATH } from '../src-shared/signalling/protocol.js';
+import type { FhirResource } from '../src-shared/fhir/schemas.js';
 import { createDeviceRegistry } from './signalling/devices.js';
 import { attachSignalling, type Signalling, type SignallingLogger, type VisitDirectory } from './signalling/server.js';
 import type { TurnConfig } from './signalling/turn.js';
@@ -59,7 +60,7 @@ export interface SandboxOptions {
   citizenAppDir?: string;
   /** TURN servers and coturn's static auth secret, for per-call credentials. */
   turn?: TurnConfig;
-  signalling?: { ringTimeoutMs?: number; lostGraceMs?: number; autoAnswerAfterS?: number | null; heartbeatMs?: number };
+  signalling?: { ringTimeoutMs?: number; lostGraceMs?: number; autoAnswerAfterS?: number | null; heartbeatMs?: number; satisfactionSurvey?: boolean };
   /** Where refusals and other warnings go (JSON lines on stderr by default). Never personal data. */
   logger?: SignallingLogger;
   /** SQLite file; the sandbox keeps its data across restarts. */
@@ -90,6 +91,8 @@ export interface Sandbox {
   secret: Uint8Array;
   /** The embedded OpenID provider (issuer URL and port). */
   idp: { issuer: string; port: number };
+  /** Adds generated resources in one transaction (the report tests' and benchmark's quarters). */
+  seed(resources: FhirResource[]): void;
   close(): Promise<void>;
 }
 
@@ -171,6 +174,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     baseUrl,
     signallingUrl: `ws://127.0.0.1:${address.port}${SIGNAL_PATH}`,
+    seed: (resources) => void repository.createMany(resources),
     signalling,
     port: address.port,
     secret,

@@ -11,6 +11,9 @@ import type { ScreenAwake } from '../services/screenAwake.js';
 import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';
 import type { ApiHandlers } from './handlerTypes.js';
+import { createReportComputer } from '../reports/compute.js';
+import { createReportService, type ReportService } from '../reports/service.js';
+import { createLogger } from '../log.js';
 
 export class NotSignedInError extends Error {
   constructor() {
@@ -33,10 +36,22 @@ export interface HandlerDeps {
   screenAwake?: ScreenAwake;
   retryPolicy: RetryPolicy;
   teamSettings?: TeamSettings;
+  /** Leadership reports (default: a service of its own with its own worker thread). */
+  reports?: ReportService;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
-export function createApiHandlers({ store, session, events, clock, screenAwake, retryPolicy, teamSettings = DEFAULT_TEAM_SETTINGS }: HandlerDeps): ApiHandlers {
+export function createApiHandlers({
+  store,
+  session,
+  events,
+  clock,
+  screenAwake,
+  retryPolicy,
+  teamSettings = DEFAULT_TEAM_SETTINGS,
+  ...deps
+}: HandlerDeps): ApiHandlers {
+  const reports = deps.reports ?? createReportService({ store, session, clock, computer: createReportComputer(), logger: createLogger('silent') });
   // Who acts: the router has already checked the role the contract asks for, so someone is signed in.
   const actor = (): Staff => {
     const staff = session.current();
@@ -152,6 +167,16 @@ export function createApiHandlers({ store, session, events, clock, screenAwake, 
         });
         return { cpr };
       },
+      recordVerdict: ({ visitId, callId, verdict }) => {
+        const staff = actor();
+        const recorded = store.recordVerdict({ visitId, callId, verdict, actorId: staff.practitionerId, atMs: clock.nowMs() });
+        if (recorded) changed(visitId);
+        return { recorded };
+      },
+    },
+    reports: {
+      get: ({ query, refresh }) => reports.get(actor(), query, refresh ?? false),
+      export: ({ query, format, lang }) => reports.exportFile(actor(), query, format, lang),
     },
     board: {
       day: async ({ day }) => {

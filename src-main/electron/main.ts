@@ -1,6 +1,7 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, powerSaveBlocker, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker, protocol, session, shell } from 'electron';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
@@ -11,6 +12,8 @@ import { osRefreshVault } from '../auth/refreshVault.js';
 import { loopbackSignInRoute } from './loopbackSignIn.js';
 import { electronScreenAwake } from './power.js';
 import { electronNativeBinaries } from './nativeModules.js';
+import { PRINT_REPORT_CHANNEL, printReportToPdf } from './printReport.js';
+import { dateKeyOf } from '../../src-shared/reports/period.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { APP_ENTRY_URL, hardenWebContents, installPermissionHandlers, ipcContext, mainWindowOptions } from './security.js';
 
@@ -41,6 +44,17 @@ export async function startShell(): Promise<BrowserWindow> {
     windows: [window],
     createContext: async ({ event }) => ipcContext(event.senderFrame?.url),
   });
+  // Only our own window's page may ask for the report's PDF.
+  ipcMain.handle(PRINT_REPORT_CHANNEL, (event) =>
+    event.sender === window.webContents
+      ? printReportToPdf(
+          window.webContents,
+          (defaultPath) => dialog.showSaveDialog(window, { defaultPath, filters: [{ name: 'PDF', extensions: ['pdf'] }] }),
+          (path, data) => writeFile(path, data),
+          dateKeyOf(config.clock.now()),
+        )
+      : { saved: null },
+  );
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
 

@@ -14,6 +14,8 @@ import { createAppEvents, type AppEvents } from './events.js';
 import type { ScreenAwake } from './screenAwake.js';
 import { createSessionService, type SessionService } from './session.js';
 import type { RefreshVault } from '../auth/refreshVault.js';
+import { createReportComputer } from '../reports/compute.js';
+import { createReportService } from '../reports/service.js';
 
 export interface MainServices {
   store: VisitStore;
@@ -71,8 +73,19 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
   }
   store.audit.append({ atMs: clock.nowMs(), actorId: session.current()?.practitionerId ?? 'system', action: 'store.opened' });
 
+  // Reports are computed in a worker thread of their own (src-main/reports/worker.ts).
+  const computer = createReportComputer();
+  const reports = createReportService({ store, session, clock, computer, logger: deps.logger });
   const router = buildApiRouter(
-    createApiHandlers({ store, session, events, clock, retryPolicy: config.retryPolicy, ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}) }),
+    createApiHandlers({
+      store,
+      session,
+      events,
+      clock,
+      reports,
+      retryPolicy: config.retryPolicy,
+      ...(deps.screenAwake ? { screenAwake: deps.screenAwake } : {}),
+    }),
     () => session.grantedRole(),
   );
   deps.logger.info({ eoj: config.eoj ? (config.eoj.sandbox ? 'sandbox' : 'configured') : 'none' }, 'main services started');
@@ -82,6 +95,7 @@ export async function startMainServices(config: MainConfig, deps: MainServiceDep
     events,
     router,
     close: async () => {
+      await computer.close();
       await session.close();
       store.close();
     },

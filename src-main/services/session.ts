@@ -16,6 +16,7 @@ import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
 import { createFhirClient, EojError, type FhirClient } from '../eoj/fhirClient.js';
+import type { TeamLinkKind } from '../sync/teamLink.js';
 import type { Logger } from '../log.js';
 import type { VisitStore } from '../store/visitStore.js';
 import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
@@ -65,6 +66,8 @@ export interface SessionService {
   localChange(): void;
   /** The signed-in team's members with rooms and hours (the team lead's board). */
   teamMembers(visits: readonly QueueVisit[]): Promise<TeamMember[]>;
+  /** The EOJ as the signed-in person reaches it (reports read from it); null signed out, locked or without one. */
+  eoj(): { client: FhirClient; teamLink: TeamLinkKind } | null;
   close(): Promise<void>;
 }
 
@@ -371,6 +374,7 @@ export function createSessionService(deps: {
       }
       return directory.members(visits);
     },
+    eoj: () => (client && staff && !locked ? { client, teamLink: eoj?.teamLink ?? 'healthcare-service' } : null),
     close: async () => {
       if (refreshTimer) clearTimeout(refreshTimer);
       await engine?.stop();

@@ -14,6 +14,9 @@ import { roomDevicesQueries } from './roomDevices.js';
 import type { Database } from './sqlite.js';
 import { syncStateQueries, type SyncState } from './syncState.js';
 import { syncProblemQueries } from './syncProblems.js';
+import { reportCacheQueries } from './reportCache.js';
+import { verdictQueries } from './verdicts.js';
+import type { Verdict } from '../../src-shared/workflow/verdict.js';
 import type { ResourceProblem } from '../../src-shared/fhir/problems.js';
 import { visitQueries, type DayQueueFilter } from './visits.js';
 import type { StoreKeychain } from './keychain.js';
@@ -142,10 +145,17 @@ export interface VisitStore {
   readonly syncState: ReturnType<typeof syncStateQueries>;
   /** EOJ resources that could not be read. */
   readonly syncProblems: ReturnType<typeof syncProblemQueries>;
+  /** Leadership reports and the facts they were computed from (src-main/reports). */
+  readonly reportCache: ReturnType<typeof reportCacheQueries>;
   roomDevices(roomId: string): RoomDevices | null;
   saveRoomDevices(devices: RoomDevices, actorId: string, atMs: number): void;
   /** A finished call, with an audit entry. */
   recordCall(call: CallRecord, staffId: string, atMs: number): void;
+  /**
+   * The citizen's verdict on a call (the first one counts). It goes out once the visit's Encounter
+   * has its outbox row: now, or when the outcome is recorded. Returns whether it was new.
+   */
+  recordVerdict(command: { visitId: string; callId: string; verdict: Verdict; actorId: string; atMs: number }): boolean;
   callsForVisit(visitId: string): CallRecord[];
   /** SQLite's full integrity check: "ok" or the problems found. */
   integrityCheck(): string;
@@ -180,6 +190,30 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   const problems = syncProblemQueries(db);
 
   const calls = callQueries(db);
+  const verdicts = verdictQueries(db);
+  /** A waiting verdict follows the visit's Encounter row into the outbox (FIFO per visit: after it). */
+  function sendVerdict(visitId: string, patientId: string, versionId: string | null): string | null {
+    const waiting = verdicts.waiting(visitId);
+    const encounterMutationId = waiting && verdicts.encounterMutationId(visitId);
+    if (!waiting || !encounterMutationId) return null;
+    const mutationId = randomUUID();
+    outbox.add({
+      mutationId,
+      visitId,
+      intent: {
+        kind: 'visit.verdict',
+        at: new Date(waiting.at_ms).toISOString(),
+        actorId: waiting.actor_id,
+        verdict: waiting.verdict,
+        patientId,
+        encounterMutationId,
+      },
+      baseVersion: versionId,
+      atMs: waiting.at_ms,
+    });
+    verdicts.markSent(visitId, mutationId);
+    return mutationId;
+  }
   const workflow = workflowQueries(db);
   const withWorkflow = (v: Visit): QueueVisit => ({ ...v, workflow: workflow.get(v.id) });
 
@@ -275,6 +309,8 @@ export function createVisitStore(db: Database, file: string): VisitStore {
       mutationIds.push(mutationId);
     }
     if (escalation) mutationIds.push(escalate(before, c.outcome, escalation.priority, c.note, c.actorId, c.atMs));
+    const verdictMutation = sendVerdict(c.visitId, before.citizen.id, before.versionId);
+    if (verdictMutation) mutationIds.push(verdictMutation);
     audit.append({
       atMs: c.atMs,
       actorId: c.actorId,
@@ -318,6 +354,13 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     const mutationId = escalate(before, 'urgent', 'stat', '', actorId, atMs);
     audit.append({ atMs, actorId, action: 'visit.urgent', subjectType: 'Appointment', subjectId: visitId, details: { mutationId } });
     return { visit: withWorkflow(before), outboxEntries: [outbox.get(mutationId)].filter((e): e is OutboxEntry => e !== undefined) };
+  });
+  const recordVerdict = db.transaction((c: { visitId: string; callId: string; verdict: Verdict; actorId: string; atMs: number }): boolean => {
+    const visit = visits.get(c.visitId);
+    if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${c.visitId})`);
+    if (!verdicts.insert(c.callId, c.visitId, c.verdict, c.actorId, c.atMs)) return false;
+    sendVerdict(c.visitId, visit.citizen.id, visit.versionId);
+    return true;
   });
   const recordCall = db.transaction((call: CallRecord, staffId: string, atMs: number) => {
     calls.insert(call, staffId);
@@ -483,9 +526,11 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     audit,
     syncState,
     syncProblems: problems,
+    reportCache: reportCacheQueries(db),
     roomDevices: (roomId) => devices.get(roomId),
     saveRoomDevices: (d, actorId, atMs) => saveRoomDevices.immediate(d, actorId, atMs),
     recordCall: (call, staffId, atMs) => recordCall.immediate(call, staffId, atMs),
+    recordVerdict: (command) => recordVerdict.immediate(command),
     callsForVisit: (visitId) => calls.forVisit(visitId),
     integrityCheck: () => (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '),
     close: () => db.close(),

@@ -12,7 +12,10 @@ import {
   type EscalateIntent,
   type MoveIntent,
   type StatusIntent,
+  type VerdictIntent,
+  verdictResponseFor,
 } from '../../src-shared/fhir/write.js';
+import { Encounter, MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { EojError, type FhirClient } from '../eoj/fhirClient.js';
 import type { VisitStore } from '../store/visitStore.js';
@@ -38,6 +41,7 @@ type StatusEntry = OutboxEntry & { intent: StatusIntent };
 type EscalateEntry = OutboxEntry & { intent: EscalateIntent };
 type AttemptEntry = OutboxEntry & { intent: AttemptIntent };
 type MoveEntry = OutboxEntry & { intent: MoveIntent };
+type VerdictEntry = OutboxEntry & { intent: VerdictIntent };
 
 /** Someone else closed (or, for a move, moved) the visit in the EOJ: never overwritten. */
 class Conflict extends Error {
@@ -125,6 +129,23 @@ async function pushEscalation(client: FhirClient, entry: EscalateEntry): Promise
   return null;
 }
 
+/**
+ * The citizen's verdict as a QuestionnaireResponse on the call's Encounter, found by the identifier
+ * our status row created it with (that row was pushed first: FIFO per visit). Created once.
+ */
+async function pushVerdict(client: FhirClient, entry: VerdictEntry): Promise<null> {
+  const { body } = await client.searchPage(`Encounter?identifier=${encodeURIComponent(`${MUTATION_ID_SYSTEM}|${entry.intent.encounterMutationId}`)}`);
+  const encounter = (body.entry ?? []).map((e) => Encounter.safeParse(e.resource)).find((p) => p.success && p.data.id);
+  const encounterId = encounter?.success ? encounter.data.id : undefined;
+  if (!encounterId)
+    throw new EojError('http', 'Samtalen (Encounter) som borgerens svar hører til, findes ikke i EOJ', 404, {
+      serverText: 'Encounter for borgerens svar findes ikke',
+      transient: false,
+    });
+  await client.createIfNoneExist(verdictResponseFor(entry.mutationId, entry.intent, encounterId), ifNoneExist(entry.mutationId));
+  return null;
+}
+
 function pushEntry(client: FhirClient, store: VisitStore, entry: OutboxEntry): Promise<string | null> {
   switch (entry.intent.kind) {
     case 'visit.escalate':
@@ -135,6 +156,8 @@ function pushEntry(client: FhirClient, store: VisitStore, entry: OutboxEntry): P
       return pushMove(client, entry as MoveEntry);
     case 'visit.status':
       return pushStatus(client, store, entry as StatusEntry);
+    case 'visit.verdict':
+      return pushVerdict(client, entry as VerdictEntry);
   }
 }
 

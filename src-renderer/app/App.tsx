@@ -26,6 +26,8 @@ import { VisitPanel } from '../visit/VisitPanel';
 import { DeviceCheckPanel } from '../devices/DeviceCheckPanel';
 import type { DeviceCheckState } from '../devices/deviceCheckStore';
 import { BoardView } from '../board/BoardView';
+import { ReportsView } from '../reports/ReportsView';
+import type { ReportsState } from '../reports/reportsStore';
 import type { BoardState } from '../board/boardStore';
 import { IDLE_AFTER_MS, type TeamState } from '../team/teamStore';
 import { MovedNotices } from '../team/MovedNotices';
@@ -54,6 +56,7 @@ export function App({
   checks,
   team,
   board,
+  reports,
 }: {
   api: ApiClient;
   store: StoreApi<QueueState>;
@@ -61,6 +64,7 @@ export function App({
   checks: StoreApi<DeviceCheckState>;
   team: StoreApi<TeamState>;
   board: StoreApi<BoardState>;
+  reports: StoreApi<ReportsState>;
 }) {
   const { t, i18n } = useTranslation();
   const state = useStore(store);
@@ -69,9 +73,11 @@ export function App({
   const signedIn = state.session !== null;
   const roomId = state.session?.roomId ?? null;
   const isLead = state.session?.role === 'team_lead';
-  /** "Min dag" (the staff queue) or, for team leads, "Teamtavle" (the board). */
-  const [view, setView] = useState<'day' | 'board'>('day');
-  const shownView = isLead ? view : 'day';
+  const isLeader = state.session?.role === 'leader';
+  /** "Min dag" (the staff queue); for team leads also "Teamtavle" (the board) and "Ledelsesinformation"; a leader has only the reports. */
+  const [view, setView] = useState<'day' | 'board' | 'reports'>('day');
+  const views = isLead ? (['day', 'board', 'reports'] as const) : isLeader ? (['reports'] as const) : (['day'] as const);
+  const shownView = (views as readonly string[]).includes(view) ? view : views[0];
 
   // The team's day: presence and change hints over signalling, notices of visits moved to or from me.
   const session = state.session;
@@ -337,9 +343,9 @@ export function App({
               onSignIn={() => void state.signInWithIdp()}
             />
           ))}
-        {isLead && (
+        {views.length > 1 && (
           <nav className="views" aria-label={t('views.label')}>
-            {(['day', 'board'] as const).map((v) => (
+            {views.map((v) => (
               <button key={v} type="button" aria-pressed={shownView === v} onClick={() => setView(v)}>
                 {t(`views.${v}`)}
               </button>
@@ -348,6 +354,7 @@ export function App({
         )}
         <MovedNotices team={team} />
         {shownView === 'board' && <BoardView board={board} team={team} />}
+        {shownView === 'reports' && state.session && <ReportsView reports={reports} canChooseTeam={isLeader} />}
         {shownView === 'day' && state.session && (
           <nav className="scope" aria-label={t('scope.label')}>
             {SCOPES.map((scope) => (

@@ -181,6 +181,10 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         case 'call.ended':
           if (link?.route(m) === 'ended' && m.type === 'call.ended') finish(m.reason);
           return;
+        case 'call.verdict':
+          // The citizen's faces after the call: kept with the visit, to the EOJ with its Encounter.
+          void api.visit.recordVerdict({ visitId: m.visitId, callId: m.callId, verdict: m.verdict }).catch(() => undefined);
+          return;
         default:
           return;
       }

@@ -61,6 +61,13 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
     category: token((r) => (r.resourceType === 'Communication' ? codings(r.category) : [])),
     sent: date((r) => (r.resourceType === 'Communication' ? [r.sent] : [])),
   },
+  QuestionnaireResponse: {
+    questionnaire: ref(undefined, (r) => (r.resourceType === 'QuestionnaireResponse' ? [r.questionnaire] : [])),
+    encounter: ref('Encounter', (r) => (r.resourceType === 'QuestionnaireResponse' ? [r.encounter?.reference] : [])),
+    subject: ref(undefined, (r) => (r.resourceType === 'QuestionnaireResponse' ? [r.subject?.reference] : [])),
+    status: token((r) => (r.resourceType === 'QuestionnaireResponse' ? [{ code: r.status }] : [])),
+    authored: date((r) => (r.resourceType === 'QuestionnaireResponse' ? [r.authored] : [])),
+  },
   Location: { partof: ref('Location', (r) => (r.resourceType === 'Location' ? [r.partOf?.reference] : [])) },
   PractitionerRole: {
     practitioner: ref('Practitioner', (r) => (r.resourceType === 'PractitionerRole' ? [r.practitioner?.reference] : [])),
@@ -163,7 +170,10 @@ export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: 
   if (ids.length) matches = matches.filter((r) => ids.includes(r.id));
   for (const raw of req.params.getAll('identifier')) {
     const [system, value] = raw.includes('|') ? (raw.split('|', 2) as [string, string]) : [null, raw];
-    matches = matches.filter((r) => (r.resource.identifier ?? []).some((i) => i.value === value && (system === null || system === '' || i.system === system)));
+    // Most resources have a list of identifiers; a QuestionnaireResponse has one.
+    matches = matches.filter((r) =>
+      [r.resource.identifier ?? []].flat().some((i) => i.value === value && (system === null || system === '' || i.system === system)),
+    );
   }
   for (const raw of req.params.getAll('_lastUpdated')) {
     const c = parseComparison('_lastUpdated', raw);

@@ -33,9 +33,18 @@ export const OTHER_TEAM_USER: IdpUser = {
   roles: [SANDBOX_ROLE_NAMES.staff, SANDBOX_ROLE_NAMES.team_lead],
 };
 
-/** The demo staff of the sandbox's team as IdP users, and the other team's lead. */
+/** The head of the home-care area: a leader who follows up with the figures and makes no calls. */
+export const LEADER_USER: IdpUser = {
+  username: 'lone',
+  sub: 'practitioner-leder-1',
+  name: 'Lone Lindholm',
+  team: 'team-skaermenhed-nord',
+  roles: [SANDBOX_ROLE_NAMES.leader],
+};
+
+/** The demo staff of the sandbox's team as IdP users, the other team's lead and the leader. */
 export function demoUsers(clock: Clock): IdpUser[] {
-  return [...demoStaffUsers(clock), OTHER_TEAM_USER];
+  return [...demoStaffUsers(clock), OTHER_TEAM_USER, LEADER_USER];
 }
 
 function demoStaffUsers(clock: Clock): IdpUser[] {

@@ -1,4 +1,8 @@
 import type { EndReason, ServerMessage, TurnCredentials } from '../../src-shared/signalling/protocol.js';
+import { VERDICT_SECONDS } from '../../src-shared/workflow/verdict.js';
+
+/** A verdict counts when it comes while the faces are up (and a little after, for a slow network). */
+export const VERDICT_WINDOW_MS = (VERDICT_SECONDS + 30) * 1000;
 
 /**
  * Calls between one staff member and one citizen device: ringing → connected → ended. Pure state
@@ -22,6 +26,8 @@ export interface Call {
   connectedMs: number | null;
   endedMs: number | null;
   endReason: EndReason | null;
+  /** The citizen has given their verdict on it (one per call). */
+  verdictGiven: boolean;
 }
 
 export interface CallRegistryOptions {
@@ -31,6 +37,8 @@ export interface CallRegistryOptions {
   lostGraceMs?: number;
   now: () => number;
   onEnded?: (call: Call) => void;
+  /** Ask the citizen's verdict after an answered call (the municipality's choice). */
+  survey?: boolean;
 }
 
 export type RingResult = { ok: true; call: Call } | { ok: false; reason: 'busy' | 'offline' | 'duplicate' };
@@ -60,7 +68,9 @@ export function createCallRegistry(options: CallRegistryOptions) {
     call.endReason = reason;
     clearTimeout(timers.get(call.id));
     timers.delete(call.id);
-    for (const conn of [call.staffConn, ...call.deviceConns]) options.send(conn, { type: 'call.ended', callId: call.id, reason, by });
+    const survey = Boolean(options.survey) && call.connectedMs !== null;
+    for (const conn of [call.staffConn, ...call.deviceConns])
+      options.send(conn, { type: 'call.ended', callId: call.id, reason, by, ...(survey ? { survey } : {}) });
     options.onEnded?.(call);
   }
 
@@ -94,6 +104,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
         connectedMs: null,
         endedMs: null,
         endReason: null,
+        verdictGiven: false,
       };
       calls.set(call.id, call);
       options.send(call.staffConn, { type: 'call.ringing', callId: call.id, turn: options.turnFor(call.id) });
@@ -152,6 +163,17 @@ export function createCallRegistry(options: CallRegistryOptions) {
       timers.delete(callId);
       for (const to of others(call, party)) options.send(to, { type: 'call.restart', callId });
       return true;
+    },
+    /**
+     * The citizen's verdict, from the device that answered the call, once, while the faces are up.
+     * Returns the call (for relaying it to the staff member), or null when it does not count.
+     */
+    verdict(callId: string, deviceIdentity: string): Call | null {
+      const call = calls.get(callId);
+      if (!call || call.phase !== 'ended' || call.connectedMs === null || call.deviceIdentity !== deviceIdentity || call.verdictGiven) return null;
+      if (now() - (call.endedMs ?? 0) > VERDICT_WINDOW_MS) return null;
+      call.verdictGiven = true;
+      return call;
     },
     /** A connection closed: ringing calls of a vanished caller end; connected calls wait a grace period. */
     connectionClosed(connId: string) {

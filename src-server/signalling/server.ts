@@ -38,6 +38,8 @@ export interface SignallingOptions {
   heartbeatMs?: number;
   /** Messages per second a connection may send (token bucket, burst twice that). */
   ratePerSecond?: number;
+  /** The tablet asks the citizen's verdict after each answered call (default on; a municipality may turn it off). */
+  satisfactionSurvey?: boolean;
 }
 
 type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity };
@@ -83,6 +85,7 @@ export function attachSignalling(options: SignallingOptions) {
     send,
     turnFor: (callId) => turnCredentials(options.turn, callId, options.clock.nowMs()),
     now: () => options.clock.nowMs(),
+    survey: options.satisfactionSurvey ?? true,
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
     ...(options.lostGraceMs ? { lostGraceMs: options.lostGraceMs } : {}),
   });
@@ -187,6 +190,15 @@ export function attachSignalling(options: SignallingOptions) {
         if (id.kind !== 'device' || !calls.answer(message.callId, conn.id, `device:${id.device.deviceId}`))
           return refuse(conn, 'forbidden', 'intet opkald at besvare', message.type);
         return;
+      case 'call.verdict': {
+        const call = id.kind === 'device' ? calls.verdict(message.callId, `device:${id.device.deviceId}`) : null;
+        if (!call) return refuse(conn, 'forbidden', 'intet afsluttet opkald at svare på', message.type);
+        // To the staff member's connections now (the one that called may have reconnected since).
+        for (const c of connections.values())
+          if (c.identity?.kind === 'staff' && `staff:${c.identity.claims.sub}` === call.staffIdentity)
+            send(c.id, { type: 'call.verdict', callId: call.id, visitId: call.visitId, verdict: message.verdict });
+        return;
+      }
       case 'call.hangup':
         if (!calls.hangup(message.callId, conn.id)) return refuse(conn, 'not_found', 'intet sådant opkald', message.type);
         return;

@@ -4,6 +4,8 @@ import { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus, VisitSlot } from '
 import { TeamMember, TeamSettings } from '../team/members.js';
 import { CallRecord, QueueVisit, Ref, Room, Staff, VisitStatus, type StaffRole } from '../domain/visit.js';
 import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
+import { Verdict } from '../workflow/verdict.js';
+import { Report, ReportQuery } from '../reports/figures.js';
 
 /**
  * The typed contract between the main process and the renderer: every method, its argument and
@@ -53,6 +55,8 @@ const SIGNED_IN: Access = ['staff', 'team_lead', 'leader'];
 const CARE: Access = ['staff', 'team_lead'];
 /** The team lead's board. */
 const LEADS: Access = ['team_lead'];
+/** Leadership information: team leads (their own team) and leaders. */
+const REPORTS: Access = ['team_lead', 'leader'];
 
 const Id = z.string().min(1).max(128);
 const NoInput = z.object({}).strict();
@@ -181,6 +185,25 @@ export const apiContract = {
     markUrgent: mutation(z.object({ visitId: Id }).strict(), QueueVisit, CARE),
     /** The full CPR number, on an explicit click; audit-logged. Needs the EOJ. */
     revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) }), CARE),
+    /** The citizen's verdict on a call (relayed by signalling from the tablet); the first one counts. */
+    recordVerdict: mutation(z.object({ visitId: Id, callId: z.uuid(), verdict: Verdict }).strict(), z.object({ recorded: z.boolean() }), CARE),
+  },
+  reports: {
+    /**
+     * "Ledelsesinformation" for a period and filters: from the cache when it has the period (with
+     * the time of its data), else read from the EOJ; `refresh` reads it again.
+     */
+    get: query(
+      z.object({ query: ReportQuery, refresh: z.boolean().optional() }).strict(),
+      z.object({ report: Report, fromCache: z.boolean(), refreshError: z.string().nullable() }),
+      REPORTS,
+    ),
+    /** The report as a file: CSV (UTF-8 with BOM, ";") or XLSX; aggregates only. */
+    export: mutation(
+      z.object({ query: ReportQuery, format: z.enum(['csv', 'xlsx']), lang: z.enum(['da', 'en']) }).strict(),
+      z.object({ fileName: z.string().max(200), mimeType: z.string().max(200), base64: z.string().max(20_000_000) }),
+      REPORTS,
+    ),
   },
   board: {
     /** The team's visits of the care day, its members with rooms and hours, and the team's planning rules. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Outcome } from '../workflow/outcome.js';
+import { Verdict } from '../workflow/verdict.js';
 import { VisitStatus } from './visit.js';
 
 /** Life of an outbox row (design §3): every row ends done, or visibly conflict/dead. */
@@ -77,6 +78,16 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     /** CareTeam of the home-care group; null: the EOJ's own routing (the visit's team). */
     ownerId: z.string().min(1).nullable(),
     note: z.string().max(2000),
+  }),
+  z.object({
+    /** The citizen's verdict on the call: a QuestionnaireResponse linked to the call's Encounter. */
+    kind: z.literal('visit.verdict'),
+    at: At,
+    actorId: z.string().min(1),
+    verdict: Verdict,
+    patientId: z.string().min(1),
+    /** The outbox row whose Encounter documents the call (its conditional-create identifier). */
+    encounterMutationId: z.uuid(),
   }),
 ]);
 export type OutboxIntent = z.infer<typeof OutboxIntent>;

@@ -213,6 +213,26 @@ export const Communication = z.looseObject({
   extension: z.array(Extension).optional(),
 });
 
+/**
+ * The citizen's verdict after a call (the tablet's three faces), linked to the call's Encounter.
+ * R4 gives QuestionnaireResponse a single identifier, not a list.
+ */
+export const QuestionnaireResponse = z.looseObject({
+  resourceType: z.literal('QuestionnaireResponse'),
+  id: id.optional(),
+  meta: Meta.optional(),
+  identifier: Identifier.optional(),
+  questionnaire: text().optional(),
+  status: z.enum(['in-progress', 'completed', 'amended', 'entered-in-error', 'stopped']),
+  subject: Reference.optional(),
+  encounter: Reference.optional(),
+  authored: instant.optional(),
+  source: Reference.optional(),
+  item: z
+    .array(z.looseObject({ linkId: text(), text: text().optional(), answer: z.array(z.looseObject({ valueCoding: Coding.optional() })).optional() }))
+    .optional(),
+});
+
 export const OperationOutcome = z.looseObject({
   resourceType: z.literal('OperationOutcome'),
   issue: z.array(z.looseObject({ severity: z.string(), code: z.string(), diagnostics: z.string().optional(), details: CodeableConcept.optional() })).min(1),
@@ -253,6 +273,7 @@ export const RESOURCE_SCHEMAS = {
   Encounter,
   Task,
   Communication,
+  QuestionnaireResponse,
 } as const;
 export type ResourceType = keyof typeof RESOURCE_SCHEMAS;
 export const RESOURCE_TYPES = Object.keys(RESOURCE_SCHEMAS) as ResourceType[];
@@ -269,6 +290,7 @@ export const AnyResource = z.discriminatedUnion('resourceType', [
   Encounter,
   Task,
   Communication,
+  QuestionnaireResponse,
 ]);
 
 export const Bundle = z.looseObject({
@@ -301,5 +323,6 @@ const _checks: [
   Assignable<z.infer<typeof HealthcareService>, R4.HealthcareService>,
   Assignable<z.infer<typeof PractitionerRole>, R4.PractitionerRole>,
   Assignable<z.infer<typeof Communication>, R4.Communication>,
-] = [true, true, true, true, true, true, true, true, true];
+  Assignable<z.infer<typeof QuestionnaireResponse>, R4.QuestionnaireResponse>,
+] = [true, true, true, true, true, true, true, true, true, true];
 void _checks;

@@ -16,6 +16,8 @@ export type StatusIntent = Extract<OutboxEntry['intent'], { kind: 'visit.status'
 export type EscalateIntent = Extract<OutboxEntry['intent'], { kind: 'visit.escalate' }>;
 export type AttemptIntent = Extract<OutboxEntry['intent'], { kind: 'visit.attempt' }>;
 export type MoveIntent = Extract<OutboxEntry['intent'], { kind: 'visit.move' }>;
+export type VerdictIntent = Extract<OutboxEntry['intent'], { kind: 'visit.verdict' }>;
+type QuestionnaireResponse = Extract<FhirResource, { resourceType: 'QuestionnaireResponse' }>;
 
 const SD = 'https://skaermrum.dk/fhir/StructureDefinition';
 /** Our outcome and note on the Encounter (R4 Encounter has no note element). */
@@ -33,6 +35,11 @@ export const ESCALATION_REASON_EXTENSION = `${SD}/escalation-reason`;
 export const SKAERMRUM_CODES = 'https://skaermrum.dk/fhir/CodeSystem/screen-visit';
 export const ATTEMPT_CATEGORY = 'screen-visit-attempt';
 export const PHYSICAL_VISIT_CODE = 'physical-visit';
+/** The tablet's one question after the call, and its answers (searchable by questionnaire and authored). */
+export const SATISFACTION_QUESTIONNAIRE = 'https://skaermrum.dk/fhir/Questionnaire/screen-visit-satisfaction';
+export const SATISFACTION_CODES = 'https://skaermrum.dk/fhir/CodeSystem/screen-visit-satisfaction';
+export const SATISFACTION_ITEM = 'satisfaction';
+const FACE_DISPLAY = { good: 'Godt', okay: 'Okay', bad: 'Dårligt' } as const;
 const V3_PARTICIPATION_MODE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationMode';
 
 /** The conditional-create key of a resource we write: one per outbox mutation. */
@@ -186,4 +193,31 @@ export function movedAppointment(appointment: Appointment & { id: string }, to: 
     ...(to.room ? [{ actor: { reference: `Location/${to.room.id}`, display: to.room.name }, status: 'accepted' as const }] : []),
   ];
   return { ...appointment, participant, start: to.start, end: to.end };
+}
+
+/**
+ * The citizen's verdict as a QuestionnaireResponse on the call's Encounter: completed with the
+ * face tapped, or stopped without an answer when the faces timed out (no answer is counted too).
+ */
+export function verdictResponseFor(mutationId: string, intent: VerdictIntent, encounterId: string): QuestionnaireResponse {
+  const answered = intent.verdict !== 'none';
+  return {
+    resourceType: 'QuestionnaireResponse',
+    identifier: { system: MUTATION_ID_SYSTEM, value: mutationId },
+    questionnaire: SATISFACTION_QUESTIONNAIRE,
+    status: answered ? 'completed' : 'stopped',
+    subject: { reference: `Patient/${intent.patientId}` },
+    encounter: { reference: `Encounter/${encounterId}` },
+    authored: intent.at,
+    source: { reference: `Patient/${intent.patientId}` },
+    item: [
+      {
+        linkId: SATISFACTION_ITEM,
+        text: 'Hvordan var skærmbesøget?',
+        ...(intent.verdict !== 'none'
+          ? { answer: [{ valueCoding: { system: SATISFACTION_CODES, code: intent.verdict, display: FACE_DISPLAY[intent.verdict] } }] }
+          : {}),
+      },
+    ],
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Presence, PresenceReport } from '../team/presence.js';
+import { Verdict } from '../workflow/verdict.js';
 
 /**
  * The signalling protocol between staff clients, citizen devices and the signalling server: JSON
@@ -37,6 +38,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }).strict(),
   /** Re-establish the peer under the same call (simple-peer has no ICE restart). */
   z.object({ type: z.literal('call.restart'), callId: CallId }).strict(),
+  /** The citizen's tablet, after a call it answered: the face tapped, or `none` when the faces timed out. */
+  z.object({ type: z.literal('call.verdict'), callId: CallId, verdict: Verdict }).strict(),
   // The device check's network test: an echo for round trip and throughput (the padding is
   // counted and dropped, never stored), and fresh TURN credentials to try gathering a relay.
   z.object({ type: z.literal('net.probe'), id: z.string().min(1).max(64), pad: z.string().max(NET_PROBE_MAX_PAD) }).strict(),
@@ -63,7 +66,16 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.connected'), callId: CallId, turn: TurnCredentials, initiator: z.boolean() }),
   z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('call.restart'), callId: CallId }),
-  z.object({ type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: z.enum(['staff', 'citizen', 'server']) }),
+  z.object({
+    type: z.literal('call.ended'),
+    callId: CallId,
+    reason: EndReason,
+    by: z.enum(['staff', 'citizen', 'server']),
+    /** The tablet asks the citizen's verdict now (a call that was answered, where the municipality has it on). */
+    survey: z.boolean().optional(),
+  }),
+  /** To the staff member who made the call: the citizen's verdict on it, for the visit's record. */
+  z.object({ type: z.literal('call.verdict'), callId: CallId, visitId: Id, verdict: Verdict }),
   z.object({ type: z.literal('net.probe'), id: z.string().max(64), bytes: z.number().int().nonnegative(), pad: z.string().max(NET_PROBE_MAX_PAD) }),
   z.object({ type: z.literal('turn.credentials'), turn: TurnCredentials }),
   /** To the team lead: the team's presence (the whole team on connect, then each change). */

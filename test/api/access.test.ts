@@ -14,6 +14,7 @@ const ANYONE: readonly Who[] = [null, 'staff', 'team_lead', 'leader'];
 const SIGNED_IN: readonly Who[] = ['staff', 'team_lead', 'leader'];
 const CARE: readonly Who[] = ['staff', 'team_lead'];
 const LEADS: readonly Who[] = ['team_lead'];
+const REPORTS: readonly Who[] = ['team_lead', 'leader'];
 const EXPECTED: Record<string, readonly Who[]> = {
   'session.current': ANYONE,
   'session.auth': ANYONE,
@@ -34,6 +35,9 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'visit.recordOutcome': CARE,
   'visit.markUrgent': CARE,
   'visit.revealCpr': CARE,
+  'visit.recordVerdict': CARE,
+  'reports.get': REPORTS,
+  'reports.export': REPORTS,
   'board.day': LEADS,
   'board.move': LEADS,
   'calls.ticket': CARE,

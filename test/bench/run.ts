@@ -18,6 +18,7 @@ import { benchDeviceCheck } from './devicecheck';
 import { benchTeam } from './team';
 import { benchUi } from './ui';
 import { benchAuth } from './auth';
+import { benchReports } from './reports';
 import { median } from './stats';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
@@ -73,8 +74,9 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
-/** BENCH_ONLY=store|sync|ui|team|devicecheck|calls runs one part (the others take minutes). */
-const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'devicecheck' | 'calls') => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
+/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls runs one part (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls') =>
+  !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   if (want('ui')) Object.assign(results, await benchUi(Number(process.env.BENCH_UI_COUNT ?? 10)));
   if (want('team')) Object.assign(results, await benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10)));
   if (want('auth')) Object.assign(results, await benchAuth(Number(process.env.BENCH_AUTH_COUNT ?? 10)));
+  if (want('reports')) Object.assign(results, await benchReports());
   if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
   if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 

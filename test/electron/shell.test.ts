@@ -51,7 +51,10 @@ vi.mock('electron', () => {
     shell: { openExternal: vi.fn(async () => undefined) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
-    ipcMain: { on: vi.fn((channel: string, fn: Listener) => h.ipcListeners.set(channel, fn)) },
+    ipcMain: {
+      on: vi.fn((channel: string, fn: Listener) => h.ipcListeners.set(channel, fn)),
+      handle: vi.fn((channel: string, fn: Listener) => h.ipcListeners.set(channel, fn)),
+    },
   };
 });
 

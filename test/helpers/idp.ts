@@ -64,6 +64,7 @@ export const USERNAMES: Record<string, string> = {
   'practitioner-6': 'fatima',
   'practitioner-7': 'karin',
   'practitioner-syd-1': 'birk',
+  'practitioner-leder-1': 'lone',
 };
 
 const SmartConfiguration = z.object({ issuer: z.string() });

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReportFacts } from '../../src-shared/reports/facts.js';
+import type { Report } from '../../src-shared/reports/figures.js';
+import type { WorkerRequest } from './worker.js';
+
+/**
+ * The main process's handle on the report worker thread: one worker, started when first needed,
+ * requests answered in order. The built app runs worker.js; the tests run the TypeScript source
+ * through tsx (the only place a worker loads a loader).
+ */
+export interface ReportComputer {
+  compute(request: WorkerRequest): Promise<{ facts: ReportFacts; report: Report }>;
+  close(): Promise<void>;
+}
+
+type Answer = { id: number; ok: true; answer: { facts: ReportFacts; report: Report } } | { id: number; ok: false; message: string };
+
+function startWorker(): Worker {
+  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(js)) return new Worker(js);
+  const ts = new URL('./worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`, { eval: true });
+}
+
+export function createReportComputer(): ReportComputer {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (a: { facts: ReportFacts; report: Report }) => void; reject: (e: Error) => void }>();
+  const failAll = (error: Error) => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+    worker = null;
+  };
+  const start = () => {
+    const w = startWorker();
+    w.on('message', (answer: Answer) => {
+      const pending = waiting.get(answer.id);
+      if (!pending) return;
+      waiting.delete(answer.id);
+      if (waiting.size === 0) w.unref();
+      if (answer.ok) pending.resolve(answer.answer);
+      else pending.reject(new Error(`Rapporten kunne ikke beregnes: ${answer.message}`));
+    });
+    w.on('error', (error) => failAll(new Error(`Rapporten kunne ikke beregnes: ${error.message}`)));
+    w.on('exit', () => failAll(new Error('Rapportberegningen stoppede')));
+    w.unref();
+    return w;
+  };
+  return {
+    compute(request) {
+      worker ??= start();
+      const id = nextId++;
+      const w = worker;
+      // Referenced while it computes (the answer is awaited), idle it never holds the process open.
+      w.ref();
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, request });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import writeXlsxFile, { type Cell as XlsxCell, type Sheet } from 'write-excel-file/node';
+import type { Report } from '../../src-shared/reports/figures.js';
+import { reportTables, type Cell, type Lang } from '../../src-shared/reports/tables.js';
+
+/**
+ * A report as a file, from the same tables the screen shows (src-shared/reports/tables.ts): CSV as
+ * Danish Excel opens it (UTF-8 with BOM, ";" between fields, decimal comma), and XLSX with real
+ * numbers and formats through write-excel-file. Aggregates only: no citizen is named.
+ */
+export type ExportFormat = 'csv' | 'xlsx';
+
+const TITLE = { da: 'Skærmrum – Ledelsesinformation', en: 'Skærmrum – Leadership information' };
+const ABOUT = {
+  period: { da: 'Periode', en: 'Period' },
+  team: { da: 'Team', en: 'Team' },
+  dataAt: { da: 'Data hentet fra EOJ', en: 'Data read from the EOJ' },
+  problems: { da: 'Ressourcer der ikke kunne læses', en: 'Resources that could not be read' },
+};
+
+function about(report: Report, lang: Lang): [string, string][] {
+  return [
+    [ABOUT.period[lang], `${report.period.firstDay} – ${report.period.lastDay}`],
+    [ABOUT.team[lang], report.teams.map((t) => t.name).join(', ')],
+    [ABOUT.dataAt[lang], report.dataAt],
+    [ABOUT.problems[lang], String(report.problems)],
+  ];
+}
+
+/** A CSV field: numbers without grouping and with a decimal comma; shares as percentages. */
+function csvValue(cell: Cell): string {
+  if (cell.kind === 'text') return cell.value;
+  if (cell.value === null) return '';
+  const number = cell.kind === 'share' ? Math.round(cell.value * 1000) / 10 : cell.value;
+  return `${String(number).replace('.', ',')}${cell.kind === 'share' ? ' %' : ''}`;
+}
+const quote = (field: string) => (/[;"\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
+
+export function reportCsv(report: Report, lang: Lang): Buffer {
+  const lines: string[][] = [[TITLE[lang]], ...about(report, lang)];
+  for (const table of reportTables(report, lang)) lines.push([], [table.title], table.columns, ...table.rows.map((row) => row.map(csvValue)));
+  const body = lines.map((line) => line.map(quote).join(';')).join('\r\n');
+  return Buffer.from(`\uFEFF${body}\r\n`, 'utf8');
+}
+
+function xlsxCell(cell: Cell): XlsxCell {
+  if (cell.kind === 'text') return { value: cell.value, type: String };
+  if (cell.value === null) return null;
+  const format = cell.kind === 'share' ? '0.0%' : cell.kind === 'count' ? '0' : '0.0#';
+  return { value: cell.value, type: Number, format };
+}
+
+/** Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules). */
+const sheetName = (title: string) =>
+  title
+    .replace(/[[\]:*?/\\]/g, ' ')
+    .slice(0, 31)
+    .trim();
+
+export async function reportXlsx(report: Report, lang: Lang): Promise<Buffer> {
+  const header = (text: string): XlsxCell => ({ value: text, type: String, fontWeight: 'bold' });
+  const sheets: Sheet<never>[] = [
+    {
+      sheet: sheetName(TITLE[lang]),
+      data: [[header(TITLE[lang])], ...about(report, lang).map(([k, v]) => [header(k), { value: v, type: String }])],
+      columns: [{ width: 34 }, { width: 40 }],
+    },
+    ...reportTables(report, lang).map((table) => ({
+      sheet: sheetName(table.title),
+      data: [table.columns.map(header), ...table.rows.map((row) => row.map(xlsxCell))],
+      columns: table.columns.map((_, i) => ({ width: i === 0 ? 32 : table.id === 'totals' && i === 2 ? 90 : 14 })),
+    })),
+  ];
+  return writeXlsxFile(sheets).toBuffer();
+}
+
+export const EXPORT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};

@@ -1,0 +1,90 @@
+import { SATISFACTION_QUESTIONNAIRE, ATTEMPT_CATEGORY, PHYSICAL_VISIT_CODE, SKAERMRUM_CODES } from '../../src-shared/fhir/write.js';
+import type { InstantRange } from '../../src-shared/time/copenhagen.js';
+import { EojError, type FhirClient } from '../eoj/fhirClient.js';
+import type { TeamLink } from '../sync/teamLink.js';
+
+/**
+ * Reads what a report needs from the EOJ by search alone (any conformant server): the team's
+ * Appointments of the window, and the attempts (Communications), held calls (Encounters),
+ * escalations (Tasks) and verdicts (QuestionnaireResponses) of the period, every page followed.
+ * Resources are passed on unparsed: the report worker checks each one on its own, off the UI thread.
+ */
+export interface RawReportResources {
+  appointments: unknown[];
+  encounters: unknown[];
+  attempts: unknown[];
+  tasks: unknown[];
+  responses: unknown[];
+}
+
+const PAGE_SIZE = 500;
+/** 12 weeks of a large unit's visits at 500 a page, with room to spare. */
+const MAX_PAGES = 400;
+/** Calls answered after midnight, attempts sent a little before the planned start: a day's slack each way. */
+const SLACK_MS = 86_400_000;
+
+async function searchAll(client: FhirClient, url: string, type: string, into: unknown[]): Promise<number> {
+  let next: string | undefined = url;
+  let pages = 0;
+  while (next) {
+    if (++pages > MAX_PAGES) throw new Error(`EOJ returnerede over ${MAX_PAGES} sider for ${type}; rapporten er ikke lavet`);
+    const { body } = await client.searchPage(next);
+    for (const entry of body.entry ?? []) {
+      const r = entry.resource as { resourceType?: unknown } | undefined;
+      if (r?.resourceType === type && entry.search?.mode !== 'include') into.push(r);
+    }
+    next = body.link?.find((l) => l.relation === 'next')?.url;
+  }
+  return pages;
+}
+
+const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+const token = (system: string, code: string) => encodeURIComponent(`${system}|${code}`);
+
+export async function pullReportResources(opts: {
+  client: FhirClient;
+  teams: TeamLink[];
+  /** Appointments: the period and trend with the flow margins; the rest: the period and trend. */
+  window: { appointments: InstantRange; resources: InstantRange };
+}): Promise<{ resources: RawReportResources; pages: number }> {
+  const { client, window } = opts;
+  const resources: RawReportResources = { appointments: [], encounters: [], attempts: [], tasks: [], responses: [] };
+  const from = iso(window.resources.start.getTime() - SLACK_MS);
+  const to = iso(window.resources.end.getTime() + SLACK_MS);
+  const searches: Promise<number>[] = [];
+  for (const team of opts.teams) {
+    const params = new URLSearchParams(await team.searchParams(true));
+    params.append('date', `ge${window.appointments.start.toISOString()}`);
+    params.append('date', `lt${window.appointments.end.toISOString()}`);
+    params.append('_count', String(PAGE_SIZE));
+    searches.push(searchAll(client, `Appointment?${params.toString()}`, 'Appointment', resources.appointments));
+  }
+  // Other teams' calls among these are dropped when joined to the team's Appointments.
+  searches.push(
+    searchAll(client, `Encounter?class=VR&date=ge${from}&date=lt${to}&_count=${PAGE_SIZE}`, 'Encounter', resources.encounters),
+    searchAll(
+      client,
+      `Communication?category=${token(SKAERMRUM_CODES, ATTEMPT_CATEGORY)}&sent=ge${from}&sent=lt${to}&_count=${PAGE_SIZE}`,
+      'Communication',
+      resources.attempts,
+    ),
+    searchAll(
+      client,
+      `Task?code=${token(SKAERMRUM_CODES, PHYSICAL_VISIT_CODE)}&authored-on=ge${from}&authored-on=lt${to}&_count=${PAGE_SIZE}`,
+      'Task',
+      resources.tasks,
+    ),
+    // An EOJ that keeps no verdicts refuses the search: the report is made without them.
+    searchAll(
+      client,
+      `QuestionnaireResponse?questionnaire=${encodeURIComponent(SATISFACTION_QUESTIONNAIRE)}&authored=ge${from}&authored=lt${to}&_count=${PAGE_SIZE}`,
+      'QuestionnaireResponse',
+      resources.responses,
+    ).catch((error: unknown) => {
+      if (error instanceof EojError && !error.transient) return 0;
+      throw error;
+    }),
+  );
+  const pages = (await Promise.all(searches)).reduce((a, b) => a + b, 0);
+  return { resources, pages };
+}

@@ -1,0 +1,27 @@
+import * as Plot from '@observablehq/plot';
+import { useEffect, useRef } from 'react';
+
+/**
+ * One chart, drawn by Observable Plot as SVG: crisp on a 2560×1440 screen and on A4 paper, and
+ * static (no hover needed to read it). The numbers are in the table beside it, so the chart itself
+ * is one image with a name for screen readers.
+ */
+export function PlotChart({ options, label }: { options: Plot.PlotOptions; label: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = ref.current;
+    if (!host) return;
+    const width = Math.max(280, Math.min(720, host.clientWidth || 560));
+    const chart = Plot.plot({ width, height: 260, marginLeft: 56, style: { fontSize: '13px', background: 'transparent' }, ...options });
+    // One image with one name: Plot's labels on its inner groups would be ARIA on generic elements.
+    for (const inner of chart.querySelectorAll('[aria-label], [aria-description]')) {
+      inner.removeAttribute('aria-label');
+      inner.removeAttribute('aria-description');
+    }
+    chart.setAttribute('role', 'img');
+    chart.setAttribute('aria-label', label);
+    host.replaceChildren(chart);
+    return () => chart.remove();
+  }, [options, label]);
+  return <div ref={ref} className="report-chart" />;
+}

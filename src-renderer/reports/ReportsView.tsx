@@ -1,0 +1,316 @@
+import type * as PlotTypes from '@observablehq/plot';
+import * as Plot from '@observablehq/plot';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
+import type { Report } from '../../src-shared/reports/figures';
+import { PeriodKind, type ReportPeriod } from '../../src-shared/reports/period';
+import { BUCKETS, FIGURES, VERDICTS, formatCell, reportTables, type Lang, type ReportTable } from '../../src-shared/reports/tables';
+import '../platform/shellBridge';
+import { PlotChart } from './PlotChart';
+import type { ReportsState } from './reportsStore';
+
+/** Figures shown as key-figure tiles at the top (all of them are in the table below). */
+const TILES = ['planned', 'done', 'notAnswered', 'technicalFailure', 'converted', 'urgent', 'answerRate', 'punctualShare', 'citizens', 'goodShare'] as const;
+
+function DataTable({ table, lang }: { table: ReportTable; lang: Lang }) {
+  // Wide tables scroll inside their own region (reachable by keyboard), never the page.
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={table.title}>
+      <table className="report-table" data-table={table.id}>
+        <caption>{table.title}</caption>
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) =>
+                j === 0 ? (
+                  <th key={j} scope="row">
+                    {formatCell(cell, lang)}
+                  </th>
+                ) : (
+                  <td key={j} className={cell.kind === 'text' ? 'text' : 'number'}>
+                    {formatCell(cell, lang)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A chart and its numbers side by side (stacked on a narrow window). */
+function ChartWithTable({
+  title,
+  table,
+  lang,
+  options,
+  wide = false,
+}: {
+  title: string;
+  table: ReportTable;
+  lang: Lang;
+  options: PlotTypes.PlotOptions | null;
+  wide?: boolean;
+}) {
+  return (
+    <section className="report-block" aria-label={title}>
+      <h3>{title}</h3>
+      <div className={`report-pair${wide ? ' wide' : ''}`}>
+        {options ? <PlotChart options={options} label={title} /> : <div className="report-chart" />}
+        <DataTable table={table} lang={lang} />
+      </div>
+    </section>
+  );
+}
+
+function charts(report: Report, lang: Lang) {
+  const pct = (v: number | null) => (v === null ? null : v * 100);
+  const weeks = report.trend.map((w) => w.week.slice(5));
+  const trend = report.trend.flatMap((w) => [
+    { week: w.week.slice(5), figure: FIGURES.planned.name[lang], value: w.planned },
+    { week: w.week.slice(5), figure: FIGURES.done.name[lang], value: w.done },
+  ]);
+  const flow = report.trend.flatMap((w) => [
+    { week: w.week.slice(5), kind: FIGURES.newCitizens.name[lang], value: w.newCitizens },
+    { week: w.week.slice(5), kind: FIGURES.endedCitizens.name[lang], value: -w.endedCitizens },
+  ]);
+  const any = (values: number[]) => values.some((v) => v !== 0);
+  return {
+    trend: any(trend.map((t) => t.value))
+      ? {
+          x: { type: 'point', domain: weeks, label: null },
+          y: { grid: true, label: null },
+          color: { legend: true },
+          marks: [
+            Plot.lineY(trend, { x: 'week', y: 'value', stroke: 'figure', strokeWidth: 2.5 }),
+            Plot.dot(trend, { x: 'week', y: 'value', fill: 'figure' }),
+            Plot.ruleY([0]),
+          ],
+        }
+      : null,
+    punctuality: any(report.punctuality.map((p) => p.calls))
+      ? {
+          x: { domain: report.punctuality.map((p) => BUCKETS[p.bucket][lang]), label: null, tickRotate: -20 },
+          y: { grid: true, label: '%' },
+          marginBottom: 60,
+          marks: [
+            Plot.barY(report.punctuality, {
+              x: (p: Report['punctuality'][number]) => BUCKETS[p.bucket][lang],
+              y: (p: Report['punctuality'][number]) => pct(p.share),
+              fill: '#1f5f99',
+            }),
+            Plot.ruleY([0]),
+          ],
+        }
+      : null,
+    durations: report.durations.length
+      ? {
+          y: { domain: report.durations.map((d) => d.taskCode), label: null },
+          x: { grid: true, label: lang === 'da' ? 'minutter' : 'minutes' },
+          marginLeft: 60,
+          marks: [
+            Plot.barX(report.durations, { y: 'taskCode', x: 'p90Minutes', fill: '#b9cde3' }),
+            Plot.barX(report.durations, { y: 'taskCode', x: 'medianMinutes', fill: '#1f5f99', insetTop: 6, insetBottom: 6 }),
+            Plot.ruleX([0]),
+          ],
+        }
+      : null,
+    satisfaction: any(report.satisfaction.answers.map((a) => a.count))
+      ? {
+          x: { domain: report.satisfaction.answers.map((a) => VERDICTS[a.verdict][lang]), label: null },
+          y: { grid: true, label: '%' },
+          marks: [
+            Plot.barY(report.satisfaction.answers, {
+              x: (a: Report['satisfaction']['answers'][number]) => VERDICTS[a.verdict][lang],
+              y: (a: Report['satisfaction']['answers'][number]) => pct(a.share),
+              fill: (a: Report['satisfaction']['answers'][number]) => a.verdict,
+            }),
+            Plot.ruleY([0]),
+          ],
+          color: { domain: ['good', 'okay', 'bad', 'none'], range: ['#2e7d4f', '#c9a227', '#b3261e', '#8a8a8a'] },
+        }
+      : null,
+    flow: any(flow.map((f) => f.value))
+      ? {
+          x: { type: 'band', domain: weeks, label: null },
+          y: { grid: true, label: null },
+          color: { legend: true, range: ['#2e7d4f', '#b3261e'] },
+          marks: [Plot.barY(flow, { x: 'week', y: 'value', fill: 'kind' }), Plot.ruleY([0])],
+        }
+      : null,
+  } satisfies Record<string, PlotTypes.PlotOptions | null>;
+}
+
+function PeriodPicker({ period, onChange }: { period: ReportPeriod; onChange: (p: ReportPeriod) => void }) {
+  const { t } = useTranslation();
+  const [from, setFrom] = useState(period.from);
+  const [to, setTo] = useState(period.to ?? period.from);
+  useEffect(() => {
+    setFrom(period.from);
+    setTo(period.to ?? period.from);
+  }, [period]);
+  const apply = (kind: ReportPeriod['kind'], f: string, tt: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(f) || (kind === 'custom' && (!/^\d{4}-\d{2}-\d{2}$/.test(tt) || tt < f))) return;
+    onChange(kind === 'custom' ? { kind, from: f, to: tt } : { kind, from: f });
+  };
+  return (
+    <fieldset className="report-period">
+      <legend>{t('reports.period')}</legend>
+      <label>
+        {t('reports.periodKind')}
+        <select value={period.kind} onChange={(e) => apply(e.target.value as ReportPeriod['kind'], from, to)}>
+          {PeriodKind.options.map((k) => (
+            <option key={k} value={k}>
+              {t(`reports.kind.${k}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {period.kind === 'custom' ? t('reports.from') : t('reports.anyDay')}
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} onBlur={() => apply(period.kind, from, to)} />
+      </label>
+      {period.kind === 'custom' && (
+        <label>
+          {t('reports.to')}
+          <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} onBlur={() => apply('custom', from, to)} />
+        </label>
+      )}
+    </fieldset>
+  );
+}
+
+export function ReportsView({ reports, canChooseTeam }: { reports: StoreApi<ReportsState>; canChooseTeam: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang: Lang = i18n.language.startsWith('en') ? 'en' : 'da';
+  const s = useStore(reports);
+  useEffect(() => {
+    if (!reports.getState().report) void reports.getState().load();
+  }, [reports]);
+  const report = s.report;
+  const tables = useMemo(() => (report ? reportTables(report, lang) : []), [report, lang]);
+  const plots = useMemo(() => (report ? charts(report, lang) : null), [report, lang]);
+  const table = (id: ReportTable['id']) => tables.find((x) => x.id === id) as ReportTable;
+  const f = s.query.filters;
+  const select = (key: 'practitionerId' | 'roomId' | 'taskCode', value: string) => void s.setFilters({ ...f, [key]: value === '*' ? null : value });
+  const dataAt = report
+    ? new Date(report.dataAt).toLocaleString(lang === 'da' ? 'da-DK' : 'en-GB', { timeZone: 'Europe/Copenhagen', dateStyle: 'long', timeStyle: 'short' })
+    : '';
+
+  return (
+    <section className="reports" aria-labelledby="reports-heading">
+      <header className="reports-head">
+        <h2 id="reports-heading">{t('reports.heading')}</h2>
+        {report && (
+          <p className="report-meta" role="status">
+            {t('reports.periodShown', { from: report.period.firstDay, to: report.period.lastDay })} · {t('reports.dataAt', { at: dataAt })}
+            {s.fromCache ? ` · ${t('reports.fromCache')}` : ''}
+          </p>
+        )}
+      </header>
+      <form className="report-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('reports.filters')}>
+        <PeriodPicker period={s.query.period} onChange={(p) => void s.setPeriod(p)} />
+        <label>
+          {t('reports.team')}
+          <select
+            value={f.teamId ?? report?.query.filters.teamId ?? ''}
+            disabled={!canChooseTeam}
+            onChange={(e) => void s.setFilters({ ...f, teamId: e.target.value })}
+          >
+            {(report?.teams ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(
+          [
+            ['practitionerId', 'staff', report?.options.practitioners],
+            ['roomId', 'room', report?.options.rooms],
+            ['taskCode', 'task', report?.options.tasks],
+          ] as const
+        ).map(([key, label, options]) => (
+          <label key={key}>
+            {t(`reports.${label}`)}
+            <select value={f[key] ?? '*'} onChange={(e) => select(key, e.target.value)}>
+              <option value="*">{t('reports.all')}</option>
+              {(options ?? []).map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+        <div className="report-actions">
+          <button type="button" onClick={() => void s.load(true)} disabled={s.loading}>
+            {t('reports.refresh')}
+          </button>
+          <button type="button" onClick={() => void s.exportFile('csv', lang)} disabled={!report || s.exporting !== null}>
+            {t('reports.csv')}
+          </button>
+          <button type="button" onClick={() => void s.exportFile('xlsx', lang)} disabled={!report || s.exporting !== null}>
+            {t('reports.xlsx')}
+          </button>
+          <button type="button" onClick={() => void (window.skaermrum?.printReport?.() ?? window.print())} disabled={!report}>
+            {t('reports.print')}
+          </button>
+        </div>
+      </form>
+      {s.loading && <p role="status">{t('reports.loading')}</p>}
+      {s.error && (
+        <div className="banner banner-error" role="alert">
+          {s.error}
+        </div>
+      )}
+      {s.refreshError && (
+        <div className="banner banner-offline" role="alert">
+          {t('reports.stale', { reason: s.refreshError })}
+        </div>
+      )}
+      {report && plots && (
+        <>
+          <ul className="report-tiles" aria-label={t('reports.keyFigures')}>
+            {TILES.map((key) => (
+              <li key={key} className="report-tile" data-figure={key}>
+                <span className="tile-name">{FIGURES[key].name[lang]}</span>
+                <strong className="tile-value">
+                  {formatCell(
+                    FIGURES[key].unit === 'share' ? { kind: 'share', value: report.totals[key] } : { kind: 'count', value: report.totals[key] },
+                    lang,
+                  )}
+                </strong>
+                <span className="tile-definition">{FIGURES[key].definition[lang]}</span>
+              </li>
+            ))}
+          </ul>
+          <ChartWithTable title={table('trend').title} table={table('trend')} lang={lang} options={plots.trend} wide />
+          <ChartWithTable title={table('punctuality').title} table={table('punctuality')} lang={lang} options={plots.punctuality} />
+          <ChartWithTable title={table('durations').title} table={table('durations')} lang={lang} options={plots.durations} />
+          <ChartWithTable title={table('satisfaction').title} table={table('satisfaction')} lang={lang} options={plots.satisfaction} />
+          <section className="report-block" aria-label={table('satisfactionByTask').title}>
+            <DataTable table={table('satisfactionByTask')} lang={lang} />
+          </section>
+          <ChartWithTable title={table('flow').title} table={table('flow')} lang={lang} options={plots.flow} />
+          <section className="report-block" aria-label={table('totals').title}>
+            <DataTable table={table('totals')} lang={lang} />
+          </section>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
+import { systemClock } from '../../src-shared/time/clock';
+import { connectApi } from '../helpers/wsClient';
+import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { ringAndAnswer, signInAndPair, signInOnIdpPage } from './callFlow';
+
+// The citizen's verdict after a call ends up in the leader's report. Media and TURN run on the
+// machine's clock (as the call tests do); the report covers the week of that instant.
+const CLOCK = systemClock;
+test.describe.configure({ mode: 'serial' });
+
+let root: string;
+let eoj: RunningApp;
+let staffApp: RunningApp;
+let leaderApp: RunningApp;
+
+test.beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-reports-'));
+  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: CLOCK });
+  const client = (name: string) =>
+    startBrowserMode({
+      clock: CLOCK,
+      dataDir: join(root, name),
+      profile: `e2e-reports-${name}-${randomUUID()}`,
+      extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
+    });
+  staffApp = await client('staff');
+  leaderApp = await client('leader');
+});
+test.afterAll(async () => {
+  await staffApp.stop();
+  await leaderApp.stop();
+  await eoj.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const axeSerious = async (page: Page) =>
+  (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+
+test('after a call the tablet shows three faces; one tap reaches the EOJ as a QuestionnaireResponse on the Encounter', async ({ browser }) => {
+  const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const citizenContext = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
+  const staff = await staffContext.newPage();
+  const citizen = await citizenContext.newPage();
+  const { visitId } = await signInAndPair(staff, citizen, staffApp.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  // A staff member has no Ledelsesinformation: no button, and the API refuses it.
+  await expect(staff.getByRole('button', { name: 'Ledelsesinformation' })).toHaveCount(0);
+  const url = new URL(staffApp.url);
+  const { api, close } = connectApi(`ws://${url.host}/rpc?token=${url.searchParams.get('token')}`, url.origin);
+  await expect(api.reports.get({ query: { period: { kind: 'week', from: '2026-12-02' }, filters: {} } })).rejects.toThrow(/rolle giver ikke adgang/);
+  await close();
+
+  await ringAndAnswer(staff, citizen, visitId);
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+
+  await expect(citizen.getByRole('heading', { name: 'Hvordan var det?' })).toBeVisible();
+  for (const face of ['Godt', 'Okay', 'Dårligt']) await expect(citizen.getByRole('button', { name: face })).toBeVisible();
+  const box = await citizen.getByRole('button', { name: 'Godt' }).boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThan(200); // very large, for old hands and eyes
+  expect(await axeSerious(citizen)).toEqual([]);
+  await citizen.getByRole('button', { name: 'Godt' }).click();
+  await expect(citizen.getByRole('heading', { name: 'Tak for dit svar.' })).toBeVisible();
+
+  const dialog = staff.getByTestId('outcome-dialog');
+  await expect(dialog.getByRole('radio', { name: 'Gennemført' })).toBeChecked();
+  await dialog.getByRole('button', { name: 'Gem udfald' }).click();
+
+  type Bundle = {
+    entry?: { resource: { id: string; status: string; encounter?: { reference: string }; item?: { answer?: { valueCoding?: { code: string } }[] }[] } }[];
+  };
+  await expect
+    .poll(
+      async () =>
+        (await readEoj<Bundle>(eoj.url, '/QuestionnaireResponse?questionnaire=https://skaermrum.dk/fhir/Questionnaire/screen-visit-satisfaction')).entry
+          ?.length ?? 0,
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  const response = (await readEoj<Bundle>(eoj.url, '/QuestionnaireResponse')).entry?.[0]?.resource;
+  expect(response?.status).toBe('completed');
+  expect(response?.item?.[0]?.answer?.[0]?.valueCoding?.code).toBe('good');
+  const encounters = await readEoj<Bundle>(eoj.url, `/Encounter?appointment=Appointment/${visitId}`);
+  expect(response?.encounter?.reference).toBe(`Encounter/${encounters.entry?.[0]?.resource.id}`);
+  await staffContext.close();
+  await citizenContext.close();
+});
+
+test("the leader's report: charts with their tables, filters change the figures, the verdict is counted, CSV downloads, axe clean", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(leaderApp.url);
+  await page.getByRole('button', { name: 'Log ind', exact: true }).click();
+  await signInOnIdpPage(page, 'lone');
+  // A leader's only view is the report.
+  await expect(page.getByRole('heading', { name: 'Ledelsesinformation' })).toBeVisible();
+  await expect(page.locator('table.queue')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Data fra EOJ' })).toBeVisible({ timeout: 30_000 });
+
+  const planned = page.locator('[data-figure="planned"] .tile-value');
+  const before = Number((await planned.textContent())?.replace(/\D/g, ''));
+  expect(before).toBeGreaterThan(0);
+  // Each chart is an SVG image with a name, beside its table.
+  await expect(page.locator('.report-chart svg[role="img"]').first()).toBeVisible();
+  expect(await page.locator('.report-chart svg[role="img"]').count()).toBeGreaterThanOrEqual(3);
+  const satisfaction = page.locator('table[data-table="satisfaction"]');
+  await expect(satisfaction.getByRole('row', { name: /Godt/ })).toContainText('1');
+  await expect(page.locator('[data-figure="goodShare"] .tile-value')).toHaveText('100,0 %');
+  expect(await axeSerious(page)).toEqual([]);
+
+  // A filter: one staff member's visits are fewer than the team's.
+  const staffFilter = page.getByLabel('Medarbejder');
+  const firstStaff = await staffFilter.locator('option').nth(1).getAttribute('value');
+  await staffFilter.selectOption(firstStaff ?? '');
+  await expect.poll(async () => Number((await planned.textContent())?.replace(/\D/g, ''))).toBeLessThan(before);
+  await staffFilter.selectOption('*');
+  await expect.poll(async () => Number((await planned.textContent())?.replace(/\D/g, ''))).toBe(before);
+
+  // The CSV equals the screen: the planned figure read back with a CSV parser.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Hent CSV' }).click()]);
+  const rows: string[][] = parse(readFileSync((await download.path()) as string), {
+    delimiter: ';',
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  });
+  expect(Number(rows.find((r) => r[0] === 'Planlagte skærmbesøg')?.[1])).toBe(before);
+
+  // Laid out for the smallest screen and printable: nothing overflows sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.report-filters')).toBeHidden();
+  await context.close();
+});
