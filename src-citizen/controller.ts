@@ -140,6 +140,13 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         }
         return;
       case 'call.incoming': {
+        // A new call while the faces are up: the last call's verdict is "no answer", the call comes first.
+        if (verdictFor) {
+          window.clearInterval(verdictTimer);
+          signalling.send({ type: 'call.verdict', callId: verdictFor, verdict: 'none' });
+          verdictFor = null;
+          store.setState({ verdictLeft: null });
+        }
         store.setState({ phase: 'incoming', callId: m.callId, caller: m.caller });
         link?.stop();
         link = createCallLink({

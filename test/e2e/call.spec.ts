@@ -73,7 +73,8 @@ test("staff rings a citizen's paired tablet: both see and hear each other, mute 
   // The staff side goes straight to the outcome form, which says how the call ended.
   await expect(staff.getByTestId('outcome-dialog')).toContainText('Opkaldet er afsluttet');
   await expect(staff.locator('[data-call-phase]')).toHaveCount(0);
-  await expect(citizen.getByRole('heading', { name: 'Opkaldet er slut.' })).toBeVisible();
+  // The tablet asks the citizen's verdict on the call (the municipality has it on by default).
+  await expect(citizen.getByRole('heading', { name: 'Hvordan var det?' })).toBeVisible();
   await staffContext.close();
   await citizenContext.close();
 
