@@ -117,7 +117,7 @@ const TASKS: TaskTemplate[] = [
 ];
 
 /** Small deterministic PRNG (mulberry32) so every run of the demo is the same day. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

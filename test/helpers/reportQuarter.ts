@@ -4,6 +4,7 @@ import type { FhirResource } from '../../src-shared/fhir/schemas';
 import { FSIII_SYSTEM } from '../../src-shared/fhir/schemas';
 import { attemptCommunicationFor, encounterFor, escalationTaskFor, verdictResponseFor } from '../../src-shared/fhir/write';
 import type { Verdict } from '../../src-shared/workflow/verdict';
+import { prng } from '../../src-shared/demo/demoDay';
 
 /**
  * A generated stretch of a skærmenhed's weeks for the report tests and benchmark: each visit's
@@ -43,18 +44,6 @@ export interface VisitPlan {
 export interface Quarter {
   plans: VisitPlan[];
   resources: FhirResource[];
-}
-
-/** A small, seedable generator (mulberry32): the same quarter every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const at = (ms: number) => new Date(ms).toISOString();
@@ -178,7 +167,7 @@ export function resourcesOf(plan: VisitPlan): FhirResource[] {
  * has a first and a last week, so the flow of citizens is not flat. Visits after `nowMs` are open.
  */
 export function generateQuarter(options: { firstMonday: string; weeks: number; perWeek: number; seed?: number; nowMs?: number; idPrefix?: string }): Quarter {
-  const rnd = random(options.seed ?? 42);
+  const rnd = prng(options.seed ?? 42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)] as T;
   const [y, m, d] = options.firstMonday.split('-').map(Number) as [number, number, number];
   const citizenCount = Math.max(4, Math.round(options.perWeek / 6));
