@@ -1,9 +1,7 @@
 // Entry point: the sandbox EOJ on loopback (the embedded default EOJ for `npm start` and tests).
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clockFromSetting } from '../src-shared/time/clock.js';
 import { conformanceFromSetting } from './eoj/conformance.js';
@@ -19,32 +17,20 @@ const Env = z.object({
     .string()
     .min(1)
     .default(join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skaermrum-sandbox')),
-  SANDBOX_SECRET: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
+  /** The signalling service's client secret at the embedded IdP (its system access to the EOJ). */
+  SANDBOX_SIGNALLING_CLIENT_SECRET: z.string().min(16).optional(),
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
-  /** coturn started with --use-auth-secret --static-auth-secret=<this>. */
-  SANDBOX_TURN_SECRET: z.string().min(8).optional(),
-  SANDBOX_TURN_URLS: z.string().default('turn:127.0.0.1:3478?transport=udp'),
-  SANDBOX_TURN_TTL_S: z.coerce.number().int().min(-86_400).max(86_400).default(600),
   /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
   /** Behave like servers that differ (src-server/eoj/conformance.ts), e.g. "no-include,offset-paging". */
   SANDBOX_CONFORMANCE: z.string().optional(),
   /** Run as if it were this instant (ISO 8601 with zone), as the client's setting of the same name. */
   SKAERMRUM_NOW: z.string().optional(),
-  /** The municipality's choice: the tablet asks the citizen's verdict after each answered call ("off" turns it off). */
-  SKAERMRUM_SATISFACTION_SURVEY: z.enum(['on', 'off']).default('on'),
 });
 
 async function main(): Promise<void> {
   const env = Env.parse(process.env);
   mkdirSync(env.SANDBOX_DATA_DIR, { recursive: true, mode: 0o700 });
-  // The device-token secret survives restarts, so paired tablets keep working when the sandbox comes back.
-  const secretFile = join(env.SANDBOX_DATA_DIR, 'token-secret');
-  if (!env.SANDBOX_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
-  const secretHex = env.SANDBOX_SECRET ?? readFileSync(secretFile, 'utf8').trim();
   // The IdP keeps its port (so its issuer) across restarts, as a real IdP keeps its address.
   const idpPortFile = join(env.SANDBOX_DATA_DIR, 'idp-port');
   const idpPort = env.SANDBOX_IDP_PORT || (existsSync(idpPortFile) ? Number(readFileSync(idpPortFile, 'utf8')) || 0 : 0);
@@ -54,21 +40,14 @@ async function main(): Promise<void> {
     idpPort,
     accessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_S,
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
-    // dist/main/src-server/main.js → dist/citizen
-    citizenAppDir: fileURLToPath(new URL('../../citizen', import.meta.url)),
-    ...(env.SANDBOX_TURN_SECRET
-      ? { turn: { urls: env.SANDBOX_TURN_URLS.split(','), secret: env.SANDBOX_TURN_SECRET, ttlSeconds: env.SANDBOX_TURN_TTL_S } }
-      : {}),
+    ...(env.SANDBOX_SIGNALLING_CLIENT_SECRET ? { signallingClientSecret: env.SANDBOX_SIGNALLING_CLIENT_SECRET } : {}),
     demo: env.SANDBOX_DEMO_AS_OF,
-    signalling: { satisfactionSurvey: env.SKAERMRUM_SATISFACTION_SURVEY === 'on' },
     conformance: conformanceFromSetting(env.SANDBOX_CONFORMANCE),
     clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
-    secret: Buffer.from(secretHex, 'hex'),
   });
   writeFileSync(idpPortFile, String(sandbox.idp.port));
   process.stdout.write(`Sandkasse-EOJ kører på ${sandbox.baseUrl}\n`);
   process.stdout.write(`Log ind (OpenID Connect): ${sandbox.idp.issuer} · demo-brugere: fornavnet (fx louise), adgangskode skaermrum\n`);
-  process.stdout.write(`Borger-app: ${sandbox.baseUrl.replace(/\/fhir$/, '/citizen/')} · signalering: ${sandbox.signallingUrl}\n`);
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,5 +1,5 @@
 import type { CapabilityStatement } from '../../src-shared/fhir/schemas.js';
-import { EojError, type FhirClient } from './fhirClient.js';
+import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 
 /**
  * What the EOJ declares it can do (its CapabilityStatement), read once per sign-in. The client uses

@@ -1,6 +1,6 @@
 import { SATISFACTION_QUESTIONNAIRE, ATTEMPT_CATEGORY, PHYSICAL_VISIT_CODE, SKAERMRUM_CODES } from '../../src-shared/fhir/write.js';
 import type { InstantRange } from '../../src-shared/time/copenhagen.js';
-import { EojError, type FhirClient } from '../eoj/fhirClient.js';
+import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 import type { TeamLink } from '../sync/teamLink.js';
 
 /**

@@ -6,7 +6,7 @@ import { Report, type ReportQuery } from '../../src-shared/reports/figures.js';
 import { dataWindow, resolvePeriod } from '../../src-shared/reports/period.js';
 import type { Lang } from '../../src-shared/reports/tables.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import { EojError } from '../eoj/fhirClient.js';
+import { EojError } from '../../src-shared/fhir/client.js';
 import type { Logger } from '../log.js';
 import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';

@@ -15,7 +15,7 @@ import { parseReference } from '../../src-shared/fhir/references.js';
 import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
-import { createFhirClient, EojError, type FhirClient } from '../eoj/fhirClient.js';
+import { createFhirClient, EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 import type { TeamLinkKind } from '../sync/teamLink.js';
 import type { Logger } from '../log.js';
 import type { VisitStore } from '../store/visitStore.js';

@@ -4,7 +4,7 @@ import { parseReference } from '../../src-shared/fhir/references.js';
 import { Bundle, CareTeam, Location, Practitioner, PractitionerRole } from '../../src-shared/fhir/schemas.js';
 import type { TeamMember } from '../../src-shared/team/members.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import type { FhirClient } from '../eoj/fhirClient.js';
+import type { FhirClient } from '../../src-shared/fhir/client.js';
 
 /**
  * The skærmenhed's members for the team lead's board, from the EOJ: the PractitionerRoles of the

@@ -3,7 +3,7 @@ import type { SyncError, SyncStatus } from '../../src-shared/domain/outbox.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { careDayKey } from '../../src-shared/time/copenhagen.js';
 import { missingEssentials, readCapabilities, type EojCapabilities } from '../eoj/capabilities.js';
-import { EojError, type FhirClient } from '../eoj/fhirClient.js';
+import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 import type { Logger } from '../log.js';
 import type { AppEvents } from '../services/events.js';
 import type { VisitStore } from '../store/visitStore.js';

@@ -6,7 +6,7 @@ import { Appointment, RESOURCE_SCHEMAS, type Bundle, type ResourceType } from '.
 import { queueWindow } from '../../src-shared/queue/window.js';
 import { nextCareDay } from '../../src-shared/time/copenhagen.js';
 import type { EojCapabilities } from '../eoj/capabilities.js';
-import type { FhirClient } from '../eoj/fhirClient.js';
+import type { FhirClient } from '../../src-shared/fhir/client.js';
 import type { VisitStore } from '../store/visitStore.js';
 import type { TeamLink } from './teamLink.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../../src-shared/fhir/write.js';
 import { Encounter, MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import { EojError, type FhirClient } from '../eoj/fhirClient.js';
+import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 import type { VisitStore } from '../store/visitStore.js';
 
 /**

@@ -1,6 +1,6 @@
 import { parseReference } from '../../src-shared/fhir/references.js';
 import { Bundle, CareTeam, PractitionerRole } from '../../src-shared/fhir/schemas.js';
-import { EojError, type FhirClient } from '../eoj/fhirClient.js';
+import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
 
 /**
  * How the EOJ links Appointments to the skærmenhed (SKAERMRUM_TEAM_LINK):

@@ -5,7 +5,7 @@ import { ATTEMPT_CATEGORY, PHYSICAL_VISIT_CODE, SKAERMRUM_CODES } from '../../sr
 import { isOpen } from '../../src-shared/queue/nowNext.js';
 import type { VisitWorkflow } from '../../src-shared/workflow/outcome.js';
 import type { EojCapabilities } from '../eoj/capabilities.js';
-import type { FhirClient } from '../eoj/fhirClient.js';
+import type { FhirClient } from '../../src-shared/fhir/client.js';
 import type { VisitStore } from '../store/visitStore.js';
 
 /**

@@ -4,14 +4,14 @@ import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType 
 import { parseReference } from '../../src-shared/fhir/references.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
-import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from './auth.js';
+import { TokenRefused, type AccessTokenVerifier } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
 import { encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
 
 export interface EojAppOptions {
   repository: Repository;
-  tokens: StaffTokenVerifier;
+  tokens: AccessTokenVerifier;
   faults: Faults;
   /** Absolute base of the FHIR endpoint, e.g. http://127.0.0.1:8080/fhir (for fullUrl and paging links). */
   baseUrl: () => string;
@@ -133,7 +133,10 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
     try {
       if (!token) throw new TokenRefused('Manglende adgangstoken');
-      (req as FastifyRequest & { staff?: StaffClaims }).staff = await tokens.verify(token);
+      const identity = await tokens.verifyAccess(token);
+      // A system client (signalling) reads, and keeps the citizens' paired tablets as Devices; nothing else.
+      if (identity.kind === 'system' && req.method !== 'GET' && !/^\/fhir\/Device(\/|\?|$)/.test(req.url))
+        return reply.status(403).type(FHIR_JSON).send(outcome('forbidden', 'Systemadgangen må kun læse og registrere tablets'));
     } catch (error) {
       const reason = error instanceof TokenRefused ? error.message : 'Manglende eller ugyldigt adgangstoken';
       return reply.status(401).type(FHIR_JSON).header('WWW-Authenticate', 'Bearer error="invalid_token"').send(outcome('login', reason));

@@ -68,6 +68,11 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
     status: token((r) => (r.resourceType === 'QuestionnaireResponse' ? [{ code: r.status }] : [])),
     authored: date((r) => (r.resourceType === 'QuestionnaireResponse' ? [r.authored] : [])),
   },
+  Device: {
+    patient: ref('Patient', (r) => (r.resourceType === 'Device' ? [r.patient?.reference] : [])),
+    status: token((r) => (r.resourceType === 'Device' ? [{ code: r.status }] : [])),
+    type: token((r) => (r.resourceType === 'Device' ? codings(r.type ? [r.type] : []) : [])),
+  },
   Location: { partof: ref('Location', (r) => (r.resourceType === 'Location' ? [r.partOf?.reference] : [])) },
   PractitionerRole: {
     practitioner: ref('Practitioner', (r) => (r.resourceType === 'PractitionerRole' ? [r.practitioner?.reference] : [])),

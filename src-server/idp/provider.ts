@@ -27,6 +27,8 @@ export interface IdpOptions {
   clock: Clock;
   port: number;
   accessTokenTtlSeconds?: number;
+  /** Services that sign in as themselves (client credentials), e.g. the signalling service. */
+  systemClients?: { clientId: string; secret: string }[];
   /** Called on every sign-in attempt (no secrets): the sandbox's audit. */
   onSignIn?: (event: { username: string; ok: boolean }) => void;
 }
@@ -109,6 +111,14 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
         // Electron's loopback listener and the browser mode's callback; any port (native client).
         redirect_uris: ['http://127.0.0.1/callback', 'http://127.0.0.1/auth/callback'],
       },
+      ...(options.systemClients ?? []).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.secret,
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
     jwks: { keys: [key] },
     pkce: { required: () => true },
@@ -126,6 +136,7 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => EOJ_AUDIENCE,
@@ -148,6 +159,7 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
       Grant: 12 * 3600,
       RefreshToken: 12 * 3600,
       AuthorizationCode: 60,
+      ClientCredentials: options.accessTokenTtlSeconds ?? 600,
       IdToken: 3600,
     },
     // Cookie signing reuses the persisted secret, so a restart keeps the SSO session.

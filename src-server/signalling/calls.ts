@@ -1,4 +1,5 @@
-import type { EndReason, ServerMessage, TurnCredentials } from '../../src-shared/signalling/protocol.js';
+import { z } from 'zod';
+import { EndReason, type ServerMessage, type TurnCredentials } from '../../src-shared/signalling/protocol.js';
 import { VERDICT_SECONDS } from '../../src-shared/workflow/verdict.js';
 
 /** A verdict counts when it comes while the faces are up (and a little after, for a slow network). */
@@ -12,23 +13,27 @@ export const VERDICT_WINDOW_MS = (VERDICT_SECONDS + 30) * 1000;
 export type Party = 'staff' | 'citizen';
 export type CallPhase = 'ringing' | 'connected' | 'ended';
 
-export interface Call {
-  id: string;
-  visitId: string;
-  citizenId: string;
-  staffIdentity: string;
-  staffConn: string;
+export const Call = z.object({
+  id: z.string(),
+  visitId: z.string(),
+  citizenId: z.string(),
+  staffIdentity: z.string(),
+  /** The caller's team: their connections get the citizen's verdict. */
+  staffTeam: z.string(),
+  staffConn: z.string(),
   /** Devices rung; once answered, the one that answered. */
-  deviceConns: string[];
-  deviceIdentity: string | null;
-  phase: CallPhase;
-  ringStartedMs: number;
-  connectedMs: number | null;
-  endedMs: number | null;
-  endReason: EndReason | null;
+  deviceConns: z.array(z.string()),
+  deviceIdentity: z.string().nullable(),
+  phase: z.enum(['ringing', 'connected', 'ended']),
+  ringStartedMs: z.number(),
+  connectedMs: z.number().nullable(),
+  endedMs: z.number().nullable(),
+  endReason: EndReason.nullable(),
   /** The citizen has given their verdict on it (one per call). */
-  verdictGiven: boolean;
-}
+  verdictGiven: z.boolean(),
+});
+/** A call as its home instance holds it (and as the shared state keeps a copy of it). */
+export type Call = z.infer<typeof Call>;
 
 export interface CallRegistryOptions {
   send: (connId: string, message: ServerMessage) => void;
@@ -82,6 +87,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
       visitId: string;
       citizenId: string;
       staffIdentity: string;
+      staffTeam: string;
       staffConn: string;
       deviceConns: string[];
       caller: string;
@@ -96,6 +102,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
         visitId: input.visitId,
         citizenId: input.citizenId,
         staffIdentity: input.staffIdentity,
+        staffTeam: input.staffTeam,
         staffConn: input.staffConn,
         deviceConns: [...input.deviceConns],
         deviceIdentity: null,
@@ -175,6 +182,18 @@ export function createCallRegistry(options: CallRegistryOptions) {
       call.verdictGiven = true;
       return call;
     },
+    /**
+     * Takes over a call from an instance that is gone (its copy from the shared state): it goes on
+     * here. A ringing call keeps the rest of its ringing time.
+     */
+    adopt(copy: Call): Call {
+      const call: Call = { ...copy, deviceConns: [...copy.deviceConns] };
+      calls.set(call.id, call);
+      if (call.phase === 'ringing') setTimer(call.id, Math.max(0, call.ringStartedMs + ringTimeoutMs - now()), () => end(call, 'timeout', 'server'));
+      return call;
+    },
+    /** The calls this instance holds (their copies are kept fresh in the shared state). */
+    all: () => [...calls.values()],
     /** A connection closed: ringing calls of a vanished caller end; connected calls wait a grace period. */
     connectionClosed(connId: string) {
       for (const call of calls.values()) {

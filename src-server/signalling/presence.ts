@@ -1,52 +1,80 @@
-import { mergePresence, type Presence, type PresenceReport } from '../../src-shared/team/presence.js';
+import { z } from 'zod';
+import { mergePresence, Presence, PresenceReport } from '../../src-shared/team/presence.js';
+import { instanceOf, keys, type SharedState } from './cluster/shared.js';
 
 /**
  * The team's presence as the signalling service sees it: each staff connection's last report (a
- * connection that said nothing yet counts as signed in), merged per staff member, per team. Held in
- * memory only: presence is live and ephemeral (design §7).
+ * connection that said nothing yet counts as signed in), merged per staff member, per team, over
+ * every instance. Kept in the shared state only: presence is live and ephemeral (design §7).
  */
-interface StaffConnection {
-  practitionerId: string;
-  name: string;
-  teamId: string;
-  report: PresenceReport & { atMs: number };
-}
+const ConnectionReport = z.object({
+  practitionerId: z.string(),
+  name: z.string(),
+  report: z.object({ ...PresenceReport.shape, atMs: z.number() }),
+});
+type ConnectionReport = z.infer<typeof ConnectionReport>;
 
-export function createPresenceRegistry(now: () => number) {
-  const connections = new Map<string, StaffConnection>();
-  const last = new Map<string, Presence>();
-  const key = (teamId: string, practitionerId: string) => `${teamId}\u0000${practitionerId}`;
+const parsed = <T>(schema: z.ZodType<T>, raw: string): T | null => {
+  try {
+    return schema.safeParse(JSON.parse(raw)).data ?? null;
+  } catch {
+    return null;
+  }
+};
 
-  function recompute(teamId: string, practitionerId: string, name: string): Presence {
-    const reports = [...connections.values()].filter((c) => c.teamId === teamId && c.practitionerId === practitionerId).map((c) => c.report);
-    const presence = mergePresence({ practitionerId, name }, reports, last.get(key(teamId, practitionerId)) ?? null, now());
-    last.set(key(teamId, practitionerId), presence);
+export function createPresenceRegistry(shared: SharedState, now: () => number, aliveInstances: (ids: string[]) => Promise<Set<string>>) {
+  /** This instance's staff connections (address → team and member), to re-announce after a Redis restart. */
+  const local = new Map<string, { teamId: string } & ConnectionReport>();
+
+  async function recompute(teamId: string, staff: { practitionerId: string; name: string }): Promise<Presence> {
+    const all = await shared.hgetall(keys.presenceReports(teamId));
+    const alive = await aliveInstances([...new Set(Object.keys(all).map(instanceOf))]);
+    const reports = Object.entries(all)
+      .filter(([address]) => alive.has(instanceOf(address)))
+      .map(([, raw]) => parsed(ConnectionReport, raw))
+      .filter((r): r is ConnectionReport => r?.practitionerId === staff.practitionerId)
+      .map((r) => r.report);
+    const lastRaw = (await shared.hgetall(keys.presenceLast(teamId)))[staff.practitionerId];
+    const presence = mergePresence(staff, reports, lastRaw ? parsed(Presence, lastRaw) : null, now());
+    await shared.hset(keys.presenceLast(teamId), staff.practitionerId, JSON.stringify(presence));
     return presence;
   }
+  const store = (address: string, entry: { teamId: string } & ConnectionReport) => {
+    local.set(address, entry);
+    const { teamId, ...report } = entry;
+    return shared.hset(keys.presenceReports(teamId), address, JSON.stringify(report));
+  };
 
   return {
     /** A staff connection signed in: present, in their room, until it says more. */
-    connect(connId: string, staff: { practitionerId: string; name: string; teamId: string }): Presence {
-      connections.set(connId, { ...staff, report: { state: 'signed_in', roomId: null, visitId: null, atMs: now() } });
-      return recompute(staff.teamId, staff.practitionerId, staff.name);
+    async connect(address: string, staff: { practitionerId: string; name: string; teamId: string }): Promise<Presence> {
+      await store(address, { ...staff, report: { state: 'signed_in', roomId: null, visitId: null, atMs: now() } });
+      return recompute(staff.teamId, staff);
     },
-    report(connId: string, report: PresenceReport): Presence | null {
-      const c = connections.get(connId);
+    async report(address: string, report: PresenceReport): Promise<Presence | null> {
+      const c = local.get(address);
       if (!c) return null;
-      c.report = { ...report, atMs: now() };
-      return recompute(c.teamId, c.practitionerId, c.name);
+      await store(address, { ...c, report: { ...report, atMs: now() } });
+      return recompute(c.teamId, c);
     },
-    /** The socket is gone: the member is offline once their last connection is. */
-    disconnect(connId: string): { teamId: string; presence: Presence } | null {
-      const c = connections.get(connId);
+    /** The socket is gone (here or on an instance that died): offline once their last connection is. */
+    async disconnect(address: string): Promise<{ teamId: string; presence: Presence } | null> {
+      const c = local.get(address);
       if (!c) return null;
-      connections.delete(connId);
-      return { teamId: c.teamId, presence: recompute(c.teamId, c.practitionerId, c.name) };
+      local.delete(address);
+      await shared.hdel(keys.presenceReports(c.teamId), [address]);
+      return { teamId: c.teamId, presence: await recompute(c.teamId, c) };
     },
-    teamOf: (connId: string) => connections.get(connId)?.teamId ?? null,
-    /** The presence of every member of the team seen since the service started. */
-    team(teamId: string): Presence[] {
-      return [...last.entries()].filter(([k]) => k.startsWith(`${teamId}\u0000`)).map(([, p]) => p);
+    /** The presence of every member of the team seen since the shared state began. */
+    async team(teamId: string): Promise<Presence[]> {
+      const all = await shared.hgetall(keys.presenceLast(teamId));
+      return Object.values(all)
+        .map((raw) => parsed(Presence, raw))
+        .filter((p): p is Presence => p !== null);
+    },
+    /** After a Redis restart: this instance's connections say again where they are. */
+    async reannounce(): Promise<void> {
+      for (const [address, entry] of local) await store(address, entry);
     },
   };
 }

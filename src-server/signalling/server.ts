@@ -2,21 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, SIGNAL_PATH, type ServerMessage } from '../../src-shared/signalling/protocol.js';
+import { z } from 'zod';
+import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, ServerMessage, SIGNAL_PATH } from '../../src-shared/signalling/protocol.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from '../eoj/auth.js';
-import { createCallRegistry } from './calls.js';
-import type { DeviceIdentity, DeviceRegistry } from './devices.js';
+import { Call, createCallRegistry } from './calls.js';
+import { addressOf, instanceOf, keys, type SharedState } from './cluster/shared.js';
+import { DeviceRegistryUnavailable, type DeviceIdentity, type DeviceRegistry } from './devices.js';
+import type { VisitDirectory } from './directory.js';
 import { createPresenceRegistry } from './presence.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
-
-/** Where the signalling server learns which citizen a visit is for, and whose team it is. */
-export interface VisitDirectory {
-  visit(visitId: string): { citizenId: string; teamId: string } | null;
-  citizenInTeam(citizenId: string, teamId: string): boolean;
-  /** Start of the citizen's next open visit with this team, if any. */
-  nextVisitStart(citizenId: string, teamId: string, afterMs: number): string | null;
-}
 
 export interface SignallingLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -24,6 +19,9 @@ export interface SignallingLogger {
 
 export interface SignallingOptions {
   httpServer: Server;
+  /** This instance's name in the shared state (unique per process). */
+  instanceId: string;
+  shared: SharedState;
   /** Staff access tokens from the IdP (JWKS); citizen devices have tokens of their own. */
   staffTokens: StaffTokenVerifier;
   devices: DeviceRegistry;
@@ -45,6 +43,7 @@ export interface SignallingOptions {
 type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity };
 
 interface Connection {
+  /** Its address: this instance, then the socket's id. */
   id: string;
   socket: WebSocket;
   identity: Identity | null;
@@ -56,184 +55,410 @@ interface Connection {
 
 const AUTH_TIMEOUT_MS = 10_000;
 const MAX_VIOLATIONS = 20;
+/** An instance announces itself this often and counts as gone this long after its last word. */
+const INSTANCE_BEAT_MS = 500;
+const INSTANCE_TTL_MS = 2_000;
+/** A call's shared copy outlives its home by this much (then a dead instance's calls are forgotten). */
+const CALL_TTL_MS = 60_000;
+/** Ended calls are kept for the verdict and duplicate-id checks. */
+const ENDED_CALL_TTL_MS = 10 * 60_000;
+
+/** What a call's party asks of the call, wherever the call lives. */
+const CallOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('answer') }),
+  z.object({ op: z.literal('hangup') }),
+  z.object({ op: z.literal('signal'), data: z.record(z.string(), z.unknown()) }),
+  z.object({ op: z.literal('restart') }),
+  z.object({ op: z.literal('verdict'), verdict: z.enum(['good', 'okay', 'bad', 'none']) }),
+]);
+type CallOp = z.infer<typeof CallOp>;
+
+/** Between instances (over the shared state's channels); checked like any other input. */
+const Envelope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deliver'), to: z.array(z.string()).max(50), message: ServerMessage }),
+  z.object({ kind: z.literal('op'), callId: z.string(), from: z.string(), identity: z.string(), op: CallOp }),
+]);
+type Envelope = z.infer<typeof Envelope>;
+const Broadcast = z.discriminatedUnion('kind', [
+  /** To the team's staff connections on every instance: leads only, one member's, or all but one. */
+  z.object({
+    kind: z.literal('team'),
+    teamId: z.string(),
+    to: z.discriminatedUnion('who', [
+      z.object({ who: z.literal('leads'), except: z.string().nullable() }),
+      z.object({ who: z.literal('member'), sub: z.string() }),
+      z.object({ who: z.literal('all'), except: z.string().nullable() }),
+    ]),
+    message: ServerMessage,
+  }),
+  z.object({ kind: z.literal('revoked'), citizenId: z.string(), teamId: z.string(), deviceIds: z.array(z.string()) }),
+  /** A party's socket closed on its instance: the call's home starts the grace period. */
+  z.object({ kind: z.literal('closed'), address: z.string() }),
+]);
+type Broadcast = z.infer<typeof Broadcast>;
+const CallRecord = z.object({ home: z.string(), call: Call });
+
+const parseJson = <T>(schema: z.ZodType<T>, raw: string): T | null => {
+  try {
+    return schema.safeParse(JSON.parse(raw)).data ?? null;
+  } catch {
+    return null;
+  }
+};
 
 /**
- * The signalling relay (design §4): identities from signed tokens, a closed user group (staff ring
- * only their team's citizens; a device can only be rung by its team and can only answer), per-call
- * TURN credentials, ringing timeout, busy, hang-up from either side. Every refusal is logged with a
- * reason code only, never personal data.
+ * The signalling relay (design §4), one of N equal instances: identities from signed tokens, a
+ * closed user group (staff ring only their team's citizens; a device can only be rung by its team
+ * and can only answer), per-call TURN credentials, ringing timeout, busy, hang-up from either side.
+ * A call lives on the instance its caller rang from (its home); parties on other instances reach it
+ * through the shared state, and when the home dies, the instance that hears from a party next takes
+ * the call over. Every refusal is logged with a reason code only, never personal data.
  */
 export function attachSignalling(options: SignallingOptions) {
+  const { shared, instanceId } = options;
   const connections = new Map<string, Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_MESSAGE_BYTES });
   const rate = options.ratePerSecond ?? 50;
+  const now = () => options.clock.nowMs();
+  const isLocal = (address: string) => instanceOf(address) === instanceId;
+  const warnShared = (error: unknown) =>
+    options.logger.warn({ event: 'signalling.shared_state', error: error instanceof Error ? error.message : String(error) }, 'shared state unavailable');
 
-  const send = (connId: string, message: ServerMessage) => {
-    const conn = connections.get(connId);
+  const sendLocal = (address: string, message: ServerMessage) => {
+    const conn = connections.get(address);
     if (conn && conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify(message));
   };
-  const presence = createPresenceRegistry(() => options.clock.nowMs());
-  const staffOfTeam = (teamId: string) =>
-    [...connections.values()].filter((c) => c.identity?.kind === 'staff' && c.identity.claims.team === teamId) as (Connection & {
-      identity: { kind: 'staff'; claims: StaffClaims };
-    })[];
-  /** Presence goes to the team's leads only (closed user group: never to another team). */
-  const toLeads = (teamId: string, members: ReturnType<typeof presence.team>, exceptConnId?: string) => {
-    for (const c of staffOfTeam(teamId)) if (c.identity.claims.role === 'team_lead' && c.id !== exceptConnId) send(c.id, { type: 'presence.team', members });
+  const toInstance = (instance: string, envelope: Envelope): Promise<number> => shared.publish(keys.instanceChannel(instance), JSON.stringify(envelope));
+  const broadcast = (message: Broadcast) => shared.publish(keys.broadcast, JSON.stringify(message)).catch(warnShared);
+
+  /** To a connection wherever it is; a connection on an instance that is gone counts as closed. */
+  function send(address: string, message: ServerMessage): void {
+    if (isLocal(address)) return sendLocal(address, message);
+    toInstance(instanceOf(address), { kind: 'deliver', to: [address], message })
+      .then((listeners) => {
+        if (listeners === 0) remoteGone(address);
+      })
+      .catch(warnShared);
+  }
+
+  /** A party on an instance that is gone: its call's grace period starts (once, not at every message). */
+  const closedRemote = new Set<string>();
+  function remoteGone(address: string) {
+    if (closedRemote.has(address)) return;
+    closedRemote.add(address);
+    calls.connectionClosed(address);
+  }
+
+  const aliveInstances = async (ids: string[]): Promise<Set<string>> => {
+    const others = ids.filter((id) => id !== instanceId);
+    const beats = await shared.mget(others.map(keys.instance));
+    return new Set([instanceId, ...others.filter((_, i) => beats[i] !== null)]);
+  };
+  const presence = createPresenceRegistry(shared, now, aliveInstances);
+  const toTeam = (teamId: string, to: Extract<Broadcast, { kind: 'team' }>['to'], message: ServerMessage) =>
+    void broadcast({ kind: 'team', teamId, to, message });
+
+  /** The shared copy of a call this instance is home to (and the busy marks of its parties). */
+  const saveCall = (call: Call) => {
+    const ttlMs = call.phase === 'ended' ? ENDED_CALL_TTL_MS : CALL_TTL_MS;
+    const record = JSON.stringify({ home: instanceId, call } satisfies z.infer<typeof CallRecord>);
+    const busy = [keys.busy(`citizen:${call.citizenId}`), keys.busy(call.staffIdentity)];
+    return Promise.all([
+      shared.set(keys.call(call.id), record, { ttlMs }),
+      ...busy.map((k) => (call.phase === 'ended' ? shared.deleteIf(k, call.id) : shared.set(k, call.id, { ttlMs: CALL_TTL_MS }))),
+    ]).catch(warnShared);
   };
   const calls = createCallRegistry({
     send,
-    turnFor: (callId) => turnCredentials(options.turn, callId, options.clock.nowMs()),
-    now: () => options.clock.nowMs(),
+    turnFor: (callId) => turnCredentials(options.turn, callId, now()),
+    now,
     survey: options.satisfactionSurvey ?? true,
+    onEnded: (call) => void saveCall(call),
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
     ...(options.lostGraceMs ? { lostGraceMs: options.lostGraceMs } : {}),
   });
 
-  const refuse = (
-    conn: Connection,
-    code: 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code',
+  function refuse(
+    conn: Connection | string,
+    code: 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code' | 'unavailable',
     reason: string,
     type?: string,
-  ) => {
-    options.logger.warn({ event: 'signalling.refused', code, reason, type: type ?? null, role: conn.identity?.kind ?? 'anonymous' }, 'signalling refused');
-    send(conn.id, { type: 'error', code, message: reason });
-    if (++conn.violations > MAX_VIOLATIONS) conn.socket.close(1008, 'too many refused messages');
-  };
+  ) {
+    const local = typeof conn === 'string' ? connections.get(conn) : conn;
+    const address = typeof conn === 'string' ? conn : conn.id;
+    options.logger.warn(
+      { event: 'signalling.refused', code, reason, type: type ?? null, role: local ? (local.identity?.kind ?? 'anonymous') : 'remote' },
+      'signalling refused',
+    );
+    send(address, { type: 'error', code, message: reason });
+    if (local && ++local.violations > MAX_VIOLATIONS) local.socket.close(1008, 'too many refused messages');
+  }
 
-  const sendSchedule = (connId: string, device: DeviceIdentity) =>
-    send(connId, { type: 'device.schedule', nextCallAt: options.directory.nextVisitStart(device.citizenId, device.teamId, options.clock.nowMs()) });
+  const sendSchedule = async (address: string, device: DeviceIdentity) =>
+    send(address, { type: 'device.schedule', nextCallAt: await options.directory.nextVisitStart(device.citizenId, device.teamId, now()).catch(() => null) });
 
-  const devicesOf = (citizenId: string, teamId: string) =>
-    [...connections.values()]
-      .filter((c) => c.identity?.kind === 'device' && c.identity.device.citizenId === citizenId && c.identity.device.teamId === teamId)
-      .map((c) => c.id);
+  const announceDevice = (conn: Connection, device: DeviceIdentity) =>
+    shared.hset(keys.deviceConnections(device.teamId, device.citizenId), conn.id, device.deviceId).catch(warnShared);
+  /** The citizen's tablets connected now, on any live instance. */
+  async function devicesOf(citizenId: string, teamId: string): Promise<string[]> {
+    const key = keys.deviceConnections(teamId, citizenId);
+    const addresses = Object.keys(await shared.hgetall(key));
+    const alive = await aliveInstances([...new Set(addresses.map(instanceOf))]);
+    const gone = addresses.filter((a) => !alive.has(instanceOf(a)) || (isLocal(a) && !connections.has(a)));
+    if (gone.length > 0) void shared.hdel(key, gone).catch(warnShared);
+    return addresses.filter((a) => !gone.includes(a));
+  }
+
+  /** A call's operation, here if the call lives here; else at its home, or taken over when the home is gone. */
+  async function callOp(callId: string, from: string, identity: string, op: CallOp): Promise<void> {
+    if (!calls.get(callId)) {
+      const raw = await shared.get(keys.call(callId));
+      const record = raw ? parseJson(CallRecord, raw) : null;
+      if (!record) return refuse(from, 'not_found', 'intet sådant opkald', `call.${op.op}`);
+      if (record.home !== instanceId) {
+        const listeners = await toInstance(record.home, { kind: 'op', callId, from, identity, op });
+        if (listeners > 0) return;
+        const next = JSON.stringify({ home: instanceId, call: record.call } satisfies z.infer<typeof CallRecord>);
+        // Only one instance takes over; another that lost the race sends the op to the winner.
+        if (!(await shared.swap(keys.call(callId), raw as string, next, CALL_TTL_MS))) return callOp(callId, from, identity, op);
+      }
+      calls.adopt(record.call);
+    }
+    applyOp(callId, from, identity, op);
+  }
+
+  function applyOp(callId: string, from: string, identity: string, op: CallOp): void {
+    const type = `call.${op.op}`;
+    switch (op.op) {
+      case 'answer':
+        if (!identity.startsWith('device:') || !calls.answer(callId, from, identity)) return refuse(from, 'forbidden', 'intet opkald at besvare', type);
+        break;
+      case 'hangup':
+        if (!calls.hangup(callId, from)) return refuse(from, 'not_found', 'intet sådant opkald', type);
+        return;
+      case 'signal':
+        if (!calls.signal(callId, from, op.data)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
+        return;
+      case 'restart':
+        if (!calls.restart(callId, from, identity)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
+        break;
+      case 'verdict': {
+        const call = identity.startsWith('device:') ? calls.verdict(callId, identity) : null;
+        if (!call) return refuse(from, 'forbidden', 'intet afsluttet opkald at svare på', type);
+        // To the staff member's connections now (the one that called may have reconnected since).
+        toTeam(
+          call.staffTeam,
+          { who: 'member', sub: call.staffIdentity.replace(/^staff:/, '') },
+          {
+            type: 'call.verdict',
+            callId: call.id,
+            visitId: call.visitId,
+            verdict: op.verdict,
+          },
+        );
+        break;
+      }
+    }
+    const call = calls.get(callId);
+    if (call) void saveCall(call);
+  }
+
+  async function ring(conn: Connection, claims: StaffClaims, message: Extract<ClientMessage, { type: 'call.ring' }>): Promise<void> {
+    const visit = await options.directory.visit(message.visitId);
+    if (!visit || visit.teamId !== claims.team) return refuse(conn, 'forbidden', 'besøget hører ikke til dit team', message.type);
+    const staffIdentity = `staff:${claims.sub}`;
+    const ended = (reason: 'busy' | 'offline') => send(conn.id, { type: 'call.ended', callId: message.callId, reason, by: 'server' });
+    // The call id, then both parties, are claimed across instances before anything rings.
+    const placeholder = JSON.stringify({ home: instanceId, claimedMs: now() });
+    if (calls.get(message.callId) || !(await shared.set(keys.call(message.callId), placeholder, { ttlMs: CALL_TTL_MS, nx: true })))
+      return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
+    const marks = [keys.busy(`citizen:${visit.citizenId}`), keys.busy(staffIdentity)];
+    const claimed = await Promise.all(marks.map((k) => shared.set(k, message.callId, { ttlMs: CALL_TTL_MS, nx: true })));
+    const release = () => Promise.all(marks.map((k) => shared.deleteIf(k, message.callId)));
+    if (claimed.includes(false)) {
+      await release();
+      return ended('busy');
+    }
+    const deviceConns = await devicesOf(visit.citizenId, visit.teamId);
+    const result = calls.ring({
+      callId: message.callId,
+      visitId: message.visitId,
+      citizenId: visit.citizenId,
+      staffIdentity,
+      staffTeam: claims.team,
+      staffConn: conn.id,
+      deviceConns,
+      caller: claims.name,
+      autoAnswerAfterS: options.autoAnswerAfterS ?? null,
+    });
+    if (!result.ok) {
+      await release();
+      if (result.reason === 'duplicate') return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
+      return ended(result.reason);
+    }
+    await saveCall(result.call);
+  }
+
+  async function authenticate(conn: Connection, token: string): Promise<void> {
+    // A device token is checked locally first (cheap, and works while the IdP, the EOJ or Redis is away).
+    let device: DeviceIdentity | null;
+    try {
+      device = await options.devices.verify(token);
+    } catch (error) {
+      if (!(error instanceof DeviceRegistryUnavailable)) throw error;
+      // Not "unauthenticated": the tablet must keep its token and come back (1013: try again later).
+      refuse(conn, 'unavailable', 'tjenesten starter; prøv igen om lidt', 'auth');
+      conn.socket.close(1013, 'try again later');
+      return;
+    }
+    if (device) conn.identity = { kind: 'device', device };
+    else {
+      let reason = 'ugyldigt, udløbet eller tilbagekaldt token';
+      const staff = await options.staffTokens.verify(token).catch((error: unknown) => {
+        if (error instanceof TokenRefused) reason = error.message;
+        return null;
+      });
+      if (!staff) return refuse(conn, 'unauthenticated', reason, 'auth');
+      conn.identity = { kind: 'staff', claims: staff };
+    }
+    const identity = conn.identity;
+    send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });
+    if (identity.kind === 'device') {
+      await announceDevice(conn, identity.device);
+      await sendSchedule(conn.id, identity.device);
+      return;
+    }
+    const { sub, name, team, role } = identity.claims;
+    const joined = await presence.connect(conn.id, { practitionerId: sub, name, teamId: team }).catch(warnShared);
+    if (joined) toTeam(team, { who: 'leads', except: conn.id }, { type: 'presence.team', members: [joined] });
+    // A lead who signs in gets the whole team as it stands (themselves included).
+    if (role === 'team_lead') send(conn.id, { type: 'presence.team', members: await presence.team(team).catch(() => (joined ? [joined] : [])) });
+  }
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
     const id = conn.identity;
-    if (message.type === 'auth') {
-      // A device token is checked locally first (cheap, and works while the IdP is away).
-      const device = await options.devices.verify(message.token);
-      if (device) conn.identity = { kind: 'device', device };
-      else {
-        let reason = 'ugyldigt, udløbet eller tilbagekaldt token';
-        const staff = await options.staffTokens.verify(message.token).catch((error: unknown) => {
-          if (error instanceof TokenRefused) reason = error.message;
-          return null;
-        });
-        if (!staff) return refuse(conn, 'unauthenticated', reason, message.type);
-        conn.identity = { kind: 'staff', claims: staff };
-      }
-      const identity = conn.identity;
-      send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });
-      if (identity.kind === 'device') sendSchedule(conn.id, identity.device);
-      if (identity.kind === 'staff') {
-        const { sub, name, team, role } = identity.claims;
-        toLeads(team, [presence.connect(conn.id, { practitionerId: sub, name, teamId: team })], conn.id);
-        // A lead who signs in gets the whole team as it stands (themselves included).
-        if (role === 'team_lead') send(conn.id, { type: 'presence.team', members: presence.team(team) });
-      }
-      return;
-    }
+    if (message.type === 'auth') return authenticate(conn, message.token);
     if (message.type === 'pair.redeem') {
       if (id) return refuse(conn, 'forbidden', 'allerede logget ind', message.type);
-      const paired = await options.devices.redeem(message.code);
+      const paired = await options.devices.redeem(message.code).catch((error: unknown) => {
+        if (error instanceof DeviceRegistryUnavailable) return 'unavailable' as const;
+        throw error;
+      });
+      if (paired === 'unavailable') return refuse(conn, 'unavailable', 'tabletten kunne ikke registreres lige nu; prøv igen', message.type);
       if (!paired) return refuse(conn, 'invalid_code', 'ukendt eller udløbet parringskode', message.type);
       conn.identity = { kind: 'device', device: paired.identity };
       send(conn.id, { type: 'pair.done', deviceToken: paired.deviceToken, citizenId: paired.identity.citizenId });
-      sendSchedule(conn.id, paired.identity);
+      await announceDevice(conn, paired.identity);
+      await sendSchedule(conn.id, paired.identity);
       return;
     }
     if (!id) return refuse(conn, 'unauthenticated', 'log ind først', message.type);
+    const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
 
     switch (message.type) {
       case 'pair.create':
       case 'device.revoke': {
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        if (!options.directory.citizenInTeam(message.citizenId, id.claims.team))
+        if (!(await options.directory.citizenInTeam(message.citizenId, id.claims.team)))
           return refuse(conn, 'forbidden', 'borgeren hører ikke til dit team', message.type);
         if (message.type === 'pair.create') {
-          const { code, expiresAt } = options.devices.createCode(message.citizenId, id.claims.team);
+          const { code, expiresAt } = await options.devices.createCode(message.citizenId, id.claims.team);
           send(conn.id, { type: 'pair.code', citizenId: message.citizenId, code, expiresAt });
         } else {
-          const devices = options.devices.revokeCitizen(message.citizenId, id.claims.team);
-          // Revoked devices are disconnected at once.
-          for (const c of connections.values()) {
-            if (c.identity?.kind === 'device' && c.identity.device.citizenId === message.citizenId && c.identity.device.teamId === id.claims.team)
-              c.socket.close(4001, 'revoked');
-          }
-          send(conn.id, { type: 'device.revoked', citizenId: message.citizenId, devices });
+          const deviceIds = await options.devices.revokeCitizen(message.citizenId, id.claims.team);
+          // Revoked devices are disconnected at once, on every instance.
+          await broadcast({ kind: 'revoked', citizenId: message.citizenId, teamId: id.claims.team, deviceIds });
+          send(conn.id, { type: 'device.revoked', citizenId: message.citizenId, devices: deviceIds.length });
         }
         return;
       }
-      case 'call.ring': {
+      case 'call.ring':
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale kan ringe op', message.type);
-        const visit = options.directory.visit(message.visitId);
-        if (!visit || visit.teamId !== id.claims.team) return refuse(conn, 'forbidden', 'besøget hører ikke til dit team', message.type);
-        const result = calls.ring({
-          callId: message.callId,
-          visitId: message.visitId,
-          citizenId: visit.citizenId,
-          staffIdentity: `staff:${id.claims.sub}`,
-          staffConn: conn.id,
-          deviceConns: devicesOf(visit.citizenId, visit.teamId),
-          caller: id.claims.name,
-          autoAnswerAfterS: options.autoAnswerAfterS ?? null,
-        });
-        if (!result.ok) {
-          if (result.reason === 'duplicate') return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
-          send(conn.id, { type: 'call.ended', callId: message.callId, reason: result.reason, by: 'server' });
-        }
-        return;
-      }
+        return ring(conn, id.claims, message);
       case 'call.answer':
-        if (id.kind !== 'device' || !calls.answer(message.callId, conn.id, `device:${id.device.deviceId}`))
-          return refuse(conn, 'forbidden', 'intet opkald at besvare', message.type);
-        return;
-      case 'call.verdict': {
-        const call = id.kind === 'device' ? calls.verdict(message.callId, `device:${id.device.deviceId}`) : null;
-        if (!call) return refuse(conn, 'forbidden', 'intet afsluttet opkald at svare på', message.type);
-        // To the staff member's connections now (the one that called may have reconnected since).
-        for (const c of connections.values())
-          if (c.identity?.kind === 'staff' && `staff:${c.identity.claims.sub}` === call.staffIdentity)
-            send(c.id, { type: 'call.verdict', callId: call.id, visitId: call.visitId, verdict: message.verdict });
-        return;
-      }
+        return callOp(message.callId, conn.id, identity, { op: 'answer' });
+      case 'call.verdict':
+        return callOp(message.callId, conn.id, identity, { op: 'verdict', verdict: message.verdict });
       case 'call.hangup':
-        if (!calls.hangup(message.callId, conn.id)) return refuse(conn, 'not_found', 'intet sådant opkald', message.type);
-        return;
+        return callOp(message.callId, conn.id, identity, { op: 'hangup' });
       case 'call.signal':
-        if (!calls.signal(message.callId, conn.id, message.data)) return refuse(conn, 'forbidden', 'ikke part i opkaldet', message.type);
-        return;
+        return callOp(message.callId, conn.id, identity, { op: 'signal', data: message.data });
+      case 'call.restart':
+        return callOp(message.callId, conn.id, identity, { op: 'restart' });
       case 'net.probe':
         // Echo: the client measures the round trip (empty pad) and throughput (pad both ways).
         send(conn.id, { type: 'net.probe', id: message.id, bytes: message.pad.length, pad: message.pad });
         return;
       case 'turn.request':
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`, options.clock.nowMs()) });
+        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`, now()) });
         return;
       case 'presence.update': {
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        const updated = presence.report(conn.id, message.presence);
-        if (updated) toLeads(id.claims.team, [updated]);
+        const updated = await presence.report(conn.id, message.presence);
+        if (updated) toTeam(id.claims.team, { who: 'leads', except: null }, { type: 'presence.team', members: [updated] });
         return;
       }
       case 'team.changed':
         // Relayed to the team's other staff clients only; they pull from the EOJ themselves.
         if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        for (const c of staffOfTeam(id.claims.team)) if (c.id !== conn.id) send(c.id, { type: 'team.changed', visitIds: message.visitIds });
+        toTeam(id.claims.team, { who: 'all', except: conn.id }, { type: 'team.changed', visitIds: message.visitIds });
         return;
-      case 'call.restart': {
-        const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
-        if (!calls.restart(message.callId, conn.id, identity)) return refuse(conn, 'forbidden', 'ikke part i opkaldet', message.type);
-        return;
-      }
     }
   }
 
+  // What other instances send this one, and what every instance hears.
+  const onEnvelope = (raw: string) => {
+    const envelope = parseJson(Envelope, raw);
+    if (!envelope) return options.logger.warn({ event: 'signalling.bad_envelope' }, 'bad message between instances');
+    if (envelope.kind === 'deliver') for (const to of envelope.to) sendLocal(to, envelope.message);
+    else void callOp(envelope.callId, envelope.from, envelope.identity, envelope.op).catch(warnShared);
+  };
+  const staffHere = (teamId: string) =>
+    [...connections.values()].filter((c) => c.identity?.kind === 'staff' && c.identity.claims.team === teamId) as (Connection & {
+      identity: { kind: 'staff'; claims: StaffClaims };
+    })[];
+  const onBroadcast = (raw: string) => {
+    const message = parseJson(Broadcast, raw);
+    if (!message) return options.logger.warn({ event: 'signalling.bad_envelope' }, 'bad message between instances');
+    if (message.kind === 'team') {
+      const { to } = message;
+      for (const c of staffHere(message.teamId)) {
+        const wanted =
+          to.who === 'leads'
+            ? c.identity.claims.role === 'team_lead' && c.id !== to.except
+            : to.who === 'member'
+              ? c.identity.claims.sub === to.sub
+              : c.id !== to.except;
+        if (wanted) sendLocal(c.id, message.message);
+      }
+    } else if (message.kind === 'revoked') {
+      options.devices.markRevoked(message.deviceIds);
+      for (const c of connections.values())
+        if (c.identity?.kind === 'device' && c.identity.device.citizenId === message.citizenId && c.identity.device.teamId === message.teamId)
+          c.socket.close(4001, 'revoked');
+    } else calls.connectionClosed(message.address);
+  };
+
+  /** After Redis came back (perhaps empty): this instance says again what it holds. */
+  async function reannounce(): Promise<void> {
+    await shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS });
+    for (const c of connections.values()) if (c.identity?.kind === 'device') await announceDevice(c, c.identity.device);
+    await presence.reannounce();
+    for (const call of calls.all()) await saveCall(call);
+  }
+  shared.onReconnect(() => void reannounce().catch(warnShared));
+
   wss.on('connection', (socket: WebSocket) => {
-    const conn: Connection = { id: randomUUID(), socket, identity: null, tokens: rate * 2, lastRefillMs: performance.now(), violations: 0, alive: true };
+    const conn: Connection = {
+      id: addressOf(instanceId, randomUUID()),
+      socket,
+      identity: null,
+      tokens: rate * 2,
+      lastRefillMs: performance.now(),
+      violations: 0,
+      alive: true,
+    };
     connections.set(conn.id, conn);
     const authTimer = setTimeout(() => {
       if (!conn.identity) socket.close(4000, 'authenticate first');
@@ -262,15 +487,22 @@ export function attachSignalling(options: SignallingOptions) {
           'ukendt eller ugyldig besked',
           typeof (json as { type?: unknown })?.type === 'string' ? String((json as { type: string }).type).slice(0, 40) : undefined,
         );
-      // One message at a time per connection, in order.
-      chain = chain.then(() => handle(conn, parsed.data)).catch(() => refuse(conn, 'bad_message', 'beskeden kunne ikke behandles'));
+      // One message at a time per connection, in order. A failure (the EOJ or Redis away) is a refusal, not a crash.
+      chain = chain.then(() => handle(conn, parsed.data)).catch(() => refuse(conn, 'unavailable', 'beskeden kunne ikke behandles lige nu; prøv igen'));
     });
     socket.on('close', () => {
       clearTimeout(authTimer);
       connections.delete(conn.id);
+      const identity = conn.identity;
+      if (!identity) return;
       calls.connectionClosed(conn.id);
-      const gone = presence.disconnect(conn.id);
-      if (gone) toLeads(gone.teamId, [gone.presence]);
+      void broadcast({ kind: 'closed', address: conn.id });
+      if (identity.kind === 'device') void shared.hdel(keys.deviceConnections(identity.device.teamId, identity.device.citizenId), [conn.id]).catch(warnShared);
+      else
+        void presence
+          .disconnect(conn.id)
+          .then((gone) => gone && toTeam(gone.teamId, { who: 'leads', except: null }, { type: 'presence.team', members: [gone.presence] }))
+          .catch(warnShared);
     });
     socket.on('error', () => socket.terminate());
   });
@@ -280,6 +512,19 @@ export function attachSignalling(options: SignallingOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   options.httpServer.on('upgrade', onUpgrade);
+
+  // This instance's heartbeat in the shared state; the parties of its calls on instances that stopped beating are gone.
+  const beat = setInterval(() => {
+    void (async () => {
+      await shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS });
+      const active = calls.all().filter((c) => c.phase !== 'ended');
+      const remote = active.flatMap((c) => [c.staffConn, ...c.deviceConns]).filter((a) => !isLocal(a) && !closedRemote.has(a));
+      if (remote.length === 0) return;
+      const alive = await aliveInstances([...new Set(remote.map(instanceOf))]);
+      for (const address of remote) if (!alive.has(instanceOf(address))) remoteGone(address);
+    })().catch(() => undefined);
+  }, INSTANCE_BEAT_MS);
+  beat.unref();
 
   // Heartbeats: half-open sockets (a tablet that lost its network) are found and closed.
   const heartbeat = setInterval(() => {
@@ -292,14 +537,27 @@ export function attachSignalling(options: SignallingOptions) {
       conn.socket.ping();
     }
     calls.prune(10 * 60_000);
+    const active = calls.all().filter((c) => c.phase !== 'ended');
+    const parties = new Set(active.flatMap((c) => [c.staffConn, ...c.deviceConns]));
+    for (const address of closedRemote) if (!parties.has(address)) closedRemote.delete(address);
+    for (const call of active) void saveCall(call);
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
+  const ready = Promise.all([
+    shared.subscribe(keys.instanceChannel(instanceId), onEnvelope),
+    shared.subscribe(keys.broadcast, onBroadcast),
+    shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS }),
+  ]);
+
   return {
+    instanceId,
     calls,
+    ready,
     connectionCount: () => connections.size,
     close() {
       clearInterval(heartbeat);
+      clearInterval(beat);
       calls.stop();
       options.httpServer.off('upgrade', onUpgrade);
       for (const c of connections.values()) c.socket.terminate();

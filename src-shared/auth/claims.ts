@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** The client id Skærmrum is registered with at the IdP (public client, PKCE). */
 export const SKAERMRUM_CLIENT_ID = 'skaermrum';
+/** The signalling service's own client at the IdP (client credentials: it reads the EOJ as itself, never as a user). */
+export const SIGNALLING_CLIENT_ID = 'skaermrum-signalling';
 /** The audience of access tokens for the EOJ and signalling (RFC 8707 resource indicator). */
 export const EOJ_AUDIENCE = 'urn:skaermrum:eoj';
 /** The scope that lets a token read and write the team's FHIR resources. */

@@ -17,6 +17,10 @@ export const FSIII_SYSTEM = 'urn:oid:1.2.208.176.2.21';
 export const MUTATION_ID_SYSTEM = 'urn:skaermrum:mutation-id';
 /** Patient extensions we read (our profile; an EOJ without them shows "unknown"). */
 export const RELATIVES_MAY_JOIN_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/relatives-may-join';
+/** Which team a paired tablet belongs to (Device has no such field in R4). */
+export const DEVICE_TEAM_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/device-team';
+/** A paired tablet's id (the device token's subject). */
+export const DEVICE_ID_SYSTEM = 'urn:skaermrum:device-id';
 export const HOME_CARE_GROUP_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/home-care-group';
 /** HL7 v2-0131 contact role "C": emergency contact. */
 export const CONTACT_ROLE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0131';
@@ -214,6 +218,18 @@ export const Communication = z.looseObject({
 });
 
 /**
+ * A citizen's paired tablet (the signalling service records it at pairing and marks it inactive when
+ * revoked): the durable record of which devices may connect. R4 has no team on a Device; ours is an extension.
+ */
+export const Device = z.looseObject({
+  ...resource('Device'),
+  status: z.enum(['active', 'inactive', 'entered-in-error', 'unknown']).optional(),
+  type: CodeableConcept.optional(),
+  patient: Reference.optional(),
+  extension: z.array(Extension).optional(),
+});
+
+/**
  * The citizen's verdict after a call (the tablet's three faces), linked to the call's Encounter.
  * R4 gives QuestionnaireResponse a single identifier, not a list.
  */
@@ -274,6 +290,7 @@ export const RESOURCE_SCHEMAS = {
   Task,
   Communication,
   QuestionnaireResponse,
+  Device,
 } as const;
 export type ResourceType = keyof typeof RESOURCE_SCHEMAS;
 export const RESOURCE_TYPES = Object.keys(RESOURCE_SCHEMAS) as ResourceType[];
@@ -291,6 +308,7 @@ export const AnyResource = z.discriminatedUnion('resourceType', [
   Task,
   Communication,
   QuestionnaireResponse,
+  Device,
 ]);
 
 export const Bundle = z.looseObject({

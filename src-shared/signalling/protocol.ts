@@ -84,7 +84,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('team.changed'), visitIds: z.array(Id).max(500) }),
   z.object({
     type: z.literal('error'),
-    code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code']),
+    code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code', 'unavailable']),
     message: z.string(),
   }),
 ]);

@@ -5,7 +5,7 @@ import type { FhirResource } from '../../src-shared/fhir/schemas';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { conformanceOf } from '../../src-server/eoj/conformance';
 import { readCapabilities } from '../../src-main/eoj/capabilities';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createTeamLink } from '../../src-main/sync/teamLink';
 import { CURSOR_OVERLAP_MS, pullAppointments } from '../../src-main/sync/pull';

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src-server/sandbox';
+import { startSandbox, type Sandbox } from '../../src-server/sandbox';
+import { startSignallingService, type SignallingServiceOptions } from '../../src-server/signalling/service';
+import type { SignallingLogger } from '../../src-server/signalling/server';
 import type { Conformance } from '../../src-server/eoj/conformance';
 import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
 import type { Clock } from '../../src-shared/time/clock';
@@ -11,8 +13,15 @@ import { signInAtIdp, USERNAMES } from './idp';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type FhirJson = any;
 
+/** The signalling service's client secret at the test IdP, and the device-token secret (fixed, so restarts keep tablets paired). */
+export const TEST_SIGNALLING_SECRET = 'test-signalling-client-secret';
+export const TEST_DEVICE_SECRET = Buffer.alloc(32, 7);
+
 export interface TestSandbox extends Sandbox {
   dir: string;
+  /** The signalling service next to it (its own service, in this process), reading the sandbox over FHIR. */
+  signallingUrl: string;
+  signalling: Awaited<ReturnType<typeof startSignallingService>>['signalling'];
   token: string;
   /** The clock the sandbox runs on (restarts keep it). */
   clock: Clock;
@@ -25,8 +34,8 @@ export interface TestSandbox extends Sandbox {
 /** A real sandbox EOJ on loopback with its IdP, signed in there as a demo staff member (a real code flow). */
 export async function startTestSandbox(
   options: {
-    logger?: SandboxOptions['logger'];
-    signalling?: SandboxOptions['signalling'];
+    logger?: SignallingLogger;
+    signalling?: Pick<SignallingServiceOptions, 'ringTimeoutMs' | 'lostGraceMs' | 'autoAnswerAfterS' | 'heartbeatMs' | 'satisfactionSurvey'>;
     /** The demo days as of the clock (default "now"). */
     demo?: DemoAsOf | null;
     /** The sandbox's clock (default: a test clock at the test instant). */
@@ -54,9 +63,18 @@ export async function startTestSandbox(
     clock,
     ...(options.conformance ? { conformance: options.conformance } : {}),
     allowFaultInjection: true,
-    secret: Buffer.alloc(32, 7),
-    ...(options.signalling ? { signalling: options.signalling } : {}),
+    signallingClientSecret: TEST_SIGNALLING_SECRET,
+  });
+  const service = await startSignallingService({
+    eojUrl: sandbox.baseUrl,
+    issuer: sandbox.idp.issuer,
+    clientSecret: TEST_SIGNALLING_SECRET,
+    deviceSecret: TEST_DEVICE_SECRET,
+    turn: { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: 'test-turn-secret', ttlSeconds: 600 },
+    port: 0,
+    clock,
     logger: options.logger ?? { warn: () => undefined },
+    ...options.signalling,
   });
   const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
   const username = USERNAMES[options.practitionerId ?? 'practitioner-2'] ?? 'louise';
@@ -65,6 +83,8 @@ export async function startTestSandbox(
   const { accessToken: token } = await signIn().catch(signIn);
   const self: TestSandbox = {
     ...sandbox,
+    signallingUrl: service.url,
+    signalling: service.signalling,
     dir,
     token,
     clock,
@@ -87,6 +107,7 @@ export async function startTestSandbox(
       if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
     },
     async restart() {
+      await service.close();
       await sandbox.close();
       return startTestSandbox({
         dir,
@@ -100,6 +121,7 @@ export async function startTestSandbox(
       });
     },
     async cleanup() {
+      await service.close().catch(() => undefined);
       await sandbox.close().catch(() => undefined);
       removeDir?.();
     },

@@ -4,7 +4,7 @@ import { readCapabilities, type EojCapabilities } from '../../src-main/eoj/capab
 import { pullAppointments, type PullResult } from '../../src-main/sync/pull';
 import { createTeamLink, type TeamLinkKind } from '../../src-main/sync/teamLink';
 import { careDay } from '../../src-shared/time/copenhagen';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { testClock } from './clock';

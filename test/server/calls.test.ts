@@ -17,6 +17,7 @@ describe('call state machine', () => {
       visitId: 'v1',
       citizenId: 'c1',
       staffIdentity: 'staff:p2',
+      staffTeam: 'team-1',
       staffConn: 'S',
       deviceConns: ['D1', 'D2'],
       caller: 'Louise',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { capabilitiesOf, missingEssentials, UNDECLARED } from '../../src-main/eoj/capabilities';
-import { EojError, outcomeText, retryAfterMs } from '../../src-main/eoj/fhirClient';
+import { EojError, outcomeText, retryAfterMs } from '../../src-shared/fhir/client';
 import { appointmentToVisit, danishAddress, shorten } from '../../src-shared/fhir/mapping';
 import { describeIssue, fieldPath, firstProblem } from '../../src-shared/fhir/problems';
 import { parseReference } from '../../src-shared/fhir/references';

@@ -4,7 +4,7 @@ import { offsetClock } from '../../src-shared/time/clock';
 import type { SyncErrorCode } from '../../src-shared/domain/outbox';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { testClock } from '../helpers/clock';
-import { createFhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient } from '../../src-shared/fhir/client';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
 import type { VisitStore } from '../../src-main/store/visitStore';

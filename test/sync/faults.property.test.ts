@@ -10,7 +10,7 @@ import { atCopenhagenTime, careDay } from '../../src-shared/time/copenhagen';
 import { TEST_INSTANT, testClock } from '../helpers/clock';
 import { conformanceOf } from '../../src-server/eoj/conformance';
 import { readCapabilities } from '../../src-main/eoj/capabilities';
-import { createFhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient } from '../../src-shared/fhir/client';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { createTeamLink } from '../../src-main/sync/teamLink';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import type { Clock } from '../../src-shared/time/clock';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
-import type { FhirClient } from '../../src-main/eoj/fhirClient';
+import type { FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { pushOutbox } from '../../src-main/sync/push';
 import { NOTE_EXTENSION, OUTCOME_EXTENSION } from '../../src-shared/fhir/write';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CPR_SYSTEM } from '../../src-shared/fhir/schemas';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { atCopenhagenTime } from '../../src-shared/time/copenhagen';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
 import type { VisitStore } from '../../src-main/store/visitStore';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { demoDay } from '../../src-shared/demo/demoDay';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
-import type { FhirClient } from '../../src-main/eoj/fhirClient';
+import type { FhirClient } from '../../src-shared/fhir/client';
 import { createLogger } from '../../src-main/log';
 import { createAppEvents } from '../../src-main/services/events';
 import type { VisitStore } from '../../src-main/store/visitStore';

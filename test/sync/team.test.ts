@@ -6,7 +6,7 @@ import type { VisitSlot } from '../../src-shared/domain/outbox';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { readCapabilities } from '../../src-main/eoj/capabilities';
-import { createFhirClient, type FhirClient } from '../../src-main/eoj/fhirClient';
+import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';

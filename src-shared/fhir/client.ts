@@ -1,11 +1,12 @@
 import { type z } from 'zod';
-import type { SyncError } from '../../src-shared/domain/outbox.js';
-import { describeIssue } from '../../src-shared/fhir/problems.js';
-import { AnyResource, Bundle, CapabilityStatement, OperationOutcome, type FhirResource, type ResourceType } from '../../src-shared/fhir/schemas.js';
-import { systemClock, type Clock } from '../../src-shared/time/clock.js';
+import type { SyncError } from '../domain/outbox.js';
+import { describeIssue } from './problems.js';
+import { AnyResource, Bundle, CapabilityStatement, OperationOutcome, type FhirResource, type ResourceType } from './schemas.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 /**
- * HTTP access to a FHIR R4 server (the EOJ or a municipal gateway). Every response is bounded in
+ * The one FHIR adapter, for every process that has `fetch` (the client's main process, the
+ * signalling service). HTTP access to a FHIR R4 server (the EOJ or a municipal gateway). Every response is bounded in
  * time (a deadline over headers and body, against slow-loris answers) and size, and parsed with
  * zod before anything else sees it. Failures are EojErrors that say what went wrong, never crashes.
  */
@@ -95,7 +96,9 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
   if (declared > maxBytes) throw new EojError('oversized', `Svaret fra EOJ er for stort (${declared} bytes)`, response.status);
   if (!response.body) return '';
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  // Decoded as it streams: the size is bounded before the whole body is held.
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -105,9 +108,9 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
       await reader.cancel();
       throw new EojError('oversized', `Svaret fra EOJ er for stort (over ${maxBytes} bytes)`, response.status);
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return text + decoder.decode();
 }
 
 export function createFhirClient(options: FhirClientOptions) {
