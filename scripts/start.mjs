@@ -30,6 +30,7 @@ const sources = [
 const built = [
   'dist/main/src-main/browser/start.js',
   'dist/main/src-server/main.js',
+  'dist/main/src-server/signalling/main.js',
   'dist/renderer/index.html',
   'dist/citizen/index.html',
   'dist/preload/preload.cjs',
@@ -60,10 +61,10 @@ if (!electron && process.env.SKAERMRUM_BROWSER !== '1') {
 // (SKAERMRUM_EOJ_URL) or none is wanted (SKAERMRUM_EOJ=none: demo data without sync).
 const children = [];
 const env = { ...process.env };
-// coturn, where installed, relays calls that cannot go peer to peer; the sandbox issues
-// time-limited credentials for it (REST API, shared secret).
+// coturn, where installed, relays calls that cannot go peer to peer; the signalling service
+// issues time-limited credentials for it (REST API, shared secret).
 const turnEnv = {};
-if (spawnSync('which', ['turnserver']).status === 0 && !env.SANDBOX_TURN_SECRET) {
+if (spawnSync('which', ['turnserver']).status === 0 && !env.SIGNAL_TURN_SECRET) {
   const { randomBytes } = await import('node:crypto');
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -96,28 +97,48 @@ if (spawnSync('which', ['turnserver']).status === 0 && !env.SANDBOX_TURN_SECRET)
     { stdio: 'ignore' },
   );
   children.push(turn);
-  Object.assign(turnEnv, { SANDBOX_TURN_SECRET: secret, SANDBOX_TURN_URLS: `turn:127.0.0.1:${port}?transport=udp` });
+  Object.assign(turnEnv, { SIGNAL_TURN_SECRET: secret, SIGNAL_TURN_URLS: `turn:127.0.0.1:${port}?transport=udp` });
   console.log(`coturn kører på 127.0.0.1:${port} (udp)`);
 }
-if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
-  const sandbox = spawn(process.execPath, ['dist/main/src-server/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...env, ...turnEnv } });
-  children.push(sandbox);
-  env.SKAERMRUM_EOJ_URL = await new Promise((resolve, reject) => {
+/** Starts a built service and waits for the line that says where it listens. */
+function startService(script, childEnv, ready, what) {
+  const child = spawn(process.execPath, [script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: childEnv });
+  children.push(child);
+  return new Promise((resolve, reject) => {
     let out = '';
-    sandbox.stdout.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/fhir)/.exec(out);
-      if (match && /Borger-app: (\S+)/.test(out)) {
-        console.log(/Borger-app: [^\n]+/.exec(out)?.[0]);
-        const login = /Log ind \(OpenID Connect\)[^\n]+/.exec(out)?.[0];
-        if (login) console.log(login);
-        resolve(match[1]);
-      }
+      if (ready.test(out)) resolve(out);
     });
-    sandbox.once('exit', (code) => reject(new Error(`sandkasse-EOJ stoppede (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${what} stoppede (${code})`)));
   });
+}
+if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
+  const { randomBytes } = await import('node:crypto');
+  // The signalling service reads the sandbox as itself: a client secret for this run, known to both.
+  const signallingSecret = randomBytes(24).toString('hex');
+  const out = await startService(
+    'dist/main/src-server/main.js',
+    { ...env, SANDBOX_SIGNALLING_CLIENT_SECRET: signallingSecret },
+    /http:\/\/127\.0\.0\.1:\d+\/fhir[\s\S]*Log ind/,
+    'sandkasse-EOJ',
+  );
+  env.SKAERMRUM_EOJ_URL = /(http:\/\/127\.0\.0\.1:\d+\/fhir)/.exec(out)[1];
   env.SKAERMRUM_EOJ_SANDBOX = '1';
   console.log(`Sandkasse-EOJ kører på ${env.SKAERMRUM_EOJ_URL}`);
+  const login = /Log ind \(OpenID Connect\)[^\n]+/.exec(out)?.[0];
+  if (login) console.log(login);
+  if (!env.SKAERMRUM_SIGNALLING_URL) {
+    const signal = await startService(
+      'dist/main/src-server/signalling/main.js',
+      { ...env, ...turnEnv, SIGNAL_EOJ_URL: env.SKAERMRUM_EOJ_URL, SIGNAL_CLIENT_SECRET: signallingSecret },
+      /Borger-app: \S+\n/,
+      'signaleringen',
+    );
+    env.SKAERMRUM_SIGNALLING_URL = /(ws:\/\/\S+\/signal)/.exec(signal)[1];
+    console.log(/Signalering kører[^\n]+/.exec(signal)?.[0]);
+    console.log(/Borger-app: [^\n]+/.exec(signal)?.[0]);
+  }
 }
 const stopAll = (code) => {
   for (const child of children) child.kill('SIGTERM');

@@ -27,7 +27,7 @@ const Env = z.object({
   SKAERMRUM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** FHIR base URL of the EOJ (or gateway). Unset: demo data only, no sync. */
   SKAERMRUM_EOJ_URL: z.url().optional(),
-  /** The EOJ is our sandbox (its signalling and demo data; the IdP is found like any other). */
+  /** The EOJ is our sandbox (its demo data; the IdP is found like any other). */
   SKAERMRUM_EOJ_SANDBOX: z.enum(['0', '1']).default('0'),
   /** The municipality's OpenID provider. Unset: found through the EOJ's /.well-known/smart-configuration. */
   SKAERMRUM_OIDC_ISSUER: z.url().optional(),
@@ -43,7 +43,7 @@ const Env = z.object({
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
   /** How the EOJ links Appointments to the team (src-main/sync/teamLink.ts). */
   SKAERMRUM_TEAM_LINK: z.enum(TEAM_LINKS).default('healthcare-service'),
-  /** The signalling server (ws/wss). Default with the sandbox: the sandbox's own /signal. */
+  /** The signalling service (ws/wss; `npm start` sets it to the one it starts). Unset: no calls. */
   SKAERMRUM_SIGNALLING_URL: z
     .string()
     .regex(/^wss?:\/\//)
@@ -80,12 +80,6 @@ export interface MainConfig {
   clock: Clock;
 }
 
-/** The sandbox serves signalling on its own origin at /signal. */
-function sandboxSignalling(eojUrl: string): string {
-  const url = new URL(eojUrl);
-  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}/signal`;
-}
-
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainConfig> = {}): MainConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new Error(`Ugyldig konfiguration: ${z.prettifyError(parsed.error)}`);
@@ -98,7 +92,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     demo: e.SKAERMRUM_DEMO === '1',
     staffId: e.SKAERMRUM_STAFF_ID,
     browserPort: e.SKAERMRUM_PORT,
-    signallingUrl: e.SKAERMRUM_SIGNALLING_URL ?? (e.SKAERMRUM_EOJ_URL && e.SKAERMRUM_EOJ_SANDBOX === '1' ? sandboxSignalling(e.SKAERMRUM_EOJ_URL) : null),
+    signallingUrl: e.SKAERMRUM_SIGNALLING_URL ?? null,
     eoj: e.SKAERMRUM_EOJ_URL
       ? {
           url: e.SKAERMRUM_EOJ_URL,

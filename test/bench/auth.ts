@@ -21,7 +21,7 @@ export async function benchAuth(count = 10) {
     clock,
     dataDir: join(root, 'client'),
     profile: `bench-auth-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
+    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {

@@ -29,13 +29,13 @@ export async function benchCalls(calls = 10) {
   const eoj = await startSandboxProcess({
     dataDir: join(root, 'eoj'),
     clock: MEDIA_CLOCK,
-    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+    extra: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url },
   });
   const app = await startBrowserMode({
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `bench-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // The bare baseline's page server.
@@ -59,7 +59,7 @@ export async function benchCalls(calls = 10) {
       const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
       if (!staff || !citizen) throw new Error('no pages');
       const q = relay ? 'relay=1&' : '';
-      const { visitId } = await signInAndPair(staff, citizen, `${app.url}&${q}`, `${eoj.url.replace(/\/fhir$/, '/citizen/')}?${q}autoanswer=0`);
+      const { visitId } = await signInAndPair(staff, citizen, `${app.url}&${q}`, `${eoj.citizenUrl}?${q}autoanswer=0`);
       // As at the start of a shift: the full device check, its warnings accepted. Each ring below
       // then includes the quick check (nothing changed), as it does for staff.
       await acceptDeviceCheck(staff);

@@ -47,13 +47,13 @@ export async function benchDeviceCheck(count = 10) {
   const eoj = await startSandboxProcess({
     dataDir: join(root, 'eoj'),
     clock: MEDIA_CLOCK,
-    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+    extra: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url },
   });
   const app = await startBrowserMode({
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `bench-check-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {

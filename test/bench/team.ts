@@ -110,7 +110,7 @@ export async function benchTeam(count = 10) {
   repo.createMany(bigDay());
   repo.close();
   const eoj = await startSandboxProcess({ dataDir: eojDir, clock, extra: { SANDBOX_DEMO_AS_OF: 'now' } });
-  const env = { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000' };
+  const env = { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000' };
   const leadApp = await startBrowserMode({ clock, dataDir: join(root, 'lead'), profile: `bench-team-lead-${randomUUID()}`, extra: env });
   const staffApp = await startBrowserMode({ clock, dataDir: join(root, 'jonas'), profile: `bench-team-jonas-${randomUUID()}`, extra: env });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -9,7 +9,7 @@ import type * as Keytar from 'keytar';
 import { SESSION_KEYCHAIN_SERVICE } from '../../src-main/auth/refreshVault';
 import { testClock } from '../helpers/clock';
 import { connectApi } from '../helpers/wsClient';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn, signInOnIdpPage } from './callFlow';
 
 /**
@@ -21,7 +21,7 @@ test.describe.configure({ mode: 'serial' });
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
 const keytar = createRequire(import.meta.url)('keytar') as typeof Keytar;
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 const profiles = { room: `e2e-auth-room-${randomUUID()}`, lead: `e2e-auth-lead-${randomUUID()}` };
 let room: RunningApp;
 let leadApp: RunningApp;
@@ -29,7 +29,7 @@ let leadApp: RunningApp;
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-auth-'));
   eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  const extra = { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000', SKAERMRUM_LOCK_AFTER_MIN: '2' };
+  const extra = { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000', SKAERMRUM_LOCK_AFTER_MIN: '2' };
   room = await startBrowserMode({ clock, dataDir: join(root, 'room'), profile: profiles.room, extra });
   leadApp = await startBrowserMode({ clock, dataDir: join(root, 'lead'), profile: profiles.lead, extra });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn, signInAndPair } from './callFlow';
 
 /**
@@ -17,7 +17,7 @@ test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 const apps: Record<'lead' | 'louise' | 'jonas', RunningApp | null> = { lead: null, louise: null, jonas: null };
 
 test.beforeAll(async () => {
@@ -29,7 +29,7 @@ test.beforeAll(async () => {
       dataDir: join(root, who),
       profile: `e2e-board-${who}-${randomUUID()}`,
       // A slow periodic pull: what arrives quickly comes by the team's hint, not by polling.
-      extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
+      extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
     });
   }
 });
@@ -133,7 +133,7 @@ test('a keyboard-only move: pick up with Space, a row down and half an hour on w
 test('presence: Louise in a call shows on the board as such', async ({ browser }) => {
   const citizen = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
   await pinPageClock(citizen, clock);
-  const { visitId, citizenName } = await signInAndPair(louise, citizen, apps.louise?.url ?? '', eoj.url.replace(/\/fhir$/, '/citizen/'));
+  const { visitId, citizenName } = await signInAndPair(louise, citizen, apps.louise?.url ?? '', eoj.citizenUrl);
   await louise
     .locator(`tr[data-visit-id="${visitId}"]`)
     .getByRole('button', { name: /^Ring op til / })

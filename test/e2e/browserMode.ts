@@ -26,23 +26,68 @@ export function startBrowserMode(env: { dataDir: string; profile: string; clock:
   );
 }
 
-/** The sandbox EOJ as its own process (as `npm start` runs it), on a data folder that outlives restarts. */
-export function startSandboxProcess(env: { dataDir: string; clock: Clock; port?: number; extra?: Record<string, string> }): Promise<RunningApp> {
-  return startProcess(
+export interface RunningBackEnd extends RunningApp {
+  /** The citizen app, served by the signalling service. */
+  citizenUrl: string;
+  signallingUrl: string;
+  /** What a client needs to reach both (the EOJ, that it is the sandbox, the signalling service). */
+  clientEnv: Record<string, string>;
+}
+
+/**
+ * The embedded back end as `npm start` runs it: the sandbox EOJ and the signalling service, each
+ * its own process, on a data folder that outlives restarts. `extra` goes to both (TURN settings, faults).
+ */
+export async function startSandboxProcess(env: {
+  dataDir: string;
+  clock: Clock;
+  port?: number;
+  signalPort?: number;
+  extra?: Record<string, string>;
+}): Promise<RunningBackEnd> {
+  const clientSecret = 'e2e-signalling-client-secret';
+  const eoj = await startProcess(
     'dist/main/src-server/main.js',
     {
       SANDBOX_DATA_DIR: env.dataDir,
       SANDBOX_PORT: String(env.port ?? 0),
       SANDBOX_FAULTS: '1',
       SANDBOX_DEMO_AS_OF: 'start-of-day',
+      SANDBOX_SIGNALLING_CLIENT_SECRET: clientSecret,
       ...clockEnv(env.clock),
       ...env.extra,
     },
-    /(http:\/\/127\.0\.0\.1:\d+\/fhir)/,
+    /(http:\/\/127\.0\.0\.1:\d+\/fhir)[\s\S]*Log ind/,
   );
+  const signal = await startSignallingProcess({
+    SIGNAL_EOJ_URL: eoj.url,
+    SIGNAL_CLIENT_SECRET: clientSecret,
+    SIGNAL_DATA_DIR: env.dataDir,
+    SIGNAL_PORT: String(env.signalPort ?? 0),
+    ...clockEnv(env.clock),
+    ...env.extra,
+  }).catch(async (error: unknown) => {
+    await eoj.stop();
+    throw error;
+  });
+  return {
+    url: eoj.url,
+    citizenUrl: signal.url.replace(/^ws:/, 'http:').replace(/\/signal$/, '/citizen/'),
+    signallingUrl: signal.url,
+    clientEnv: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SIGNALLING_URL: signal.url },
+    stop: async () => {
+      await signal.stop();
+      await eoj.stop();
+    },
+  };
 }
 
-function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp> {
+/** One signalling instance as its own process (resolves with its ws:// address). */
+export function startSignallingProcess(env: Record<string, string>): Promise<RunningApp & { pid: number }> {
+  return startProcess('dist/main/src-server/signalling/main.js', env, /Signalering kører på (ws:\/\/\S+\/signal)/);
+}
+
+function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp & { pid: number }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [script], {
       cwd: ROOT,
@@ -58,8 +103,10 @@ function startProcess(script: string, env: Record<string, string>, ready: RegExp
         child.stdout?.off('data', onData);
         resolve({
           url: match[1],
+          pid: child.pid ?? 0,
           stop: () =>
             new Promise((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');
             }),

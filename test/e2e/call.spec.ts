@@ -10,12 +10,12 @@ import { systemClock } from '../../src-shared/time/clock';
 // Media and device tests: the time of day plays no part, and coturn checks TURN credentials
 // against the machine's own clock, so these run on the machine's clock.
 const MEDIA_CLOCK = systemClock;
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 
 test.describe.configure({ mode: 'serial' });
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
@@ -25,7 +25,7 @@ test.beforeAll(async () => {
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-call-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
+    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
   });
 });
 test.afterAll(async () => {
@@ -40,7 +40,7 @@ test("staff rings a citizen's paired tablet: both see and hear each other, mute 
   const staff = await staffContext.newPage();
   const citizen = await citizenContext.newPage();
 
-  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.citizenUrl);
   await ringAndAnswer(staff, citizen, visitId);
 
   // Video both ways.

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { systemClock } from '../../src-shared/time/clock';
 
 // Media and device tests: the time of day plays no part, and coturn checks TURN credentials
@@ -52,7 +52,7 @@ function unshape() {
 }
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 test.beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-degraded-'));
@@ -61,7 +61,7 @@ test.beforeAll(async () => {
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-degraded-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
 });
 test.afterAll(async () => {
@@ -76,7 +76,7 @@ test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back 
   const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
   const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!staff || !citizen) throw new Error('no pages');
-  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.citizenUrl);
   await ringAndAnswer(staff, citizen, visitId);
   await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 20_000 }).toBeGreaterThan(0);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { connectApi } from '../helpers/wsClient';
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn } from './callFlow';
 import { startCoturn, type Coturn } from './coturn';
 import { systemClock } from '../../src-shared/time/clock';
@@ -18,7 +18,7 @@ import { darkRoom, writeY4m } from './y4m';
 test.describe.configure({ mode: 'serial' });
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 let coturn: Coturn;
 
@@ -29,13 +29,13 @@ test.beforeAll(async () => {
   eoj = await startSandboxProcess({
     dataDir: join(root, 'eoj'),
     clock: MEDIA_CLOCK,
-    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url },
+    extra: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url },
   });
   app = await startBrowserMode({
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-check-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
 });
 test.afterAll(async () => {

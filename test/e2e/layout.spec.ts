@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { ringThroughCheck, signInAndPair } from './callFlow';
 
 /**
@@ -17,7 +17,7 @@ test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
@@ -27,7 +27,7 @@ test.beforeAll(async () => {
     clock,
     dataDir: join(root, 'client'),
     profile: `e2e-layout-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
 });
 test.afterAll(async () => {
@@ -115,7 +115,7 @@ for (const [width, height] of [
   test(`at ${width}×${height}: queue, visit panel, call and outcome form, nothing overlapping, overflowing or broken mid-word`, async ({ browser }) => {
     const staff = await staffPage(browser, width, height);
     const citizen = await staffPage(browser, 1024, 768);
-    const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+    const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.citizenUrl);
     const shot = (what: string) => staff.screenshot({ path: test.info().outputPath(`${what}-${width}x${height}.png`) });
 
     // The queue alone, with a long task name in view.

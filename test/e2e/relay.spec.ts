@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
-import { startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { framesDecoded, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 import { systemClock } from '../../src-shared/time/clock';
 
@@ -20,13 +20,13 @@ async function startProduct(coturn: Coturn, turnTtlSeconds: number) {
   const eoj = await startSandboxProcess({
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'eoj'),
-    extra: { SANDBOX_TURN_SECRET: coturn.secret, SANDBOX_TURN_URLS: coturn.url, SANDBOX_TURN_TTL_S: String(turnTtlSeconds) },
+    extra: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url, SIGNAL_TURN_TTL_S: String(turnTtlSeconds) },
   });
   const app = await startBrowserMode({
     clock: MEDIA_CLOCK,
     dataDir: join(root, 'client'),
     profile: `e2e-relay-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1' },
+    extra: { ...eoj.clientEnv },
   });
   return {
     eoj,
@@ -39,7 +39,7 @@ async function startProduct(coturn: Coturn, turnTtlSeconds: number) {
   };
 }
 
-async function relayCall(browser: Browser, product: { app: RunningApp; eoj: RunningApp }) {
+async function relayCall(browser: Browser, product: { app: RunningApp; eoj: RunningBackEnd }) {
   const contexts: BrowserContext[] = [
     await browser.newContext({ permissions: ['camera', 'microphone'] }),
     await browser.newContext({ permissions: ['camera', 'microphone'] }),
@@ -47,7 +47,7 @@ async function relayCall(browser: Browser, product: { app: RunningApp; eoj: Runn
   const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!staff || !citizen) throw new Error('no pages');
   // relay=1: iceTransportPolicy 'relay' on both sides, so media can only go through coturn.
-  const { visitId } = await signInAndPair(staff, citizen, `${product.app.url}&relay=1`, `${product.eoj.url.replace(/\/fhir$/, '/citizen/')}?relay=1`);
+  const { visitId } = await signInAndPair(staff, citizen, `${product.app.url}&relay=1`, `${product.eoj.citizenUrl}?relay=1`);
   await ringAndAnswer(staff, citizen, visitId);
   return { staff, citizen, close: () => Promise.all(contexts.map((c) => c.close())) };
 }

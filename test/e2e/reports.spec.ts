@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { systemClock } from '../../src-shared/time/clock';
 import { connectApi } from '../helpers/wsClient';
-import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { ringAndAnswer, signInAndPair, signInOnIdpPage } from './callFlow';
 
 // The citizen's verdict after a call ends up in the leader's report. Media and TURN run on the
@@ -16,7 +16,7 @@ const CLOCK = systemClock;
 test.describe.configure({ mode: 'serial' });
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let staffApp: RunningApp;
 let leaderApp: RunningApp;
 
@@ -28,7 +28,7 @@ test.beforeAll(async () => {
       clock: CLOCK,
       dataDir: join(root, name),
       profile: `e2e-reports-${name}-${randomUUID()}`,
-      extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
+      extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
     });
   staffApp = await client('staff');
   leaderApp = await client('leader');
@@ -48,7 +48,7 @@ test('after a call the tablet shows three faces; one tap reaches the EOJ as a Qu
   const citizenContext = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
   const staff = await staffContext.newPage();
   const citizen = await citizenContext.newPage();
-  const { visitId } = await signInAndPair(staff, citizen, staffApp.url, eoj.url.replace(/\/fhir$/, '/citizen/'));
+  const { visitId } = await signInAndPair(staff, citizen, staffApp.url, eoj.citizenUrl);
   // A staff member has no Ledelsesinformation: no button, and the API refuses it.
   await expect(staff.getByRole('button', { name: 'Ledelsesinformation' })).toHaveCount(0);
   const url = new URL(staffApp.url);

@@ -6,13 +6,13 @@ import { expect, test } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { testClock } from '../helpers/clock';
 import { demoQueue } from '../helpers/demo';
-import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 let eojPort: number;
 // The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs): sandbox, client and page share it.
@@ -26,7 +26,7 @@ test.beforeAll(async () => {
     clock,
     dataDir: join(root, 'client'),
     profile: `e2e-sync-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '500' },
+    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '500' },
   });
 });
 test.afterAll(async () => {

@@ -6,7 +6,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import { testClock } from '../helpers/clock';
 import { demoAt, demoQueue } from '../helpers/demo';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn } from './callFlow';
 
 /**
@@ -28,7 +28,7 @@ function callAhead() {
 const { next, me } = callAhead();
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
@@ -40,7 +40,7 @@ test.beforeAll(async () => {
     dataDir: join(root, 'client'),
     profile: `e2e-upcoming-${randomUUID()}`,
     // The page clock jumps ahead to the notices, which is idle time: no idle lock here (auth.spec tests it).
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_RETRY_INTERVAL_S: String(RETRY_INTERVAL_S), SKAERMRUM_LOCK_AFTER_MIN: '0' },
+    extra: { ...eoj.clientEnv, SKAERMRUM_RETRY_INTERVAL_S: String(RETRY_INTERVAL_S), SKAERMRUM_LOCK_AFTER_MIN: '0' },
   });
 });
 test.afterAll(async () => {

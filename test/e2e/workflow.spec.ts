@@ -6,13 +6,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp } from './browserMode';
+import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
 import { openSignedIn, ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
 let root: string;
-let eoj: RunningApp;
+let eoj: RunningBackEnd;
 let app: RunningApp;
 // The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs). The sandbox is seeded as at the
 // start of that care day, so Louise's visits are all still open (and late, the later the instant).
@@ -25,7 +25,7 @@ test.beforeAll(async () => {
     clock,
     dataDir: join(root, 'client'),
     profile: `e2e-workflow-${randomUUID()}`,
-    extra: { SKAERMRUM_EOJ_URL: eoj.url, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '500', SKAERMRUM_RETRY_INTERVAL_S: '120' },
+    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '500', SKAERMRUM_RETRY_INTERVAL_S: '120' },
   });
 });
 test.afterAll(async () => {
@@ -49,7 +49,7 @@ async function pinnedPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-const citizenUrl = () => eoj.url.replace(/\/fhir$/, '/citizen/');
+const citizenUrl = () => eoj.citizenUrl;
 
 test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encounter (class, period, caller) and a fulfilled Appointment', async ({ browser }) => {
   const staff = await pinnedPage(browser);
