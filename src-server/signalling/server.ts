@@ -204,9 +204,10 @@ export function attachSignalling(options: SignallingOptions) {
     const key = keys.deviceConnections(teamId, citizenId);
     const addresses = Object.keys(await shared.hgetall(key));
     const alive = await aliveInstances([...new Set(addresses.map(instanceOf))]);
-    const gone = addresses.filter((a) => !alive.has(instanceOf(a)) || (isLocal(a) && !connections.has(a)));
-    if (gone.length > 0) void shared.hdel(key, gone).catch(warnShared);
-    return addresses.filter((a) => !gone.includes(a));
+    // Only this instance's own stale entries are removed: another instance may just have missed a beat (Redis restarting).
+    const stale = addresses.filter((a) => isLocal(a) && !connections.has(a));
+    if (stale.length > 0) void shared.hdel(key, stale).catch(warnShared);
+    return addresses.filter((a) => alive.has(instanceOf(a)) && !stale.includes(a));
   }
 
   /** A call's operation, here if the call lives here; else at its home, or taken over when the home is gone. */

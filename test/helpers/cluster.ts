@@ -1,0 +1,220 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src-server/sandbox';
+import type { Clock } from '../../src-shared/time/clock';
+import { startSignallingProcess, type RunningApp } from '../e2e/browserMode';
+import { testClock } from './clock';
+import { tempDir } from './store';
+
+/**
+ * Signalling scaled out as it is deployed: N instances (real processes of the built service), a
+ * real Redis (Debian's redis-server, nothing persisted) and a real HAProxy in front, all on
+ * loopback; the sandbox EOJ (with its IdP) in this process.
+ */
+export const CLUSTER_CLIENT_SECRET = 'cluster-signalling-client-secret';
+const DEVICE_SECRET_HEX = '07'.repeat(32);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function untilListening(port: number, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = performance.now();
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() - start > timeoutMs) throw new Error(`${what} lytter ikke på ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function spawnDaemon(command: string, args: string[], log: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  return child;
+}
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+
+export interface RedisProcess {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** redis-server on loopback without persistence: whatever must last may not depend on it. */
+export async function startRedis(dir: string): Promise<RedisProcess> {
+  const port = await freePort();
+  const log: string[] = [];
+  let child: ChildProcess | null = null;
+  const start = async () => {
+    child = spawnDaemon('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], log);
+    await untilListening(port, 'redis-server');
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    async stop() {
+      if (!child) return;
+      const c = child;
+      child = null;
+      c.kill('SIGKILL');
+      await exited(c);
+    },
+  };
+}
+
+export interface SignalInstance {
+  id: string;
+  port: number;
+  pid: number;
+  /** Not killed by the test. */
+  alive: boolean;
+  /** Connections this instance holds now (its health check). */
+  connections(): Promise<number>;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Cluster {
+  eoj: Sandbox;
+  clock: Clock;
+  redis: RedisProcess;
+  instances: SignalInstance[];
+  /** Through HAProxy: ws://127.0.0.1:port/signal, and the citizen app. */
+  signallingUrl: string;
+  citizenUrl: string;
+  /** What a staff client needs to reach the EOJ and signalling through the load balancer. */
+  clientEnv: Record<string, string>;
+  /** Runs fn and says which instance took the one connection it made. */
+  holderOf(fn: () => Promise<void>): Promise<SignalInstance>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: { instances?: number; clock?: Clock; heartbeatMs?: number } = {}): Promise<Cluster> {
+  const { dir, cleanup } = tempDir('skaermrum-cluster-');
+  const clock = options.clock ?? testClock();
+  const eoj = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: 0, demo: 'now', clock, signallingClientSecret: CLUSTER_CLIENT_SECRET });
+  const redisDir = join(dir, 'redis');
+  mkdirSync(redisDir);
+  const redis = await startRedis(redisDir);
+  const instances: SignalInstance[] = [];
+  const processes: (RunningApp & { pid: number })[] = [];
+  for (let i = 1; i <= (options.instances ?? 3); i++) {
+    const port = await freePort();
+    const running = await startSignallingProcess({
+      SIGNAL_EOJ_URL: eoj.baseUrl,
+      SIGNAL_IDP_ISSUER: eoj.idp.issuer,
+      SIGNAL_CLIENT_SECRET: CLUSTER_CLIENT_SECRET,
+      SIGNAL_DEVICE_SECRET: DEVICE_SECRET_HEX,
+      SIGNAL_REDIS_URL: redis.url,
+      SIGNAL_INSTANCE_ID: `signal-${i}`,
+      SIGNAL_PORT: String(port),
+      SIGNAL_DATA_DIR: join(dir, `signal-${i}`),
+      SIGNAL_HEARTBEAT_MS: String(options.heartbeatMs ?? 2_000),
+      SKAERMRUM_NOW: clock.now().toISOString(),
+    });
+    processes.push(running);
+    const self: SignalInstance = {
+      id: `signal-${i}`,
+      port,
+      pid: running.pid,
+      alive: true,
+      connections: async () =>
+        ((await (await fetch(`http://127.0.0.1:${port}/signal/health`, { signal: AbortSignal.timeout(2_000) })).json()) as { connections: number }).connections,
+      async kill() {
+        self.alive = false;
+        process.kill(running.pid, 'SIGKILL');
+        await running.stop();
+      },
+      stop: () => running.stop(),
+    };
+    instances.push(self);
+  }
+  const lbPort = await freePort();
+  const config = [
+    'global',
+    // Within the machine's open-files limit (HAProxy refuses to start above it).
+    '  maxconn 9000',
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 1h',
+    '  timeout server 1h',
+    // WebSockets: after the upgrade the connection is a tunnel, kept open for the day.
+    '  timeout tunnel 1h',
+    '  option redispatch',
+    '  retries 3',
+    'frontend signalling',
+    `  bind 127.0.0.1:${lbPort}`,
+    '  default_backend instances',
+    'backend instances',
+    '  balance roundrobin',
+    '  option httpchk GET /signal/health',
+    '  default-server inter 250 fall 2 rise 2',
+    ...instances.map((s) => `  server ${s.id} 127.0.0.1:${s.port} check`),
+    '',
+  ].join('\n');
+  const configFile = join(dir, 'haproxy.cfg');
+  writeFileSync(configFile, config);
+  const haproxyLog: string[] = [];
+  const haproxy = spawnDaemon('haproxy', ['-db', '-f', configFile], haproxyLog);
+  await untilListening(lbPort, 'haproxy');
+  // Every instance passes its health check before the test begins.
+  for (const s of instances) {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${s.port}/signal/health`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) break;
+      if (i > 100) throw new Error(`${s.id} er ikke klar`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await new Promise((r) => setTimeout(r, 600));
+  const signallingUrl = `ws://127.0.0.1:${lbPort}/signal`;
+  return {
+    eoj,
+    clock,
+    redis,
+    instances,
+    signallingUrl,
+    citizenUrl: `http://127.0.0.1:${lbPort}/citizen/`,
+    clientEnv: { SKAERMRUM_EOJ_URL: eoj.baseUrl, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SIGNALLING_URL: signallingUrl },
+    async holderOf(fn) {
+      const count = (s: SignalInstance) => s.connections().catch(() => -1);
+      const before = await Promise.all(instances.map(count));
+      await fn();
+      const after = await Promise.all(instances.map(count));
+      const i = after.findIndex((n, k) => n >= 0 && n > (before[k] ?? 0));
+      if (i < 0) throw new Error('ingen instans fik forbindelsen');
+      return instances[i] as SignalInstance;
+    },
+    async stop() {
+      haproxy.kill('SIGTERM');
+      await exited(haproxy);
+      for (const s of instances) await s.stop().catch(() => undefined);
+      await redis.stop();
+      await eoj.close();
+      cleanup();
+    },
+  };
+}
