@@ -26,6 +26,15 @@ function Video({ stream, muted, label, className }: { stream: MediaStream | null
   return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
 }
 
+/** Said on every screen while signalling is away; the app reconnects by itself. */
+function Offline({ online }: { online: boolean }) {
+  return online ? null : (
+    <p role="status" className="offline">
+      {texts.offline}
+    </p>
+  );
+}
+
 /** One screen at a time, one big button at a time, no other navigation. */
 export function App({ controller }: { controller: CitizenController }) {
   const s = useStore(controller.store);
@@ -35,6 +44,7 @@ export function App({ controller }: { controller: CitizenController }) {
     return (
       <main className="screen pair">
         <h1>{texts.pairHeading}</h1>
+        <Offline online={s.online} />
         <p>{texts.pairIntro}</p>
         <form
           onSubmit={(e) => {
@@ -115,11 +125,7 @@ export function App({ controller }: { controller: CitizenController }) {
   return (
     <main className="screen waiting">
       <h1>{s.phase === 'ended' ? (s.thanked ? texts.thanks : texts.ended) : s.nextCallAt ? texts.waitingAt(formatClock(s.nextCallAt)) : texts.waiting}</h1>
-      {!s.online && (
-        <p role="status" className="offline">
-          {texts.offline}
-        </p>
-      )}
+      <Offline online={s.online} />
     </main>
   );
 }

@@ -211,6 +211,32 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     if (callId) signalling.send({ type: 'call.answer', callId });
   }
 
+  // After sleep, or when the network comes back, the tablet reconnects at once.
+  const wake = () => signalling.reconnectNow();
+  window.addEventListener('online', wake);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') wake();
+  });
+
+  // While a planned call is ahead the screen stays on (the system lets go of it when hidden; taken again on return).
+  let releaseWaitingLock: (() => void) | null = null;
+  const keepAwakeWhileWaiting = async () => {
+    const { phase, nextCallAt } = store.getState();
+    const waiting = (phase === 'waiting' || phase === 'incoming') && nextCallAt !== null && document.visibilityState === 'visible';
+    if (waiting && !releaseWaitingLock) {
+      releaseWaitingLock = () => undefined;
+      releaseWaitingLock = await keepScreenAwake();
+    } else if (!waiting && releaseWaitingLock) {
+      releaseWaitingLock();
+      releaseWaitingLock = null;
+    }
+  };
+  store.subscribe(() => void keepAwakeWhileWaiting());
+  document.addEventListener('visibilitychange', () => {
+    releaseWaitingLock = null;
+    void keepAwakeWhileWaiting();
+  });
+
   return {
     store,
     start: () => signalling.start(),

@@ -6,6 +6,8 @@ import './styles.css';
 
 const controller = createCitizenController({ relayOnly: new URL(window.location.href).searchParams.get('relay') === '1' });
 controller.start();
+// The app shell is kept on the tablet, so it starts without network too (public/sw.js).
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => undefined);
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <App controller={controller} />

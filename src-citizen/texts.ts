@@ -8,7 +8,7 @@ export const texts = {
   waiting: 'Du bliver ringet op',
   waitingAt: (clock: string) => `Du bliver ringet op kl. ${clock}`,
   waitingNone: 'Der er ikke flere opkald i dag.',
-  offline: 'Skærmen har ikke forbindelse. Den prøver igen af sig selv.',
+  offline: 'Ingen forbindelse – vi prøver igen',
   incoming: (caller: string) => `${caller} ringer`,
   answer: 'Tag telefonen',
   autoAnswer: (s: number) => `Tager telefonen om ${s} sekunder`,

@@ -75,6 +75,13 @@ export function createSignalConnection(options: SignalConnectionOptions) {
 
   return {
     start: connect,
+    /** Back from sleep or the network is back: try at once instead of waiting out the backoff. */
+    reconnectNow() {
+      if (stopped || socket) return;
+      options.timers.clear(retry);
+      attempts = 0;
+      connect();
+    },
     send(message: ClientMessage): boolean {
       if (!socket || !open) return false;
       socket.send(JSON.stringify(message));

@@ -129,7 +129,7 @@ describe('signalling over three instances, Redis and HAProxy', () => {
     const staffInstance = instance(0);
     const staff = await staffOn(direct(staffInstance));
     const pairing = await staffOn(cluster.signallingUrl);
-    let paired: { device: SignalClient; deviceToken: string } | null = null;
+    let paired = null as { device: SignalClient; deviceToken: string } | null;
     // Through the load balancer, until the tablet lands on an instance other than the caller's.
     let holder: SignalInstance = staffInstance;
     while (holder === staffInstance) {

@@ -112,7 +112,8 @@ export interface Cluster {
 export async function startCluster(options: { instances?: number; clock?: Clock; heartbeatMs?: number } = {}): Promise<Cluster> {
   const { dir, cleanup } = tempDir('skaermrum-cluster-');
   const clock = options.clock ?? testClock();
-  const eoj = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: 0, demo: 'now', clock, signallingClientSecret: CLUSTER_CLIENT_SECRET });
+  // Every visit of the day still open, whatever the hour (as the other browser tests' sandbox).
+  const eoj = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: 0, demo: 'start-of-day', clock, signallingClientSecret: CLUSTER_CLIENT_SECRET });
   const redisDir = join(dir, 'redis');
   mkdirSync(redisDir);
   const redis = await startRedis(redisDir);
