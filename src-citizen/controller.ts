@@ -5,6 +5,7 @@ import { createSignalConnection, type SignalConnection } from '../src-shared/cal
 import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shared/signalling/protocol';
 import { browserTimers, keepScreenAwake, localMedia } from '../src-shared/browser/media';
 import { VERDICT_SECONDS, type Verdict } from '../src-shared/workflow/verdict';
+import { markCallStep } from '../src-shared/browser/callTiming';
 
 export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'verdict' | 'ended';
 
@@ -147,6 +148,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           verdictFor = null;
           store.setState({ verdictLeft: null });
         }
+        markCallStep('incoming');
         store.setState({ phase: 'incoming', callId: m.callId, caller: m.caller });
         link?.stop();
         link = createCallLink({
@@ -180,7 +182,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
       }
       case 'call.connected': {
         if (m.callId !== callId) return;
+        markCallStep('connected');
         const local = await (mediaWhileRinging ?? localMedia());
+        markCallStep('media.ready');
         mediaWhileRinging = null;
         releaseWakeLock = await keepScreenAwake();
         answeredCallId = m.callId;
@@ -208,6 +212,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
   function answer() {
     const { callId } = store.getState();
     stopCountdown();
+    markCallStep('answer.sent');
     if (callId) signalling.send({ type: 'call.answer', callId });
   }
 

@@ -1,3 +1,4 @@
+import { markCallStep } from '../../src-shared/browser/callTiming';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
@@ -213,7 +214,9 @@ export function App({
 
   /** Every call starts with a quick device check; it rings at once when nothing needs a look. */
   async function ringWithCheck(visit: Visit) {
+    markCallStep('check.start');
     const result = await checks.getState().runQuick();
+    markCallStep('check.done');
     if (result && checks.getState().needsAttention(result)) {
       setPendingCall(visit);
       checks.getState().openPanel();

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../src-shared/api/contract';
 import { createCallLink, type CallLink } from '../../src-shared/browser/callLink';
 import { browserTimers, keepScreenAwake, localMedia } from '../../src-shared/browser/media';
+import { markCallStep } from '../../src-shared/browser/callTiming';
 import type { CallQuality } from '../../src-shared/browser/quality';
 import type { PeerState } from '../../src-shared/call/peerSession';
 import { createNetProbe, type NetProbe } from '../../src-shared/call/netProbe';
@@ -156,6 +157,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
     async function onMessage(m: ServerMessage) {
       if (probe.handle(m)) return;
       const { callId } = get();
+      if (m.type === 'call.ringing' && m.callId === callId) markCallStep('ringing');
       switch (m.type) {
         case 'auth.ok':
           if (callId && link?.started()) signalling.send({ type: 'call.restart', callId });
@@ -168,6 +170,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           return;
         case 'call.connected': {
           if (m.callId !== callId) return;
+          markCallStep('connected');
           const local = get().local ?? (await localMedia());
           set({ phase: 'connected', connectedAt: clock.nowMs(), local });
           void keepAwake();
@@ -314,6 +317,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           set({ devices: { ...get().devices, microphone: null, camera: null, speaker: null } });
           void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
         }
+        markCallStep('ring.sent');
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
       },
       hangUp() {

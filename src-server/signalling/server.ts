@@ -556,6 +556,11 @@ export function attachSignalling(options: SignallingOptions) {
     calls,
     ready,
     connectionCount: () => connections.size,
+    /** Signed-in connections by kind (counts only; for the health check). */
+    identified: () => {
+      const all = [...connections.values()];
+      return { staff: all.filter((c) => c.identity?.kind === 'staff').length, devices: all.filter((c) => c.identity?.kind === 'device').length };
+    },
     close() {
       clearInterval(heartbeat);
       clearInterval(beat);

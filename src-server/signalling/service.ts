@@ -105,7 +105,13 @@ export async function startSignallingService(options: SignallingServiceOptions):
     return reply
       .status(ok ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({ instance: instanceId, connections: signalling.connectionCount(), shared: shared.healthy(), devices: devices.ready() });
+      .send({
+        instance: instanceId,
+        connections: signalling.connectionCount(),
+        ...signalling.identified(),
+        shared: shared.healthy(),
+        revocationsRead: devices.ready(),
+      });
   });
   if (options.citizenAppDir) {
     app.addHook('onSend', async (req, reply) => {

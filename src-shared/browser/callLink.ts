@@ -4,6 +4,7 @@ import { createPeerSession, type PeerSession, type PeerState, type SignalData } 
 import type { ClientMessage, ServerMessage, TurnCredentials } from '../signalling/protocol';
 import { browserTimers, peerConnectionOf, peerFactory } from './media';
 import { startQualityMonitor, type CallQuality } from './quality';
+import { markCallStep } from './callTiming';
 
 export interface CallLinkOptions {
   callId: string;
@@ -22,12 +23,21 @@ export function createCallLink(options: CallLinkOptions) {
   const early: SignalData[] = [];
   return {
     start(local: MediaStream, connected: { initiator: boolean; turn: TurnCredentials }) {
+      markCallStep('peer.start');
+      let firstSignal = true;
       const s = createPeerSession<MediaStream>({
         initiator: connected.initiator,
         createPeer: peerFactory(local, connected.turn, options.relayOnly),
-        sendSignal: (data) => options.send({ type: 'call.signal', callId: options.callId, data }),
+        sendSignal: (data) => {
+          if (firstSignal) markCallStep('signal.sent');
+          firstSignal = false;
+          options.send({ type: 'call.signal', callId: options.callId, data });
+        },
         sendRestart: () => options.send({ type: 'call.restart', callId: options.callId }),
-        onRemoteStream: options.onRemoteStream,
+        onRemoteStream: (stream) => {
+          markCallStep('remote.stream');
+          options.onRemoteStream(stream);
+        },
         onState: (state) => options.onState(state, session?.turnRefused() ?? false),
         timers: browserTimers,
       });

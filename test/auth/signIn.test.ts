@@ -19,7 +19,10 @@ describe('sign-in with OpenID Connect (code + PKCE) at the sandbox IdP', () => {
   afterAll(() => eoj.cleanup());
 
   const services = () =>
-    startTestServices({ clock: eoj.clock, env: { SKAERMRUM_EOJ_URL: eoj.baseUrl, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SYNC_INTERVAL_MS: '60000' } });
+    startTestServices({
+      clock: eoj.clock,
+      env: { SKAERMRUM_EOJ_URL: eoj.baseUrl, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SIGNALLING_URL: eoj.signallingUrl, SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
+    });
 
   it('the whole code flow: state, nonce and PKCE checked; the refresh token in the keychain, the access token in memory only', async () => {
     const s = await services();

@@ -14,11 +14,26 @@ import { acceptDeviceCheck, framesDecoded, signInAndPair } from '../e2e/callFlow
 import { startCoturn } from '../e2e/coturn';
 import { ROOT_DIR } from '../helpers/store';
 import { systemClock } from '../../src-shared/time/clock';
+import { CALL_MARK_PREFIX } from '../../src-shared/browser/callTiming';
 
 // Media and device tests: the time of day plays no part, and coturn checks TURN credentials
 // against the machine's own clock, so these run on the machine's clock.
 const MEDIA_CLOCK = systemClock;
 import { median } from './stats';
+
+/** This call's step marks on a page (src-shared/browser/callTiming.ts), as ms after `t0Epoch`. */
+const stepsOf = (page: Page, side: string, t0Epoch: number) =>
+  page.evaluate(
+    ([prefix, s, t0]) =>
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith(prefix as string))
+          .map((m) => [`${s as string}.${m.name.slice((prefix as string).length)}`, performance.timeOrigin + m.startTime - (t0 as number)]),
+      ),
+    [CALL_MARK_PREFIX, side, t0Epoch] as const,
+  );
+const clearSteps = (page: Page) => page.evaluate(() => performance.clearMarks());
 
 const playing = (page: Page, selector: string) =>
   page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, selector, { polling: 'raf', timeout: 30_000 });
@@ -66,10 +81,16 @@ export async function benchCalls(calls = 10) {
       const times: number[] = [];
       for (let i = 0; i < calls; i++) {
         const ring = staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / });
+        await Promise.all([clearSteps(staff), clearSteps(citizen)]);
         const t0 = performance.now();
+        const t0Epoch = Date.now();
         await ring.click();
         await Promise.all([playing(staff, '.remote-video'), playing(citizen, 'video.remote')]);
         times.push(performance.now() - t0);
+        if (!relay) {
+          const marks = { ...(await stepsOf(staff, 'staff', t0Epoch)), ...(await stepsOf(citizen, 'citizen', t0Epoch)) };
+          for (const [name, ms] of Object.entries(marks)) (steps[name] ??= []).push(ms);
+        }
         await staff.getByRole('button', { name: 'Læg på' }).click();
         // The outcome form follows every call; the benchmark leaves it undocumented.
         await staff.getByRole('button', { name: 'Annullér' }).click();
@@ -149,6 +170,8 @@ export async function benchCalls(calls = 10) {
     }
 
     let recoveryMs = 0;
+    /** Each setup step's time after the click, per call (P2P): where the time goes. */
+    const steps: Record<string, number[]> = {};
     const p2p = await ours(false);
     const bareP2p = await bareCalls(false);
     const relay = await ours(true);
@@ -157,6 +180,11 @@ export async function benchCalls(calls = 10) {
       'call.setup_p2p_ms_median': { value: median(p2p), unit: 'ms', target: '< 500', met: median(p2p) < 500 },
       'call.bare_p2p_ms_median': { value: median(bareP2p), unit: 'ms' },
       'call.setup_overhead_ratio': { value: median(p2p) / median(bareP2p), unit: 'x', target: '< 1.3', met: median(p2p) / median(bareP2p) < 1.3 },
+      ...Object.fromEntries(
+        Object.entries(steps)
+          .sort(([, a], [, b]) => median(a) - median(b))
+          .map(([name, values]) => [`call.setup_step.${name}_ms_median`, { value: median(values), unit: 'ms' }]),
+      ),
       'call.setup_relay_ms_median': { value: median(relay), unit: 'ms' },
       'call.bare_relay_ms_median': { value: median(bareRelay), unit: 'ms' },
       'call.setup_relay_overhead_ratio': { value: median(relay) / median(bareRelay), unit: 'x' },

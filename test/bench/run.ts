@@ -19,6 +19,7 @@ import { benchTeam } from './team';
 import { benchUi } from './ui';
 import { benchAuth } from './auth';
 import { benchReports } from './reports';
+import { benchCrossInstanceRing, benchIdleSockets, benchInstanceLoss } from './signal';
 import { median } from './stats';
 
 const DAY = new Date('2026-03-10T09:00:00Z');
@@ -74,8 +75,8 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
-/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls runs one part (the others take minutes). */
-const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls') =>
+/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls|signal runs one part (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls' | 'signal') =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
 
 async function main(): Promise<void> {
@@ -122,6 +123,11 @@ async function main(): Promise<void> {
   if (want('auth')) Object.assign(results, await benchAuth(Number(process.env.BENCH_AUTH_COUNT ?? 10)));
   if (want('reports')) Object.assign(results, await benchReports());
   if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
+  if (want('signal')) {
+    Object.assign(results, await benchIdleSockets(Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000)));
+    Object.assign(results, await benchCrossInstanceRing(Number(process.env.BENCH_RINGS ?? 200)));
+    Object.assign(results, await benchInstanceLoss(Number(process.env.BENCH_LOSS_ROUNDS ?? 5)));
+  }
   if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);

@@ -14,7 +14,8 @@ import { tempDir } from './store';
  * loopback; the sandbox EOJ (with its IdP) in this process.
  */
 export const CLUSTER_CLIENT_SECRET = 'cluster-signalling-client-secret';
-const DEVICE_SECRET_HEX = '07'.repeat(32);
+/** The cluster's device-token secret (a benchmark mints tablets' tokens with it). */
+export const DEVICE_SECRET_HEX = '07'.repeat(32);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -90,12 +91,18 @@ export interface SignalInstance {
   alive: boolean;
   /** Connections this instance holds now (its health check). */
   connections(): Promise<number>;
+  /** Signed-in tablets connected to this instance now. */
+  devices(): Promise<number>;
   kill(): Promise<void>;
+  /** Starts it again after a kill (same id and port; HAProxy takes it back after its health checks). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface Cluster {
   eoj: Sandbox;
+  /** The sandbox's data folder (its IdP's signing key is there). */
+  dir: string;
   clock: Clock;
   redis: RedisProcess;
   instances: SignalInstance[];
@@ -121,7 +128,7 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
   const processes: (RunningApp & { pid: number })[] = [];
   for (let i = 1; i <= (options.instances ?? 3); i++) {
     const port = await freePort();
-    const running = await startSignallingProcess({
+    const env = {
       SIGNAL_EOJ_URL: eoj.baseUrl,
       SIGNAL_IDP_ISSUER: eoj.idp.issuer,
       SIGNAL_CLIENT_SECRET: CLUSTER_CLIENT_SECRET,
@@ -132,19 +139,29 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
       SIGNAL_DATA_DIR: join(dir, `signal-${i}`),
       SIGNAL_HEARTBEAT_MS: String(options.heartbeatMs ?? 2_000),
       SKAERMRUM_NOW: clock.now().toISOString(),
-    });
-    processes.push(running);
+    };
+    let running = await startSignallingProcess(env);
+    const health = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/signal/health`, { signal: AbortSignal.timeout(2_000) })).json()) as {
+        connections: number;
+        devices: number;
+      };
     const self: SignalInstance = {
       id: `signal-${i}`,
       port,
       pid: running.pid,
       alive: true,
-      connections: async () =>
-        ((await (await fetch(`http://127.0.0.1:${port}/signal/health`, { signal: AbortSignal.timeout(2_000) })).json()) as { connections: number }).connections,
+      connections: async () => (await health()).connections,
+      devices: async () => (await health()).devices,
       async kill() {
         self.alive = false;
         process.kill(running.pid, 'SIGKILL');
         await running.stop();
+      },
+      async restart() {
+        running = await startSignallingProcess(env);
+        self.pid = running.pid;
+        self.alive = true;
       },
       stop: () => running.stop(),
     };
@@ -194,6 +211,7 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
   const signallingUrl = `ws://127.0.0.1:${lbPort}/signal`;
   return {
     eoj,
+    dir,
     clock,
     redis,
     instances,
