@@ -4,7 +4,7 @@ import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src-server/sandbox';
 import type { Clock } from '../../src-shared/time/clock';
-import { startSignallingProcess, type RunningApp } from '../e2e/browserMode';
+import { startSignallingProcess } from '../e2e/browserMode';
 import { testClock } from './clock';
 import { tempDir } from './store';
 
@@ -125,7 +125,6 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
   mkdirSync(redisDir);
   const redis = await startRedis(redisDir);
   const instances: SignalInstance[] = [];
-  const processes: (RunningApp & { pid: number })[] = [];
   for (let i = 1; i <= (options.instances ?? 3); i++) {
     const port = await freePort();
     const env = {
