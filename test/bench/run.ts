@@ -124,9 +124,10 @@ async function main(): Promise<void> {
   if (want('reports')) Object.assign(results, await benchReports());
   if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
   if (want('signal')) {
-    Object.assign(results, await benchIdleSockets(Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000)));
-    Object.assign(results, await benchCrossInstanceRing(Number(process.env.BENCH_RINGS ?? 200)));
-    Object.assign(results, await benchInstanceLoss(Number(process.env.BENCH_LOSS_ROUNDS ?? 5)));
+    const only = process.env.BENCH_SIGNAL_ONLY;
+    if (!only || only === 'idle') Object.assign(results, await benchIdleSockets(Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000)));
+    if (!only || only === 'ring') Object.assign(results, await benchCrossInstanceRing(Number(process.env.BENCH_RINGS ?? 200)));
+    if (!only || only === 'loss') Object.assign(results, await benchInstanceLoss(Number(process.env.BENCH_LOSS_ROUNDS ?? 5)));
   }
   if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
 

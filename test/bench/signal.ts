@@ -175,11 +175,17 @@ export async function benchCrossInstanceRing(n = 200) {
   }
 }
 
-/** The id of the stream the page's remote video shows now, and whether it decodes new frames. */
-const remoteStream = (page: Page, selector: string) =>
+/** Remembers the stream the page's remote video shows now (a recovered call shows another). */
+const rememberRemote = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    (window as unknown as { benchStream: unknown }).benchStream = (document.querySelector(sel) as HTMLVideoElement | null)?.srcObject ?? null;
+  }, selector);
+/** The remote video shows a new peer's stream and decodes frames from it. */
+const newStreamPlaying = (page: Page, selector: string) =>
   page.evaluate((sel) => {
     const v = document.querySelector(sel) as HTMLVideoElement | null;
-    return { id: (v?.srcObject as MediaStream | null)?.id ?? null, frames: v?.getVideoPlaybackQuality().totalVideoFrames ?? 0 };
+    const fresh = v?.srcObject && v.srcObject !== (window as unknown as { benchStream: unknown }).benchStream;
+    return Boolean(fresh && v.videoWidth > 0 && !v.paused);
   }, selector);
 
 export async function benchInstanceLoss(rounds = 5) {
@@ -202,7 +208,7 @@ export async function benchInstanceLoss(rounds = 5) {
         timeout: 30_000,
       });
       await citizen.waitForTimeout(1_000);
-      const before = await remoteStream(citizen, 'video.remote');
+      await rememberRemote(citizen, 'video.remote');
       let holder: SignalInstance | null = null;
       for (const s of cluster.instances) if (s.alive && (await s.devices()) > 0) holder = s;
       if (!holder) throw new Error('no instance holds the tablet');
@@ -210,8 +216,7 @@ export async function benchInstanceLoss(rounds = 5) {
       await holder.kill();
       // Media again: the tablet's remote video is a new peer's stream, decoding frames.
       for (;;) {
-        const now = await remoteStream(citizen, 'video.remote');
-        if (now.id !== null && now.id !== before.id && now.frames > 5) break;
+        if (await newStreamPlaying(citizen, 'video.remote')) break;
         if (performance.now() - t0 > 30_000) throw new Error('media did not come back within 30 s');
         await citizen.waitForTimeout(25);
       }
