@@ -75,9 +75,9 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
-/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls|signal runs one part (the others take minutes). */
+/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls|signal runs one part (or several, comma-separated) (the others take minutes). */
 const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls' | 'signal') =>
-  !process.env.BENCH_ONLY || process.env.BENCH_ONLY === part;
+  !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
