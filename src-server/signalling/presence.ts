@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mergePresence, Presence, PresenceReport } from '../../src-shared/team/presence.js';
-import { instanceOf, keys, type SharedState } from './cluster/shared.js';
+import { instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
 
 /**
  * The team's presence as the signalling service sees it: each staff connection's last report (a
@@ -14,14 +14,6 @@ const ConnectionReport = z.object({
 });
 type ConnectionReport = z.infer<typeof ConnectionReport>;
 
-const parsed = <T>(schema: z.ZodType<T>, raw: string): T | null => {
-  try {
-    return schema.safeParse(JSON.parse(raw)).data ?? null;
-  } catch {
-    return null;
-  }
-};
-
 export function createPresenceRegistry(shared: SharedState, now: () => number, aliveInstances: (ids: string[]) => Promise<Set<string>>) {
   /** This instance's staff connections (address → team and member), to re-announce after a Redis restart. */
   const local = new Map<string, { teamId: string } & ConnectionReport>();
@@ -31,11 +23,11 @@ export function createPresenceRegistry(shared: SharedState, now: () => number, a
     const alive = await aliveInstances([...new Set(Object.keys(all).map(instanceOf))]);
     const reports = Object.entries(all)
       .filter(([address]) => alive.has(instanceOf(address)))
-      .map(([, raw]) => parsed(ConnectionReport, raw))
+      .map(([, raw]) => parseJson(ConnectionReport, raw))
       .filter((r): r is ConnectionReport => r?.practitionerId === staff.practitionerId)
       .map((r) => r.report);
     const lastRaw = (await shared.hgetall(keys.presenceLast(teamId)))[staff.practitionerId];
-    const presence = mergePresence(staff, reports, lastRaw ? parsed(Presence, lastRaw) : null, now());
+    const presence = mergePresence(staff, reports, lastRaw ? parseJson(Presence, lastRaw) : null, now());
     await shared.hset(keys.presenceLast(teamId), staff.practitionerId, JSON.stringify(presence));
     return presence;
   }
@@ -69,7 +61,7 @@ export function createPresenceRegistry(shared: SharedState, now: () => number, a
     async team(teamId: string): Promise<Presence[]> {
       const all = await shared.hgetall(keys.presenceLast(teamId));
       return Object.values(all)
-        .map((raw) => parsed(Presence, raw))
+        .map((raw) => parseJson(Presence, raw))
         .filter((p): p is Presence => p !== null);
     },
     /** After a Redis restart: this instance's connections say again where they are. */

@@ -7,7 +7,7 @@ import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, ServerMessage, SIGNAL_PATH } f
 import type { Clock } from '../../src-shared/time/clock.js';
 import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from '../eoj/auth.js';
 import { Call, createCallRegistry } from './calls.js';
-import { addressOf, instanceOf, keys, type SharedState } from './cluster/shared.js';
+import { addressOf, instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
 import { DeviceRegistryUnavailable, type DeviceIdentity, type DeviceRegistry } from './devices.js';
 import type { VisitDirectory } from './directory.js';
 import { createPresenceRegistry } from './presence.js';
@@ -97,14 +97,6 @@ const Broadcast = z.discriminatedUnion('kind', [
 ]);
 type Broadcast = z.infer<typeof Broadcast>;
 const CallRecord = z.object({ home: z.string(), call: Call });
-
-const parseJson = <T>(schema: z.ZodType<T>, raw: string): T | null => {
-  try {
-    return schema.safeParse(JSON.parse(raw)).data ?? null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * The signalling relay (design §4), one of N equal instances: identities from signed tokens, a

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * What signalling instances share (design: one process per instance, no stickiness). One small
  * key-value and publish/subscribe surface with two engines: Redis for several instances
@@ -45,6 +47,15 @@ export const keys = {
   call: (callId: string) => `sk:call:${callId}`,
   busy: (identity: string) => `sk:busy:${identity}`,
 };
+
+/** A value read back from the shared state, checked like any other input (null when it does not fit). */
+export function parseJson<T>(schema: z.ZodType<T>, raw: string): T | null {
+  try {
+    return schema.safeParse(JSON.parse(raw)).data ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** A connection's address: the instance holding its socket, then the socket's own id. */
 export const addressOf = (instanceId: string, connId: string) => `${instanceId}/${connId}`;
