@@ -154,6 +154,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
     timer.unref?.();
   }
 
+  /** A change waits for a round: the one in progress goes once more, or one starts soon. */
+  function wantRound(delayMs: number) {
+    // During a round, a timer would be replaced by the next interval when the round ends (and the
+    // change would wait a whole interval): the round itself goes again instead.
+    if (running) again = true;
+    else schedule(delayMs);
+  }
+
   /** Runs a sync now, or right after the one in progress. */
   async function syncNow(): Promise<void> {
     if (running) {
@@ -164,7 +172,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
       do {
         again = false;
         await runOnce();
-      } while (again);
+        // A server that asked us to wait (429) is not asked again at once; the schedule below waits.
+      } while (again && waitAtLeastMs === 0);
     })();
     try {
       await running;
@@ -185,7 +194,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     /** A local change was written: push it soon. */
     trigger() {
       // A short pause gathers changes made together (a bulk move) into one round.
-      if (!stopped) schedule(Math.max(25, waitAtLeastMs));
+      if (!stopped) wantRound(Math.max(25, waitAtLeastMs));
     },
     syncNow,
     status,
