@@ -58,6 +58,10 @@ const MAX_VIOLATIONS = 20;
 /** An instance announces itself this often and counts as gone this long after its last word. */
 const INSTANCE_BEAT_MS = 500;
 const INSTANCE_TTL_MS = 2_000;
+/** How long a party (or a member's presence) on a lost instance waits for them to come back. */
+const DEFAULT_LOST_GRACE_MS = 15_000;
+/** Every this many beats, the teams of this instance's staff are swept for members on lost instances. */
+const PRESENCE_SWEEP_BEATS = 2;
 /** A call's shared copy outlives its home by this much (then a dead instance's calls are forgotten). */
 const CALL_TTL_MS = 60_000;
 /** Ended calls are kept for the verdict and duplicate-id checks. */
@@ -146,7 +150,7 @@ export function attachSignalling(options: SignallingOptions) {
     const beats = await shared.mget(others.map(keys.instance));
     return new Set([instanceId, ...others.filter((_, i) => beats[i] !== null)]);
   };
-  const presence = createPresenceRegistry(shared, now, aliveInstances);
+  const presence = createPresenceRegistry(shared, now, aliveInstances, options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS);
   const toTeam = (teamId: string, to: Extract<Broadcast, { kind: 'team' }>['to'], message: ServerMessage) =>
     void broadcast({ kind: 'team', teamId, to, message });
 
@@ -167,7 +171,7 @@ export function attachSignalling(options: SignallingOptions) {
     survey: options.satisfactionSurvey ?? true,
     onEnded: (call) => void saveCall(call),
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
-    ...(options.lostGraceMs ? { lostGraceMs: options.lostGraceMs } : {}),
+    lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
   });
 
   function refuse(
@@ -507,9 +511,16 @@ export function attachSignalling(options: SignallingOptions) {
   options.httpServer.on('upgrade', onUpgrade);
 
   // This instance's heartbeat in the shared state; the parties of its calls on instances that stopped beating are gone.
+  let beats = 0;
   const beat = setInterval(() => {
     void (async () => {
       await shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS });
+      // A member whose instance died shows as unknown to the lead within seconds, offline after the grace.
+      if (++beats % PRESENCE_SWEEP_BEATS === 0)
+        for (const teamId of presence.localTeams()) {
+          const changed = await presence.sweep(teamId);
+          if (changed.length > 0) toTeam(teamId, { who: 'leads', except: null }, { type: 'presence.team', members: changed });
+        }
       const active = calls.all().filter((c) => c.phase !== 'ended');
       const remote = active.flatMap((c) => [c.staffConn, ...c.deviceConns]).filter((a) => !isLocal(a) && !closedRemote.has(a));
       if (remote.length === 0) return;

@@ -153,6 +153,29 @@ describe('signalling over three instances, Redis and HAProxy', () => {
     for (const c of [staff, pairing, back]) c.close();
   }, 60_000);
 
+  it('a staff member whose instance dies shows to the lead as unknown within seconds, then offline after the grace period', async () => {
+    const alive = cluster.instances.filter((s) => s.alive);
+    const [leadsInstance, membersInstance] = alive as [SignalInstance, SignalInstance];
+    const lead = await staffOn(direct(leadsInstance), 'mette');
+    const ahmad = await staffOn(direct(membersInstance), 'ahmad');
+    const told = async (state: string, timeoutMs: number) => {
+      for (;;) {
+        const m = await lead.next('presence.team', timeoutMs);
+        const p = m.members.find((x) => x.practitionerId === 'practitioner-3');
+        if (p?.state === state) return p;
+      }
+    };
+    ahmad.send({ type: 'presence.update', presence: { state: 'in_call', roomId: 'room-3', visitId } });
+    await told('in_call', 5_000);
+    await membersInstance.kill();
+    // The instance's beat lapses after 2 s and a sweep follows within 1 s: "unknown", never "in a call" still.
+    expect(await told('unknown', 5_000)).toMatchObject({ visitId: null });
+    // The grace period (15 s) passes without Ahmad coming back: offline.
+    await told('offline', 20_000);
+    lead.close();
+    await membersInstance.restart();
+  }, 60_000);
+
   it('Redis is gone for 5 s and comes back empty: device tokens stay valid, and new calls work', async () => {
     const alive = cluster.instances.filter((s) => s.alive);
     const staff = await staffOn(direct(alive[0] as SignalInstance));
