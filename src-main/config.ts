@@ -49,6 +49,8 @@ const Env = z.object({
     .regex(/^wss?:\/\//)
     .optional(),
   SKAERMRUM_SYNC_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
+  /** Past this age (seconds since the last pull that worked) the queue and board say they may be out of date. */
+  SKAERMRUM_STALE_AFTER_S: z.coerce.number().int().min(5).max(3_600).default(60),
   /** After a call that was not answered: how many more tries, and how far apart (seconds). */
   SKAERMRUM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SKAERMRUM_RETRY_INTERVAL_S: z.coerce.number().int().min(1).max(3_600).default(300),
@@ -73,6 +75,8 @@ export interface MainConfig {
   /** Sign-in at the municipality's IdP (used when an EOJ is configured). */
   oidc: { issuer: string | null; clientId: string; scopes: string; resource: string | null; roleMapping: RoleMapping };
   lockAfterMinutes: number;
+  /** Seconds after which the screen says its data may be out of date. */
+  staleAfterSeconds: number;
   logLevel: z.infer<typeof Env>['SKAERMRUM_LOG_LEVEL'];
   retryPolicy: RetryPolicy;
   demoVisits: number;
@@ -112,6 +116,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
         : { ...SANDBOX_ROLE_MAPPING, claim: e.SKAERMRUM_ROLE_CLAIM },
     },
     lockAfterMinutes: e.SKAERMRUM_LOCK_AFTER_MIN,
+    staleAfterSeconds: e.SKAERMRUM_STALE_AFTER_S,
     logLevel: e.SKAERMRUM_LOG_LEVEL,
     retryPolicy: { retries: e.SKAERMRUM_RETRIES, intervalSeconds: e.SKAERMRUM_RETRY_INTERVAL_S },
     demoVisits: e.SKAERMRUM_DEMO_VISITS,

@@ -18,14 +18,16 @@ async function boot(): Promise<void> {
   const i18n = await initI18n();
   const root = createRoot(document.getElementById('root') as HTMLElement);
   let store: StoreApi<QueueState> | null = null;
-  const connection = connectToMain({
+  const connection = await connectToMain({
     onOnline: () => store?.getState().setOnline(true),
     onOffline: () => store?.getState().setOnline(false),
   });
-  if (connection.kind === 'no-token') {
+  if (connection.kind !== 'ready') {
+    // A page that cannot reach its main process says so, never a blank page.
+    const text = { 'no-token': 'connection.noToken', 'wrong-token': 'connection.wrongToken', unreachable: 'connection.unreachable' }[connection.kind];
     root.render(
-      <p className="banner banner-error" role="alert">
-        {i18n.t('connection.noToken')}
+      <p className="banner banner-error" role="alert" data-testid="connection-refused">
+        {i18n.t(text)}
       </p>,
     );
     return;

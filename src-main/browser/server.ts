@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
-import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM } from '../../src-shared/api/contract.js';
+import { BROWSER_RPC_PATH, BROWSER_SESSION_CHECK_PATH, BROWSER_TOKEN_PARAM } from '../../src-shared/api/contract.js';
 import type { Logger } from '../log.js';
 import { securityHeaders } from '../../src-shared/security/csp.js';
 import { readStaticFile } from '../security/staticFiles.js';
@@ -79,6 +79,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return;
       }
       const path = new URL(req.url ?? '/', origin).pathname;
+      if (path === BROWSER_SESSION_CHECK_PATH) {
+        const given = new URL(req.url ?? '/', origin).searchParams.get(BROWSER_TOKEN_PARAM);
+        res.writeHead(sameToken(given, token) ? 204 : 401, { ...headers, 'Cache-Control': 'no-store' }).end();
+        return;
+      }
       if (path === SIGN_IN_CALLBACK_PATH && options.completeSignIn) {
         // The result is read by the app over its API (session.auth): back to it either way.
         await options.completeSignIn(new URL(req.url ?? '/', origin).href).catch(() => undefined);

@@ -128,6 +128,7 @@ export function createSessionService(deps: {
     nextAttemptAt: null,
     outbox: store.outbox.summary(),
     problems: store.syncProblems.count(),
+    staleAfterSeconds: config.staleAfterSeconds,
   });
   const authState = (): AuthState => ({ method: eoj ? 'idp' : 'pick', locked, reauth, error: lastError, lockAfterMinutes: config.lockAfterMinutes });
   const announce = () => events.emit('sessionChanged', locked ? null : staff);
@@ -173,6 +174,7 @@ export function createSessionService(deps: {
         logger,
         clock,
         intervalMs: eoj?.syncIntervalMs ?? 10_000,
+        staleAfterSeconds: config.staleAfterSeconds,
       });
       engine.start();
     }

@@ -25,6 +25,8 @@ export interface SyncEngineOptions {
   intervalMs?: number;
   /** Periodic full resync (it is what catches hard deletes). */
   fullResyncMs?: number;
+  /** Data older than this may be out of date (shown on screen). */
+  staleAfterSeconds?: number;
 }
 
 /** Moves a pull found, for the notice on the queue ("10:30 Inger Birkholm er flyttet til Jonas"). */
@@ -37,6 +39,8 @@ function movedFor(store: VisitStore, moves: ReturnType<VisitStore['takePulledMov
     to: m.to.practitioner,
   }));
 }
+
+const DEFAULT_STALE_AFTER_S = 60;
 
 /** The EOJ lacks a search the pull cannot do without: one clear message naming it. */
 class MissingCapability extends Error {
@@ -75,6 +79,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       nextAttemptAt: failures > 0 && nextAttemptMs !== null ? new Date(nextAttemptMs).toISOString() : null,
       outbox: store.outbox.summary(),
       problems: store.syncProblems.count(),
+      staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_S,
     };
   };
   const publish = () => {

@@ -1,9 +1,15 @@
 import { createWSClient, wsLink } from '@trpc/client';
 import { ipcLink } from 'trpc-electron/renderer';
-import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM, type ApiClient } from '../../src-shared/api/contract';
+import { BROWSER_RPC_PATH, BROWSER_SESSION_CHECK_PATH, BROWSER_TOKEN_PARAM, type ApiClient } from '../../src-shared/api/contract';
 import { createApiClient } from './client';
 
-export type Connection = { kind: 'ready'; api: ApiClient; transport: 'electron' | 'browser' } | { kind: 'no-token' };
+export type Connection =
+  | { kind: 'ready'; api: ApiClient; transport: 'electron' | 'browser' }
+  | { kind: 'no-token' }
+  /** The address's token is not this run's (cut off when copied, or from an earlier start). */
+  | { kind: 'wrong-token' }
+  /** Nothing answers at this address: the Skærmrum service is not running. */
+  | { kind: 'unreachable' };
 
 export interface ConnectionEvents {
   onOnline(): void;
@@ -26,10 +32,17 @@ function takeSessionToken(): string | null {
 }
 
 /** Electron: the preload's IPC bridge. Browser mode: the loopback WebSocket, same messages. */
-export function connectToMain(events: ConnectionEvents): Connection {
+export async function connectToMain(events: ConnectionEvents): Promise<Connection> {
   if ('electronTRPC' in window) return { kind: 'ready', api: createApiClient(ipcLink()), transport: 'electron' };
   const token = takeSessionToken();
   if (!token) return { kind: 'no-token' };
+  const check = await fetch(`${BROWSER_SESSION_CHECK_PATH}?${BROWSER_TOKEN_PARAM}=${encodeURIComponent(token)}`, { cache: 'no-store' }).catch(() => null);
+  if (!check) return { kind: 'unreachable' };
+  if (check.status === 401) {
+    // Not kept: the right address opened next replaces it.
+    sessionStorage.removeItem(TOKEN_KEY);
+    return { kind: 'wrong-token' };
+  }
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const client = createWSClient({
     url: `${scheme}//${window.location.host}${BROWSER_RPC_PATH}?${BROWSER_TOKEN_PARAM}=${encodeURIComponent(token)}`,

@@ -20,6 +20,7 @@ import { filterQueue, type StatusFilter } from '../queue/queueFilter';
 import { QueueToolbar } from '../queue/QueueToolbar';
 import { Upcoming } from '../queue/Upcoming';
 import { useNow } from '../queue/useNow';
+import { Freshness } from '../sync/Freshness';
 import { OutcomeDialog } from '../visit/OutcomeDialog';
 import { LockScreen } from '../session/LockScreen';
 import type { OutcomeDefaults } from '../visit/OutcomeForm';
@@ -71,6 +72,7 @@ export function App({
   const state = useStore(store);
   const call = useStore(calls);
   const check = useStore(checks);
+  const signallingUp = useStore(team, (s) => s.signallingUp);
   const signedIn = state.session !== null;
   const roomId = state.session?.roomId ?? null;
   const isLead = state.session?.role === 'team_lead';
@@ -290,8 +292,10 @@ export function App({
           </button>
         )}
         <p className="outbox-status" role="status">
-          {pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
+          {/* Without the main process the counts on screen are old: nothing is claimed then. */}
+          {!state.online ? t('outbox.unknown') : pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
         </p>
+        {state.session && <Freshness sync={state.sync} signallingUp={signallingUp} />}
         {state.session && (
           <button type="button" className="switch-user" onClick={() => void state.signOut()}>
             {t('signIn.switchUser')}

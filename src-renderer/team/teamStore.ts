@@ -22,6 +22,8 @@ export interface TeamState {
   /** Presence of the team's members (team leads receive it). */
   presence: Record<string, Presence>;
   notices: MovedNotice[];
+  /** Whether the signalling connection (presence, the team's change hints) is up; null: none configured. */
+  signallingUp: boolean | null;
   /** Reports this client's presence; repeated reports of the same are not sent. */
   report(report: PresenceReport): void;
   dismissNotice(key: string): void;
@@ -36,6 +38,7 @@ export function createTeamStore(api: ApiClient, signalling: SignallingClient): S
   return createStore<TeamState>()((set, get) => ({
     presence: {},
     notices: [],
+    signallingUp: null,
     report(report) {
       if (last && last.state === report.state && last.roomId === report.roomId && last.visitId === report.visitId) return;
       last = report;
@@ -58,6 +61,7 @@ export function createTeamStore(api: ApiClient, signalling: SignallingClient): S
         }),
         // The presence is told again on every (re)connect: the server forgets a closed socket's.
         signalling.onState((state) => {
+          set({ signallingUp: state === 'open' });
           if (state === 'open' && last) {
             const again = last;
             last = null;
@@ -79,6 +83,7 @@ export function createTeamStore(api: ApiClient, signalling: SignallingClient): S
           },
         ),
       ];
+      if (signalling.available()) set({ signallingUp: signalling.online() });
       return () => stops.forEach((s) => s());
     },
   }));

@@ -281,3 +281,5 @@ export function listProcedures(): [string, string, AnyProcedureDef][] {
 /** Browser mode: the loopback WebSocket path, and the query parameter carrying the session token. */
 export const BROWSER_RPC_PATH = '/rpc';
 export const BROWSER_TOKEN_PARAM = 'token';
+/** Browser mode: answers 204 for the session token, 401 for any other (a page can read that; a refused WebSocket says nothing). */
+export const BROWSER_SESSION_CHECK_PATH = '/rpc/check';

@@ -161,6 +161,8 @@ export const SyncStatus = z.object({
   outbox: OutboxSummary,
   /** EOJ resources that could not be read (each one alone; the rest of the queue is there). */
   problems: z.number().int().nonnegative(),
+  /** Data older than this may be out of date, and the screen says so (SKAERMRUM_STALE_AFTER_S). */
+  staleAfterSeconds: z.number().int().positive(),
 });
 
 /** One resource from the EOJ that could not be read, shown until it reads well or is gone. */

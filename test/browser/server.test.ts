@@ -84,6 +84,12 @@ describe('browser mode server (loopback WebSocket + static client)', () => {
     expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/other?token=${server.token}`, { origin: server.origin })).toBe(404);
   });
 
+  it('tells a page whether its token is this run’s (a refused WebSocket says nothing a page can read)', async () => {
+    expect((await get(`${server.origin}/rpc/check?token=${server.token}`)).status).toBe(204);
+    expect((await get(`${server.origin}/rpc/check?token=${server.token.slice(0, -3)}`)).status).toBe(401);
+    expect((await get(`${server.origin}/rpc/check`)).status).toBe(401);
+  });
+
   it('serves the typed API and rejects bad arguments with a clear error, then keeps serving', async () => {
     const { api, close } = connectApi(rpcUrl, server.origin);
     try {

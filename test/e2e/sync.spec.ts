@@ -43,6 +43,10 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
   await expect(page.locator('tbody tr').first()).toBeVisible();
   await page.getByRole('button', { name: 'Hele teamet' }).click();
   await expect(page.locator('tbody tr')).toHaveCount(demoQueue(clock).length);
+  // How old the day on screen is, always in view.
+  const freshness = page.getByTestId('freshness');
+  await expect(freshness).toHaveAttribute('data-stale', 'false');
+  await expect(freshness).toContainText(/^Opdateret for \d+ s siden$/);
 
   await eoj.stop();
   const open = page.locator('tbody tr').filter({ has: page.locator('.chip-planned') });
@@ -61,10 +65,14 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
   const banner = page.locator('[data-sync-state]');
   await expect(banner).toContainText('Ingen forbindelse til EOJ', { timeout: 20_000 });
   await expect(banner).toContainText('3 ændringer venter');
+  // The view says plainly that it may be out of date, and why (the sandbox's signalling went with it).
+  await expect(freshness).toHaveAttribute('data-stale', 'true');
+  await expect(freshness).toContainText(/^Kan være forældet – opdateret for \d+ s siden\. EOJ kan ikke nås\. Signaleringen er nede: /);
 
   eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), port: eojPort, clock });
   await expect(banner).toHaveCount(0, { timeout: 40_000 });
   await expect(page.getByRole('status').filter({ hasText: 'Alle ændringer er gemt' })).toBeVisible();
+  await expect(freshness).toHaveAttribute('data-stale', 'false');
 
   for (const id of ids) {
     expect((await fhir(`/Appointment/${id}`)).status).toBe('fulfilled');
@@ -77,4 +85,12 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
     ),
   );
   expect(identifiers.size).toBe(all.total);
+});
+
+test('an address whose token was cut off when copied says so in Danish, instead of an empty page', async ({ page }) => {
+  await page.goto(app.url.slice(0, -4));
+  await expect(page.getByTestId('connection-refused')).toHaveText(/^Adgangsnøglen i adressen passer ikke/);
+  // The full address works in the same tab afterwards: the wrong token was not kept.
+  await page.goto(app.url);
+  await expect(page.locator('.sign-in, table.queue').first()).toBeVisible();
 });
