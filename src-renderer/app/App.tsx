@@ -291,11 +291,13 @@ export function App({
             {check.running ? t('check.verdict.running') : t(`check.summary.${check.result?.verdict ?? 'none'}`)}
           </button>
         )}
-        <p className="outbox-status" role="status">
-          {/* Without the main process the counts on screen are old: nothing is claimed then. */}
-          {!state.online ? t('outbox.unknown') : pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
-        </p>
-        {state.session && <Freshness sync={state.sync} signallingUp={signallingUp} />}
+        <div className="sync-state">
+          <p className="outbox-status" role="status">
+            {/* Without the main process the counts on screen are old: nothing is claimed then. */}
+            {!state.online ? t('outbox.unknown') : pending > 0 ? t('outbox.pending', { count: pending }) : t('outbox.allSent')}
+          </p>
+          {state.session && <Freshness sync={state.sync} signallingUp={signallingUp} />}
+        </div>
         {state.session && (
           <button type="button" className="switch-user" onClick={() => void state.signOut()}>
             {t('signIn.switchUser')}
