@@ -13,10 +13,12 @@ export function createApiClient(link: TRPCLink<AnyTRPCRouter>): ApiClient {
     const path = `${ns}.${method}`;
     let call: unknown;
     if (def.kind === 'subscription') {
-      call = (input: unknown, listener: { onData: (v: unknown) => void; onError?: (e: Error) => void }) => {
+      call = (input: unknown, listener: { onData: (v: unknown) => void; onError?: (e: Error) => void; onStarted?: () => void }) => {
         const subscription = client.subscription(path, def.input.parse(input), {
           onData: (value: unknown) => listener.onData(def.output.parse(value)),
           onError: (error: Error) => listener.onError?.(error),
+          // The server runs the subscription from here on (events before this are not delivered).
+          onStarted: () => listener.onStarted?.(),
         });
         return () => subscription.unsubscribe();
       };

@@ -263,7 +263,7 @@ export type ApiClient = {
   [N in Namespace]: {
     [M in keyof ApiContract[N]]: ApiContract[N][M] extends ProcedureDef<infer K, infer I, infer O>
       ? K extends 'subscription'
-        ? (input: z.input<I>, listener: { onData: (value: z.output<O>) => void; onError?: (error: Error) => void }) => Unsubscribe
+        ? (input: z.input<I>, listener: { onData: (value: z.output<O>) => void; onError?: (error: Error) => void; onStarted?: () => void }) => Unsubscribe
         : (input: z.input<I>) => Promise<z.output<O>>
       : never;
   };

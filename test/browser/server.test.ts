@@ -123,21 +123,30 @@ describe('browser mode server (loopback WebSocket + static client)', () => {
     const actor = connectApi(rpcUrl, server.origin);
     try {
       const events: QueueChanged[] = [];
+      const started: Promise<void>[] = [];
       const received = new Promise<void>((resolve) => {
-        watcher.api.events.onQueueChanged(
-          {},
-          {
-            onData: (e) => {
-              events.push(e);
-              resolve();
-            },
-          },
+        started.push(
+          new Promise<void>((onStarted) =>
+            watcher.api.events.onQueueChanged(
+              {},
+              {
+                onStarted: () => onStarted(),
+                onData: (e) => {
+                  events.push(e);
+                  resolve();
+                },
+              },
+            ),
+          ),
         );
       });
       const outbox = new Promise<number>((resolve) => {
-        watcher.api.events.onOutboxChanged({}, { onData: (s) => resolve(s.pending) });
+        started.push(
+          new Promise<void>((onStarted) => watcher.api.events.onOutboxChanged({}, { onStarted: () => onStarted(), onData: (s) => resolve(s.pending) })),
+        );
       });
-      await new Promise((r) => setTimeout(r, 100)); // let both subscriptions start
+      // Both subscriptions are running at the server before the change is made.
+      await Promise.all(started);
       const [visit] = (await actor.api.queue.today({ scope: 'room', roomId: 'room-3' })).filter((v) => v.status === 'planned' || v.status === 'completed');
       if (!visit) throw new Error('demo day has no visit in room-3');
       await actor.api.visit.setStatus({ visitId: visit.id, status: visit.status === 'planned' ? 'in_progress' : 'planned' });

@@ -1,8 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** Whether a STUN Binding request to the port gets its success response within 200 ms. */
+function stunAnswers(port: number): Promise<boolean> {
+  const socket = createSocket('udp4');
+  const request = Buffer.alloc(20);
+  request.writeUInt16BE(0x0001, 0); // Binding request, no attributes
+  request.writeUInt32BE(0x2112a442, 4); // magic cookie
+  randomBytes(12).copy(request, 8);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(false);
+    }, 200);
+    socket.once('message', (answer) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(answer.readUInt16BE(0) === 0x0101 && answer.subarray(8, 20).equals(request.subarray(8, 20)));
+    });
+    socket.send(request, port, '127.0.0.1');
+  });
+}
 
 /** A real coturn on loopback with REST (use-auth-secret) credentials, as Debian ships it. */
 export interface Coturn {
@@ -54,12 +76,18 @@ export async function startCoturn(): Promise<Coturn> {
       const c = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       let out = '';
+      let probing = false;
       const timer = setTimeout(() => reject(new Error(`coturn did not start: ${out}`)), 10_000);
       c.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (/Total (UDP|General) servers|listener opened on/i.test(out)) {
+        if (!probing && /Total (UDP|General) servers|listener opened on/i.test(out)) {
+          probing = true;
           clearTimeout(timer);
-          setTimeout(resolve, 200);
+          // Ready when it answers STUN, not a guessed moment after its log line.
+          void (async () => {
+            for (let i = 0; i < 50; i++) if (await stunAnswers(port)) return resolve();
+            reject(new Error(`coturn answers no STUN on ${port}: ${out}`));
+          })();
         }
       });
       c.once('exit', (code) => reject(new Error(`coturn exited ${code}: ${out}`)));

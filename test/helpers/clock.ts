@@ -12,3 +12,12 @@ export const TEST_INSTANT: Date = parseInstantSetting('SKAERMRUM_TEST_NOW', proc
 export function testClock(at: Date = TEST_INSTANT): Clock {
   return clockStartingAt(at);
 }
+
+/**
+ * Resolves once `clock` reads a later millisecond than it does now: an instant taken after this is
+ * strictly later than every write stamped before it (a condition, not a sleep of a guessed length).
+ */
+export async function pastThisMillisecond(clock: Clock): Promise<void> {
+  const now = clock.nowMs();
+  while (clock.nowMs() <= now) await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -1,3 +1,4 @@
+import { pastThisMillisecond } from '../helpers/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { careDay } from '../../src-shared/time/copenhagen';
@@ -132,8 +133,10 @@ describe('sandbox EOJ conformance (FHIR R4 subset, real HTTP on loopback)', () =
   it('finds changes with _lastUpdated=gt and with type-level _history?_since', async () => {
     const before = (await eoj.fhir(`/Appointment/${visitId('room-3-07')}`)).body;
     const cursor = new Date(Date.parse(before.meta.lastUpdated)).toISOString();
-    await new Promise((r) => setTimeout(r, 5));
+    await pastThisMillisecond(eoj.clock);
     const since = eoj.clock.now().toISOString();
+    // The update is stamped after `since` (gt), not in the same millisecond.
+    await pastThisMillisecond(eoj.clock);
     await eoj.fhir(`/Appointment/${visitId('room-3-07')}`, {
       method: 'PUT',
       headers: { 'if-match': `W/"${before.meta.versionId}"` },

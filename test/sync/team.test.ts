@@ -13,7 +13,7 @@ import { pushOutbox } from '../../src-main/sync/push';
 import { createTeamLink } from '../../src-main/sync/teamLink';
 import { pullTeamState } from '../../src-main/sync/teamState';
 import { syncWindow } from '../../src-main/sync/pull';
-import { testClock } from '../helpers/clock';
+import { pastThisMillisecond, testClock } from '../helpers/clock';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store';
 
@@ -256,7 +256,7 @@ describe("the team's shared day in the EOJ", () => {
     await sync(lead, true);
     const visits = roomQueue(lead, 'room-3').slice(0, 6);
     // Every Appointment version written from here on is one of the moves.
-    await new Promise((r) => setTimeout(r, 5));
+    await pastThisMillisecond(eoj.clock);
     const since = eoj.clock.now().toISOString();
     lead.store.moveVisits(
       visits.map((v) => ({
@@ -286,7 +286,9 @@ describe("the team's shared day in the EOJ", () => {
       },
     );
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('pushing') && resolve()));
-    await new Promise((r) => setTimeout(r, 250));
+    // Killed mid-move: as soon as the first move has landed in the EOJ (the others are still on their way).
+    const landed = async () => (await eoj.fhir(`/Appointment/_history?_since=${encodeURIComponent(since)}&_count=1000`)).body.entry.length as number;
+    await expect.poll(landed, { interval: 10, timeout: 10_000 }).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     await eoj.faults({});
