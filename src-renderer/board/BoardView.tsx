@@ -1,6 +1,7 @@
 import {
   closestCenter,
   DndContext,
+  pointerWithin,
   DragOverlay,
   KeyboardCode,
   KeyboardSensor,
@@ -10,6 +11,7 @@ import {
   useSensor,
   useSensors,
   type Announcements,
+  type CollisionDetection,
   type DragEndEvent,
   type DragMoveEvent,
   type DragStartEvent,
@@ -19,6 +21,7 @@ import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type Re
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useStore, type StoreApi } from 'zustand';
+import type { BoardDay } from '../../src-shared/api/contract';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { isOpen } from '../../src-shared/queue/nowNext';
 import { buildBoard, type BoardBlock, type BoardRow } from '../../src-shared/team/board';
@@ -52,6 +55,12 @@ interface Landing {
 
 const rowIdOf = (row: BoardRow) => row.member?.practitionerId ?? UNASSIGNED;
 
+/** A pointer drops into the row it is over; the keyboard (no pointer) into the nearest row. */
+const rowUnderPointer: CollisionDetection = (args) => {
+  const under = pointerWithin(args);
+  return under.length > 0 ? under : closestCenter(args);
+};
+
 /** The team lead's board ("Teamtavle"): who does what today, live presence, moves by drag or keyboard. */
 export function BoardView({ board, team }: { board: StoreApi<BoardState>; team: StoreApi<TeamState> }) {
   const { t, i18n } = useTranslation();
@@ -69,7 +78,10 @@ export function BoardView({ board, team }: { board: StoreApi<BoardState>; team: 
     return board.getState().start();
   }, [board]);
 
-  const day = state.day;
+  // During a drag the board holds the day it showed when the drag began: a reload (our own pull,
+  // a colleague's change) must not move rows under the pointer and drop the visit elsewhere.
+  const [heldDay, setHeldDay] = useState<BoardDay | null>(null);
+  const day = heldDay ?? state.day;
   const model = useMemo(() => (day ? buildBoard(day.visits, day.members, new Date(day.day), day.settings) : null), [day]);
   const inCall = useMemo(() => new Set(Object.values(presence).flatMap((p) => (p.state === 'in_call' && p.visitId ? [p.visitId] : []))), [presence]);
   const rowsById = useMemo(() => new Map((model?.rows ?? []).map((r) => [rowIdOf(r), r])), [model]);
@@ -143,6 +155,7 @@ export function BoardView({ board, team }: { board: StoreApi<BoardState>; team: 
     const rowIds = [...document.querySelectorAll<HTMLElement>('[data-board-row]')].map((el) => el.dataset.boardRow);
     const startRow = data?.visit ? (model?.rows.find((r) => r.blocks.some((b) => b.visit.id === data.visit.id)) ?? null) : null;
     keyboardRow.current = Math.max(0, rowIds.indexOf(startRow ? rowIdOf(startRow) : UNASSIGNED));
+    setHeldDay(day);
     setDragging(data?.visit ?? null);
   };
   const onDragMove = (e: DragMoveEvent) => {
@@ -153,6 +166,7 @@ export function BoardView({ board, team }: { board: StoreApi<BoardState>; team: 
     const data = e.active.data.current as DragData | undefined;
     setDragging(null);
     setLanding(null);
+    setHeldDay(null);
     if (!data || !e.over) return;
     const l = landingOf(data.visit, String(e.over.id), e.delta.x, pointerDrag.current ? SNAP_MINUTES : STEP_MINUTES);
     if (!l) return;
@@ -192,13 +206,14 @@ export function BoardView({ board, team }: { board: StoreApi<BoardState>; team: 
       )}
       <DndContext
         sensors={sensors}
-        collisionDetection={closestCenter}
+        collisionDetection={rowUnderPointer}
         onDragStart={onDragStart}
         onDragMove={onDragMove}
         onDragEnd={onDragEnd}
         onDragCancel={() => {
           setDragging(null);
           setLanding(null);
+          setHeldDay(null);
         }}
         accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}
       >
@@ -481,14 +496,26 @@ function ConfirmPanel({
           );
         })}
       </ul>
-      <div className="confirm-actions">
-        <button type="button" ref={confirmRef} className="primary" disabled={blocked} onClick={() => void board.getState().confirm()}>
+      {/* A form, so that confirming is the submit (and cancelling the reset) that the button's click
+          causes: dnd-kit stops every click's propagation in the page for 50 ms after a pointer drop
+          (to swallow the click of the drop itself), which silently lost a "Flyt" clicked at once.
+          A click's default action still happens when its propagation is stopped. */}
+      <form
+        className="confirm-actions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void board.getState().confirm();
+        }}
+        onReset={(e) => {
+          e.preventDefault();
+          board.getState().cancel();
+        }}
+      >
+        <button type="submit" ref={confirmRef} className="primary" disabled={blocked}>
           {t(blocked ? 'board.confirm.blocked' : 'board.confirm.ok')}
         </button>
-        <button type="button" onClick={() => board.getState().cancel()}>
-          {t('board.confirm.cancel')}
-        </button>
-      </div>
+        <button type="reset">{t('board.confirm.cancel')}</button>
+      </form>
     </div>
   );
 }
