@@ -60,12 +60,17 @@ export function outboxQueries(db: Database) {
   const byMutation = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE mutation_id = ?`);
   const all = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox ORDER BY seq`);
   const byVisit = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE visit_id = ? ORDER BY seq`);
-  // FIFO per visit: a row is due only when no earlier row of the same visit is still unfinished.
+  // FIFO per visit: a row is due only when no earlier row of the same visit is still unfinished,
+  // or refused (dead) and not yet dealt with: it may be sent again, and must not land after a
+  // newer change. A conflict is final (the EOJ's version stands; it cannot be sent again), so
+  // later rows go on, each checked against the EOJ as it is now: a move or status change of a
+  // visit someone else closed becomes a conflict of its own, never an overwrite. Waiting behind
+  // a conflict instead kept them pending for good, shown as done on this screen only.
   const due = db.prepare<[number, number], OutboxRow>(`
     SELECT ${COLUMNS} FROM outbox o
     WHERE o.state IN ('pending', 'inflight') AND o.next_attempt_ms <= ?
       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.visit_id = o.visit_id AND p.seq < o.seq
-                      AND p.state IN ('pending', 'inflight', 'conflict', 'dead'))
+                      AND (p.state IN ('pending', 'inflight') OR (p.state = 'dead' AND p.resolved_ms IS NULL)))
     ORDER BY o.seq LIMIT ?`);
   const setState = db.prepare<[OutboxState, string | null, number, string], void>(
     `UPDATE outbox SET state = ?, last_error = ?, updated_ms = ? WHERE mutation_id = ?`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
-import type { OutboxEntry, VisitSlot } from '../../src-shared/domain/outbox.js';
+import type { OutboxEntry, SyncError, VisitSlot } from '../../src-shared/domain/outbox.js';
 import type { CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
 import { decideOutcome, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
 import { workflowQueries } from './workflow.js';
@@ -140,6 +140,12 @@ export interface VisitStore {
    * pull brings the whole new version (e.g. a reassignment the push was re-applied on top of).
    */
   recordPushed(mutationId: string, visitId: string, resultVersion: string | null, atMs: number): void;
+  /**
+   * A push met a visit someone else closed or moved: the row becomes a visible conflict, and the
+   * visit is read again in full at the next pull (this round's), so the screen shows the EOJ's
+   * version instead of the change that did not land.
+   */
+  recordConflict(mutationId: string, visitId: string, error: SyncError, atMs: number): void;
   readonly outbox: ReturnType<typeof outboxQueries>;
   readonly audit: ReturnType<typeof auditQueries>;
   readonly syncState: ReturnType<typeof syncStateQueries>;
@@ -492,6 +498,12 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     if (resultVersion) outbox.rebaseUnfinished(visitId, resultVersion);
   });
 
+  const recordConflict = db.transaction((mutationId: string, visitId: string, error: SyncError, atMs: number) => {
+    outbox.markFailed(mutationId, 'conflict', error, atMs);
+    visits.forgetVersion(visitId);
+    syncState.forgetFullResync();
+  });
+
   const saveRoomDevices = db.transaction((d: RoomDevices, actorId: string, atMs: number) => {
     devices.save(d, atMs);
     audit.append({ atMs, actorId, action: 'room.devices_saved', subjectType: 'Location', subjectId: d.roomId });
@@ -522,6 +534,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     },
     applyPull: (page) => applyPull.immediate(page),
     recordPushed: (mutationId, visitId, resultVersion, atMs) => recordPushed.immediate(mutationId, visitId, resultVersion, atMs),
+    recordConflict: (mutationId, visitId, error, atMs) => recordConflict.immediate(mutationId, visitId, error, atMs),
     outbox,
     audit,
     syncState,

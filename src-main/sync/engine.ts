@@ -113,7 +113,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         await pull(false);
         store.outbox.retryNow(at.getTime());
       }
-      const pushed = await pushOutbox({ client, store, clock });
+      const pushed = await pushOutbox({ client, store, clock, maxBackoffMs: intervalMs });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
       if (pushed.landed.length > 0) events.emit('pushed', { visitIds: pushed.landed });
       waitAtLeastMs = pushed.retryAfterMs ?? 0;
@@ -184,7 +184,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
       await running;
     } finally {
       running = null;
-      const backoff = failures === 0 ? intervalMs : Math.min(30_000, Math.max(intervalMs, 1_000 * 2 ** Math.min(failures - 1, 5)));
+      // After a failure: 1, 2, 4 … s, never longer than the pull interval, so the view is right
+      // again one interval after the EOJ is back (and a failing EOJ gets no more requests than a
+      // healthy one). A server that asked us to wait (429 Retry-After) is waited for in full.
+      const backoff = failures === 0 ? intervalMs : Math.min(intervalMs, 1_000 * 2 ** Math.min(failures - 1, 5));
       schedule(Math.max(backoff, waitAtLeastMs));
       // Published once the next attempt is known (the banner says when it tries again).
       publish();

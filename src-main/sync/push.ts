@@ -176,7 +176,19 @@ export interface PushResult {
 /** Rows of different visits are independent: a few go at once (FIFO holds within each visit). */
 const CONCURRENCY = 4;
 
-export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; clock: Clock; limit?: number; random?: () => number }): Promise<PushResult> {
+export async function pushOutbox(opts: {
+  client: FhirClient;
+  store: VisitStore;
+  clock: Clock;
+  limit?: number;
+  random?: () => number;
+  /**
+   * The longest a row waits after a temporary failure (the pull interval): the team's view is
+   * right one interval after an EOJ error burst ends, not after minutes of backoff. A server's own
+   * Retry-After still counts in full.
+   */
+  maxBackoffMs?: number;
+}): Promise<PushResult> {
   const { client, store, clock } = opts;
   const result: PushResult = { done: 0, retried: 0, failed: 0, lastError: null, retryAfterMs: null, landed: [] };
   // due() yields at most one row per visit: the oldest unfinished one.
@@ -193,7 +205,7 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
     } catch (error) {
       if (error instanceof Conflict) {
         result.lastError = { code: 'conflict', serverText: error.eojStatus, subject: `Appointment/${entry.visitId}` };
-        store.outbox.markFailed(entry.mutationId, 'conflict', result.lastError, clock.nowMs());
+        store.recordConflict(entry.mutationId, entry.visitId, result.lastError, clock.nowMs());
         result.failed++;
         return;
       }
@@ -209,7 +221,7 @@ export async function pushOutbox(opts: { client: FhirClient; store: VisitStore; 
         return;
       }
       // Temporary: wait at least as long as the server asked (429 Retry-After).
-      const waitMs = Math.max(backoffMs(entry.attempts, opts.random), eoj.retryAfterMs ?? 0);
+      const waitMs = Math.max(Math.min(backoffMs(entry.attempts, opts.random), opts.maxBackoffMs ?? BACKOFF_MAX_MS), eoj.retryAfterMs ?? 0);
       if (eoj.retryAfterMs !== null) result.retryAfterMs = Math.max(result.retryAfterMs ?? 0, eoj.retryAfterMs);
       store.outbox.scheduleRetry(entry.mutationId, clock.nowMs() + waitMs, result.lastError, clock.nowMs());
       result.retried++;

@@ -107,6 +107,15 @@ describe('visit store repository (encrypted, real keychain)', () => {
     expect(store.outbox.get(b1?.mutationId as string)).toMatchObject({ attempts: 1, error: { code: 'timeout' }, state: 'pending' });
     store.outbox.markFailed(a2?.mutationId as string, 'conflict', { code: 'conflict', serverText: 'cancelled', subject: null }, 400);
     expect(store.outbox.summary()).toEqual({ pending: 1, inflight: 0, conflict: 1, dead: 0 });
+    // A conflict is final: a later change of the same visit goes on (and meets the EOJ's rules itself).
+    const a3 = store.setVisitStatus({ visitId: a.id, status: 'not_answered', actorId: 'p', atMs: 500 }).outboxEntry;
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([a3?.mutationId]);
+    // A refusal (dead) may be sent again: what came after it waits until it is dealt with.
+    store.outbox.markFailed(a3?.mutationId as string, 'dead', { code: 'refused', serverText: 'invalid', subject: null }, 600);
+    const a4 = store.setVisitStatus({ visitId: a.id, status: 'completed', actorId: 'p', atMs: 700 }).outboxEntry;
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([]);
+    expect(store.resolveProblem(a3?.mutationId as string, 'accept_eoj', 'p', 800)).toBe(true);
+    expect(store.outbox.due(1_000, 10).map((e) => e.mutationId)).toEqual([a4?.mutationId]);
   });
 
   it('remembers devices per room', () => {
