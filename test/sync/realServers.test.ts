@@ -193,6 +193,43 @@ describe('the client against resources as real servers send them', () => {
     expect(second?.query.get('_lastUpdated')).toMatch(/^gt/);
   });
 
+  it('never skips a change stamped before the cursor because a later-stamped write committed first', async () => {
+    // A server that honours _lastUpdated=gt and shows what has committed, as a real one under two
+    // concurrent writers: b is stamped 10:00:00.000 but commits (becomes visible) only after a,
+    // stamped 10:00:00.800, was already pulled and moved the cursor past b's stamp.
+    let visible: Json[] = [];
+    eoj.answer = (req) => {
+      if (req.method !== 'GET' || req.path !== '/Appointment') return undefined;
+      const gt = req.query.get('_lastUpdated')?.replace(/^gt/, '');
+      const found = visible.filter((a) => !gt || Date.parse((a.meta as { lastUpdated: string }).lastUpdated) > Date.parse(gt));
+      return {
+        status: 200,
+        body: { resourceType: 'Bundle', type: 'searchset', link: [], entry: found.map((resource) => ({ resource, search: { mode: 'match' } })) },
+      };
+    };
+    const stamped = (id: string, ms: number, over: Json = {}) =>
+      appointment(id, { meta: { versionId: `${id}-${ms}`, lastUpdated: new Date(ms).toISOString() }, ...over });
+    const t0 = clock.nowMs() - 30_000;
+    visible = [stamped('a', t0 - 60_000), stamped('b', t0 - 60_000)];
+    await sync();
+    expect(
+      queue()
+        .map((v) => v.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    // a's new version commits first and is pulled: the cursor is now a's stamp.
+    visible = [stamped('a', t0 + 800, { start: at(11, 0), end: at(11, 10) }), stamped('b', t0 - 60_000)];
+    await sync(offsetClock(1_000, clock));
+    expect(Date.parse(store.syncState.get('appointments')?.cursor ?? '')).toBe(t0 + 800);
+    // Then b's version, stamped earlier than the cursor, commits.
+    visible = [stamped('a', t0 + 800, { start: at(11, 0), end: at(11, 10) }), stamped('b', t0, { start: at(12, 0), end: at(12, 10) })];
+    await sync(offsetClock(2_000, clock));
+    // An incremental pull (not a full resync) found it: the cursor window overlaps the last stamp.
+    expect(searches().at(-1)?.query.get('_lastUpdated')).toMatch(/^gt/);
+    expect(store.getVisit('b')?.start).toBe(at(12, 0));
+    expect(store.getVisit('a')?.start).toBe(at(11, 0));
+  });
+
   it('an EOJ without a search it cannot do without gets one clear message naming it, and nothing changes', async () => {
     eoj.capabilities = capabilityStatement({ params: ['actor', '_lastUpdated'] });
     eoj.appointments = [appointment('a1')];
