@@ -15,7 +15,7 @@ import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers
 import { benchSync } from './sync';
 import { benchCalls } from './calls';
 import { benchDeviceCheck } from './devicecheck';
-import { benchTeam } from './team';
+import { benchTeam, benchTeamSoak } from './team';
 import { benchUi } from './ui';
 import { benchAuth } from './auth';
 import { benchReports } from './reports';
@@ -119,7 +119,8 @@ async function main(): Promise<void> {
   if (!want('store')) for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
   if (want('sync')) Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
   if (want('ui')) Object.assign(results, await benchUi(Number(process.env.BENCH_UI_COUNT ?? 10)));
-  if (want('team')) Object.assign(results, await benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10)));
+  if (want('team')) Object.assign(results, await benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10), Number(process.env.BENCH_TEAM_MOVES ?? 100)));
+  if (want('team')) Object.assign(results, await benchTeamSoak(Number(process.env.BENCH_SOAK_ROUNDS ?? 2), Number(process.env.BENCH_SOAK_OPERATIONS ?? 40)));
   if (want('auth')) Object.assign(results, await benchAuth(Number(process.env.BENCH_AUTH_COUNT ?? 10)));
   if (want('reports')) Object.assign(results, await benchReports());
   if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));

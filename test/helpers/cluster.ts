@@ -111,6 +111,8 @@ export interface Cluster {
   citizenUrl: string;
   /** What a staff client needs to reach the EOJ and signalling through the load balancer. */
   clientEnv: Record<string, string>;
+  /** The sandbox's fault injection (src-server/eoj/faults.ts): `{}` clears it. */
+  faults(config: Record<string, unknown>): Promise<void>;
   /** Runs fn and says which instance took the one connection it made. */
   holderOf(fn: () => Promise<void>): Promise<SignalInstance>;
   stop(): Promise<void>;
@@ -120,7 +122,14 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
   const { dir, cleanup } = tempDir('skaermrum-cluster-');
   const clock = options.clock ?? testClock();
   // Every visit of the day still open, whatever the hour (as the other browser tests' sandbox).
-  const eoj = await startSandbox({ dbFile: join(dir, 'eoj.db'), port: 0, demo: 'start-of-day', clock, signallingClientSecret: CLUSTER_CLIENT_SECRET });
+  const eoj = await startSandbox({
+    dbFile: join(dir, 'eoj.db'),
+    port: 0,
+    demo: 'start-of-day',
+    clock,
+    signallingClientSecret: CLUSTER_CLIENT_SECRET,
+    allowFaultInjection: true,
+  });
   const redisDir = join(dir, 'redis');
   mkdirSync(redisDir);
   const redis = await startRedis(redisDir);
@@ -206,7 +215,16 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  await new Promise((r) => setTimeout(r, 600));
+  // HAProxy counts them up after its own checks: until it sends requests to every one of them.
+  const served = new Set<string>();
+  for (let i = 0; served.size < instances.length; i++) {
+    if (i > 400) throw new Error(`HAProxy sender kun til ${[...served].join(', ')}`);
+    const health = await fetch(`http://127.0.0.1:${lbPort}/signal/health`, { signal: AbortSignal.timeout(2_000) })
+      .then(async (r) => ((await r.json()) as { instance?: string }).instance)
+      .catch(() => undefined);
+    if (health) served.add(health);
+    else await new Promise((r) => setTimeout(r, 25));
+  }
   const signallingUrl = `ws://127.0.0.1:${lbPort}/signal`;
   return {
     eoj,
@@ -217,6 +235,14 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
     signallingUrl,
     citizenUrl: `http://127.0.0.1:${lbPort}/citizen/`,
     clientEnv: { SKAERMRUM_EOJ_URL: eoj.baseUrl, SKAERMRUM_EOJ_SANDBOX: '1', SKAERMRUM_SIGNALLING_URL: signallingUrl },
+    async faults(config) {
+      const res = await fetch(`${new URL(eoj.baseUrl).origin}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(config),
+      });
+      if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
+    },
     async holderOf(fn) {
       const count = (s: SignalInstance) => s.connections().catch(() => -1);
       const before = await Promise.all(instances.map(count));

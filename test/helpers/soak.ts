@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createCallerFactory } from '../../src-main/api/router';
+import { configFromEnv } from '../../src-main/config';
+import { createLogger } from '../../src-main/log';
+import { startMainServices, type MainServices } from '../../src-main/services/mainServices';
+import { osRefreshVault } from '../../src-main/auth/refreshVault';
+import type { BoardDay } from '../../src-shared/api/contract';
+import { createSignalConnection, type SocketLike } from '../../src-shared/call/signalConnection';
+import type { QueueVisit } from '../../src-shared/domain/visit';
+import { visitStatusOf } from '../../src-shared/fhir/mapping';
+import { careDay } from '../../src-shared/time/copenhagen';
+import { mkdirSync } from 'node:fs';
+import { startCluster, type Cluster, type SignalInstance } from './cluster';
+import { signInAtIdp } from './idp';
+import { signInThroughIdp } from './services';
+import { tempDir, testKeychain } from './store';
+
+/**
+ * The convergence soak (Jepsen's habit): one team lead and four staff clients, each the real
+ * main-process services on its own encrypted store, signed in at the sandbox's IdP, reached
+ * through the real API router, and linked to the team through the real signalling client over
+ * HAProxy (what the renderer's team store does: tell the team when a push landed, pull when a
+ * colleague's did). Random operations from a seeded generator, faults on a seeded schedule, and a
+ * checker that compares every client's view with the EOJ's.
+ */
+export const TEAM = 'team-skaermenhed-nord';
+export const LEAD = { username: 'mette', id: 'practitioner-1' };
+export const STAFF = [
+  { username: 'louise', id: 'practitioner-2' },
+  { username: 'ahmad', id: 'practitioner-3' },
+  { username: 'sofie', id: 'practitioner-4' },
+  { username: 'jonas', id: 'practitioner-5' },
+];
+
+/** mulberry32: the whole run follows from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Call = (path: string, input: unknown) => Promise<unknown>;
+
+export interface SoakClient {
+  who: { username: string; id: string };
+  call: Call;
+  services: MainServices;
+  /** Closes and opens the client again on the same store and keychain profile (a restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const nodeTimers = {
+  set: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export async function openSoakClient(cluster: Cluster, who: { username: string; id: string }, dir: string, pullIntervalMs: number): Promise<SoakClient> {
+  const profile = `soak-${who.username}-${randomUUID()}`;
+  const keychain = testKeychain();
+  const refreshVault = osRefreshVault(profile);
+  let services: MainServices;
+  let stopLink: () => void = () => undefined;
+  async function start() {
+    const config = configFromEnv(
+      { ...cluster.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: String(pullIntervalMs), SKAERMRUM_PROFILE: profile },
+      { dataDir: dir, databaseFile: join(dir, 'visits.db'), logLevel: 'silent', clock: cluster.clock },
+    );
+    services = await startMainServices(config, { logger: createLogger('silent'), keychain, refreshVault });
+    if (!services.session.current()) await signInThroughIdp(services, who.username);
+    // The team link, as the renderer's team store makes it.
+    const ticket = services.session.callTicket();
+    if (!ticket) throw new Error(`${who.username}: no signalling ticket`);
+    const link = createSignalConnection({
+      url: ticket.signallingUrl,
+      token: () => services.session.callTicket()?.token ?? null,
+      openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      timers: nodeTimers,
+      onMessage: (m) => {
+        if (m.type === 'team.changed') void services.session.syncNow().catch(() => undefined);
+      },
+    });
+    link.start();
+    const abort = new AbortController();
+    void (async () => {
+      for await (const { visitIds } of services.events.stream('pushed', abort.signal)) link.send({ type: 'team.changed', visitIds });
+    })();
+    stopLink = () => {
+      abort.abort();
+      link.stop();
+    };
+  }
+  await start();
+  const caller = () => createCallerFactory(services.router)({}) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+  return {
+    who,
+    get services() {
+      return services;
+    },
+    call: (path, input) => {
+      const [ns, method] = path.split('.') as [string, string];
+      return (caller()[ns]?.[method] as (input: unknown) => Promise<unknown>)(input);
+    },
+    async restart() {
+      stopLink();
+      await services.close();
+      await start();
+    },
+    async close() {
+      stopLink();
+      await services.close();
+    },
+  };
+}
+
+/** A visit as the EOJ or a client has it: who calls, and its status. */
+export type View = Map<string, { practitioner: string | null; status: string }>;
+
+/** The EOJ's truth for the team's care day. */
+export async function eojView(cluster: Cluster, token: string): Promise<View> {
+  const day = careDay(cluster.clock.now());
+  const url = `${cluster.eoj.baseUrl}/Appointment?actor=HealthcareService/${TEAM}&date=ge${encodeURIComponent(day.start.toISOString())}&date=lt${encodeURIComponent(day.end.toISOString())}&_count=500`;
+  const body = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    entry?: { resource: { id: string; status: Parameters<typeof visitStatusOf>[0]; participant: { actor?: { reference?: string } }[] } }[];
+  };
+  const view: View = new Map();
+  for (const { resource: a } of body.entry ?? []) {
+    const practitioner = a.participant.map((p) => p.actor?.reference ?? '').find((r) => r.startsWith('Practitioner/'));
+    const status = visitStatusOf(a.status);
+    if (status && status !== 'cancelled') view.set(a.id, { practitioner: practitioner ? practitioner.slice('Practitioner/'.length) : null, status });
+  }
+  return view;
+}
+
+export async function clientView(cluster: Cluster, client: SoakClient, scope: 'team' | 'mine' = 'team'): Promise<View> {
+  const day = careDay(cluster.clock.now());
+  const visits = (await client.call('queue.today', { scope })) as QueueVisit[];
+  return new Map(
+    visits
+      .filter((v) => Date.parse(v.start) >= day.start.getTime() && Date.parse(v.start) < day.end.getTime() && v.status !== 'cancelled')
+      .map((v) => [v.id, { practitioner: v.practitioner?.id ?? null, status: v.status }]),
+  );
+}
+
+/** What differs between a client's view and the EOJ's (empty: equal). */
+export function differences(truth: View, seen: View): string[] {
+  const out: string[] = [];
+  for (const [id, t] of truth) {
+    const s = seen.get(id);
+    if (!s) out.push(`${id}: missing`);
+    else if (s.practitioner !== t.practitioner || s.status !== t.status) out.push(`${id}: ${s.practitioner}/${s.status}, EOJ ${t.practitioner}/${t.status}`);
+  }
+  for (const id of seen.keys()) if (!truth.has(id)) out.push(`${id}: not in the EOJ`);
+  return out;
+}
+
+/**
+ * The checker: every client's team view equals the EOJ's; each staff member's own queue ("Mine
+ * besøg") holds exactly the EOJ's visits for them, so no visit is in two queues and none in none.
+ */
+export async function check(cluster: Cluster, clients: SoakClient[], token: string): Promise<string[]> {
+  const truth = await eojView(cluster, token);
+  const problems: string[] = [];
+  for (const c of clients) problems.push(...differences(truth, await clientView(cluster, c)).map((d) => `${c.who.username} (team): ${d}`));
+  for (const c of clients.filter((x) => x.who.id !== LEAD.id)) {
+    const mine = await clientView(cluster, c, 'mine');
+    const theirs: View = new Map([...truth].filter(([, v]) => v.practitioner === c.who.id));
+    problems.push(...differences(theirs, mine).map((d) => `${c.who.username} (mine): ${d}`));
+  }
+  return problems;
+}
+
+/** Waits until every client's outbox is empty (done, or a visible conflict or refusal). */
+export async function untilQuiet(clients: SoakClient[], timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const busy = clients.filter((c) => {
+      const s = c.services.store.outbox.summary();
+      return s.pending + s.inflight > 0;
+    });
+    if (busy.length === 0) return;
+    if (performance.now() - started > timeoutMs) {
+      const rows = busy.flatMap((c) =>
+        c.services.store.outbox
+          .list()
+          .filter((r) => r.state === 'pending' || r.state === 'inflight')
+          .map(
+            (r) => `${c.who.username} ${r.intent.kind} ${r.visitId} ${r.state} attempts=${r.attempts} next=${r.nextAttemptAt} error=${JSON.stringify(r.error)}`,
+          ),
+      );
+      throw new Error(`outbox not drained:\n${rows.slice(0, 10).join('\n')}\nsync: ${JSON.stringify(busy.map((c) => c.services.session.syncStatus()))}`);
+    }
+    // No sync is forced here: the clients get there by their own hints, pulls and retries.
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** From now until the checker finds nothing (the convergence time), or the deadline's failure. */
+export async function timeToConverge(cluster: Cluster, clients: SoakClient[], token: string, deadlineMs: number): Promise<number> {
+  const started = performance.now();
+  let last: string[] = [];
+  while (performance.now() - started < deadlineMs) {
+    last = await check(cluster, clients, token);
+    if (last.length === 0) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no convergence within ${deadlineMs} ms:\n${last.slice(0, 20).join('\n')}`);
+}
+
+export interface Operations {
+  count: number;
+  moves: number;
+  bulkMoves: number;
+  undos: number;
+  outcomes: number;
+  notAnswered: number;
+  /** Visits whose outcome was recorded as completed, by whom: each must have exactly one Encounter. */
+  completed: Map<string, string>;
+}
+
+/** One random operation of the team's day through the API (the lead moves, the staff document). */
+export async function randomOperation(random: () => number, lead: SoakClient, staff: SoakClient[], ops: Operations, lastUndo: { moves: unknown[] | null }) {
+  const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(random() * xs.length)];
+  const r = random();
+  ops.count++;
+  if (r < 0.5 || (r < 0.7 && !lastUndo.moves)) {
+    const day = (await lead.call('board.day', {})) as BoardDay;
+    const open = day.visits.filter((v) => v.status === 'planned');
+    const visit = pick(open);
+    const to = pick(STAFF.filter((s) => s.id !== visit?.practitioner?.id));
+    if (!visit || !to) return;
+    const member = day.members.find((m) => m.practitionerId === to.id);
+    const result = (await lead.call('board.move', {
+      moves: [
+        {
+          visitId: visit.id,
+          to: {
+            practitioner: { id: to.id, name: member?.name ?? to.username },
+            room: member?.roomId ? { id: member.roomId, name: member.roomName ?? member.roomId } : visit.room,
+            start: visit.start,
+            end: visit.end,
+          },
+        },
+      ],
+    })) as { undo: unknown[] };
+    lastUndo.moves = result.undo;
+    ops.moves++;
+  } else if (r < 0.6) {
+    const moves = lastUndo.moves;
+    lastUndo.moves = null;
+    if (!moves) return;
+    // Undo: refused when the visit has been closed meanwhile (a move never overwrites that).
+    await lead.call('board.move', { moves }).then(
+      () => ops.undos++,
+      () => undefined,
+    );
+  } else if (r < 0.7) {
+    const day = (await lead.call('board.day', {})) as BoardDay;
+    const [from, to] = [pick(STAFF), pick(STAFF)];
+    if (!from || !to || from === to) return;
+    const moves = day.visits
+      .filter((v) => v.practitioner?.id === from.id && v.status === 'planned')
+      .slice(0, 4)
+      .map((v) => ({ visitId: v.id, to: { practitioner: { id: to.id, name: to.username }, room: v.room, start: v.start, end: v.end } }));
+    if (moves.length === 0) return;
+    const result = (await lead.call('board.move', { moves })) as { undo: unknown[] };
+    lastUndo.moves = result.undo;
+    ops.bulkMoves++;
+  } else {
+    const who = pick(staff);
+    if (!who) return;
+    const mine = ((await who.call('queue.today', { scope: 'mine' })) as QueueVisit[]).filter((v) => v.status === 'planned');
+    const visit = pick(mine);
+    if (!visit) return;
+    const answered = r < 0.88;
+    await who.call('visit.recordOutcome', {
+      visitId: visit.id,
+      outcome: answered ? 'completed' : 'not_answered',
+      note: answered ? 'Soak: gennemført' : 'Soak: ikke svaret',
+      call: null,
+      durationSeconds: answered ? 300 : null,
+    });
+    if (answered) {
+      ops.outcomes++;
+      ops.completed.set(visit.id, who.who.id);
+    } else ops.notAnswered++;
+  }
+}
+
+/** The EOJ's Encounters per Appointment of the visits recorded as completed (each must be exactly 1). */
+export async function encounterCounts(cluster: Cluster, token: string, visitIds: Iterable<string>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const id of visitIds) {
+    const body = (await (
+      await fetch(`${cluster.eoj.baseUrl}/Encounter?appointment=Appointment/${id}&_count=0&_total=accurate`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { total?: number };
+    counts.set(id, body.total ?? -1);
+  }
+  return counts;
+}
+
+export async function leadToken(cluster: Cluster): Promise<string> {
+  return (await signInAtIdp(cluster.eoj.idp.issuer, LEAD.username)).accessToken;
+}
+
+export interface SoakResult {
+  seed: number;
+  operations: Operations;
+  /** Per fault: from its end to every client matching the EOJ (ms). */
+  convergenceMs: Record<string, number>;
+  /** What the checker found at the end (empty: every view equals the EOJ's). */
+  problems: string[];
+  /** Outboxes at the end, per client. */
+  outboxes: { username: string; pending: number; inflight: number; conflict: number; dead: number }[];
+  /** Completed outcomes whose Encounter is not in the EOJ exactly once. */
+  encounterMismatches: [string, number][];
+  /** Acknowledged moves whose last write is not what the EOJ shows (none may be lost). */
+  movesLost: number;
+}
+
+/**
+ * One soak run: a cluster (three signalling instances, Redis, HAProxy, the sandbox EOJ), the five
+ * clients, rounds of random operations each with one fault in a seeded order, and the checker after
+ * each fault (the views must converge within `2 × pullIntervalMs` once the outboxes drained).
+ */
+export async function runSoak(options: { seed: number; operationsPerRound: number; pullIntervalMs: number; rounds?: number }): Promise<SoakResult> {
+  const { seed, operationsPerRound, pullIntervalMs } = options;
+  const cluster = await startCluster({ instances: 3 });
+  const dirs = tempDir('skaermrum-soak-');
+  const clients: SoakClient[] = [];
+  try {
+    for (const who of [LEAD, ...STAFF]) {
+      const dir = join(dirs.dir, who.username);
+      mkdirSync(dir);
+      clients.push(await openSoakClient(cluster, who, dir, pullIntervalMs));
+    }
+    const random = seededRandom(seed);
+    const [lead, ...staff] = clients as [SoakClient, ...SoakClient[]];
+    const ops: Operations = { count: 0, moves: 0, bulkMoves: 0, undos: 0, outcomes: 0, notAnswered: 0, completed: new Map() };
+    const lastUndo: { moves: unknown[] | null } = { moves: null };
+    const operate = async (n: number) => {
+      for (let i = 0; i < n; i++) await randomOperation(random, lead, staff, ops, lastUndo);
+    };
+    const alive = () => cluster.instances.filter((s) => s.alive);
+    const faults: Record<string, () => Promise<void>> = {
+      'signalling instance SIGKILL': async () => {
+        const victim = alive()[Math.floor(random() * alive().length)] as SignalInstance;
+        await victim.kill();
+        await operate(operationsPerRound);
+        await victim.restart();
+      },
+      'Redis restart': async () => {
+        await cluster.redis.stop();
+        await operate(operationsPerRound);
+        await cluster.redis.start();
+      },
+      'EOJ 409/412/5xx burst': async () => {
+        await cluster.faults({ errorRate: 0.3, createConflictRate: 0.3, updateConflictRate: 0.3, seed });
+        await operate(operationsPerRound);
+        await cluster.faults({});
+      },
+      'client restart': async () => {
+        const victim = clients[1 + Math.floor(random() * STAFF.length)] as SoakClient;
+        await operate(Math.floor(operationsPerRound / 2));
+        await victim.restart();
+        await operate(Math.ceil(operationsPerRound / 2));
+      },
+    };
+    // Each round: every fault once, in an order the seed chooses.
+    const convergenceMs: Record<string, number> = {};
+    await operate(operationsPerRound);
+    for (let round = 0; round < (options.rounds ?? 1); round++) {
+      const schedule = Object.keys(faults).sort(() => random() - 0.5);
+      for (const name of schedule) {
+        await (faults[name] as () => Promise<void>)();
+        const ended = performance.now();
+        await untilQuiet(clients, 60_000);
+        await timeToConverge(cluster, clients, await leadToken(cluster), 2 * pullIntervalMs + 5_000);
+        const key = options.rounds && options.rounds > 1 ? `${name} #${round + 1}` : name;
+        convergenceMs[key] = performance.now() - ended;
+      }
+    }
+    const token = await leadToken(cluster);
+    const truth = await eojView(cluster, token);
+    // The lead's last acknowledged move of each visit that landed (done) is what the EOJ shows.
+    let movesLost = 0;
+    const lastMove = new Map<string, { to: string | null; state: string }>();
+    for (const row of lead.services.store.outbox.list())
+      if (row.intent.kind === 'visit.move') lastMove.set(row.visitId, { to: row.intent.to.practitioner?.id ?? null, state: row.state });
+    for (const [visitId, move] of lastMove) if (move.state === 'done' && truth.get(visitId)?.practitioner !== move.to) movesLost++;
+    return {
+      seed,
+      operations: ops,
+      convergenceMs,
+      problems: await check(cluster, clients, token),
+      outboxes: clients.map((c) => ({ username: c.who.username, ...c.services.store.outbox.summary() })),
+      encounterMismatches: [...(await encounterCounts(cluster, token, ops.completed.keys()))].filter(([, n]) => n !== 1),
+      movesLost,
+    };
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await cluster.stop();
+    dirs.cleanup();
+  }
+}
