@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type * as Keytar from 'keytar';
 import { SESSION_KEYCHAIN_SERVICE } from '../../src-main/auth/refreshVault';
 import { testClock } from '../helpers/clock';
 import { connectApi } from '../helpers/wsClient';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { pinPageClock, type RunningApp } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn, signInOnIdpPage } from './callFlow';
 
 /**
@@ -20,24 +17,21 @@ test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
 const keytar = createRequire(import.meta.url)('keytar') as typeof Keytar;
-let root: string;
-let eoj: RunningBackEnd;
-const profiles = { room: `e2e-auth-room-${randomUUID()}`, lead: `e2e-auth-lead-${randomUUID()}` };
+let product: E2eProduct<'room' | 'lead'>;
 let room: RunningApp;
 let leadApp: RunningApp;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-auth-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  const extra = { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000', SKAERMRUM_LOCK_AFTER_MIN: '2' };
-  room = await startBrowserMode({ clock, dataDir: join(root, 'room'), profile: profiles.room, extra });
-  leadApp = await startBrowserMode({ clock, dataDir: join(root, 'lead'), profile: profiles.lead, extra });
+  product = await startE2eProduct({
+    name: 'auth',
+    clock,
+    clients: ['room', 'lead'],
+    client: { SKAERMRUM_SYNC_INTERVAL_MS: '60000', SKAERMRUM_LOCK_AFTER_MIN: '2' },
+  });
+  ({ room, lead: leadApp } = product.clients);
 });
 test.afterAll(async () => {
-  await room.stop();
-  await leadApp.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 async function newPage(browser: Browser): Promise<Page> {
@@ -78,7 +72,7 @@ test('sign in with the keyboard only, through the IdP’s page; the sign-in scre
   citizenName = ((await page.locator('table.queue tbody tr th').first().textContent()) ?? '').trim();
   expect(citizenName.length).toBeGreaterThan(3);
   // The refresh token is in the OS keychain under the room PC's profile.
-  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, profiles.room)).toEqual(expect.any(String));
+  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, product.profiles.room)).toEqual(expect.any(String));
 });
 
 test('a team lead sees "Teamtavle", a staff member does not, and the API refuses it to staff', async ({ browser }) => {
@@ -127,7 +121,7 @@ test('"Skift bruger" leaves nothing of the first user on screen or in the keycha
   const text = await page.locator('body').innerText();
   expect(text).not.toContain(citizenName);
   expect(text).not.toContain('Louise Dalgaard');
-  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, profiles.room)).toBeNull();
+  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, product.profiles.room)).toBeNull();
   await page.getByRole('button', { name: 'Log ind', exact: true }).click();
   // Not the SSO session: the IdP asks for a password again.
   await expect(page.getByLabel('Brugernavn')).toBeVisible();

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { pinPageClock } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn, signInAndPair } from './callFlow';
 
 /**
@@ -16,33 +13,20 @@ import { openSignedIn, signInAndPair } from './callFlow';
 test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
-let root: string;
-let eoj: RunningBackEnd;
-const apps: Record<'lead' | 'louise' | 'jonas', RunningApp | null> = { lead: null, louise: null, jonas: null };
+let product: E2eProduct<'lead' | 'louise' | 'jonas'>;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-board-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  for (const who of ['lead', 'louise', 'jonas'] as const) {
-    apps[who] = await startBrowserMode({
-      clock,
-      dataDir: join(root, who),
-      profile: `e2e-board-${who}-${randomUUID()}`,
-      // A slow periodic pull: what arrives quickly comes by the team's hint, not by polling.
-      extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '60000' },
-    });
-  }
+  // A slow periodic pull: what arrives quickly comes by the team's hint, not by polling.
+  product = await startE2eProduct({ name: 'board', clock, clients: ['lead', 'louise', 'jonas'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '60000' } });
 });
 test.afterAll(async () => {
-  for (const app of Object.values(apps)) await app?.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
-async function page(browser: Browser, who: keyof typeof apps, name: string): Promise<Page> {
+async function page(browser: Browser, who: 'lead' | 'louise' | 'jonas', name: string): Promise<Page> {
   const p = await (await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1600, height: 1000 } })).newPage();
   await pinPageClock(p, clock);
-  await openSignedIn(p, apps[who]?.url ?? '', name);
+  await openSignedIn(p, product.clients[who].url, name);
   return p;
 }
 const mine = async (p: Page) => {
@@ -140,7 +124,7 @@ test('a keyboard-only move: pick up with Space, a row down and half an hour on w
 test('presence: Louise in a call shows on the board as such', async ({ browser }) => {
   const citizen = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
   await pinPageClock(citizen, clock);
-  const { visitId, citizenName } = await signInAndPair(louise, citizen, apps.louise?.url ?? '', eoj.citizenUrl);
+  const { visitId, citizenName } = await signInAndPair(louise, citizen, product.clients.louise.url, product.eoj.citizenUrl);
   await louise
     .locator(`tr[data-visit-id="${visitId}"]`)
     .getByRole('button', { name: /^Ring op til / })

@@ -1,7 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 import { connectApi } from '../helpers/wsClient';
@@ -10,28 +6,22 @@ import { systemClock } from '../../src-shared/time/clock';
 // Media and device tests: the time of day plays no part, and coturn checks TURN credentials
 // against the machine's own clock, so these run on the machine's clock.
 const MEDIA_CLOCK = systemClock;
-import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { type RunningApp, type RunningBackEnd } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 
 test.describe.configure({ mode: 'serial' });
 
-let root: string;
+let product: E2eProduct<'client'>;
 let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-call-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: MEDIA_CLOCK });
-  app = await startBrowserMode({
-    clock: MEDIA_CLOCK,
-    dataDir: join(root, 'client'),
-    profile: `e2e-call-${randomUUID()}`,
-    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
-  });
+  product = await startE2eProduct({ name: 'call', clock: MEDIA_CLOCK, clients: ['client'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
+  eoj = product.eoj;
+  app = product.clients.client;
 });
 test.afterAll(async () => {
-  await app.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 test("staff rings a citizen's paired tablet: both see and hear each other, mute is heard, hang-up ends both", async ({ browser }) => {

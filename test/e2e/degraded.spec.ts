@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { type RunningApp, type RunningBackEnd } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { systemClock } from '../../src-shared/time/clock';
 
 // Media and device tests: the time of day plays no part, and coturn checks TURN credentials
@@ -51,24 +48,17 @@ function unshape() {
   sh('ip', ['link', 'set', 'lo', 'mtu', '65536']);
 }
 
-let root: string;
+let product: E2eProduct<'client'>;
 let eoj: RunningBackEnd;
 let app: RunningApp;
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-degraded-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: MEDIA_CLOCK });
-  app = await startBrowserMode({
-    clock: MEDIA_CLOCK,
-    dataDir: join(root, 'client'),
-    profile: `e2e-degraded-${randomUUID()}`,
-    extra: { ...eoj.clientEnv },
-  });
+  product = await startE2eProduct({ name: 'degraded', clock: MEDIA_CLOCK, clients: ['client'] });
+  eoj = product.eoj;
+  app = product.clients.client;
 });
 test.afterAll(async () => {
   unshape();
-  await app.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back to audio only and keeps audio', async ({ browser }) => {
@@ -82,10 +72,9 @@ test('at 600 kbit and 5 % UDP loss the call stays up; at 100 kbit it falls back 
 
   try {
     shape(600, 5);
-    await staff.waitForTimeout(10_000);
+    // Video keeps coming over the squeezed line (it adapts down rather than stopping).
     const frames = await framesDecoded(staff, '.remote-video');
-    await staff.waitForTimeout(3_000);
-    expect((await framesDecoded(staff, '.remote-video')) - frames).toBeGreaterThan(5);
+    await expect.poll(() => framesDecoded(staff, '.remote-video'), { timeout: 20_000 }).toBeGreaterThan(frames + 30);
     await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
     expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
 

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { connectApi } from '../helpers/wsClient';
-import { startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { type RunningApp } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn } from './callFlow';
 import { startCoturn, type Coturn } from './coturn';
 import { systemClock } from '../../src-shared/time/clock';
@@ -17,32 +15,24 @@ import { darkRoom, writeY4m } from './y4m';
 
 test.describe.configure({ mode: 'serial' });
 
-let root: string;
-let eoj: RunningBackEnd;
+let product: E2eProduct<'client'>;
 let app: RunningApp;
 let coturn: Coturn;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-check-'));
   // A real coturn, so the network part can gather a relay candidate with fresh credentials.
   coturn = await startCoturn();
-  eoj = await startSandboxProcess({
-    dataDir: join(root, 'eoj'),
+  product = await startE2eProduct({
+    name: 'check',
     clock: MEDIA_CLOCK,
-    extra: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url },
+    clients: ['client'],
+    backEnd: { SIGNAL_TURN_SECRET: coturn.secret, SIGNAL_TURN_URLS: coturn.url },
   });
-  app = await startBrowserMode({
-    clock: MEDIA_CLOCK,
-    dataDir: join(root, 'client'),
-    profile: `e2e-check-${randomUUID()}`,
-    extra: { ...eoj.clientEnv },
-  });
+  app = product.clients.client;
 });
 test.afterAll(async () => {
-  await app.stop();
-  await eoj.stop();
+  await product.stop();
   await coturn.stop();
-  rmSync(root, { recursive: true, force: true });
 });
 
 /** The main process's API, as the renderer reaches it (to see what it stored). */
@@ -193,7 +183,7 @@ test('no camera device at all (fake device count 0) blocks the call too', async 
 });
 
 test('a dark camera (generated .y4m) gives the "too dark" hint', async () => {
-  const file = join(root, 'dark.y4m');
+  const file = join(product.root, 'dark.y4m');
   writeY4m(file, { width: 160, height: 120, frames: 12, luma: darkRoom });
   await withBrowser([...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${file}`], async (browser) => {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'], locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { pinPageClock, type RunningApp, type RunningBackEnd } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { ringThroughCheck, signInAndPair } from './callFlow';
 
 /**
@@ -16,24 +13,17 @@ import { ringThroughCheck, signInAndPair } from './callFlow';
 test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
-let root: string;
+let product: E2eProduct<'client'>;
 let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-layout-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  app = await startBrowserMode({
-    clock,
-    dataDir: join(root, 'client'),
-    profile: `e2e-layout-${randomUUID()}`,
-    extra: { ...eoj.clientEnv },
-  });
+  product = await startE2eProduct({ name: 'layout', clock, clients: ['client'] });
+  eoj = product.eoj;
+  app = product.clients.client;
 });
 test.afterAll(async () => {
-  await app.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 interface LayoutReport {

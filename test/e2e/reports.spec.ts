@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { systemClock } from '../../src-shared/time/clock';
 import { connectApi } from '../helpers/wsClient';
-import { readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { readEoj, type RunningApp, type RunningBackEnd } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { ringAndAnswer, signInAndPair, signInOnIdpPage } from './callFlow';
 
 // The citizen's verdict after a call ends up in the leader's report. Media and TURN run on the
@@ -15,29 +13,18 @@ import { ringAndAnswer, signInAndPair, signInOnIdpPage } from './callFlow';
 const CLOCK = systemClock;
 test.describe.configure({ mode: 'serial' });
 
-let root: string;
+let product: E2eProduct<'staff' | 'leader'>;
 let eoj: RunningBackEnd;
 let staffApp: RunningApp;
 let leaderApp: RunningApp;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-reports-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock: CLOCK });
-  const client = (name: string) =>
-    startBrowserMode({
-      clock: CLOCK,
-      dataDir: join(root, name),
-      profile: `e2e-reports-${name}-${randomUUID()}`,
-      extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '1000' },
-    });
-  staffApp = await client('staff');
-  leaderApp = await client('leader');
+  product = await startE2eProduct({ name: 'reports', clock: CLOCK, clients: ['staff', 'leader'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
+  eoj = product.eoj;
+  ({ staff: staffApp, leader: leaderApp } = product.clients);
 });
 test.afterAll(async () => {
-  await staffApp.stop();
-  await leaderApp.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 const axeSerious = async (page: Page) =>

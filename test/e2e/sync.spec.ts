@@ -1,41 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { testClock } from '../helpers/clock';
 import { demoQueue } from '../helpers/demo';
-import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
+import { pinPageClock, readEoj, type RunningApp } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
-let root: string;
-let eoj: RunningBackEnd;
+let product: E2eProduct<'client'>;
 let app: RunningApp;
-let eojPort: number;
 // The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs): sandbox, client and page share it.
 const clock = testClock();
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-sync-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  eojPort = Number(new URL(eoj.url).port);
-  app = await startBrowserMode({
-    clock,
-    dataDir: join(root, 'client'),
-    profile: `e2e-sync-${randomUUID()}`,
-    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '500' },
-  });
+  product = await startE2eProduct({ name: 'sync', clock, clients: ['client'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '500' } });
+  app = product.clients.client;
 });
 test.afterAll(async () => {
-  await app.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
-const fhir = (path: string) => readEoj<{ status: string; total: number; entry?: { resource: { id: string } }[] }>(eoj.url, path);
+const fhir = (path: string) => readEoj<{ status: string; total: number; entry?: { resource: { id: string } }[] }>(product.eoj.url, path);
 
 test('with the EOJ down, three outcomes recorded in the UI arrive exactly once when it is back, and the banner clears', async ({ page }) => {
   await pinPageClock(page, clock);
@@ -48,7 +34,7 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
   await expect(freshness).toHaveAttribute('data-stale', 'false');
   await expect(freshness).toContainText(/^Opdateret for \d+ s siden$/);
 
-  await eoj.stop();
+  await product.stopBackEnd();
   const open = page.locator('tbody tr').filter({ has: page.locator('.chip-planned') });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -69,7 +55,7 @@ test('with the EOJ down, three outcomes recorded in the UI arrive exactly once w
   await expect(freshness).toHaveAttribute('data-stale', 'true');
   await expect(freshness).toContainText(/^Kan være forældet – opdateret for \d+ s siden\. EOJ kan ikke nås\. Signaleringen er nede\.$/);
 
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), port: eojPort, clock });
+  await product.startBackEnd();
   await expect(banner).toHaveCount(0, { timeout: 40_000 });
   await expect(page.getByRole('status').filter({ hasText: 'Alle ændringer er gemt' })).toBeVisible();
   await expect(freshness).toHaveAttribute('data-stale', 'false');

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import { testClock } from '../helpers/clock';
-import { pinPageClock, readEoj, startBrowserMode, startSandboxProcess, type RunningApp, type RunningBackEnd } from './browserMode';
-import { openSignedIn, ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
+import { pinPageClock, readEoj, type RunningApp, type RunningBackEnd } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
+import { framesDecoded, openSignedIn, ringAndAnswer, ringThroughCheck, signInAndPair } from './callFlow';
 
 test.describe.configure({ mode: 'serial' });
 
-let root: string;
+let product: E2eProduct<'client'>;
 let eoj: RunningBackEnd;
 let app: RunningApp;
 // The instant of this test (SKAERMRUM_TEST_NOW in the pinned runs). The sandbox is seeded as at the
@@ -19,19 +16,17 @@ let app: RunningApp;
 const clock = testClock();
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'skaermrum-e2e-workflow-'));
-  eoj = await startSandboxProcess({ dataDir: join(root, 'eoj'), clock });
-  app = await startBrowserMode({
+  product = await startE2eProduct({
+    name: 'workflow',
     clock,
-    dataDir: join(root, 'client'),
-    profile: `e2e-workflow-${randomUUID()}`,
-    extra: { ...eoj.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: '500', SKAERMRUM_RETRY_INTERVAL_S: '120' },
+    clients: ['client'],
+    client: { SKAERMRUM_SYNC_INTERVAL_MS: '500', SKAERMRUM_RETRY_INTERVAL_S: '120' },
   });
+  eoj = product.eoj;
+  app = product.clients.client;
 });
 test.afterAll(async () => {
-  await app.stop();
-  await eoj.stop();
-  rmSync(root, { recursive: true, force: true });
+  await product.stop();
 });
 
 const fhir = <T = { total: number; entry?: { resource: Record<string, unknown> }[] }>(path: string) => readEoj<T>(eoj.url, path);
@@ -72,7 +67,8 @@ test('a full visit: visit panel, ring, talk, hang up, Gennemført → one Encoun
 
   await ringAndAnswer(staff, citizen, visitId);
   await expectAccessible(staff, 'call');
-  await staff.waitForTimeout(1_500);
+  // Hung up once the citizen's video has reached the staff member (the call really took place).
+  await expect.poll(() => framesDecoded(staff, '.remote-video')).toBeGreaterThan(10);
   await staff.getByRole('button', { name: 'Læg på' }).click();
 
   const dialog = staff.getByTestId('outcome-dialog');
