@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createCallerFactory } from '../../src-main/api/router';
@@ -6,16 +7,19 @@ import { configFromEnv } from '../../src-main/config';
 import { createLogger } from '../../src-main/log';
 import { startMainServices, type MainServices } from '../../src-main/services/mainServices';
 import { osRefreshVault } from '../../src-main/auth/refreshVault';
-import type { BoardDay } from '../../src-shared/api/contract';
+import { SIGN_IN_CALLBACK_PATH } from '../../src-main/browser/server';
+import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM, type ApiClient, type BoardDay } from '../../src-shared/api/contract';
 import { createSignalConnection, type SocketLike } from '../../src-shared/call/signalConnection';
+import type { OutboxSummary } from '../../src-shared/domain/outbox';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { visitStatusOf } from '../../src-shared/fhir/mapping';
 import { careDay } from '../../src-shared/time/copenhagen';
-import { mkdirSync } from 'node:fs';
+import { startBrowserMode } from '../e2e/browserMode';
 import { startCluster, type Cluster, type SignalInstance } from './cluster';
-import { signInAtIdp } from './idp';
+import { browseIdp, signInAtIdp } from './idp';
 import { signInThroughIdp } from './services';
 import { tempDir, testKeychain } from './store';
+import { connectApi } from './wsClient';
 
 /**
  * The convergence soak (Jepsen's habit): one team lead and four staff clients, each the real
@@ -51,8 +55,9 @@ type Call = (path: string, input: unknown) => Promise<unknown>;
 export interface SoakClient {
   who: { username: string; id: string };
   call: Call;
-  services: MainServices;
-  /** Closes and opens the client again on the same store and keychain profile (a restart). */
+  /** The client's outbox as it counts it. */
+  outbox(): Promise<OutboxSummary>;
+  /** A restart: the lead's services closed and opened again; a staff client's process SIGKILLed and started again. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,7 +67,34 @@ const nodeTimers = {
   clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export async function openSoakClient(cluster: Cluster, who: { username: string; id: string }, dir: string, pullIntervalMs: number): Promise<SoakClient> {
+/**
+ * The team link, as the renderer's team store makes it: tell the team when a push landed, pull at
+ * once when a colleague's did. Returns its stop function.
+ */
+function linkToTeam(
+  ticket: { signallingUrl: string; token: string },
+  syncNow: () => Promise<unknown>,
+  onPushed: (send: (visitIds: string[]) => void) => () => void,
+) {
+  const link = createSignalConnection({
+    url: ticket.signallingUrl,
+    token: () => ticket.token,
+    openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    timers: nodeTimers,
+    onMessage: (m) => {
+      if (m.type === 'team.changed') void syncNow().catch(() => undefined);
+    },
+  });
+  link.start();
+  const stopPushed = onPushed((visitIds) => link.send({ type: 'team.changed', visitIds }));
+  return () => {
+    stopPushed();
+    link.stop();
+  };
+}
+
+/** The team lead: the real main-process services in this process, reached through the real API router. */
+export async function openLeadClient(cluster: Cluster, who: { username: string; id: string }, dir: string, pullIntervalMs: number) {
   const profile = `soak-${who.username}-${randomUUID()}`;
   const keychain = testKeychain();
   const refreshVault = osRefreshVault(profile);
@@ -75,27 +107,19 @@ export async function openSoakClient(cluster: Cluster, who: { username: string; 
     );
     services = await startMainServices(config, { logger: createLogger('silent'), keychain, refreshVault });
     if (!services.session.current()) await signInThroughIdp(services, who.username);
-    // The team link, as the renderer's team store makes it.
     const ticket = services.session.callTicket();
     if (!ticket) throw new Error(`${who.username}: no signalling ticket`);
-    const link = createSignalConnection({
-      url: ticket.signallingUrl,
-      token: () => services.session.callTicket()?.token ?? null,
-      openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-      timers: nodeTimers,
-      onMessage: (m) => {
-        if (m.type === 'team.changed') void services.session.syncNow().catch(() => undefined);
+    stopLink = linkToTeam(
+      ticket,
+      () => services.session.syncNow(),
+      (send) => {
+        const abort = new AbortController();
+        void (async () => {
+          for await (const { visitIds } of services.events.stream('pushed', abort.signal)) send(visitIds);
+        })();
+        return () => abort.abort();
       },
-    });
-    link.start();
-    const abort = new AbortController();
-    void (async () => {
-      for await (const { visitIds } of services.events.stream('pushed', abort.signal)) link.send({ type: 'team.changed', visitIds });
-    })();
-    stopLink = () => {
-      abort.abort();
-      link.stop();
-    };
+    );
   }
   await start();
   const caller = () => createCallerFactory(services.router)({}) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
@@ -104,10 +128,11 @@ export async function openSoakClient(cluster: Cluster, who: { username: string; 
     get services() {
       return services;
     },
-    call: (path, input) => {
+    call: (path: string, input: unknown) => {
       const [ns, method] = path.split('.') as [string, string];
       return (caller()[ns]?.[method] as (input: unknown) => Promise<unknown>)(input);
     },
+    outbox: async () => services.store.outbox.summary(),
     async restart() {
       stopLink();
       await services.close();
@@ -116,6 +141,69 @@ export async function openSoakClient(cluster: Cluster, who: { username: string; 
     async close() {
       stopLink();
       await services.close();
+    },
+  } satisfies SoakClient & { services: MainServices };
+}
+
+/**
+ * A staff client as its own process: the product's browser mode (what `npm start` runs), reached
+ * through its real WebSocket API with the session token, signed in at the IdP through its own
+ * callback. Its restart is a SIGKILL and a fresh start on the same folder and keychain profile.
+ */
+export async function openProcessClient(cluster: Cluster, who: { username: string; id: string }, dir: string, pullIntervalMs: number): Promise<SoakClient> {
+  const profile = `soak-${who.username}-${randomUUID()}`;
+  let app: Awaited<ReturnType<typeof startBrowserMode>>;
+  let api: ApiClient;
+  let closeApi: () => Promise<void> = async () => undefined;
+  let stopLink: () => void = () => undefined;
+  async function start() {
+    app = await startBrowserMode({
+      clock: cluster.clock,
+      dataDir: dir,
+      profile,
+      extra: { ...cluster.clientEnv, SKAERMRUM_SYNC_INTERVAL_MS: String(pullIntervalMs) },
+    });
+    const url = new URL(app.url);
+    ({ api, close: closeApi } = connectApi(
+      `ws://${url.host}${BROWSER_RPC_PATH}?${BROWSER_TOKEN_PARAM}=${url.searchParams.get(BROWSER_TOKEN_PARAM) ?? ''}`,
+      url.origin,
+    ));
+    // Signed in again from the keychain after a restart; otherwise through the IdP's pages.
+    if (!(await api.session.current({}))) {
+      const { navigateTo } = await api.session.beginSignIn({});
+      if (!navigateTo) throw new Error(`${who.username}: no address to sign in at`);
+      const back = await browseIdp(navigateTo, `${url.origin}${SIGN_IN_CALLBACK_PATH}`, { username: who.username });
+      const res = await fetch(back);
+      if (!res.ok) throw new Error(`${who.username}: sign-in callback answered ${res.status}`);
+    }
+    const ticket = await api.calls.ticket({});
+    if (!ticket) throw new Error(`${who.username}: no signalling ticket`);
+    stopLink = linkToTeam(
+      ticket,
+      () => api.sync.now({}),
+      (send) => api.events.onPushed({}, { onData: ({ visitIds }) => send(visitIds) }),
+    );
+  }
+  await start();
+  const methods = () => api as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+  return {
+    who,
+    call: (path, input) => {
+      const [ns, method] = path.split('.') as [string, string];
+      return (methods()[ns]?.[method] as (input: unknown) => Promise<unknown>)(input);
+    },
+    outbox: () => api.outbox.summary({}),
+    async restart() {
+      stopLink();
+      process.kill(app.pid, 'SIGKILL');
+      await app.stop(); // resolves once it has exited
+      await closeApi();
+      await start();
+    },
+    async close() {
+      stopLink();
+      await closeApi();
+      await app.stop();
     },
   };
 }
@@ -181,22 +269,10 @@ export async function check(cluster: Cluster, clients: SoakClient[], token: stri
 export async function untilQuiet(clients: SoakClient[], timeoutMs: number): Promise<void> {
   const started = performance.now();
   for (;;) {
-    const busy = clients.filter((c) => {
-      const s = c.services.store.outbox.summary();
-      return s.pending + s.inflight > 0;
-    });
+    const outboxes = await Promise.all(clients.map(async (c) => ({ who: c.who.username, ...(await c.outbox()) })));
+    const busy = outboxes.filter((o) => o.pending + o.inflight > 0);
     if (busy.length === 0) return;
-    if (performance.now() - started > timeoutMs) {
-      const rows = busy.flatMap((c) =>
-        c.services.store.outbox
-          .list()
-          .filter((r) => r.state === 'pending' || r.state === 'inflight')
-          .map(
-            (r) => `${c.who.username} ${r.intent.kind} ${r.visitId} ${r.state} attempts=${r.attempts} next=${r.nextAttemptAt} error=${JSON.stringify(r.error)}`,
-          ),
-      );
-      throw new Error(`outbox not drained:\n${rows.slice(0, 10).join('\n')}\nsync: ${JSON.stringify(busy.map((c) => c.services.session.syncStatus()))}`);
-    }
+    if (performance.now() - started > timeoutMs) throw new Error(`outbox not drained: ${JSON.stringify(busy)}`);
     // No sync is forced here: the clients get there by their own hints, pulls and retries.
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -336,13 +412,16 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
   const dirs = tempDir('skaermrum-soak-');
   const clients: SoakClient[] = [];
   try {
-    for (const who of [LEAD, ...STAFF]) {
+    const folder = (who: { username: string }) => {
       const dir = join(dirs.dir, who.username);
       mkdirSync(dir);
-      clients.push(await openSoakClient(cluster, who, dir, pullIntervalMs));
-    }
+      return dir;
+    };
+    const lead = await openLeadClient(cluster, LEAD, folder(LEAD), pullIntervalMs);
+    clients.push(lead);
+    for (const who of STAFF) clients.push(await openProcessClient(cluster, who, folder(who), pullIntervalMs));
     const random = seededRandom(seed);
-    const [lead, ...staff] = clients as [SoakClient, ...SoakClient[]];
+    const staff = clients.slice(1);
     const ops: Operations = { count: 0, moves: 0, bulkMoves: 0, undos: 0, outcomes: 0, notAnswered: 0, completed: new Map() };
     const lastUndo: { moves: unknown[] | null } = { moves: null };
     const operate = async (n: number) => {
@@ -366,7 +445,7 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
         await operate(operationsPerRound);
         await cluster.faults({});
       },
-      'client restart': async () => {
+      'client SIGKILL and restart': async () => {
         const victim = clients[1 + Math.floor(random() * STAFF.length)] as SoakClient;
         await operate(Math.floor(operationsPerRound / 2));
         await victim.restart();
@@ -400,7 +479,7 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
       operations: ops,
       convergenceMs,
       problems: await check(cluster, clients, token),
-      outboxes: clients.map((c) => ({ username: c.who.username, ...c.services.store.outbox.summary() })),
+      outboxes: await Promise.all(clients.map(async (c) => ({ username: c.who.username, ...(await c.outbox()) }))),
       encounterMismatches: [...(await encounterCounts(cluster, token, ops.completed.keys()))].filter(([, n]) => n !== 1),
       movesLost,
     };
