@@ -63,7 +63,8 @@ test('a drag move: the confirm panel lists the consequences; the visit leaves Lo
   // The page's time stands still from here to the click: dnd-kit swallows every click for 50 ms
   // after a pointer drop (its timer cannot run now), so this is "Flyt" clicked at once after the
   // drop, deterministically. Such a click used to be lost, the dialog staying open.
-  await lead.clock.pauseAt((await lead.evaluate(() => Date.now())) + 1);
+  // (Paused a few seconds ahead of the page's time, which runs with the test clock: never in its past.)
+  await lead.clock.pauseAt(clock.nowMs() + 5_000);
   await lead.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await lead.mouse.down();
   await lead.mouse.move(from.x + from.width / 2, target.y + target.height / 2, { steps: 12 });
