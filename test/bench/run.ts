@@ -147,3 +147,9 @@ async function main(): Promise<void> {
 }
 
 await main();
+// The bench ends by itself: whatever a part left open (a server, a child process, a socket) would
+// keep Node running with the figures already written. Named here, as a failure, instead of a hang.
+setTimeout(() => {
+  console.error(`bench: still open 10 s after the last figure: ${process.getActiveResourcesInfo().join(', ')}`);
+  process.exit(1);
+}, 10_000).unref();
