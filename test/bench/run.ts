@@ -1,6 +1,7 @@
 // `npm run bench`: store figures on this machine, printed as a table and written to
 // bench-results.json. Targets live here, not in tests; baselines are measured in the same run.
 import { writeFileSync } from 'node:fs';
+import { Server } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -79,6 +80,20 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
 const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls' | 'signal') =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
 
+/** Listening servers of this process (a part must close what it opened). */
+const servers = () =>
+  (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().filter((h): h is Server => h instanceof Server && h.listening);
+
+/** Runs one part, and names any server it left listening (it would keep the bench from ending). */
+async function part<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const before = new Set(servers());
+  const result = await run();
+  const left = servers().filter((s) => !before.has(s));
+  if (left.length > 0)
+    console.error(`bench: the ${name} part left ${left.length} server(s) listening: ${left.map((s) => JSON.stringify(s.address())).join(', ')}`);
+  return result;
+}
+
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const encrypted: ReturnType<typeof workload>[] = [];
@@ -117,20 +132,26 @@ async function main(): Promise<void> {
   results['store.load_day_queue_500_ms'].met = results['store.load_day_queue_500_ms'].value < 20;
   results['store.encryption_overhead_ratio'].met = results['store.encryption_overhead_ratio'].value < 1.3;
   if (!want('store')) for (const k of Object.keys(results)) delete (results as Record<string, unknown>)[k];
-  if (want('sync')) Object.assign(results, await benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3)));
-  if (want('ui')) Object.assign(results, await benchUi(Number(process.env.BENCH_UI_COUNT ?? 10)));
-  if (want('team')) Object.assign(results, await benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10), Number(process.env.BENCH_TEAM_MOVES ?? 100)));
-  if (want('team')) Object.assign(results, await benchTeamSoak(Number(process.env.BENCH_SOAK_ROUNDS ?? 2), Number(process.env.BENCH_SOAK_OPERATIONS ?? 40)));
-  if (want('auth')) Object.assign(results, await benchAuth(Number(process.env.BENCH_AUTH_COUNT ?? 10)));
-  if (want('reports')) Object.assign(results, await benchReports());
-  if (want('devicecheck')) Object.assign(results, await benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10)));
+  if (want('sync')) Object.assign(results, await part('sync', () => benchSync(Number(process.env.BENCH_SYNC_ROUNDS ?? 3))));
+  if (want('ui')) Object.assign(results, await part('ui', () => benchUi(Number(process.env.BENCH_UI_COUNT ?? 10))));
+  if (want('team'))
+    Object.assign(results, await part('team', () => benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10), Number(process.env.BENCH_TEAM_MOVES ?? 100))));
+  if (want('team'))
+    Object.assign(
+      results,
+      await part('soak', () => benchTeamSoak(Number(process.env.BENCH_SOAK_ROUNDS ?? 2), Number(process.env.BENCH_SOAK_OPERATIONS ?? 40))),
+    );
+  if (want('auth')) Object.assign(results, await part('auth', () => benchAuth(Number(process.env.BENCH_AUTH_COUNT ?? 10))));
+  if (want('reports')) Object.assign(results, await part('reports', () => benchReports()));
+  if (want('devicecheck')) Object.assign(results, await part('devicecheck', () => benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10))));
   if (want('signal')) {
     const only = process.env.BENCH_SIGNAL_ONLY;
-    if (!only || only === 'idle') Object.assign(results, await benchIdleSockets(Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000)));
-    if (!only || only === 'ring') Object.assign(results, await benchCrossInstanceRing(Number(process.env.BENCH_RINGS ?? 200)));
-    if (!only || only === 'loss') Object.assign(results, await benchInstanceLoss(Number(process.env.BENCH_LOSS_ROUNDS ?? 5)));
+    if (!only || only === 'idle') Object.assign(results, await part('signal idle', () => benchIdleSockets(Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000))));
+    if (!only || only === 'ring') Object.assign(results, await part('signal ring', () => benchCrossInstanceRing(Number(process.env.BENCH_RINGS ?? 200))));
+    if (!only || only === 'loss') Object.assign(results, await part('signal loss', () => benchInstanceLoss(Number(process.env.BENCH_LOSS_ROUNDS ?? 5))));
   }
-  if (want('calls') && process.env.BENCH_CALLS !== '0') Object.assign(results, await benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10)));
+  if (want('calls') && process.env.BENCH_CALLS !== '0')
+    Object.assign(results, await part('calls', () => benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10))));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
   console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');

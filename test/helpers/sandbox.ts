@@ -106,9 +106,13 @@ export async function startTestSandbox(
       const res = await fetch(`${origin}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) });
       if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
     },
-    async restart() {
+    // Both servers: the EOJ (with its IdP) and the signalling service beside it.
+    async close() {
       await service.close();
       await sandbox.close();
+    },
+    async restart() {
+      await self.close();
       return startTestSandbox({
         dir,
         port: sandbox.port,
