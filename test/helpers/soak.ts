@@ -14,6 +14,7 @@ import type { OutboxSummary } from '../../src-shared/domain/outbox';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { visitStatusOf } from '../../src-shared/fhir/mapping';
 import { careDay } from '../../src-shared/time/copenhagen';
+import { prng } from '../../src-shared/demo/demoDay';
 import { startBrowserMode } from '../e2e/browserMode';
 import { startCluster, type Cluster, type SignalInstance } from './cluster';
 import { browseIdp, signInAtIdp } from './idp';
@@ -37,18 +38,6 @@ export const STAFF = [
   { username: 'sofie', id: 'practitioner-4' },
   { username: 'jonas', id: 'practitioner-5' },
 ];
-
-/** mulberry32: the whole run follows from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Call = (path: string, input: unknown) => Promise<unknown>;
 
@@ -420,7 +409,7 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
     const lead = await openLeadClient(cluster, LEAD, folder(LEAD), pullIntervalMs);
     clients.push(lead);
     for (const who of STAFF) clients.push(await openProcessClient(cluster, who, folder(who), pullIntervalMs));
-    const random = seededRandom(seed);
+    const random = prng(seed); // the demo's seeded random: the whole run follows from its seed
     const staff = clients.slice(1);
     const ops: Operations = { count: 0, moves: 0, bulkMoves: 0, undos: 0, outcomes: 0, notAnswered: 0, completed: new Map() };
     const lastUndo: { moves: unknown[] | null } = { moves: null };
