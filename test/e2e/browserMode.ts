@@ -18,7 +18,12 @@ export interface RunningApp {
 const clockEnv = (clock: Clock): Record<string, string> => (clock === systemClock ? {} : { SKAERMRUM_NOW: clock.now().toISOString() });
 
 /** Starts `npm start`'s browser mode (built main process) on a given data folder and keychain profile. */
-export function startBrowserMode(env: { dataDir: string; profile: string; clock: Clock; extra?: Record<string, string> }): Promise<RunningApp & { pid: number }> {
+export function startBrowserMode(env: {
+  dataDir: string;
+  profile: string;
+  clock: Clock;
+  extra?: Record<string, string>;
+}): Promise<RunningApp & { pid: number }> {
   return startProcess(
     'dist/main/src-main/browser/start.js',
     { SKAERMRUM_DATA_DIR: env.dataDir, SKAERMRUM_PROFILE: env.profile, SKAERMRUM_LOG_LEVEL: 'warn', ...clockEnv(env.clock), ...env.extra },
