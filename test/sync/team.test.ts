@@ -213,6 +213,50 @@ describe("the team's shared day in the EOJ", () => {
     ]);
   });
 
+  it('after a conflict the lead sees the EOJ\u2019s version at the next pull, not the move that did not land', async () => {
+    const [lead, staff] = [await open(), await open()];
+    await sync(lead, true);
+    await sync(staff, true);
+    const [contested] = roomQueue(lead, 'room-2');
+    if (!contested) throw new Error('no visits');
+    const jonas = { id: 'practitioner-5', name: 'Jonas Kvist' };
+    lead.store.moveVisits([
+      { visitId: contested.id, to: slot(jonas, contested.room, contested.start, contested.end), actorId: 'practitioner-1', atMs: clock.nowMs() },
+    ]);
+    staff.store.recordOutcome({
+      visitId: contested.id,
+      outcome: 'completed',
+      note: '',
+      actorId: 'practitioner-2',
+      atMs: clock.nowMs(),
+      call: null,
+      durationSeconds: 300,
+      policy: DEFAULT_RETRY_POLICY,
+    });
+    await sync(staff);
+    // The lead pulls the completed version before pushing: the unsent move shows on top of it.
+    const capabilities = await readCapabilities(lead.client);
+    const pull = (full: boolean) =>
+      pullAppointments({
+        client: lead.client,
+        store: lead.store,
+        teamId: TEAM,
+        teamLink: createTeamLink(lead.client, 'healthcare-service', TEAM),
+        capabilities,
+        now: clock.now(),
+        full,
+      });
+    await pull(false);
+    expect(lead.store.getVisit(contested.id)?.practitioner?.id).toBe('practitioner-5');
+    // The push meets the completed visit: a conflict, and a full re-read is asked for.
+    await pushOutbox({ client: lead.client, store: lead.store, clock });
+    expect(lead.store.outbox.problems().map((p) => [p.visitId, p.state])).toEqual([[contested.id, 'conflict']]);
+    expect(lead.store.syncState.get('appointments')?.lastFullResyncMs).toBeNull();
+    // That pull brings the EOJ's version back, though it is the version the lead already had.
+    await pull(true);
+    expect(lead.store.getVisit(contested.id)).toMatchObject({ status: 'completed', practitioner: { id: 'practitioner-2' } });
+  });
+
   it('an unrelated change meanwhile (a note) is kept and the move applied on top; a move by someone else is a conflict', async () => {
     const lead = await open();
     await sync(lead, true);
