@@ -22,6 +22,8 @@ export const DEVICE_TEAM_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinit
 /** A paired tablet's id (the device token's subject). */
 export const DEVICE_ID_SYSTEM = 'urn:skaermrum:device-id';
 export const HOME_CARE_GROUP_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/home-care-group';
+/** Our staff roles on a PractitionerRole.code ("team_lead" leads the skærmenhed; "staff"). */
+export const STAFF_ROLE_SYSTEM = 'https://skaermrum.dk/fhir/CodeSystem/staff-role';
 /** HL7 v2-0131 contact role "C": emergency contact. */
 export const CONTACT_ROLE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0131';
 
@@ -30,13 +32,31 @@ const instant = z.iso.datetime({ offset: true });
 // No length caps: valid FHIR is never refused for a long text (the response-size limit bounds it);
 // the mapping shortens what is shown.
 const text = () => z.string();
+/** An R4 dateTime: a year, year-month or date (no time zone), or a full date-time with an offset. */
+const dateTime = z.union([z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/), instant]);
 
 export const Meta = z.looseObject({ versionId: text().optional(), lastUpdated: instant.optional() });
-export const Identifier = z.looseObject({ system: text().optional(), value: text().optional() });
+export const Period = z.looseObject({ start: dateTime.optional(), end: dateTime.optional() });
+/** A period of instants: a call's start and end (the workflow and reports compute with them). */
+const InstantPeriod = z.looseObject({ start: instant.optional(), end: instant.optional() });
+export const Identifier = z.looseObject({
+  use: z.enum(['usual', 'official', 'temp', 'secondary', 'old']).optional(),
+  system: text().optional(),
+  value: text().optional(),
+  period: Period.optional(),
+});
 export const Reference = z.looseObject({ reference: text().optional(), display: text().optional() });
 export const Coding = z.looseObject({ system: text().optional(), code: text().optional(), display: text().optional() });
 export const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: text().optional() });
-export const HumanName = z.looseObject({ text: text().optional(), family: text().optional(), given: z.array(text()).optional() });
+export const HumanName = z.looseObject({
+  use: z.enum(['usual', 'official', 'temp', 'nickname', 'anonymous', 'old', 'maiden']).optional(),
+  text: text().optional(),
+  family: text().optional(),
+  given: z.array(text()).optional(),
+  prefix: z.array(text()).optional(),
+  suffix: z.array(text()).optional(),
+  period: Period.optional(),
+});
 export const Address = z.looseObject({
   text: text().optional(),
   line: z.array(text()).optional(),
@@ -56,7 +76,6 @@ export const Extension = z.looseObject({
   valueDateTime: instant.optional(),
   valueReference: Reference.optional(),
 });
-export const Period = z.looseObject({ start: instant.optional(), end: instant.optional() });
 
 const resource = <T extends string>(type: T) => ({
   resourceType: z.literal(type),
@@ -142,6 +161,7 @@ export const Appointment = z.looseObject({
   contained: z.array(Contained).optional(),
   status: AppointmentStatus,
   cancelationReason: CodeableConcept.optional(),
+  serviceCategory: z.array(CodeableConcept).optional(),
   serviceType: z.array(CodeableConcept).optional(),
   appointmentType: CodeableConcept.optional(),
   description: text().optional(),
@@ -164,10 +184,12 @@ export const Encounter = z.looseObject({
   status: EncounterStatus,
   class: Coding,
   type: z.array(CodeableConcept).optional(),
+  serviceType: CodeableConcept.optional(),
   subject: Reference.optional(),
   participant: z.array(z.looseObject({ individual: Reference.optional(), type: z.array(CodeableConcept).optional() })).optional(),
   appointment: z.array(Reference).optional(),
-  period: Period.optional(),
+  period: InstantPeriod.optional(),
+  reasonReference: z.array(Reference).optional(),
   length: z.looseObject({ value: z.number().nonnegative().optional(), unit: text().optional(), system: text().optional(), code: text().optional() }).optional(),
   location: z.array(z.looseObject({ location: Reference })).optional(),
   extension: z.array(Extension).optional(),
