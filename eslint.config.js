@@ -31,6 +31,10 @@ const mainZone = (files, ignores, extra) => ({
     ],
   },
 });
+const noFhir = {
+  group: ['**/src-shared/fhir/**', '**/src-shared/fhir'],
+  message: 'Only src-main/eoj speaks FHIR in the main process; use the EOJ gateway (src-main/eoj/gateway.ts) and its domain types.',
+};
 const noBrowserShared = { group: ['**/src-shared/browser/**'], message: 'src-shared/browser is for the browser apps only.' };
 const noClock = 'Read "now" from the injected Clock (src-shared/time/clock.ts), never from the machine directly.';
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http'], message: 'No Node APIs here.' };
@@ -87,8 +91,10 @@ export default tseslint.config(
       ],
     },
   },
-  // src-main: SQL stays in the store (only sqlite.ts opens the driver); Electron stays in the thin shell.
-  mainZone(['src-main/**/*.ts'], ['src-main/store/sqlite.ts', 'src-main/electron/**'], [noSqlite, noElectron, noBrowserShared]),
-  mainZone(['src-main/store/sqlite.ts'], [], [noElectron, noBrowserShared]),
-  mainZone(['src-main/electron/**/*.ts'], [], [noSqlite, noBrowserShared]),
+  // src-main: SQL stays in the store (only sqlite.ts opens the driver); FHIR stays in the EOJ gateway
+  // (only src-main/eoj imports src-shared/fhir); Electron stays in the thin shell.
+  mainZone(['src-main/**/*.ts'], ['src-main/store/sqlite.ts', 'src-main/electron/**', 'src-main/eoj/**'], [noSqlite, noElectron, noBrowserShared, noFhir]),
+  mainZone(['src-main/store/sqlite.ts'], [], [noElectron, noBrowserShared, noFhir]),
+  mainZone(['src-main/electron/**/*.ts'], [], [noSqlite, noBrowserShared, noFhir]),
+  mainZone(['src-main/eoj/**/*.ts'], [], [noSqlite, noElectron, noBrowserShared]),
 );

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clockFromSetting, type Clock } from '../src-shared/time/clock.js';
 import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
-import { TEAM_LINKS, type TeamLinkKind } from './sync/teamLink.js';
+import { TEAM_LINKS, type TeamLinkKind } from './eoj/teamLink.js';
 import { EOJ_AUDIENCE, SKAERMRUM_CLIENT_ID } from '../src-shared/auth/claims.js';
 import { parseRoleMap, SANDBOX_ROLE_MAPPING, type RoleMapping } from '../src-shared/auth/roles.js';
 
@@ -41,8 +41,10 @@ const Env = z.object({
   /** Minutes without use before the screen locks (never during a call); 0: never. */
   SKAERMRUM_LOCK_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(10),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
-  /** How the EOJ links Appointments to the team (src-main/sync/teamLink.ts). */
+  /** How the EOJ links Appointments to the team (src-main/eoj/teamLink.ts). */
   SKAERMRUM_TEAM_LINK: z.enum(TEAM_LINKS).default('healthcare-service'),
+  /** Encounters Skærmrum writes carry KL Gateway's care-encounter profile and KL's codes ("1"; README: EOJ profiles). */
+  SKAERMRUM_KL_CODES: z.enum(['0', '1']).default('0'),
   /** The signalling service (ws/wss; `npm start` sets it to the one it starts). Unset: no calls. */
   SKAERMRUM_SIGNALLING_URL: z
     .string()
@@ -71,7 +73,7 @@ export interface MainConfig {
   staffId: string;
   browserPort: number;
   signallingUrl: string | null;
-  eoj: { url: string; sandbox: boolean; teamId: string | null; teamLink: TeamLinkKind; syncIntervalMs: number } | null;
+  eoj: { url: string; sandbox: boolean; teamId: string | null; teamLink: TeamLinkKind; klCodes: boolean; syncIntervalMs: number } | null;
   /** Sign-in at the municipality's IdP (used when an EOJ is configured). */
   oidc: { issuer: string | null; clientId: string; scopes: string; resource: string | null; roleMapping: RoleMapping };
   lockAfterMinutes: number;
@@ -103,6 +105,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
           sandbox: e.SKAERMRUM_EOJ_SANDBOX === '1',
           teamId: e.SKAERMRUM_TEAM_ID ?? null,
           teamLink: e.SKAERMRUM_TEAM_LINK,
+          klCodes: e.SKAERMRUM_KL_CODES === '1',
           syncIntervalMs: e.SKAERMRUM_SYNC_INTERVAL_MS,
         }
       : null,

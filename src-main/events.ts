@@ -1,7 +1,7 @@
 import { EventEmitter, on } from 'node:events';
-import type { OutboxSummary, SyncStatus } from '../../src-shared/domain/outbox.js';
-import type { QueueChanged } from '../../src-shared/api/contract.js';
-import type { Staff } from '../../src-shared/domain/visit.js';
+import type { OutboxSummary, SyncStatus } from '../src-shared/domain/outbox.js';
+import type { QueueChanged } from '../src-shared/api/contract.js';
+import type { Staff } from '../src-shared/domain/visit.js';
 
 /** Events the main process pushes to every connected renderer. */
 export interface AppEventMap {

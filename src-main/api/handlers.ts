@@ -5,7 +5,7 @@ import { StoreError } from '../store/errors.js';
 import { inQueueWindow, queueWindow } from '../../src-shared/queue/window.js';
 import { careDay } from '../../src-shared/time/copenhagen.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import type { AppEvents } from '../services/events.js';
+import type { AppEvents } from '../events.js';
 import { EMPTY_WORKFLOW, type RetryPolicy } from '../../src-shared/workflow/outcome.js';
 import type { ScreenAwake } from '../services/screenAwake.js';
 import type { SessionService } from '../services/session.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { configFromEnv, type MainConfig } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { rendererDir } from '../platform/paths.js';
-import { startMainServices, type MainServices } from '../services/mainServices.js';
+import { startMainServices, type MainServices } from '../app/mainServices.js';
 import { StoreError } from '../store/errors.js';
 import { memoryKeychain } from '../store/keychain.js';
 import { SIGN_IN_CALLBACK_PATH, startBrowserServer } from './server.js';

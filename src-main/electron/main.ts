@@ -6,7 +6,7 @@ import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { appRoot, rendererDir } from '../platform/paths.js';
-import { startMainServices, type MainServices } from '../services/mainServices.js';
+import { startMainServices, type MainServices } from '../app/mainServices.js';
 import { osKeychain } from '../store/keychain.js';
 import { osRefreshVault } from '../auth/refreshVault.js';
 import { loopbackSignInRoute } from './loopbackSignIn.js';

@@ -1,16 +1,22 @@
+import { SCREEN_VISIT_ENCOUNTER_CLASS_SEARCH } from '../../src-shared/fhir/profiles.js';
+import { parseReference } from '../../src-shared/fhir/references.js';
+import { HealthcareService } from '../../src-shared/fhir/schemas.js';
 import { SATISFACTION_QUESTIONNAIRE, ATTEMPT_CATEGORY, PHYSICAL_VISIT_CODE, SKAERMRUM_CODES } from '../../src-shared/fhir/write.js';
 import type { InstantRange } from '../../src-shared/time/copenhagen.js';
-import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
-import type { TeamLink } from '../sync/teamLink.js';
+import type { FhirClient } from '../../src-shared/fhir/client.js';
+import { EojError } from './errors.js';
+import type { TeamLink } from './teamLink.js';
 
 /**
  * Reads what a report needs from the EOJ by search alone (any conformant server): the team's
- * Appointments of the window, and the attempts (Communications), held calls (Encounters),
- * escalations (Tasks) and verdicts (QuestionnaireResponses) of the period, every page followed.
- * Resources are passed on unparsed: the report worker checks each one on its own, off the UI thread.
+ * Appointments of the window (and the PractitionerRoles they book staff through), and the attempts
+ * (Communications), held calls (Encounters), escalations (Tasks) and verdicts
+ * (QuestionnaireResponses) of the period, every page followed. Resources are passed on unparsed:
+ * the report worker checks each one on its own (src-main/eoj/reportFacts.ts), off the UI thread.
  */
 export interface RawReportResources {
   appointments: unknown[];
+  roles: unknown[];
   encounters: unknown[];
   attempts: unknown[];
   tasks: unknown[];
@@ -48,7 +54,7 @@ export async function pullReportResources(opts: {
   window: { appointments: InstantRange; resources: InstantRange };
 }): Promise<{ resources: RawReportResources; pages: number }> {
   const { client, window } = opts;
-  const resources: RawReportResources = { appointments: [], encounters: [], attempts: [], tasks: [], responses: [] };
+  const resources: RawReportResources = { appointments: [], roles: [], encounters: [], attempts: [], tasks: [], responses: [] };
   const from = iso(window.resources.start.getTime() - SLACK_MS);
   const to = iso(window.resources.end.getTime() + SLACK_MS);
   const searches: Promise<number>[] = [];
@@ -61,7 +67,12 @@ export async function pullReportResources(opts: {
   }
   // Other teams' calls among these are dropped when joined to the team's Appointments.
   searches.push(
-    searchAll(client, `Encounter?class=VR&date=ge${from}&date=lt${to}&_count=${PAGE_SIZE}`, 'Encounter', resources.encounters),
+    searchAll(
+      client,
+      `Encounter?class=${encodeURIComponent(SCREEN_VISIT_ENCOUNTER_CLASS_SEARCH)}&date=ge${from}&date=lt${to}&_count=${PAGE_SIZE}`,
+      'Encounter',
+      resources.encounters,
+    ),
     searchAll(
       client,
       `Communication?category=${token(SKAERMRUM_CODES, ATTEMPT_CATEGORY)}&sent=ge${from}&sent=lt${to}&_count=${PAGE_SIZE}`,
@@ -85,6 +96,38 @@ export async function pullReportResources(opts: {
       throw error;
     }),
   );
-  const pages = (await Promise.all(searches)).reduce((a, b) => a + b, 0);
+  let pages = (await Promise.all(searches)).reduce((a, b) => a + b, 0);
+  // Staff booked through PractitionerRoles: the roles, a batch of ids at a time.
+  const roleIds = [...new Set(resources.appointments.flatMap((a) => roleIdsOf(a, client.baseUrl)))];
+  for (let i = 0; i < roleIds.length; i += ROLE_BATCH) {
+    const ids = roleIds
+      .slice(i, i + ROLE_BATCH)
+      .map(encodeURIComponent)
+      .join(',');
+    pages += await searchAll(client, `PractitionerRole?_id=${ids}&_count=${ROLE_BATCH}`, 'PractitionerRole', resources.roles);
+  }
   return { resources, pages };
+}
+
+const ROLE_BATCH = 40;
+
+/** The PractitionerRole participants of a raw Appointment (it is parsed later, in the worker). */
+function roleIdsOf(appointment: unknown, baseUrl: string): string[] {
+  const participants = (appointment as { participant?: unknown }).participant;
+  if (!Array.isArray(participants)) return [];
+  return participants.flatMap((p: { actor?: { reference?: unknown } }) => {
+    const ref = typeof p?.actor?.reference === 'string' ? parseReference(p.actor.reference, baseUrl) : null;
+    return ref?.kind === 'resource' && ref.type === 'PractitionerRole' ? [ref.id] : [];
+  });
+}
+
+/** The skærmenheder a report may be for: every active HealthcareService (a leader), or just the one team. */
+export async function readTeams(client: FhirClient, only: string | null): Promise<{ id: string; name: string }[]> {
+  const { body } = await client.searchPage(only === null ? 'HealthcareService?_count=200' : `HealthcareService?_id=${encodeURIComponent(only)}`);
+  return (body.entry ?? []).flatMap((e) => {
+    const parsed = HealthcareService.safeParse(e.resource);
+    return parsed.success && parsed.data.id && parsed.data.active !== false
+      ? [{ id: parsed.data.id, name: (parsed.data.name ?? parsed.data.id).slice(0, 200) }]
+      : [];
+  });
 }

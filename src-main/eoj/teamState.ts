@@ -1,27 +1,27 @@
+import { SCREEN_VISIT_ENCOUNTER_CLASS_SEARCH } from '../../src-shared/fhir/profiles.js';
 import { firstProblem, type ResourceProblem } from '../../src-shared/fhir/problems.js';
 import { Communication, Encounter, Task, type Bundle } from '../../src-shared/fhir/schemas.js';
 import { visitIdOf, workflowFromEoj, type VisitResources } from '../../src-shared/fhir/teamState.js';
 import { ATTEMPT_CATEGORY, PHYSICAL_VISIT_CODE, SKAERMRUM_CODES } from '../../src-shared/fhir/write.js';
-import { isOpen } from '../../src-shared/queue/nowNext.js';
 import type { VisitWorkflow } from '../../src-shared/workflow/outcome.js';
-import type { EojCapabilities } from '../eoj/capabilities.js';
 import type { FhirClient } from '../../src-shared/fhir/client.js';
-import type { VisitStore } from '../store/visitStore.js';
 
 /**
- * Reads the team's shared state of the day back from the EOJ (design §7): the attempts
- * (Communications), held calls (Encounters) and escalations (Tasks) of the window, by their own
- * searchable codes and dates, so every client of the team shows the same retries and outcomes. An
- * incremental pull asks only for what changed since the cursor, then reads the whole story of each
- * visit it touched (by its Appointment), so the workflow is always computed from everything.
+ * Reads the team's shared state of the day back from the EOJ: the attempts (Communications), held
+ * calls (Encounters) and escalations (Tasks) of the window, by their own searchable codes and
+ * dates, so every client of the team shows the same retries and outcomes. An incremental read asks
+ * only for what changed after an instant, then reads the whole story of each visit it touched (by
+ * its Appointment), so the workflow is always computed from everything.
  */
-export const TEAM_STATE_SCOPE = 'team-state';
 const BATCH_IDS = 40;
 const MAX_PAGES = 50;
 
 export interface TeamStateResult {
-  changedIds: string[];
+  /** The workflow of each of our visits the read touched. */
+  workflows: Map<string, VisitWorkflow>;
   problems: { resource: string; problem: ResourceProblem }[];
+  /** The newest lastUpdated seen (the next incremental read's start). */
+  maxUpdatedMs: number;
 }
 
 type Parsed = { attempts: Communication[]; encounters: Encounter[]; tasks: Task[] };
@@ -54,23 +54,19 @@ async function searchAll(client: FhirClient, url: string, into: Parsed, problems
   return maxUpdatedMs;
 }
 
-/** Whether the EOJ declares the searches this needs; without them the team state stays local. */
-export function canPullTeamState(capabilities: EojCapabilities): boolean {
-  return capabilities.teamStateSearch;
-}
-
-export async function pullTeamState(opts: {
-  client: FhirClient;
-  store: VisitStore;
-  capabilities: EojCapabilities;
-  window: { fromMs: number; toMs: number };
-  now: Date;
-  full: boolean;
-}): Promise<TeamStateResult> {
-  const { client, store, window, now } = opts;
-  const previous = store.syncState.get(TEAM_STATE_SCOPE);
-  const full = opts.full || !previous?.cursor || !opts.capabilities.lastUpdated;
-  const since = !full && previous?.cursor ? `&_lastUpdated=gt${encodeURIComponent(new Date(Date.parse(previous.cursor) - 5_000).toISOString())}` : '';
+export async function readTeamState(
+  client: FhirClient,
+  request: {
+    window: { fromMs: number; toMs: number };
+    /** Only what changed after this instant; null reads the whole window. */
+    changedAfterMs: number | null;
+    /** Whether one of our visits is still open (null: not a visit of ours, its story is skipped). */
+    openOf(visitId: string): boolean | null;
+  },
+): Promise<TeamStateResult> {
+  const { window } = request;
+  const full = request.changedAfterMs === null;
+  const since = full ? '' : `&_lastUpdated=gt${encodeURIComponent(new Date(request.changedAfterMs as number).toISOString())}`;
   const from = encodeURIComponent(new Date(window.fromMs).toISOString());
   const to = encodeURIComponent(new Date(window.toMs).toISOString());
   const found: Parsed = { attempts: [], encounters: [], tasks: [] };
@@ -82,14 +78,19 @@ export async function pullTeamState(opts: {
       found,
       problems,
     ),
-    searchAll(client, `Encounter?class=VR&date=ge${from}&date=lt${to}${since}&_count=200`, found, problems),
+    searchAll(
+      client,
+      `Encounter?class=${encodeURIComponent(SCREEN_VISIT_ENCOUNTER_CLASS_SEARCH)}&date=ge${from}&date=lt${to}${since}&_count=200`,
+      found,
+      problems,
+    ),
     searchAll(client, `Task?code=${encodeURIComponent(`${SKAERMRUM_CODES}|${PHYSICAL_VISIT_CODE}`)}&authored-on=ge${from}${since}&_count=200`, found, problems),
   ]);
   // The visits of ours that this touched (others' teams' visits are not in the store and are skipped).
   const touched = new Set<string>();
   for (const r of [...found.attempts, ...found.encounters, ...found.tasks]) {
     const visitId = visitIdOf(r, client.baseUrl);
-    if (visitId && store.getVisit(visitId)) touched.add(visitId);
+    if (visitId && request.openOf(visitId) !== null) touched.add(visitId);
   }
   // A full pull saw everything of the window; an incremental one reads each touched visit's whole story.
   let story: Parsed = found;
@@ -128,18 +129,8 @@ export async function pullTeamState(opts: {
   }
   const workflows = new Map<string, VisitWorkflow>();
   for (const [visitId, resources] of byVisit) {
-    const visit = store.getVisit(visitId);
-    if (visit) workflows.set(visitId, workflowFromEoj(resources, isOpen(visit)));
+    const open = request.openOf(visitId);
+    if (open !== null) workflows.set(visitId, workflowFromEoj(resources, open));
   }
-  const changedIds = store.applyTeamState(workflows, now.getTime());
-  const cursorMs = Math.max(previous?.cursor ? Date.parse(previous.cursor) : 0, ...cursors);
-  store.syncState.put({
-    scope: TEAM_STATE_SCOPE,
-    cursor: cursorMs > 0 ? new Date(cursorMs).toISOString() : (previous?.cursor ?? null),
-    lastPullMs: now.getTime(),
-    lastFullResyncMs: full ? now.getTime() : (previous?.lastFullResyncMs ?? null),
-    lastSuccessMs: now.getTime(),
-    lastError: null,
-  });
-  return { changedIds, problems };
+  return { workflows, problems, maxUpdatedMs: Math.max(0, ...cursors) };
 }

@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import type { Staff } from '../../src-shared/domain/visit.js';
-import { HealthcareService } from '../../src-shared/fhir/schemas.js';
 import { ReportFacts } from '../../src-shared/reports/facts.js';
 import { Report, type ReportQuery } from '../../src-shared/reports/figures.js';
 import { dataWindow, resolvePeriod } from '../../src-shared/reports/period.js';
 import type { Lang } from '../../src-shared/reports/tables.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import { EojError } from '../../src-shared/fhir/client.js';
+import { EojError } from '../eoj/errors.js';
 import type { Logger } from '../log.js';
 import type { SessionService } from '../services/session.js';
 import type { VisitStore } from '../store/visitStore.js';
-import { createTeamLink } from '../sync/teamLink.js';
 import type { ReportComputer } from './compute.js';
 import { EXPORT_TYPES, reportCsv, reportXlsx, type ExportFormat } from './export.js';
-import { pullReportResources } from './pull.js';
 
 /**
  * Leadership reports (design: the EOJ is the source, not one laptop): the period's resources are
@@ -47,15 +44,7 @@ export function createReportService(deps: { store: VisitStore; session: SessionS
     const eoj = session.eoj();
     const own = { id: staff.teamId, name: staff.teamId };
     if (!eoj) return [own];
-    const { body } = await eoj.client.searchPage(
-      staff.role === 'leader' ? 'HealthcareService?_count=200' : `HealthcareService?_id=${encodeURIComponent(teamId)}`,
-    );
-    const teams = (body.entry ?? []).flatMap((e) => {
-      const parsed = HealthcareService.safeParse(e.resource);
-      return parsed.success && parsed.data.id && parsed.data.active !== false
-        ? [{ id: parsed.data.id, name: (parsed.data.name ?? parsed.data.id).slice(0, 200) }]
-        : [];
-    });
+    const teams = await eoj.teams(staff.role === 'leader' ? null : teamId);
     if (!teams.some((t) => t.id === teamId)) teams.push({ id: teamId, name: teamId });
     if (!teams.some((t) => t.id === staff.teamId)) teams.push(own);
     return teams.sort((a, b) => a.name.localeCompare(b.name, 'da'));
@@ -67,14 +56,14 @@ export function createReportService(deps: { store: VisitStore; session: SessionS
     const window = dataWindow(resolvePeriod(query.period));
     const startedMs = clock.nowMs();
     const teams = await teamsOf(staff, teamId);
-    const { resources, pages } = await pullReportResources({ client: eoj.client, teams: [createTeamLink(eoj.client, eoj.teamLink, teamId)], window });
+    const { resources, pages } = await eoj.reportResources(teamId, window);
     const pulledMs = clock.nowMs();
     const { facts, report } = await computer.compute({
       query: { ...query, filters: { ...query.filters, teamId } },
       teams,
       dataAtMs: startedMs,
       nowMs: clock.nowMs(),
-      baseUrl: eoj.client.baseUrl,
+      baseUrl: eoj.baseUrl,
       teamId,
       resources,
     });

@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { z } from 'zod';
-import { Appointment, Communication, Encounter, QuestionnaireResponse, Task } from '../../src-shared/fhir/schemas.js';
-import { ReportFacts, visitFacts, type ReportResources } from '../../src-shared/reports/facts.js';
+import { ReportFacts } from '../../src-shared/reports/facts.js';
 import { ReportQuery, computeReport } from '../../src-shared/reports/figures.js';
+import { reportFactsOf } from '../eoj/reportFacts.js';
 
 /**
- * The report worker thread: checks the pulled resources one by one, turns them into facts and
+ * The report worker thread: checks the pulled resources one by one (src-main/eoj/reportFacts.ts), turns them into facts and
  * computes the figures, so 15,000 visits never hold up the main process's event loop (the IPC and
  * the sync keep answering). Input from the main thread is still checked: one way in, one schema.
  */
@@ -20,6 +20,7 @@ const Request = z.object({
   resources: z
     .object({
       appointments: z.array(z.unknown()),
+      roles: z.array(z.unknown()).default([]),
       encounters: z.array(z.unknown()),
       attempts: z.array(z.unknown()),
       tasks: z.array(z.unknown()),
@@ -30,36 +31,12 @@ const Request = z.object({
 });
 export type WorkerRequest = z.input<typeof Request>;
 
-function parseEach<S extends z.ZodType>(schema: S, items: unknown[]): { parsed: z.output<S>[]; problems: number } {
-  const parsed: z.output<S>[] = [];
-  let problems = 0;
-  for (const item of items) {
-    const result = schema.safeParse(item);
-    if (result.success) parsed.push(result.data);
-    else problems++;
-  }
-  return { parsed, problems };
-}
-
 export function handle(raw: unknown) {
   const request = Request.parse(raw);
   let facts = request.facts;
   if (!facts) {
-    const r = request.resources ?? { appointments: [], encounters: [], attempts: [], tasks: [], responses: [] };
-    const appointments = parseEach(Appointment, r.appointments);
-    const encounters = parseEach(Encounter, r.encounters);
-    const attempts = parseEach(Communication, r.attempts);
-    const tasks = parseEach(Task, r.tasks);
-    const responses = parseEach(QuestionnaireResponse, r.responses);
-    const resources: ReportResources = {
-      appointments: appointments.parsed,
-      encounters: encounters.parsed,
-      attempts: attempts.parsed,
-      tasks: tasks.parsed,
-      responses: responses.parsed,
-    };
-    const problems = appointments.problems + encounters.problems + attempts.problems + tasks.problems + responses.problems;
-    facts = { ...visitFacts(resources, { baseUrl: request.baseUrl, teamId: request.teamId }), problems };
+    const r = request.resources ?? { appointments: [], roles: [], encounters: [], attempts: [], tasks: [], responses: [] };
+    facts = reportFactsOf(r, { baseUrl: request.baseUrl, teamId: request.teamId });
   }
   const report = computeReport({ facts, query: request.query, teams: request.teams, dataAt: new Date(request.dataAtMs), now: new Date(request.nowMs) });
   return { facts, report };

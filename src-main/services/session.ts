@@ -1,5 +1,3 @@
-import { CPR_SYSTEM } from '../../src-shared/fhir/schemas.js';
-import { z } from 'zod';
 import { demoDay } from '../../src-shared/demo/demoDay.js';
 import type { SyncStatus } from '../../src-shared/domain/outbox.js';
 import type { QueueVisit, Staff, StaffRole } from '../../src-shared/domain/visit.js';
@@ -10,17 +8,15 @@ import { osRefreshVault, type RefreshVault } from '../auth/refreshVault.js';
 import { refreshDelayMs, retryDelayMs } from '../auth/refreshSchedule.js';
 import type { TeamMember } from '../../src-shared/team/members.js';
 import { createTeamDirectory, type TeamDirectory } from './team.js';
-import { displayName } from '../../src-shared/fhir/mapping.js';
-import { parseReference } from '../../src-shared/fhir/references.js';
-import { Bundle, PractitionerRole } from '../../src-shared/fhir/schemas.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
-import { createFhirClient, EojError, type FhirClient } from '../../src-shared/fhir/client.js';
-import type { TeamLinkKind } from '../sync/teamLink.js';
+import { EojError } from '../eoj/errors.js';
+import { createEojGateway, type EojGateway } from '../eoj/gateway.js';
+import { smartIssuer, type StaffIdentity } from '../eoj/identity.js';
 import type { Logger } from '../log.js';
 import type { VisitStore } from '../store/visitStore.js';
 import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
-import type { AppEvents } from './events.js';
+import type { AppEvents } from '../events.js';
 
 /**
  * Who is signed in, and the EOJ connection that belongs to them. Two ways in:
@@ -67,11 +63,9 @@ export interface SessionService {
   /** The signed-in team's members with rooms and hours (the team lead's board). */
   teamMembers(visits: readonly QueueVisit[]): Promise<TeamMember[]>;
   /** The EOJ as the signed-in person reaches it (reports read from it); null signed out, locked or without one. */
-  eoj(): { client: FhirClient; teamLink: TeamLinkKind } | null;
+  eoj(): EojGateway | null;
   close(): Promise<void>;
 }
-
-const SmartConfiguration = z.object({ issuer: z.url() });
 
 export function createSessionService(deps: {
   config: MainConfig;
@@ -98,7 +92,9 @@ export function createSessionService(deps: {
   let directory: TeamDirectory | null = null;
   let directoryTeam: string | null = null;
   const vault = deps.vault ?? osRefreshVault(config.profile);
-  const client: FhirClient | null = eoj ? createFhirClient({ baseUrl: eoj.url, token: () => token, clock }) : null;
+  const gateway: EojGateway | null = eoj
+    ? createEojGateway({ baseUrl: eoj.url, token: () => token, clock, teamLink: eoj.teamLink, klCodes: eoj.klCodes })
+    : null;
   let login: Promise<OidcLogin> | null = null;
 
   /** The IdP: configured, or found through the EOJ's SMART configuration (the sandbox's way). */
@@ -106,12 +102,8 @@ export function createSessionService(deps: {
     (login ??= (async () => {
       if (!eoj) throw new SignInError('Ingen EOJ er sat op; demoen logger ind fra listen');
       let issuer = config.oidc.issuer;
-      if (!issuer) {
-        const res = await fetch(new URL('.well-known/smart-configuration', `${eoj.url}/`), { signal: AbortSignal.timeout(5_000) });
-        const parsed = SmartConfiguration.safeParse(await res.json());
-        if (!res.ok || !parsed.success) throw new SignInError('EOJ oplyser ikke hvor man logger ind; sæt SKAERMRUM_OIDC_ISSUER');
-        issuer = parsed.data.issuer;
-      }
+      issuer ??= await smartIssuer(eoj.url);
+      if (!issuer) throw new SignInError('EOJ oplyser ikke hvor man logger ind; sæt SKAERMRUM_OIDC_ISSUER');
       return createOidcLogin(
         { issuer, clientId: config.oidc.clientId, scopes: config.oidc.scopes, resource: config.oidc.resource, roleMapping: config.oidc.roleMapping },
         clock,
@@ -128,35 +120,11 @@ export function createSessionService(deps: {
     nextAttemptAt: null,
     outbox: store.outbox.summary(),
     problems: store.syncProblems.count(),
+    unrecognised: { participants: 0, identifiers: 0, extensions: 0 },
     staleAfterSeconds: config.staleAfterSeconds,
   });
   const authState = (): AuthState => ({ method: eoj ? 'idp' : 'pick', locked, reauth, error: lastError, lockAfterMinutes: config.lockAfterMinutes });
   const announce = () => events.emit('sessionChanged', locked ? null : staff);
-  /**
-   * Who the staff member is in the EOJ: the name on their Practitioner, and the video room
-   * (Location) and skærmenhed (HealthcareService) of their PractitionerRole. What the EOJ lacks stays null.
-   */
-  async function identityOf(practitionerId: string): Promise<{ name: string | null; roomId: string | null; teamId: string | null }> {
-    if (!client) return { name: null, roomId: null, teamId: null };
-    const [practitioner, roles] = await Promise.all([
-      client.read('Practitioner', practitionerId).catch((error: unknown) => {
-        if (error instanceof EojError && error.status === 404) return null;
-        throw error;
-      }),
-      client.request('GET', `PractitionerRole?practitioner=Practitioner/${encodeURIComponent(practitionerId)}`, Bundle),
-    ]);
-    const role = (roles.body.entry ?? []).map((e) => PractitionerRole.safeParse(e.resource)).find((r) => r.success)?.data;
-    const idOf = (reference: string | undefined, type: string) => {
-      const ref = parseReference(reference, client.baseUrl);
-      return ref?.kind === 'resource' && ref.type === type ? ref.id : null;
-    };
-    return {
-      name: displayName(practitioner?.body.name) || null,
-      roomId: role?.location?.map((l) => idOf(l.reference, 'Location')).find((id) => id !== null) ?? null,
-      teamId: role?.healthcareService?.map((h) => idOf(h.reference, 'HealthcareService')).find((id) => id !== null) ?? null,
-    };
-  }
-
   async function begin(next: Staff): Promise<Staff> {
     // A different person on the same session's engine would push under the wrong name: restart it.
     if (staff?.practitionerId !== next.practitionerId || staff.teamId !== next.teamId) {
@@ -164,12 +132,11 @@ export function createSessionService(deps: {
       engine = null;
     }
     staff = next;
-    if (client && !engine) {
+    if (gateway && !engine) {
       engine = createSyncEngine({
-        client,
+        eoj: gateway,
         store,
         teamId: next.teamId,
-        teamLink: eoj?.teamLink ?? 'healthcare-service',
         events,
         logger,
         clock,
@@ -244,10 +211,10 @@ export function createSessionService(deps: {
       // Someone else unlocked: the first session ends before the second begins.
       await endSession('switched');
     }
-    let identity = { name: null as string | null, roomId: null as string | null, teamId: null as string | null };
+    let identity: StaffIdentity = { name: null, roomId: null, teamId: null };
     token = tokens.accessToken;
     try {
-      identity = await identityOf(tokens.sub);
+      if (gateway) identity = await gateway.staffIdentity(tokens.sub, clock.now());
     } catch (error) {
       logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'identity lookup failed');
     }
@@ -307,14 +274,13 @@ export function createSessionService(deps: {
     grantedRole: () => (locked ? null : (staff?.role ?? null)),
     auth: authState,
     async revealCpr(citizenId) {
-      if (!client) {
+      if (!gateway) {
         const cpr = demoDay(clock.now()).citizens.find((c) => c.id === citizenId)?.cpr;
         if (!cpr) throw new SignInError('Borgeren findes ikke');
         return cpr;
       }
-      const patient = await client.read('Patient', citizenId);
-      const cpr = patient.body.identifier?.find((i) => i.system === CPR_SYSTEM)?.value;
-      if (!cpr) throw new SignInError('EOJ har intet CPR-nummer for borgeren');
+      const cpr = await gateway.citizenCpr(citizenId, clock.now());
+      if (!cpr) throw new SignInError('EOJ har intet gældende CPR-nummer for borgeren');
       return cpr;
     },
     signInOptions: async () => (eoj ? [] : demoDay(clock.now()).staff),
@@ -372,11 +338,11 @@ export function createSessionService(deps: {
       if (!staff) return [];
       if (!directory || directoryTeam !== staff.teamId) {
         directoryTeam = staff.teamId;
-        directory = createTeamDirectory({ client, teamId: staff.teamId, clock, demoMembers: () => demoDay(clock.now()).members });
+        directory = createTeamDirectory({ eoj: gateway, teamId: staff.teamId, clock, demoMembers: () => demoDay(clock.now()).members });
       }
       return directory.members(visits);
     },
-    eoj: () => (client && staff && !locked ? { client, teamLink: eoj?.teamLink ?? 'healthcare-service' } : null),
+    eoj: () => (gateway && staff && !locked ? gateway : null),
     close: async () => {
       if (refreshTimer) clearTimeout(refreshTimer);
       await engine?.stop();

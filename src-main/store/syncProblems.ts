@@ -1,5 +1,5 @@
 import { SyncProblem } from '../../src-shared/domain/outbox.js';
-import type { ResourceProblem } from '../../src-shared/fhir/problems.js';
+import type { ResourceProblem } from '../../src-shared/domain/outbox.js';
 import type { Database } from './sqlite.js';
 
 interface ProblemRow {

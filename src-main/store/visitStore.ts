@@ -17,7 +17,7 @@ import { syncProblemQueries } from './syncProblems.js';
 import { reportCacheQueries } from './reportCache.js';
 import { verdictQueries } from './verdicts.js';
 import type { Verdict } from '../../src-shared/workflow/verdict.js';
-import type { ResourceProblem } from '../../src-shared/fhir/problems.js';
+import type { ResourceProblem } from '../../src-shared/domain/outbox.js';
 import { visitQueries, type DayQueueFilter } from './visits.js';
 import type { StoreKeychain } from './keychain.js';
 

@@ -51,7 +51,8 @@ function toVisit(r: VisitRow): Visit {
     citizen: {
       id: r.citizen_id,
       name: r.citizen_name,
-      cprMasked: r.citizen_cpr_masked,
+      // '' in the row: the EOJ has no current CPR number for the citizen.
+      cprMasked: r.citizen_cpr_masked || null,
       address: r.citizen_address,
       birthDate: r.citizen_birth_date,
       emergencyContact: emergencyContact(r.citizen_emergency_contact),
@@ -76,7 +77,7 @@ function toRow(v: Visit): VisitRow {
     end_ms: Date.parse(v.end),
     citizen_id: v.citizen.id,
     citizen_name: v.citizen.name,
-    citizen_cpr_masked: v.citizen.cprMasked,
+    citizen_cpr_masked: v.citizen.cprMasked ?? '',
     citizen_address: v.citizen.address,
     task_code: v.task.code,
     task_type: v.task.type,

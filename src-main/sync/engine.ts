@@ -1,23 +1,21 @@
 import type { VisitMoved } from '../../src-shared/api/contract.js';
 import type { SyncError, SyncStatus } from '../../src-shared/domain/outbox.js';
+import type { UnrecognisedShapes } from '../../src-shared/domain/visit.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { careDayKey } from '../../src-shared/time/copenhagen.js';
-import { missingEssentials, readCapabilities, type EojCapabilities } from '../eoj/capabilities.js';
-import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
+import { EojError } from '../eoj/errors.js';
+import type { EojGateway } from '../eoj/gateway.js';
 import type { Logger } from '../log.js';
-import type { AppEvents } from '../services/events.js';
+import type { AppEvents } from '../events.js';
 import type { VisitStore } from '../store/visitStore.js';
 import { PULL_SCOPE, pullAppointments, syncWindow } from './pull.js';
-import { canPullTeamState, pullTeamState } from './teamState.js';
+import { pullTeamState } from './teamState.js';
 import { pushOutbox } from './push.js';
-import { createTeamLink, type TeamLinkKind } from './teamLink.js';
 
 export interface SyncEngineOptions {
-  client: FhirClient;
+  eoj: EojGateway;
   store: VisitStore;
   teamId: string;
-  /** How the EOJ links Appointments to the team (default: a HealthcareService participant). */
-  teamLink?: TeamLinkKind;
   events: AppEvents;
   logger: Logger;
   clock: Clock;
@@ -42,6 +40,17 @@ function movedFor(store: VisitStore, moves: ReturnType<VisitStore['takePulledMov
 
 const DEFAULT_STALE_AFTER_S = 60;
 
+/** How many visits of the window carried each kind of shape Skærmrum does not understand. */
+function unrecognisedSummary(byVisit: ReadonlyMap<string, UnrecognisedShapes>): UnrecognisedShapes {
+  const summary = { participants: 0, identifiers: 0, extensions: 0 };
+  for (const shapes of byVisit.values()) {
+    if (shapes.participants > 0) summary.participants++;
+    if (shapes.identifiers > 0) summary.identifiers++;
+    if (shapes.extensions > 0) summary.extensions++;
+  }
+  return summary;
+}
+
 /** The EOJ lacks a search the pull cannot do without: one clear message naming it. */
 class MissingCapability extends Error {
   constructor(readonly missing: string[]) {
@@ -55,11 +64,11 @@ class MissingCapability extends Error {
  * backoff while the EOJ is away or busy (at least as long as it asks for).
  */
 export function createSyncEngine(options: SyncEngineOptions) {
-  const { client, store, events, logger, clock } = options;
+  const { eoj, store, events, logger, clock } = options;
   const intervalMs = options.intervalMs ?? 10_000;
   const fullResyncMs = options.fullResyncMs ?? 30 * 60_000;
-  const teamLink = createTeamLink(client, options.teamLink ?? 'healthcare-service', options.teamId);
-  let capabilities: EojCapabilities | null = null;
+  /** Per visit of the window, what it carried that Skærmrum does not understand (a full pull replaces it). */
+  let unrecognised = new Map<string, UnrecognisedShapes>();
   let state: SyncStatus['state'] = 'offline';
   let lastError: SyncError | null = null;
   let nextAttemptMs: number | null = null;
@@ -79,6 +88,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       nextAttemptAt: failures > 0 && nextAttemptMs !== null ? new Date(nextAttemptMs).toISOString() : null,
       outbox: store.outbox.summary(),
       problems: store.syncProblems.count(),
+      unrecognised: unrecognisedSummary(unrecognised),
       staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_S,
     };
   };
@@ -92,35 +102,39 @@ export function createSyncEngine(options: SyncEngineOptions) {
     return !last || careDayKey(new Date(last)) !== careDayKey(at) || at.getTime() - last > fullResyncMs;
   }
 
-  async function ensureCapabilities(): Promise<EojCapabilities> {
-    if (!capabilities) {
-      const read = await readCapabilities(client);
-      const missing = missingEssentials(read);
-      if (missing.length > 0) throw new MissingCapability(missing);
-      capabilities = read;
-    }
-    return capabilities;
+  async function ensureCapabilities(): Promise<void> {
+    const missing = await eoj.missingEssentials();
+    if (missing.length > 0) throw new MissingCapability(missing);
+  }
+
+  function noteUnrecognised(pulled: Awaited<ReturnType<typeof pullAppointments>>) {
+    if (pulled.full) unrecognised = pulled.unrecognised;
+    else for (const [visitId, shapes] of pulled.unrecognised) unrecognised.set(visitId, shapes);
   }
 
   async function runOnce(): Promise<void> {
     const at = clock.now();
     waitAtLeastMs = 0;
     try {
-      const caps = await ensureCapabilities();
-      const pull = (full: boolean) => pullAppointments({ client, store, teamId: options.teamId, teamLink, capabilities: caps, now: at, full });
+      await ensureCapabilities();
+      const pull = async (full: boolean) => {
+        const pulled = await pullAppointments({ eoj, store, teamId: options.teamId, now: at, full });
+        noteUnrecognised(pulled);
+        return pulled;
+      };
       if (state === 'offline' && failures > 0) {
         // Probe with the cheap pull first; once the EOJ answers, waiting rows go at once.
         await pull(false);
         store.outbox.retryNow(at.getTime());
       }
-      const pushed = await pushOutbox({ client, store, clock, maxBackoffMs: intervalMs });
+      const pushed = await pushOutbox({ eoj, store, clock, maxBackoffMs: intervalMs });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
       if (pushed.landed.length > 0) events.emit('pushed', { visitIds: pushed.landed });
       waitAtLeastMs = pushed.retryAfterMs ?? 0;
       const full = needsFullResync(at);
       const pulled = await pull(full);
       // The team's shared state (attempts, held calls, escalations), where the EOJ can be searched for it.
-      const team = canPullTeamState(caps) ? await pullTeamState({ client, store, capabilities: caps, window: syncWindow(at), now: at, full }) : null;
+      const team = (await eoj.capabilities()).teamStateSearch ? await pullTeamState({ eoj, store, window: syncWindow(at), now: at, full }) : null;
       for (const { resource, problem } of team?.problems ?? []) store.syncProblems.put(resource, problem, at.getTime());
       const changedIds = [...new Set([...pulled.changedIds, ...(team?.changedIds ?? [])])];
       const moved = movedFor(store, store.takePulledMoves());
@@ -138,7 +152,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         state = 'error';
         lastError = { code: 'capability_missing', serverText: null, subject: error.missing.join(', ') };
         // Read again later: the EOJ may be upgraded or reconfigured.
-        capabilities = null;
+        eoj.forgetCapabilities();
       } else {
         const eoj = error instanceof EojError ? error : new EojError('malformed', error instanceof Error ? error.message : String(error));
         state = eoj.kind === 'network' || eoj.kind === 'timeout' ? 'offline' : 'error';

@@ -116,8 +116,8 @@ export function VisitPanel({
         )}
         <dt>{t('visit.cpr')}</dt>
         <dd>
-          <span data-testid="cpr">{cpr ? `${cpr.slice(0, 6)}-${cpr.slice(6)}` : c.cprMasked}</span>{' '}
-          {!cpr && (
+          <span data-testid="cpr">{cpr ? `${cpr.slice(0, 6)}-${cpr.slice(6)}` : (c.cprMasked ?? t('visit.noCurrentCpr'))}</span>{' '}
+          {!cpr && c.cprMasked && (
             <button
               type="button"
               className="link"

@@ -1,5 +1,12 @@
 import { appointmentStatusFor } from '../fhir/mapping.js';
-import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, HOME_CARE_GROUP_EXTENSION, RELATIVES_MAY_JOIN_EXTENSION, type FhirResource } from '../fhir/schemas.js';
+import {
+  CONTACT_ROLE_SYSTEM,
+  CPR_SYSTEM,
+  STAFF_ROLE_SYSTEM,
+  HOME_CARE_GROUP_EXTENSION,
+  RELATIVES_MAY_JOIN_EXTENSION,
+  type FhirResource,
+} from '../fhir/schemas.js';
 import { demoDay } from './demoDay.js';
 
 /** The demo day as FHIR R4 resources (valid R4 references only), for seeding the sandbox EOJ. Ids match the demo day's. */
@@ -31,7 +38,12 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
         availableStartTime: `${h.start}:00`,
         availableEndTime: h.end === '24:00' ? '23:59:59' : `${h.end}:00`,
       })),
-      code: [{ text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder' }],
+      code: [
+        {
+          coding: [{ system: STAFF_ROLE_SYSTEM, code: s.role === 'team_lead' ? 'team_lead' : 'staff' }],
+          text: s.role === 'team_lead' ? 'Teamleder' : 'Skærmmedarbejder',
+        },
+      ],
     });
   }
   // The team's staff as a CareTeam, for EOJs that link Appointments through members (SKAERMRUM_TEAM_LINK=members).

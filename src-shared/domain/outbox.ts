@@ -161,6 +161,15 @@ export const SyncStatus = z.object({
   outbox: OutboxSummary,
   /** EOJ resources that could not be read (each one alone; the rest of the queue is there). */
   problems: z.number().int().nonnegative(),
+  /**
+   * Visits of the window that carried participants, identifiers or extensions Skærmrum does not
+   * understand (kept in the EOJ untouched): counted so nothing is dropped without a word.
+   */
+  unrecognised: z.object({
+    participants: z.number().int().nonnegative(),
+    identifiers: z.number().int().nonnegative(),
+    extensions: z.number().int().nonnegative(),
+  }),
   /** Data older than this may be out of date, and the screen says so (SKAERMRUM_STALE_AFTER_S). */
   staleAfterSeconds: z.number().int().positive(),
 });
@@ -178,4 +187,9 @@ export const SyncProblem = z.object({
   lastSeenAt: z.iso.datetime({ offset: true }),
 });
 export type SyncProblem = z.infer<typeof SyncProblem>;
+/**
+ * What is wrong with one resource from the EOJ, said so a person can act on it: which field, and in
+ * short Danish what is wrong with it (never the value itself, which may be personal data).
+ */
+export type ResourceProblem = Pick<SyncProblem, 'field' | 'kind' | 'detail'>;
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -11,8 +11,14 @@ const IsoInstant = z.iso.datetime({ offset: true });
 export const Citizen = z.object({
   id: Id,
   name: z.string().min(1).max(200),
-  /** Only the birth-date part of the CPR number is kept on the client, e.g. "010144-xxxx". */
-  cprMasked: z.string().regex(/^\d{6}-xxxx$/),
+  /**
+   * Only the birth-date part of the CPR number is kept on the client, e.g. "010144-xxxx"; null when
+   * the EOJ has no current CPR number for the citizen (an old one is never shown in its place).
+   */
+  cprMasked: z
+    .string()
+    .regex(/^\d{6}-xxxx$/)
+    .nullable(),
   address: z.string().max(300),
   /** For the age shown before the call. */
   birthDate: z
@@ -42,6 +48,17 @@ export const Task = z.object({
   description: z.string().max(1000),
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * What one visit carried from the EOJ that Skærmrum does not understand (it stays in the EOJ as it
+ * is): participants of another kind, identifiers of other systems, extensions we do not read.
+ */
+export const UnrecognisedShapes = z.object({
+  participants: z.number().int().nonnegative(),
+  identifiers: z.number().int().nonnegative(),
+  extensions: z.number().int().nonnegative(),
+});
+export type UnrecognisedShapes = z.infer<typeof UnrecognisedShapes>;
 
 export const Ref = z.object({ id: Id, name: z.string().max(200) });
 export type Ref = z.infer<typeof Ref>;

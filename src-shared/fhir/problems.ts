@@ -1,16 +1,7 @@
 import type { z } from 'zod';
-import type { SyncProblem } from '../domain/outbox.js';
+import type { ResourceProblem } from '../domain/outbox.js';
 
-/**
- * What is wrong with one resource from the EOJ, said so a person can act on it: which field, and
- * in short Danish what is wrong with it (never a dump of the validator's issues, never the value
- * itself, which may be personal data).
- */
-export interface ResourceProblem {
-  field: string;
-  kind: SyncProblem['kind'];
-  detail: string;
-}
+export type { ResourceProblem };
 
 /** A zod path as a FHIR path: ["participant", 0, "actor"] → "participant[0].actor". */
 export function fieldPath(path: readonly PropertyKey[]): string {

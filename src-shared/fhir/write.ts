@@ -2,6 +2,7 @@ import type { OutboxEntry } from '../domain/outbox.js';
 import type { Outcome } from '../workflow/outcome.js';
 import { appointmentStatusFor } from './mapping.js';
 import { parseReference } from './references.js';
+import { KL_ENCOUNTER_TYPES, KL_SKAERMBESOEG_DISPLAY } from './profiles.js';
 import { KL_CARE_SOCIAL_CODES, KL_SKAERMBESOEG_CODE, MUTATION_ID_SYSTEM, V3_ACT_CODE, type FhirResource } from './schemas.js';
 
 /**
@@ -60,10 +61,21 @@ function relative(reference: string | undefined, baseUrl?: string): string | nul
 }
 
 /**
- * The call that took place, as an Encounter: class VR, KL's "Skærmbesøg" type, the call's period
- * and length in whole minutes, who actually called (not who was planned), outcome and note.
+ * The call that took place, as an Encounter: class VR (virtual), the call's period and length in
+ * whole minutes, who actually called (not who was planned), outcome and note. With `klCodes` it
+ * carries KL's codes instead: class KL "Skærmbesøg" (a contact class in KL's terminology, not a
+ * type) and type "udførelse af planlagt indsats", as KL Gateway's care encounter wants them; the
+ * elements the EOJ needs (our identifier, the Appointment, who called) stay, so it does not claim
+ * that profile (README: EOJ profiles).
  */
-export function encounterFor(mutationId: string, visitId: string, intent: StatusIntent, appointment: Appointment, baseUrl?: string): Encounter {
+export function encounterFor(
+  mutationId: string,
+  visitId: string,
+  intent: StatusIntent,
+  appointment: Appointment,
+  baseUrl?: string,
+  klCodes = false,
+): Encounter {
   const call = intent.encounter ?? null;
   // The length the staff member documented wins over the measured one (they may have corrected it).
   const seconds = call ? (call.lengthSeconds ?? Math.max(0, (Date.parse(call.end) - Date.parse(call.start)) / 1000)) : null;
@@ -73,8 +85,12 @@ export function encounterFor(mutationId: string, visitId: string, intent: Status
     resourceType: 'Encounter',
     identifier: [{ system: MUTATION_ID_SYSTEM, value: mutationId }],
     status: 'finished',
-    class: { system: V3_ACT_CODE, code: 'VR', display: 'virtual' },
-    type: [{ coding: [{ system: KL_CARE_SOCIAL_CODES, code: KL_SKAERMBESOEG_CODE, display: 'Skærmbesøg' }], text: 'Skærmbesøg' }],
+    ...(klCodes
+      ? {
+          class: { system: KL_CARE_SOCIAL_CODES, code: KL_SKAERMBESOEG_CODE, display: KL_SKAERMBESOEG_DISPLAY },
+          type: [{ coding: [{ system: KL_CARE_SOCIAL_CODES, ...KL_ENCOUNTER_TYPES.planlagtIndsats }] }],
+        }
+      : { class: { system: V3_ACT_CODE, code: 'VR', display: 'virtual' }, type: [{ text: 'Skærmbesøg' }] }),
     ...(patient ? { subject: { reference: patient } } : {}),
     participant: [{ individual: { reference: `Practitioner/${intent.actorId}` } }],
     appointment: [{ reference: `Appointment/${visitId}` }],
@@ -164,33 +180,67 @@ export function attemptCommunicationFor(mutationId: string, visitId: string, int
   };
 }
 
-/** Who does the visit, in which room and when, as the Appointment says (for the 412 rules of a move). */
+/** The Appointment's staff participant: a Practitioner, or a PractitionerRole (an EOJ that books staff through roles). */
+export function staffParticipantOf(appointment: Appointment, baseUrl?: string): { type: 'Practitioner' | 'PractitionerRole'; id: string } | null {
+  for (const type of ['Practitioner', 'PractitionerRole'] as const) {
+    const ref = parseReference(participantOf(appointment, type, baseUrl)?.reference, baseUrl);
+    if (ref?.kind === 'resource') return { type, id: ref.id };
+  }
+  return null;
+}
+
+/** A PractitionerRole's person and room, as the caller read it (null: not booked through a role). */
+export type RoleSlot = { practitionerId: string | null; roomId: string | null } | null;
+
+/**
+ * Who does the visit, in which room and when, as the Appointment says (for the 412 rules of a
+ * move). Booked through a PractitionerRole, the person is the role's, and so is the room when the
+ * Appointment names none.
+ */
 export function slotOf(
   appointment: Appointment,
   baseUrl?: string,
+  role: RoleSlot = null,
 ): { practitionerId: string | null; roomId: string | null; start: string | null; end: string | null } {
   const idOf = (type: string) => {
     const ref = parseReference(participantOf(appointment, type, baseUrl)?.reference, baseUrl);
     return ref?.kind === 'resource' ? ref.id : null;
   };
   const instant = (at: string | undefined) => (at ? new Date(at).toISOString() : null);
-  return { practitionerId: idOf('Practitioner'), roomId: idOf('Location'), start: instant(appointment.start), end: instant(appointment.end) };
+  return {
+    practitionerId: idOf('Practitioner') ?? role?.practitionerId ?? null,
+    roomId: idOf('Location') ?? role?.roomId ?? null,
+    start: instant(appointment.start),
+    end: instant(appointment.end),
+  };
 }
 
+/** How a move writes the staff member: as a Practitioner, or as the PractitionerRole the EOJ books them through. */
+export type StaffWrite = { reference: string; display: string; roomFromRole: string | null } | null;
+
 /**
- * The Appointment moved to another staff member, room or time: its Practitioner and Location
- * participants replaced (or removed, to leave the visit unassigned), start and end set. Everything
- * else (the citizen, the team, notes) stays as the EOJ has it.
+ * The Appointment moved to another staff member, room or time: its staff (Practitioner or
+ * PractitionerRole) and Location participants replaced (or removed, to leave the visit unassigned),
+ * start and end set. Everything else (the citizen, the team, notes, participants we do not know)
+ * stays as the EOJ has it. `staff`: the reference to write (default: the Practitioner); a room the
+ * written role already names is not repeated as a Location participant.
  */
-export function movedAppointment(appointment: Appointment & { id: string }, to: MoveIntent['to'], baseUrl?: string): Appointment & { id: string } {
+export function movedAppointment(
+  appointment: Appointment & { id: string },
+  to: MoveIntent['to'],
+  baseUrl?: string,
+  staff?: StaffWrite,
+): Appointment & { id: string } {
   const keep = appointment.participant.filter((p) => {
     const ref = parseReference(p.actor?.reference, baseUrl);
-    return !(ref?.kind === 'resource' && (ref.type === 'Practitioner' || ref.type === 'Location'));
+    return !(ref?.kind === 'resource' && (ref.type === 'Practitioner' || ref.type === 'PractitionerRole' || ref.type === 'Location'));
   });
+  const who = to.practitioner ? (staff ?? { reference: `Practitioner/${to.practitioner.id}`, display: to.practitioner.name, roomFromRole: null }) : null;
+  const roomSaidByRole = to.room !== null && who?.roomFromRole === to.room.id;
   const participant = [
     ...keep,
-    ...(to.practitioner ? [{ actor: { reference: `Practitioner/${to.practitioner.id}`, display: to.practitioner.name }, status: 'accepted' as const }] : []),
-    ...(to.room ? [{ actor: { reference: `Location/${to.room.id}`, display: to.room.name }, status: 'accepted' as const }] : []),
+    ...(who ? [{ actor: { reference: who.reference, display: who.display }, status: 'accepted' as const }] : []),
+    ...(to.room && !roomSaidByRole ? [{ actor: { reference: `Location/${to.room.id}`, display: to.room.name }, status: 'accepted' as const }] : []),
   ];
   return { ...appointment, participant, start: to.start, end: to.end };
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
+import { staffOfRole, type Named } from '../fhir/mapping.js';
 import { parseReference } from '../fhir/references.js';
-import { FSIII_SYSTEM, type Appointment, type Communication, type Encounter, type QuestionnaireResponse, type Task } from '../fhir/schemas.js';
+import {
+  FSIII_SYSTEM,
+  type Appointment,
+  type Communication,
+  type Encounter,
+  type PractitionerRole,
+  type QuestionnaireResponse,
+  type Task,
+} from '../fhir/schemas.js';
 import { isAttempt, visitIdOf, workflowFromEoj } from '../fhir/teamState.js';
 import { RANG_AT_EXTENSION, SATISFACTION_CODES, SATISFACTION_QUESTIONNAIRE, SKAERMRUM_CODES } from '../fhir/write.js';
 import { Verdict } from '../workflow/verdict.js';
@@ -64,6 +73,8 @@ type FhirResponse = z.infer<typeof QuestionnaireResponse>;
 
 export interface ReportResources {
   appointments: FhirAppointment[];
+  /** The PractitionerRoles the Appointments book staff through. */
+  roles: z.infer<typeof PractitionerRole>[];
   encounters: FhirEncounter[];
   attempts: FhirCommunication[];
   tasks: FhirTask[];
@@ -115,6 +126,7 @@ export function visitFacts(resources: ReportResources, options: { baseUrl?: stri
       return ref?.kind === 'resource' && ref.type === 'Encounter' ? ref.id : null;
     },
   );
+  const roles = new Map(resources.roles.flatMap((r) => (r.id ? [[r.id, staffOfRole(r as Named, baseUrl)] as const] : [])));
   const names: FactNames = { teams: {}, practitioners: {}, rooms: {}, tasks: {} };
   const visits: VisitFact[] = [];
   for (const appointment of resources.appointments) {
@@ -128,9 +140,12 @@ export function visitFacts(resources: ReportResources, options: { baseUrl?: stri
     };
     const citizen = actor('Patient');
     if (!citizen) continue;
-    const practitioner = actor('Practitioner');
-    const room = actor('Location');
-    const team = actor('HealthcareService');
+    // Staff booked through a PractitionerRole count as the role's person, room and team.
+    const role = actor('PractitionerRole');
+    const viaRole = role ? (roles.get(role.id) ?? null) : null;
+    const practitioner = actor('Practitioner') ?? (viaRole?.practitionerId ? { id: viaRole.practitionerId, display: role?.display ?? '' } : null);
+    const room = actor('Location') ?? (viaRole?.roleRoomId ? { id: viaRole.roleRoomId, display: '' } : null);
+    const team = actor('HealthcareService') ?? (viaRole?.roleTeamId ? { id: viaRole.roleTeamId, display: '' } : null);
     const service = appointment.serviceType?.[0];
     const taskCode = service?.coding?.find((c) => c.system === FSIII_SYSTEM)?.code?.slice(0, 32) ?? null;
     if (practitioner) names.practitioners[practitioner.id] ||= practitioner.display.slice(0, 200) || practitioner.id;

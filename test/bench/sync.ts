@@ -1,13 +1,12 @@
 // Sync figures: the sandbox EOJ on loopback, the real client, the encrypted store.
 import { performance } from 'node:perf_hooks';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { demoFhirResources } from '../../src-shared/demo/demoFhir';
 import type { FhirResource } from '../../src-shared/fhir/schemas';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { conformanceOf } from '../../src-server/eoj/conformance';
-import { readCapabilities } from '../../src-main/eoj/capabilities';
 import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
-import { createTeamLink } from '../../src-main/sync/teamLink';
 import { CURSOR_OVERLAP_MS, pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { startTestSandbox } from '../helpers/sandbox';
@@ -38,7 +37,7 @@ async function pushFiveHundred(client: FhirClient, store: VisitStore, clock: Clo
   for (const v of visits) store.setVisitStatus({ visitId: v.id, status: 'completed', actorId: 'practitioner-2', atMs: clock.nowMs() });
   const t0 = performance.now();
   while (store.outbox.summary().pending + store.outbox.summary().inflight > 0) {
-    const round = await pushOutbox({ client, store, clock, limit: 500 });
+    const round = await pushOutbox({ eoj: eojGatewayOver(client), store, clock, limit: 500 });
     // Rows backing off after 409/412 come due within seconds; wait a little rather than spin.
     if (round.done + round.failed === 0) await new Promise((r) => setTimeout(r, 25));
   }
@@ -58,16 +57,7 @@ export async function benchSync(rounds: number) {
   repo.close();
   let server = await eoj.restart();
   let client = createFhirClient({ baseUrl: server.baseUrl, token: () => server.token });
-  const pull = async (store: VisitStore, full: boolean) =>
-    pullAppointments({
-      client,
-      store,
-      teamId: TEAM,
-      teamLink: createTeamLink(client, 'healthcare-service', TEAM),
-      capabilities: await readCapabilities(client),
-      now: today,
-      full,
-    });
+  const pull = async (store: VisitStore, full: boolean) => pullAppointments({ eoj: eojGatewayOver(client), store, teamId: TEAM, now: today, full });
   const cold: number[] = [];
   const coldNoInclude: number[] = [];
   const incremental: number[] = [];

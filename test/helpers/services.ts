@@ -6,7 +6,7 @@ import { browseIdp } from './idp';
 import type { Clock } from '../../src-shared/time/clock';
 import { configFromEnv } from '../../src-main/config';
 import { createLogger } from '../../src-main/log';
-import { startMainServices, type MainServices } from '../../src-main/services/mainServices';
+import { startMainServices, type MainServices } from '../../src-main/app/mainServices';
 import { testClock } from './clock';
 import { tempDir, testKeychain } from './store';
 

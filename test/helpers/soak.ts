@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createCallerFactory } from '../../src-main/api/router';
 import { configFromEnv } from '../../src-main/config';
 import { createLogger } from '../../src-main/log';
-import { startMainServices, type MainServices } from '../../src-main/services/mainServices';
+import { startMainServices, type MainServices } from '../../src-main/app/mainServices';
 import { osRefreshVault } from '../../src-main/auth/refreshVault';
 import { SIGN_IN_CALLBACK_PATH } from '../../src-main/browser/server';
 import { BROWSER_RPC_PATH, BROWSER_TOKEN_PARAM, type ApiClient, type BoardDay } from '../../src-shared/api/contract';

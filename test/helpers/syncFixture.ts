@@ -1,8 +1,8 @@
 import type { Conformance } from '../../src-server/eoj/conformance';
 import type { Clock } from '../../src-shared/time/clock';
-import { readCapabilities, type EojCapabilities } from '../../src-main/eoj/capabilities';
+import { eojGatewayOver, type EojGateway } from '../../src-main/eoj/gateway';
+import type { TeamLinkKind } from '../../src-main/eoj/teamLink';
 import { pullAppointments, type PullResult } from '../../src-main/sync/pull';
-import { createTeamLink, type TeamLinkKind } from '../../src-main/sync/teamLink';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
@@ -15,6 +15,8 @@ export interface SyncFixture {
   eoj: TestSandbox;
   store: VisitStore;
   client: FhirClient;
+  /** The client's gateway, as the engine has it (capabilities read once, the team link as configured). */
+  gateway: EojGateway;
   /** The clock of the sandbox and of the test's store commands (the test instant, running on). */
   clock: Clock;
   /** The store's visits of the clock's care day, in time order. */
@@ -36,21 +38,18 @@ export async function openSyncFixture(options: { clock?: Clock; conformance?: Co
   const dir = tempDir();
   const store = await openTestStore(dir.dir);
   const client = createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token, timeoutMs: 3_000 });
-  const teamLink = createTeamLink(client, options.teamLink ?? 'healthcare-service', TEAM);
-  let capabilities: EojCapabilities | null = null;
+  const gateway = eojGatewayOver(client, { teamLink: options.teamLink ?? 'healthcare-service' });
   return {
     eoj,
     store,
     client,
+    gateway,
     clock,
     today() {
       const day = careDay(clock.now());
       return store.dayQueue({ fromMs: day.start.getTime(), toMs: day.end.getTime() });
     },
-    async pull(full) {
-      capabilities ??= await readCapabilities(client);
-      return pullAppointments({ client, store, teamId: TEAM, teamLink, capabilities, now: clock.now(), full });
-    },
+    pull: (full) => pullAppointments({ eoj: gateway, store, teamId: TEAM, now: clock.now(), full }),
     async close() {
       store.close();
       dir.cleanup();

@@ -58,6 +58,7 @@ describe('sync problems in words (Danish first)', () => {
       lastSuccessAt: '2026-12-02T09:30:00Z',
       error: { code: 'busy', serverText: null, subject: null },
       nextAttemptAt: '2026-12-02T09:32:00Z',
+      unrecognised: { participants: 0, identifiers: 0, extensions: 0 },
       staleAfterSeconds: 60,
       outbox: { pending: 2, inflight: 0, conflict: 0, dead: 0 },
       problems: 0,

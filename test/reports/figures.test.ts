@@ -18,6 +18,7 @@ function factsOf(resources = quarter.resources) {
   return {
     ...visitFacts({
       appointments: k.appointments.map((r) => Appointment.parse(r)),
+      roles: [],
       encounters: k.encounters.map((r) => Encounter.parse(r)),
       attempts: k.attempts.map((r) => Communication.parse(r)),
       tasks: k.tasks.map((r) => Task.parse(r)),

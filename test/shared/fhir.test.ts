@@ -39,6 +39,8 @@ describe('mapping an Appointment to a visit', () => {
       ...over,
     });
   const none = () => undefined;
+  /** Names and identifiers are current as of this instant. */
+  const NOW = new Date('2026-12-02T12:00:00+01:00');
 
   it('takes the team from its HealthcareService participant, or the team it was searched for', () => {
     const withTeam = appointment({
@@ -47,25 +49,28 @@ describe('mapping an Appointment to a visit', () => {
         { actor: { reference: 'HealthcareService/t1' }, status: 'accepted' },
       ],
     });
-    expect(appointmentToVisit(withTeam, { lookup: none, teamId: 'other' })).toMatchObject({ kind: 'visit', visit: { teamId: 't1' } });
-    expect(appointmentToVisit(appointment({}), { lookup: none, teamId: 'searched' })).toMatchObject({
+    expect(appointmentToVisit(withTeam, { lookup: none, teamId: 'other', now: NOW })).toMatchObject({ kind: 'visit', visit: { teamId: 't1' } });
+    expect(appointmentToVisit(appointment({}), { lookup: none, teamId: 'searched', now: NOW })).toMatchObject({
       kind: 'visit',
       visit: { teamId: 'searched', citizen: { name: 'Inger M.' } },
     });
   });
 
   it('says what is wrong instead of dropping the visit silently', () => {
-    expect(appointmentToVisit(appointment({ participant: [{ actor: { reference: 'HealthcareService/t1' }, status: 'accepted' }] }), { lookup: none })).toEqual({
+    expect(
+      appointmentToVisit(appointment({ participant: [{ actor: { reference: 'HealthcareService/t1' }, status: 'accepted' }] }), { lookup: none, now: NOW }),
+    ).toEqual({
       kind: 'problem',
-      field: 'participant',
-      message: 'har ingen borger (Patient) som deltager',
+      problem: { field: 'participant', kind: 'no_citizen', detail: 'har ingen borger (Patient) som deltager' },
     });
-    expect(appointmentToVisit(appointment({ participant: [{ actor: { reference: '#gone' }, status: 'accepted' }] }), { lookup: none })).toMatchObject({
-      kind: 'problem',
-      field: 'participant[0].actor',
-    });
-    expect(appointmentToVisit(appointment({ start: undefined }), { lookup: none })).toMatchObject({ kind: 'problem', field: 'start' });
-    expect(appointmentToVisit(appointment({ status: 'entered-in-error' }), { lookup: none })).toEqual({ kind: 'skip' });
+    expect(appointmentToVisit(appointment({ participant: [{ actor: { reference: '#gone' }, status: 'accepted' }] }), { lookup: none, now: NOW })).toMatchObject(
+      {
+        kind: 'problem',
+        problem: { field: 'participant[0].actor', kind: 'unresolved_reference' },
+      },
+    );
+    expect(appointmentToVisit(appointment({ start: undefined }), { lookup: none, now: NOW })).toMatchObject({ kind: 'problem', problem: { field: 'start' } });
+    expect(appointmentToVisit(appointment({ status: 'entered-in-error' }), { lookup: none, now: NOW })).toEqual({ kind: 'skip' });
   });
 
   it('shortens long texts for display and writes addresses the Danish way', () => {
@@ -74,7 +79,7 @@ describe('mapping an Appointment to a visit', () => {
     expect(danishAddress({ line: ['Mågevej 58'], postalCode: '4000', city: 'Roskilde' })).toBe('Mågevej 58, 4000 Roskilde');
     expect(danishAddress({ line: ['Mågevej 58', '2. tv.'], city: 'Roskilde' })).toBe('Mågevej 58 2. tv., Roskilde');
     expect(danishAddress({ text: 'Kløvervej 3, 4600 Køge', line: ['x'] })).toBe('Kløvervej 3, 4600 Køge');
-    const long = appointmentToVisit(appointment({ description: 'd'.repeat(1_200), comment: 'c'.repeat(5_000) }), { lookup: none });
+    const long = appointmentToVisit(appointment({ description: 'd'.repeat(1_200), comment: 'c'.repeat(5_000) }), { lookup: none, now: NOW });
     expect(long.kind === 'visit' && [long.visit.task.description.length, long.visit.notes.length]).toEqual([1_000, 4_000]);
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offsetClock } from '../../src-shared/time/clock';
 import type { SyncErrorCode } from '../../src-shared/domain/outbox';
@@ -6,7 +7,7 @@ import { careDay } from '../../src-shared/time/copenhagen';
 import { testClock } from '../helpers/clock';
 import { createFhirClient } from '../../src-shared/fhir/client';
 import { createLogger } from '../../src-main/log';
-import { createAppEvents } from '../../src-main/services/events';
+import { createAppEvents } from '../../src-main/events';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createSyncEngine } from '../../src-main/sync/engine';
 import { openTestStore, tempDir, testVisits } from '../helpers/store';
@@ -68,7 +69,7 @@ describe('bad input from the EOJ: clear error, local data intact, next sync succ
     behaviour = b;
     const offset = ++hoursLater * 3_600_000;
     const engine = createSyncEngine({
-      client: createFhirClient({ baseUrl: base, token: () => 't', timeoutMs, maxBodyBytes: 4 * 1024 * 1024 }),
+      eoj: eojGatewayOver(createFhirClient({ baseUrl: base, token: () => 't', timeoutMs, maxBodyBytes: 4 * 1024 * 1024 })),
       store,
       teamId: 'team-skaermenhed-nord',
       events: createAppEvents(),

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { createLogger } from '../../src-main/log';
-import { createAppEvents, type AppEvents } from '../../src-main/services/events';
+import { createAppEvents, type AppEvents } from '../../src-main/events';
 import { createSyncEngine } from '../../src-main/sync/engine';
 import { Appointment } from '../../src-shared/fhir/schemas';
 import { openSyncFixture, TEAM, type SyncFixture } from '../helpers/syncFixture';
@@ -46,7 +47,7 @@ describe('the sync engine’s rounds (sandbox EOJ, real encrypted store)', () =>
         engine?.trigger();
       },
     };
-    engine = createSyncEngine({ client, store, teamId: TEAM, events, logger: createLogger('silent'), clock, intervalMs: 60_000 });
+    engine = createSyncEngine({ eoj: eojGatewayOver(client), store, teamId: TEAM, events, logger: createLogger('silent'), clock, intervalMs: 60_000 });
     engine.start();
     await firstSyncDone;
     expect(moved.visit).not.toBeNull();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,13 +10,11 @@ import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { atCopenhagenTime, careDay } from '../../src-shared/time/copenhagen';
 import { TEST_INSTANT, testClock } from '../helpers/clock';
 import { conformanceOf } from '../../src-server/eoj/conformance';
-import { readCapabilities } from '../../src-main/eoj/capabilities';
 import { createFhirClient } from '../../src-shared/fhir/client';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
-import { createTeamLink } from '../../src-main/sync/teamLink';
 import { createLogger } from '../../src-main/log';
-import { createAppEvents } from '../../src-main/services/events';
+import { createAppEvents } from '../../src-main/events';
 import type { StoreKeychain } from '../../src-main/store/keychain';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createSyncEngine, type SyncEngine } from '../../src-main/sync/engine';
@@ -99,7 +98,15 @@ describe('sync under injected faults (property)', () => {
           const { dir, cleanup } = tempDir();
           const keychain = testKeychain();
           const store = await openTestStore(dir, keychain);
-          const engine = createSyncEngine({ client: fhirClient(), store, teamId: TEAM, events: createAppEvents(), logger, clock, intervalMs: 3_600_000 });
+          const engine = createSyncEngine({
+            eoj: eojGatewayOver(fhirClient()),
+            store,
+            teamId: TEAM,
+            events: createAppEvents(),
+            logger,
+            clock,
+            intervalMs: 3_600_000,
+          });
           return { practitionerId, roomId, dir, keychain, store, engine, completed: new Set(), cleanup };
         };
         const clients = [await makeClient('practitioner-2', 'room-2'), await makeClient('practitioner-3', 'room-3')] as [Client, Client];
@@ -148,7 +155,7 @@ describe('sync under injected faults (property)', () => {
               for (const c of clients) {
                 await c.engine.stop();
                 c.engine = createSyncEngine({
-                  client: fhirClient(),
+                  eoj: eojGatewayOver(fhirClient()),
                   store: c.store,
                   teamId: TEAM,
                   events: createAppEvents(),
@@ -164,7 +171,7 @@ describe('sync under injected faults (property)', () => {
               c.store.close();
               c.store = await openTestStore(c.dir, c.keychain);
               c.engine = createSyncEngine({
-                client: fhirClient(),
+                eoj: eojGatewayOver(fhirClient()),
                 store: c.store,
                 teamId: TEAM,
                 events: createAppEvents(),
@@ -266,18 +273,8 @@ describe('sync under injected faults (property)', () => {
           stores.push({ dir, store: await openTestStore(dir.dir) });
         }
         try {
-          const capabilities = await readCapabilities(client);
           const day = careDay(clock.now());
-          for (const { store } of stores)
-            await pullAppointments({
-              client,
-              store,
-              teamId: TEAM,
-              teamLink: createTeamLink(client, 'healthcare-service', TEAM),
-              capabilities,
-              now: clock.now(),
-              full: true,
-            });
+          for (const { store } of stores) await pullAppointments({ eoj: eojGatewayOver(client), store, teamId: TEAM, now: clock.now(), full: true });
           // Each staff member documents their own room's visits, once each.
           const rooms = ['room-2', 'room-3'];
           const done = new Set<string>();
@@ -294,7 +291,7 @@ describe('sync under injected faults (property)', () => {
             const unfinished = stores.reduce((n, { store }) => n + store.outbox.summary().pending + store.outbox.summary().inflight, 0);
             if (unfinished === 0) break;
             skewMs += 5 * 60_000;
-            await Promise.all(stores.map(({ store }) => pushOutbox({ client, store, clock })));
+            await Promise.all(stores.map(({ store }) => pushOutbox({ eoj: eojGatewayOver(client), store, clock })));
           }
           await eoj.faults({});
           for (const { store } of stores) {
@@ -340,7 +337,7 @@ describe('sync under injected faults (property)', () => {
     try {
       const store = await openTestStore(dir, keychain);
       const engine = createSyncEngine({
-        client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }),
+        eoj: eojGatewayOver(createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token })),
         store,
         teamId: TEAM,
         events: createAppEvents(),
@@ -381,7 +378,7 @@ describe('sync under injected faults (property)', () => {
       await eoj.faults({});
       const reopened = await openTestStore(dir, keychain);
       const later = createSyncEngine({
-        client: createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token }),
+        eoj: eojGatewayOver(createFhirClient({ baseUrl: eoj.baseUrl, token: () => eoj.token })),
         store: reopened,
         teamId: TEAM,
         events: createAppEvents(),

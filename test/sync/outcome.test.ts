@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { MUTATION_ID_SYSTEM } from '../../src-shared/fhir/schemas';
 import type { Clock } from '../../src-shared/time/clock';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
@@ -49,7 +50,7 @@ describe('visit outcomes to the EOJ', () => {
       policy: DEFAULT_RETRY_POLICY,
     });
     expect(outboxEntries).toHaveLength(1);
-    expect((await pushOutbox({ client, store, clock })).done).toBe(1);
+    expect((await pushOutbox({ eoj: eojGatewayOver(client), store, clock })).done).toBe(1);
     expect((await eoj.fhir(`/Appointment/${visit.id}`)).body.status).toBe('fulfilled');
     const found = (await eoj.fhir(`/Encounter?identifier=${MUTATION_ID_SYSTEM}|${outboxEntries[0]?.mutationId}`)).body;
     expect(found.total).toBe(1);
@@ -92,7 +93,7 @@ describe('visit outcomes to the EOJ', () => {
     expect(last.workflow.escalatedAt).not.toBeNull();
     expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.attempt', 'visit.status', 'visit.escalate']);
     // FIFO per visit: the three attempts, then the status, then the Task.
-    for (let round = 0; round < 5; round++) await pushOutbox({ client, store, clock });
+    for (let round = 0; round < 5; round++) await pushOutbox({ eoj: eojGatewayOver(client), store, clock });
     expect(store.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });
     const appointment = (await eoj.fhir(`/Appointment/${visit.id}`)).body;
     expect(appointment.status).toBe('noshow');
@@ -138,7 +139,7 @@ describe('visit outcomes to the EOJ', () => {
       policy: DEFAULT_RETRY_POLICY,
     });
     expect(outboxEntries.map((e) => e.intent.kind)).toEqual(['visit.status']);
-    for (let i = 0; i < 3; i++) await pushOutbox({ client, store, clock });
+    for (let i = 0; i < 3; i++) await pushOutbox({ eoj: eojGatewayOver(client), store, clock });
     const tasks = (await eoj.fhir(`/Task?_count=100`)).body.entry
       .map((e: { resource: { priority: string; focus: { reference: string } } }) => e.resource)
       .filter((t: { focus: { reference: string } }) => t.focus.reference === `Appointment/${visit.id}`);
@@ -167,7 +168,7 @@ describe('visit outcomes to the EOJ', () => {
       durationSeconds: 120,
       policy: DEFAULT_RETRY_POLICY,
     });
-    await pushOutbox({ client, store, clock });
+    await pushOutbox({ eoj: eojGatewayOver(client), store, clock });
     expect(store.outbox.problems().map((p) => p.state)).toEqual(['conflict']);
     const mutationId = outboxEntries[0]?.mutationId as string;
     expect(store.resolveProblem(mutationId, 'retry', 'practitioner-2', clock.nowMs())).toBe(false); // only refused rows are retried

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { CPR_SYSTEM } from '../../src-shared/fhir/schemas';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { atCopenhagenTime } from '../../src-shared/time/copenhagen';
 import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import { createLogger } from '../../src-main/log';
-import { createAppEvents } from '../../src-main/services/events';
+import { createAppEvents } from '../../src-main/events';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { createSyncEngine } from '../../src-main/sync/engine';
 import { pushOutbox } from '../../src-main/sync/push';
@@ -52,7 +53,16 @@ describe('the client against resources as real servers send them', () => {
     address: [{ line: ['Mågevej 58'], postalCode: '4000', city: 'Roskilde' }],
   });
   const engine = (over: Partial<Parameters<typeof createSyncEngine>[0]> = {}) =>
-    createSyncEngine({ client, store, teamId: TEAM, events: createAppEvents(), logger: createLogger('silent'), clock, intervalMs: 3_600_000, ...over });
+    createSyncEngine({
+      eoj: eojGatewayOver(client),
+      store,
+      teamId: TEAM,
+      events: createAppEvents(),
+      logger: createLogger('silent'),
+      clock,
+      intervalMs: 3_600_000,
+      ...over,
+    });
   const sync = async (c: Clock = clock) => {
     const e = engine({ clock: c });
     await e.syncNow();
@@ -110,7 +120,7 @@ describe('the client against resources as real servers send them', () => {
       appointment('a2'),
     ];
     expect(await sync()).toMatchObject({ state: 'online', problems: 0 });
-    expect(store.getVisit('a1')?.citizen).toMatchObject({ name: 'Else Bækholm', address: 'Hybenvej 3, 4600 Køge', cprMasked: '000000-xxxx' });
+    expect(store.getVisit('a1')?.citizen).toMatchObject({ name: 'Else Bækholm', address: 'Hybenvej 3, 4600 Køge', cprMasked: null });
     expect(store.getVisit('a2')?.citizen).toMatchObject({ name: 'Inger Møllegaard', address: 'Mågevej 58, 4000 Roskilde', cprMasked: '010140-xxxx' });
   });
 
@@ -172,6 +182,125 @@ describe('the client against resources as real servers send them', () => {
     expect(patientReads.map((r) => [r.path, r.query.get('_id')?.split(',').sort().join(',')])).toEqual([['/Patient', 'p1,p2']]);
     expect(eoj.requests.some((r) => /^\/(Patient|Practitioner|Location)\/./.test(r.path))).toBe(false);
     expect(searches()[0]?.query.getAll('_include')).toEqual([]);
+  });
+
+  it("a visit booked through a PractitionerRole is the role's person's, in the role's room; a role without a person is a visible problem", async () => {
+    eoj.resources.set('PractitionerRole/role-a', {
+      resourceType: 'PractitionerRole',
+      id: 'role-a',
+      practitioner: { reference: 'Practitioner/pr1' },
+      location: [{ reference: 'Location/r1' }],
+      healthcareService: [{ reference: `HealthcareService/${TEAM}` }],
+    });
+    eoj.resources.set('PractitionerRole/role-b', { resourceType: 'PractitionerRole', id: 'role-b', location: [{ reference: 'Location/r1' }] });
+    const byRole = (role: string) => [
+      { actor: { reference: 'Patient/p1' }, status: 'accepted' },
+      { actor: { reference: `PractitionerRole/${role}`, display: 'Rolle' }, status: 'accepted' },
+    ];
+    eoj.appointments = [appointment('a1', { participant: byRole('role-a') }), appointment('a2', { participant: byRole('role-b') }), appointment('a3')];
+    const status = await sync();
+    expect(status).toMatchObject({ state: 'online', problems: 1 });
+    // The person, their room and their team come from the role (the Appointment names none of them).
+    expect(store.getVisit('a1')).toMatchObject({ practitioner: { id: 'pr1', name: 'Louise Dalgaard' }, room: { id: 'r1', name: 'Videorum 2' }, teamId: TEAM });
+    expect(store.getVisit('a2')).toMatchObject({ practitioner: null, room: { id: 'r1' } });
+    expect(store.getVisit('a3')?.practitioner?.id).toBe('pr1');
+    expect(store.syncProblems.list()).toMatchObject([{ resource: 'PractitionerRole/role-b', field: 'practitioner', kind: 'missing' }]);
+    // Roles in one batched read (the server did not include them); their people and rooms came along.
+    expect(eoj.requests.filter((r) => r.path === '/PractitionerRole').map((r) => r.query.get('_id')?.split(',').sort().join(','))).toEqual(['role-a,role-b']);
+    expect(eoj.requests.some((r) => /^\/(PractitionerRole|Practitioner|Location)\/./.test(r.path))).toBe(false);
+  });
+
+  it('a move keeps the kind of reference the EOJ used: a PractitionerRole stays a PractitionerRole, its room not repeated', async () => {
+    eoj.resources.set('Practitioner/pr2', { resourceType: 'Practitioner', id: 'pr2', name: [{ text: 'Jonas Holm' }] });
+    eoj.resources.set('Location/r2', { resourceType: 'Location', id: 'r2', name: 'Videorum 3' });
+    const role = (id: string, practitioner: string, room: string, team: string) => ({
+      resourceType: 'PractitionerRole',
+      id,
+      practitioner: { reference: `Practitioner/${practitioner}` },
+      location: [{ reference: `Location/${room}` }],
+      healthcareService: [{ reference: `HealthcareService/${team}` }],
+    });
+    eoj.resources.set('PractitionerRole/role-a', role('role-a', 'pr1', 'r1', TEAM));
+    // Jonas has a role in another team too: the move picks the one in this visit's team.
+    const jonasRoles = [role('role-elsewhere', 'pr2', 'r9', 'team-other'), role('role-c', 'pr2', 'r2', TEAM)];
+    for (const r of jonasRoles) eoj.resources.set(`PractitionerRole/${r.id}`, r);
+    eoj.answer = (req) =>
+      req.method === 'GET' && req.path === '/PractitionerRole' && req.query.get('practitioner') === 'Practitioner/pr2'
+        ? { status: 200, body: { resourceType: 'Bundle', type: 'searchset', entry: jonasRoles.map((resource) => ({ resource })) } }
+        : undefined;
+    eoj.appointments = [
+      appointment('a1', {
+        participant: [
+          { actor: { reference: 'Patient/p1' }, status: 'accepted' },
+          { actor: { reference: 'PractitionerRole/role-a' }, status: 'accepted' },
+          { actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' },
+          { actor: { reference: 'RelatedPerson/rp1', display: 'Datter' }, status: 'accepted' },
+        ],
+      }),
+    ];
+    await sync();
+    const visit = store.getVisit('a1');
+    expect(visit).toMatchObject({ practitioner: { id: 'pr1' }, room: { id: 'r1' } });
+    store.moveVisits([
+      {
+        visitId: 'a1',
+        to: {
+          practitioner: { id: 'pr2', name: 'Jonas Holm' },
+          room: { id: 'r2', name: 'Videorum 3' },
+          start: visit?.start as string,
+          end: visit?.end as string,
+        },
+        actorId: 'pr-lead',
+        atMs: clock.nowMs(),
+      },
+    ]);
+    expect(await sync()).toMatchObject({ state: 'online', outbox: { pending: 0, dead: 0, conflict: 0 } });
+    const put = eoj.requests.find((r) => r.method === 'PUT' && r.path === '/Appointment/a1');
+    const participants = (put?.body as { participant: { actor: { reference: string } }[] }).participant.map((p) => p.actor.reference);
+    // The citizen, the team and the relative the client does not show are kept; Jonas's role in this team, its room not repeated.
+    expect(participants.sort()).toEqual(['HealthcareService/team-skaermenhed-nord', 'Patient/p1', 'PractitionerRole/role-c', 'RelatedPerson/rp1']);
+    // Read back as the EOJ now has it: Jonas, in the room of his role.
+    expect(store.getVisit('a1')).toMatchObject({ practitioner: { id: 'pr2', name: 'Jonas Holm' }, room: { id: 'r2', name: 'Videorum 3' } });
+    expect(store.syncProblems.list()).toEqual([]);
+  });
+
+  it('shows the current CPR and name, never an old one, and counts what it does not understand', async () => {
+    eoj.resources.set('Patient/p1', {
+      resourceType: 'Patient',
+      id: 'p1',
+      identifier: [
+        { system: CPR_SYSTEM, value: '0101405123', use: 'old' },
+        { system: CPR_SYSTEM, value: '0202405124', period: { start: '2001-01-01', end: '2020-06-30' } },
+        { system: 'urn:oid:1.2.208.176.1.99', value: 'kommune-4711' },
+        { system: CPR_SYSTEM, value: '0303405125', use: 'official', period: { start: '2020-07-01' } },
+      ],
+      name: [
+        { use: 'old', text: 'Inger Hansen' },
+        { use: 'official', given: ['Inger', 'Marie'], family: 'Møllegaard' },
+      ],
+      extension: [{ url: 'https://kommune.example/fhir/StructureDefinition/fritvalg', valueString: 'x' }],
+    });
+    eoj.resources.set('Patient/p2', {
+      resourceType: 'Patient',
+      id: 'p2',
+      identifier: [{ system: CPR_SYSTEM, value: '0404405126', use: 'old' }],
+      name: [{ text: 'Poul Strandby' }],
+    });
+    eoj.appointments = [
+      appointment('a1', {
+        participant: [
+          { actor: { reference: 'Patient/p1' }, status: 'accepted' },
+          { actor: { reference: 'Practitioner/pr1' }, status: 'accepted' },
+          { actor: { reference: 'Device/tablet-7' }, status: 'accepted' },
+        ],
+      }),
+      appointment('a2', { participant: [{ actor: { reference: 'Patient/p2' }, status: 'accepted' }] }),
+    ];
+    const status = await sync();
+    expect(store.getVisit('a1')?.citizen).toMatchObject({ name: 'Inger Marie Møllegaard', cprMasked: '030340-xxxx' });
+    // No current CPR: shown as such, never the old number.
+    expect(store.getVisit('a2')?.citizen).toMatchObject({ name: 'Poul Strandby', cprMasked: null });
+    expect(status.unrecognised).toEqual({ participants: 1, identifiers: 1, extensions: 1 });
   });
 
   it('uses _include, _sort and _lastUpdated only where the CapabilityStatement declares them', async () => {
@@ -273,7 +402,7 @@ describe('the client against resources as real servers send them', () => {
       return undefined;
     };
     const before = clock.nowMs();
-    await pushOutbox({ client, store, clock, random: () => 0.5 });
+    await pushOutbox({ eoj: eojGatewayOver(client), store, clock, random: () => 0.5 });
     const entry = (id: string) => store.outbox.get(rows[id] as string);
     expect(entry('refused')).toMatchObject({ state: 'dead', error: { code: 'refused', serverText: 'Aftalen er låst af visitator' } });
     expect(entry('limited')).toMatchObject({ state: 'pending', error: { code: 'rate_limited', serverText: 'For mange kald' } });
@@ -282,7 +411,7 @@ describe('the client against resources as real servers send them', () => {
     expect(entry('conflicted')).toMatchObject({ state: 'pending', error: { code: 'busy', serverText: expect.stringContaining('could not serialize') } });
     // The server recovers: everything temporary goes through, the refusal stays visible.
     eoj.answer = undefined;
-    await pushOutbox({ client, store, clock: offsetClock(10 * 60_000, clock) });
+    await pushOutbox({ eoj: eojGatewayOver(client), store, clock: offsetClock(10 * 60_000, clock) });
     expect(['limited', 'busy', 'conflicted'].map((id) => entry(id)?.state)).toEqual(['done', 'done', 'done']);
     expect(store.outbox.problems().map((p) => p.visitId)).toEqual(['refused']);
   });

@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
+import { eojGatewayOver } from '../../src-main/eoj/gateway';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
 import type { VisitSlot } from '../../src-shared/domain/outbox';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { careDay } from '../../src-shared/time/copenhagen';
-import { readCapabilities } from '../../src-main/eoj/capabilities';
 import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
-import { createTeamLink } from '../../src-main/sync/teamLink';
 import { pullTeamState } from '../../src-main/sync/teamState';
 import { syncWindow } from '../../src-main/sync/pull';
 import { pastThisMillisecond, testClock } from '../helpers/clock';
@@ -49,18 +48,10 @@ describe("the team's shared day in the EOJ", () => {
   };
   /** A pull as the engine makes it: the Appointments, then the team's state. */
   const sync = async (c: Client, full = false, at: Clock = clock) => {
-    const capabilities = await readCapabilities(c.client);
-    await pushOutbox({ client: c.client, store: c.store, clock: at });
-    await pullAppointments({
-      client: c.client,
-      store: c.store,
-      teamId: TEAM,
-      teamLink: createTeamLink(c.client, 'healthcare-service', TEAM),
-      capabilities,
-      now: at.now(),
-      full,
-    });
-    return pullTeamState({ client: c.client, store: c.store, capabilities, window: syncWindow(at.now()), now: at.now(), full });
+    const eoj = eojGatewayOver(c.client);
+    await pushOutbox({ eoj, store: c.store, clock: at });
+    await pullAppointments({ eoj, store: c.store, teamId: TEAM, now: at.now(), full });
+    return pullTeamState({ eoj, store: c.store, window: syncWindow(at.now()), now: at.now(), full });
   };
   const day = () => careDay(clock.now());
   const roomQueue = (c: Client, roomId: string) => c.store.dayQueue({ fromMs: day().start.getTime(), toMs: day().end.getTime(), roomId });
@@ -158,8 +149,7 @@ describe("the team's shared day in the EOJ", () => {
       durationSeconds: 0,
       policy: DEFAULT_RETRY_POLICY,
     });
-    const capabilities = await readCapabilities(b.client);
-    await pullTeamState({ client: b.client, store: b.store, capabilities, window: syncWindow(clock.now()), now: clock.now(), full: true });
+    await pullTeamState({ eoj: eojGatewayOver(b.client), store: b.store, window: syncWindow(clock.now()), now: clock.now(), full: true });
     expect(b.store.getQueueVisit(visit.id)?.workflow.note).toBe('fra B');
   });
 
@@ -235,21 +225,11 @@ describe("the team's shared day in the EOJ", () => {
     });
     await sync(staff);
     // The lead pulls the completed version before pushing: the unsent move shows on top of it.
-    const capabilities = await readCapabilities(lead.client);
-    const pull = (full: boolean) =>
-      pullAppointments({
-        client: lead.client,
-        store: lead.store,
-        teamId: TEAM,
-        teamLink: createTeamLink(lead.client, 'healthcare-service', TEAM),
-        capabilities,
-        now: clock.now(),
-        full,
-      });
+    const pull = (full: boolean) => pullAppointments({ eoj: eojGatewayOver(lead.client), store: lead.store, teamId: TEAM, now: clock.now(), full });
     await pull(false);
     expect(lead.store.getVisit(contested.id)?.practitioner?.id).toBe('practitioner-5');
     // The push meets the completed visit: a conflict, and a full re-read is asked for.
-    await pushOutbox({ client: lead.client, store: lead.store, clock });
+    await pushOutbox({ eoj: eojGatewayOver(lead.client), store: lead.store, clock });
     expect(lead.store.outbox.problems().map((p) => [p.visitId, p.state])).toEqual([[contested.id, 'conflict']]);
     expect(lead.store.syncState.get('appointments')?.lastFullResyncMs).toBeNull();
     // That pull brings the EOJ's version back, though it is the version the lead already had.
@@ -285,7 +265,7 @@ describe("the team's shared day in the EOJ", () => {
         atMs: clock.nowMs(),
       })),
     );
-    await pushOutbox({ client: lead.client, store: lead.store, clock });
+    await pushOutbox({ eoj: eojGatewayOver(lead.client), store: lead.store, clock });
     const after = (await eoj.fhir(`/Appointment/${noted.id}`)).body;
     expect(after.comment).toBe('Datteren er med');
     expect(after.participant.map((p: { actor: { reference: string } }) => p.actor.reference)).toContain('Practitioner/practitioner-4');
@@ -337,7 +317,7 @@ describe("the team's shared day in the EOJ", () => {
     await new Promise((r) => child.once('exit', r));
     await eoj.faults({});
     lead.store = await openTestStore(lead.dir.dir, lead.keychain);
-    await pushOutbox({ client: lead.client, store: lead.store, clock: offsetClock(3_600_000, clock) });
+    await pushOutbox({ eoj: eojGatewayOver(lead.client), store: lead.store, clock: offsetClock(3_600_000, clock) });
     expect(lead.store.outbox.summary()).toEqual({ pending: 0, inflight: 0, conflict: 0, dead: 0 });
     for (const v of visits) {
       const versions = (await eoj.fhir(`/Appointment/_history?_since=${encodeURIComponent(since)}&_count=1000`)).body.entry.filter(
