@@ -47,7 +47,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const repository = openRepository(options.dbFile, clock);
   migrateSandboxData(repository);
-  const seeder = options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now');
+  const seeder = options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now', options.conformance?.staffAs);
   seeder?.ensure();
   // A new care day brings the day after it (checked each minute; tomorrow is always already there).
   const seedTimer = seeder ? setInterval(() => seeder.ensure(), 60_000) : null;

@@ -9,7 +9,7 @@ import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
  *   HealthcareService and Location there, no CareTeam): `Appointment?actor=HealthcareService/<team>`.
  * - members: the EOJ has no such participant; the team is a CareTeam listing its staff, whose
  *   PractitionerRoles name their video rooms, and its visits are those of its staff and rooms:
- *   `Appointment?actor=Practitioner/a,Practitioner/b,Location/r1,…`.
+ *   `Appointment?actor=Practitioner/a,Practitioner/b,PractitionerRole/ra,Location/r1,…`.
  */
 export const TEAM_LINKS = ['healthcare-service', 'members'] as const;
 export type TeamLinkKind = (typeof TEAM_LINKS)[number];
@@ -33,6 +33,7 @@ export function createTeamLink(client: FhirClient, kind: TeamLinkKind, teamId: s
         transient: false,
       });
     const rooms = new Set<string>();
+    const roleIds = new Set<string>();
     const roles = await client.request(
       'GET',
       `PractitionerRole?practitioner=${practitioners.map((id) => `Practitioner/${encodeURIComponent(id)}`).join(',')}&_count=200`,
@@ -41,12 +42,18 @@ export function createTeamLink(client: FhirClient, kind: TeamLinkKind, teamId: s
     for (const entry of roles.body.entry ?? []) {
       const role = PractitionerRole.safeParse(entry.resource);
       if (!role.success) continue;
+      // An EOJ that books staff through their roles names the role, not the person.
+      if (role.data.id) roleIds.add(role.data.id);
       for (const location of role.data.location ?? []) {
         const ref = parseReference(location.reference, client.baseUrl);
         if (ref?.kind === 'resource' && ref.type === 'Location') rooms.add(ref.id);
       }
     }
-    return [...practitioners.map((id) => `Practitioner/${id}`), ...[...rooms].map((id) => `Location/${id}`)];
+    return [
+      ...practitioners.map((id) => `Practitioner/${id}`),
+      ...[...roleIds].map((id) => `PractitionerRole/${id}`),
+      ...[...rooms].map((id) => `Location/${id}`),
+    ];
   }
   return {
     kind,

@@ -377,6 +377,7 @@ export function App({
           <ProblemList
             problems={state.problems}
             readProblems={state.readProblems}
+            unrecognised={state.sync?.unrecognised ?? null}
             visits={state.visits}
             onResolve={(id, action) => void state.resolveProblem(id, action)}
           />

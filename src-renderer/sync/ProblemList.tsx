@@ -1,27 +1,32 @@
 import { useTranslation } from 'react-i18next';
 import type { OutboxEntry, SyncProblem } from '../../src-shared/domain/outbox';
-import type { Visit } from '../../src-shared/domain/visit';
+import type { UnrecognisedShapes, Visit } from '../../src-shared/domain/visit';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import { localeFor } from '../i18n';
 import { describeSyncError } from './describeError';
 
 /**
  * What did not go through, never dropped: changes that conflict with someone else's or that the EOJ
- * refused (with what to do about them), and resources from the EOJ that could not be read.
+ * refused (with what to do about them), resources from the EOJ that could not be read, and what the
+ * visits carried that Skærmrum does not show (kept in the EOJ as it is), counted.
  */
 export function ProblemList({
   problems,
   readProblems,
+  unrecognised,
   visits,
   onResolve,
 }: {
   problems: readonly OutboxEntry[];
   readProblems: readonly SyncProblem[];
+  /** Visits with shapes Skærmrum does not understand (from the sync status); null when unknown. */
+  unrecognised: UnrecognisedShapes | null;
   visits: readonly Visit[];
   onResolve(mutationId: string, action: 'accept_eoj' | 'retry'): void;
 }) {
   const { t, i18n } = useTranslation();
-  if (problems.length === 0 && readProblems.length === 0) return null;
+  const kinds = (['participants', 'identifiers', 'extensions'] as const).filter((k) => (unrecognised?.[k] ?? 0) > 0);
+  if (problems.length === 0 && readProblems.length === 0 && kinds.length === 0) return null;
   const locale = localeFor(i18n.language);
   const byId = new Map(visits.map((v) => [v.id, v]));
   return (
@@ -68,6 +73,18 @@ export function ProblemList({
               <li key={p.resource} data-resource={p.resource} data-kind={p.kind}>
                 <strong>{p.resource}</strong>: {t(`readProblems.${p.kind}`, { field: p.field })}
                 {i18n.language === 'da' && p.detail && ` (${p.detail})`} – {t('readProblems.since', { time: formatClock(p.firstSeenAt, locale) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {kinds.length > 0 && (
+        <section className="problems unrecognised" aria-labelledby="unrecognised-heading">
+          <h2 id="unrecognised-heading">{t('unrecognised.heading')}</h2>
+          <ul>
+            {kinds.map((k) => (
+              <li key={k} data-kind={k}>
+                {t(`unrecognised.${k}`, { count: unrecognised?.[k] ?? 0 })}
               </li>
             ))}
           </ul>

@@ -9,7 +9,10 @@ import { z } from 'zod';
  * - count-cap-50: `_count` above 50 is quietly capped at 50;
  * - concurrent-create-409: a create that overlaps another create of the same type is refused with
  *   409 (a database's serialization failure under concurrent writes);
- * - details-text: OperationOutcome issues carry their text in `details.text` only, not `diagnostics`.
+ * - details-text: OperationOutcome issues carry their text in `details.text` only, not `diagnostics`;
+ * - practitioner-role: the demo books staff through their PractitionerRole (which carries the
+ *   person, the team and the room), as many EOJs do; a Location participant only where the visit's
+ *   room is not the role's.
  */
 export const Conformance = z
   .object({
@@ -19,6 +22,7 @@ export const Conformance = z
     maxCount: z.number().int().min(1).max(1000).default(1000),
     concurrentCreateConflict: z.boolean().default(false),
     outcomeText: z.enum(['diagnostics', 'details']).default('diagnostics'),
+    staffAs: z.enum(['Practitioner', 'PractitionerRole']).default('Practitioner'),
   })
   .strict();
 export type Conformance = z.infer<typeof Conformance>;
@@ -30,6 +34,7 @@ export const CONFORMANCE_MODES = {
   'count-cap-50': { maxCount: 50 },
   'concurrent-create-409': { concurrentCreateConflict: true },
   'details-text': { outcomeText: 'details' },
+  'practitioner-role': { staffAs: 'PractitionerRole' },
 } as const satisfies Record<string, Partial<Conformance>>;
 export type ConformanceMode = keyof typeof CONFORMANCE_MODES;
 

@@ -14,7 +14,7 @@ export type DemoAsOf = 'now' | 'start-of-day';
  * calls are after midnight), each seeded once as of the clock's "now", a pure function of it. Days
  * seeded earlier stay, as history does in a real EOJ; a new care day brings the day after it.
  */
-export function createDemoSeeder(repository: Repository, clock: Clock, asOf: DemoAsOf) {
+export function createDemoSeeder(repository: Repository, clock: Clock, asOf: DemoAsOf, staffAs: 'Practitioner' | 'PractitionerRole' = 'Practitioner') {
   let seededFor: string | null = null;
   return {
     /** Seeds what the clock's care day needs; cheap when nothing changed since the last call. */
@@ -32,7 +32,7 @@ export function createDemoSeeder(repository: Repository, clock: Clock, asOf: Dem
           return start >= day.start.getTime() && start < day.end.getTime();
         });
         if (hasDay) continue;
-        const missing = demoFhirResources(day.start, { now: seenAs }).filter((r) => r.id === undefined || !repository.get(r.resourceType, r.id));
+        const missing = demoFhirResources(day.start, { now: seenAs, staffAs }).filter((r) => r.id === undefined || !repository.get(r.resourceType, r.id));
         if (missing.length > 0) repository.createMany(missing);
         added += missing.length;
       }

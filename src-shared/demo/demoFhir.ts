@@ -9,8 +9,12 @@ import {
 } from '../fhir/schemas.js';
 import { demoDay } from './demoDay.js';
 
-/** The demo day as FHIR R4 resources (valid R4 references only), for seeding the sandbox EOJ. Ids match the demo day's. */
-export function demoFhirResources(day: Date, options: { now?: Date; seed?: number } = {}): FhirResource[] {
+/**
+ * The demo day as FHIR R4 resources (valid R4 references only), for seeding the sandbox EOJ. Ids
+ * match the demo day's. `staffAs`: how Appointments name their staff member, directly or through
+ * their PractitionerRole (which then also names the room).
+ */
+export function demoFhirResources(day: Date, options: { now?: Date; seed?: number; staffAs?: 'Practitioner' | 'PractitionerRole' } = {}): FhirResource[] {
   const demo = demoDay(day, options);
   const resources: FhirResource[] = [];
   const unitId = 'unit-skaermenhed-nord';
@@ -57,13 +61,24 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
     })),
   });
   for (const g of demo.homeCareGroups) resources.push({ resourceType: 'CareTeam', id: g.id, name: g.name });
-  for (const c of demo.citizens) {
+  demo.citizens.forEach((c, i) => {
     const [given, ...family] = c.name.split(' ');
+    // Every fifth citizen has history, as real EOJs keep it: an earlier CPR number (a replaced
+    // one, use "old", listed first) and a name from before a marriage.
+    const history = i % 5 === 0;
     resources.push({
       resourceType: 'Patient',
       id: c.id,
-      identifier: [{ system: CPR_SYSTEM, value: c.cpr }],
-      name: [{ text: c.name, given: given ? [given] : [], family: family.join(' ') }],
+      identifier: [
+        ...(history
+          ? [{ use: 'old' as const, system: CPR_SYSTEM, value: `${c.cpr.slice(0, 6)}${String((Number(c.cpr.slice(6)) + 17) % 10_000).padStart(4, '0')}` }]
+          : []),
+        { use: 'official' as const, system: CPR_SYSTEM, value: c.cpr },
+      ],
+      name: [
+        ...(history ? [{ use: 'old' as const, text: `${given ?? ''} Hansen`, period: { end: '1975-06-14' } }] : []),
+        { use: 'official' as const, text: c.name, given: given ? [given] : [], family: family.join(' ') },
+      ],
       birthDate: c.birthDate,
       address: [{ text: c.address }],
       contact: [
@@ -78,8 +93,12 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
         { url: HOME_CARE_GROUP_EXTENSION, valueReference: { reference: `CareTeam/${c.homeCareGroup.id}`, display: c.homeCareGroup.name } },
       ],
     });
-  }
+  });
+  const roleRoom = new Map(demo.staff.map((s) => [s.practitionerId, s.roomId]));
   for (const v of demo.visits) {
+    const byRole = options.staffAs === 'PractitionerRole' && v.practitioner !== null;
+    // Booked through the role, the room is the role's: a Location only where the visit is elsewhere.
+    const roomSaid = byRole && v.room !== null && roleRoom.get(v.practitioner?.id ?? '') === v.room.id;
     resources.push({
       resourceType: 'Appointment',
       id: v.id,
@@ -91,8 +110,15 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
       end: v.end,
       participant: [
         { actor: { reference: `Patient/${v.citizen.id}`, display: v.citizen.name }, status: 'accepted' },
-        ...(v.practitioner ? [{ actor: { reference: `Practitioner/${v.practitioner.id}`, display: v.practitioner.name }, status: 'accepted' as const }] : []),
-        ...(v.room ? [{ actor: { reference: `Location/${v.room.id}`, display: v.room.name }, status: 'accepted' as const }] : []),
+        ...(v.practitioner
+          ? [
+              {
+                actor: { reference: byRole ? `PractitionerRole/role-${v.practitioner.id}` : `Practitioner/${v.practitioner.id}`, display: v.practitioner.name },
+                status: 'accepted' as const,
+              },
+            ]
+          : []),
+        ...(v.room && !roomSaid ? [{ actor: { reference: `Location/${v.room.id}`, display: v.room.name }, status: 'accepted' as const }] : []),
         { actor: { reference: `HealthcareService/${demo.teamId}`, display: demo.teamName }, status: 'accepted' },
       ],
     });

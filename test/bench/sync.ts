@@ -16,9 +16,9 @@ import { median } from './stats';
 
 const TEAM = 'team-skaermenhed-nord';
 
-/** 2,000 of the team's Appointments on today's care day, with the demo's people and rooms. */
-function twoThousandAppointments(day: Date): FhirResource[] {
-  const base = demoFhirResources(day, { now: careDay(day).start });
+/** 2,000 of the team's Appointments on today's care day, with the demo's people and rooms (staff named directly or through their role). */
+function twoThousandAppointments(day: Date, staffAs: 'Practitioner' | 'PractitionerRole' = 'Practitioner'): FhirResource[] {
+  const base = demoFhirResources(day, { now: careDay(day).start, staffAs });
   const others = base.filter((r) => r.resourceType !== 'Appointment');
   const templates = base.filter((r): r is Extract<FhirResource, { resourceType: 'Appointment' }> => r.resourceType === 'Appointment');
   const start = careDay(day).start.getTime() + 7 * 3_600_000;
@@ -60,6 +60,8 @@ export async function benchSync(rounds: number) {
   const pull = async (store: VisitStore, full: boolean) => pullAppointments({ eoj: eojGatewayOver(client), store, teamId: TEAM, now: today, full });
   const cold: number[] = [];
   const coldNoInclude: number[] = [];
+  const coldRoles: number[] = [];
+  let roles: Awaited<ReturnType<typeof startTestSandbox>> | null = null;
   const incremental: number[] = [];
   let firstIncremental = 0;
   let pushMs = 0;
@@ -133,12 +135,34 @@ export async function benchSync(rounds: number) {
         if (store.dayQueue({ fromMs: 0, toMs: Number.MAX_SAFE_INTEGER }).some((v) => v.citizen.name === '–')) throw new Error('a citizen was not read');
       });
     }
+
+    // Staff booked through their PractitionerRoles: each visit's person and room are read from the
+    // role (the roles come with _include, their people in one batched read).
+    roles = await startTestSandbox({ demo: null, clock });
+    const rolesRepo = openRepository(`${roles.dir}/eoj.db`, clock);
+    rolesRepo.createMany(twoThousandAppointments(today, 'PractitionerRole'));
+    rolesRepo.close();
+    roles = await roles.restart();
+    const rolesServer = roles;
+    const rolesClient = createFhirClient({ baseUrl: rolesServer.baseUrl, token: () => rolesServer.token });
+    for (let r = 0; r < rounds; r++) {
+      await withStore(async (store) => {
+        const t0 = performance.now();
+        await pullAppointments({ eoj: eojGatewayOver(rolesClient), store, teamId: TEAM, now: today, full: true });
+        coldRoles.push(performance.now() - t0);
+        const visits = store.dayQueue({ fromMs: 0, toMs: Number.MAX_SAFE_INTEGER });
+        if (visits.length !== 2000) throw new Error(`cold pull through roles brought ${visits.length} visits, expected 2000`);
+        if (visits.some((v) => !v.practitioner || !v.room)) throw new Error('a visit booked through a role has no staff member or room');
+      });
+    }
   } finally {
     await server.cleanup();
+    await roles?.cleanup();
   }
   return {
     'sync.cold_pull_2000_appointments_ms': { value: median(cold), unit: 'ms', target: '< 1500', met: median(cold) < 1500 },
     'sync.cold_pull_2000_no_include_ms': { value: median(coldNoInclude), unit: 'ms', target: '< 1500', met: median(coldNoInclude) < 1500 },
+    'sync.cold_pull_2000_practitionerrole_ms': { value: median(coldRoles), unit: 'ms', target: '< 1500', met: median(coldRoles) < 1500 },
     'sync.incremental_pull_10_changes_ms': { value: median(incremental), unit: 'ms', target: '< 100', met: median(incremental) < 100 },
     'sync.first_incremental_pull_after_cold_pull_ms': { value: firstIncremental, unit: 'ms' },
     'sync.push_500_outcomes_ms': { value: pushMs, unit: 'ms', target: '< 5000', met: pushMs < 5000 },

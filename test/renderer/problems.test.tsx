@@ -43,13 +43,31 @@ describe('sync problems in words (Danish first)', () => {
       state: 'conflict',
       error: { code: 'conflict', serverText: 'cancelled', subject: null },
     });
-    render(<ProblemList problems={[row({}), conflict]} readProblems={[bad]} visits={[]} onResolve={() => undefined} />);
+    render(<ProblemList problems={[row({}), conflict]} readProblems={[bad]} unrecognised={null} visits={[]} onResolve={() => undefined} />);
     const items = screen.getAllByRole('listitem');
     expect(items[0]?.textContent).toContain('EOJ afviste ændringen. EOJ skrev: »Aftalen er låst af visitator«. Skal sendes igen manuelt.');
     expect(items[1]?.textContent).toContain('Besøget er allerede aflyst i EOJ af en anden. Din ændring er ikke sendt');
     expect(items[2]?.textContent).toBe('Appointment/x9: start mangler (mangler) – set første gang kl. 10:31');
     expect(screen.getByRole('heading', { name: '1 ting fra EOJ kunne ikke læses – resten af dagen er hentet' })).toBeTruthy();
     expect(document.body.textContent).not.toMatch(/[{}[\]]|invalid_type|expected/);
+  });
+
+  it('what the visits carried that Skærmrum does not read is counted, never dropped in silence (Danish, then English)', async () => {
+    const shapes = { participants: 3, identifiers: 0, extensions: 1 };
+    const { rerender } = render(<ProblemList problems={[]} readProblems={[]} unrecognised={shapes} visits={[]} onResolve={() => undefined} />);
+    expect(screen.getByRole('heading', { name: 'Står i EOJ, men vises ikke her (uændret i EOJ)' })).toBeTruthy();
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      '3 besøg med en deltagertype, Skærmrum ikke kender',
+      '1 besøg med udvidelser (extensions), Skærmrum ikke læser',
+    ]);
+    await switchLanguage('en');
+    rerender(<ProblemList problems={[]} readProblems={[]} unrecognised={shapes} visits={[]} onResolve={() => undefined} />);
+    expect(screen.getAllByRole('listitem')[0]?.textContent).toBe('3 visits with a participant type Skærmrum does not know');
+    // Nothing unrecognised: nothing shown.
+    rerender(
+      <ProblemList problems={[]} readProblems={[]} unrecognised={{ participants: 0, identifiers: 0, extensions: 0 }} visits={[]} onResolve={() => undefined} />,
+    );
+    expect(screen.queryAllByRole('listitem')).toEqual([]);
   });
 
   it('a busy EOJ says when it is tried again; a missing capability names it; English too', async () => {

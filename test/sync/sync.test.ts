@@ -27,6 +27,8 @@ const SERVERS: [string, ConformanceMode[], TeamLinkKind][] = [
   ['409 on concurrent creates', ['concurrent-create-409'], 'healthcare-service'],
   ['OperationOutcome text in details.text only', ['details-text'], 'healthcare-service'],
   ['the team linked through its members (CareTeam, PractitionerRole rooms)', [], 'members'],
+  ['staff booked through PractitionerRoles (the role names the room)', ['practitioner-role'], 'healthcare-service'],
+  ['staff booked through PractitionerRoles, the team linked through its members', ['practitioner-role'], 'members'],
 ];
 const servers = process.env.SKAERMRUM_SYNC_SERVERS === 'default' ? SERVERS.slice(0, 1) : SERVERS;
 
@@ -56,6 +58,14 @@ describe.each(servers)('sync with the sandbox EOJ over FHIR (real HTTP, real enc
     expect(visits[0]?.citizen.name).toMatch(/\S+ \S+/);
     expect(visits.every((v) => /^\d{6}-xxxx$/.test(v.citizen.cprMasked ?? ''))).toBe(true);
     expect(visits.every((v) => v.room && v.practitioner && v.versionId)).toBe(true);
+    // Whoever the EOJ books (a Practitioner or their PractitionerRole), each visit has the demo
+    // day's staff member and room, and its citizen's current CPR (every fifth has an old one first).
+    const demo = demoDay(clock.now());
+    const planned = new Map(demo.visits.map((v) => [v.id, v]));
+    expect(visits.map((v) => [v.id, v.practitioner?.id, v.room?.id, v.citizen.cprMasked])).toEqual(
+      visits.map((v) => [v.id, planned.get(v.id)?.practitioner?.id, planned.get(v.id)?.room?.id, planned.get(v.id)?.citizen.cprMasked]),
+    );
+    expect(store.syncProblems.count()).toBe(0);
   });
 
   it('pushes a completed visit as one Encounter and a fulfilled Appointment, with the real caller', async () => {
@@ -103,8 +113,13 @@ describe.each(servers)('sync with the sandbox EOJ over FHIR (real HTTP, real enc
     const current = await eojAppointment(visit.id);
     const reassigned = {
       ...current,
+      // Reassigned the way the EOJ books staff: a Practitioner, or their PractitionerRole.
       participant: current.participant.map((p: { actor: { reference: string } }) =>
-        p.actor.reference.startsWith('Practitioner/') ? { ...p, actor: { reference: 'Practitioner/practitioner-6' } } : p,
+        p.actor.reference.startsWith('Practitioner/')
+          ? { ...p, actor: { reference: 'Practitioner/practitioner-6' } }
+          : p.actor.reference.startsWith('PractitionerRole/')
+            ? { ...p, actor: { reference: 'PractitionerRole/role-practitioner-6' } }
+            : p,
       ),
     };
     expect(
@@ -113,7 +128,13 @@ describe.each(servers)('sync with the sandbox EOJ over FHIR (real HTTP, real enc
     expect((await pushOutbox({ eoj: eojGatewayOver(client), store, clock })).done).toBe(1);
     const after = await eojAppointment(visit.id);
     expect(after.status).toBe('noshow');
-    expect(after.participant.some((p: { actor: { reference: string } }) => p.actor.reference === 'Practitioner/practitioner-6')).toBe(true);
+    expect(
+      after.participant.some((p: { actor: { reference: string } }) =>
+        /^PractitionerRole\/role-practitioner-6$|^Practitioner\/practitioner-6$/.test(p.actor.reference),
+      ),
+    ).toBe(true);
+    await fixture.pull(false);
+    expect(store.getVisit(visit.id)?.practitioner?.id).toBe('practitioner-6');
   });
 
   it('never overwrites a visit someone else cancelled: visible conflict, the Encounter is kept', async () => {

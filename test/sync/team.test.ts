@@ -11,6 +11,7 @@ import type { VisitStore } from '../../src-main/store/visitStore';
 import { pullAppointments } from '../../src-main/sync/pull';
 import { pushOutbox } from '../../src-main/sync/push';
 import { pullTeamState } from '../../src-main/sync/teamState';
+import { KL_CARE_SOCIAL_CODES, KL_ENCOUNTER_TYPES, KL_SKAERMBESOEG_CODE } from '../../src-shared/fhir/profiles';
 import { syncWindow } from '../../src-main/sync/pull';
 import { pastThisMillisecond, testClock } from '../helpers/clock';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
@@ -119,6 +120,35 @@ describe("the team's shared day in the EOJ", () => {
     expect(fresh.store.getQueueVisit(visit.id)?.workflow).toMatchObject({ failedAttempts: 1, retryAt: mine?.retryAt });
     const encounter = (await eoj.fhir(`/Encounter?appointment=Appointment/${second.id}`)).body.entry[0].resource;
     expect(encounter.length).toMatchObject({ value: 6, code: 'min' });
+  });
+
+  it("a held call written with KL's codes (SKAERMRUM_KL_CODES) is recognised as the visit's call by the rest of the team", async () => {
+    const [writer, reader] = [await open(), await open()];
+    await sync(writer, true);
+    await sync(reader, true);
+    const visit = roomQueue(writer, 'room-2')[0];
+    if (!visit) throw new Error('no visit');
+    writer.store.recordOutcome({
+      visitId: visit.id,
+      outcome: 'completed',
+      note: 'KL-kodet',
+      actorId: 'practitioner-2',
+      atMs: clock.nowMs(),
+      call: { connectedAt: new Date(clock.nowMs() - 5 * 60_000).toISOString(), endedAt: clock.now().toISOString() },
+      durationSeconds: 300,
+      policy: DEFAULT_RETRY_POLICY,
+    });
+    expect((await pushOutbox({ eoj: eojGatewayOver(writer.client, { klCodes: true }), store: writer.store, clock })).done).toBe(1);
+    const encounter = (await eoj.fhir(`/Encounter?appointment=Appointment/${visit.id}`)).body.entry[0].resource;
+    expect(encounter).toMatchObject({
+      class: { system: KL_CARE_SOCIAL_CODES, code: KL_SKAERMBESOEG_CODE },
+      type: [{ coding: [{ system: KL_CARE_SOCIAL_CODES, code: KL_ENCOUNTER_TYPES.planlagtIndsats.code }] }],
+    });
+    await sync(reader);
+    expect(reader.store.getQueueVisit(visit.id)).toMatchObject({
+      status: 'completed',
+      workflow: { outcome: 'completed', note: 'KL-kodet', durationSeconds: 300 },
+    });
   });
 
   it('a local change not yet in the EOJ wins over what the EOJ says until it is pushed', async () => {
