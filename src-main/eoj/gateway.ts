@@ -5,7 +5,7 @@ import { createFhirClient, type FhirClient } from '../../src-shared/fhir/client.
 import type { Clock } from '../../src-shared/time/clock.js';
 import { missingEssentials, readCapabilities, type EojCapabilities } from './capabilities.js';
 import { readTeamMembers } from './directory.js';
-import { citizenCpr, staffIdentity, type StaffIdentity } from './identity.js';
+import { citizenCpr, smartIssuer, staffIdentity, type StaffIdentity } from './identity.js';
 import { pullReportResources, readTeams, type RawReportResources } from './reports.js';
 import { createTeamLink, type TeamLink, type TeamLinkKind } from './teamLink.js';
 import { readTeamState, type TeamStateResult } from './teamState.js';
@@ -27,6 +27,8 @@ export interface EojGateway {
   visitPages(request: Omit<VisitPagesRequest, 'teamLink' | 'capabilities'>): AsyncGenerator<VisitPage>;
   teamState(request: Parameters<typeof readTeamState>[1]): Promise<TeamStateResult>;
   write(entry: OutboxEntry, context: Omit<WriteContext, 'klCodes'>): Promise<string | null>;
+  /** The IdP the EOJ names in its SMART configuration (null: it names none). */
+  smartIssuer(): Promise<string | null>;
   /** `now`: names and identifiers whose period has ended are history, not current. */
   staffIdentity(practitionerId: string, now: Date): Promise<StaffIdentity>;
   /** The citizen's current CPR number (never an old one), null when the EOJ has none. */
@@ -71,6 +73,7 @@ export function eojGatewayOver(client: FhirClient, options: EojGatewayOptions = 
     },
     teamState: (request) => readTeamState(client, request),
     write: (entry, context) => writeIntent(client, entry, { ...context, klCodes: options.klCodes ?? false }),
+    smartIssuer: () => smartIssuer(client.baseUrl),
     staffIdentity: (practitionerId, now) => staffIdentity(client, practitionerId, now),
     citizenCpr: (citizenId, now) => citizenCpr(client, citizenId, now),
     teamMembers: (teamId, now) => readTeamMembers(client, teamId, now),

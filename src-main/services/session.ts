@@ -12,7 +12,7 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { MainConfig } from '../config.js';
 import { EojError } from '../eoj/errors.js';
 import { createEojGateway, type EojGateway } from '../eoj/gateway.js';
-import { smartIssuer, type StaffIdentity } from '../eoj/identity.js';
+import type { StaffIdentity } from '../eoj/identity.js';
 import type { Logger } from '../log.js';
 import type { VisitStore } from '../store/visitStore.js';
 import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
@@ -101,8 +101,7 @@ export function createSessionService(deps: {
   const oidcLogin = () =>
     (login ??= (async () => {
       if (!eoj) throw new SignInError('Ingen EOJ er sat op; demoen logger ind fra listen');
-      let issuer = config.oidc.issuer;
-      issuer ??= await smartIssuer(eoj.url);
+      const issuer = config.oidc.issuer ?? (await gateway?.smartIssuer()) ?? null;
       if (!issuer) throw new SignInError('EOJ oplyser ikke hvor man logger ind; sæt SKAERMRUM_OIDC_ISSUER');
       return createOidcLogin(
         { issuer, clientId: config.oidc.clientId, scopes: config.oidc.scopes, resource: config.oidc.resource, roleMapping: config.oidc.roleMapping },

@@ -286,8 +286,12 @@ export interface Operations {
   undos: number;
   outcomes: number;
   notAnswered: number;
-  /** Visits whose outcome was recorded as completed, by whom: each must have exactly one Encounter. */
-  completed: Map<string, string>;
+  /**
+   * Visits recorded as completed, and how many times: each acknowledged completion is one
+   * Encounter, exactly. (Two staff may complete the same visit: the lead moved it from one to the
+   * other before the first one's completion reached the second one's screen; both are kept.)
+   */
+  completed: Map<string, number>;
 }
 
 /** One random operation of the team's day through the API (the lead moves, the staff document). */
@@ -354,12 +358,12 @@ export async function randomOperation(random: () => number, lead: SoakClient, st
     });
     if (answered) {
       ops.outcomes++;
-      ops.completed.set(visit.id, who.who.id);
+      ops.completed.set(visit.id, (ops.completed.get(visit.id) ?? 0) + 1);
     } else ops.notAnswered++;
   }
 }
 
-/** The EOJ's Encounters per Appointment of the visits recorded as completed (each must be exactly 1). */
+/** The EOJ's Encounters per Appointment of the visits recorded as completed (as many as completions acknowledged). */
 export async function encounterCounts(cluster: Cluster, token: string, visitIds: Iterable<string>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const id of visitIds) {
@@ -384,7 +388,7 @@ export interface SoakResult {
   problems: string[];
   /** Outboxes at the end, per client. */
   outboxes: { username: string; pending: number; inflight: number; conflict: number; dead: number }[];
-  /** Completed outcomes whose Encounter is not in the EOJ exactly once. */
+  /** Completed visits whose Encounters in the EOJ are not one per acknowledged completion. */
   encounterMismatches: [string, number][];
   /** Acknowledged moves whose last write is not what the EOJ shows (none may be lost). */
   movesLost: number;
@@ -469,7 +473,7 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
       convergenceMs,
       problems: await check(cluster, clients, token),
       outboxes: await Promise.all(clients.map(async (c) => ({ username: c.who.username, ...(await c.outbox()) }))),
-      encounterMismatches: [...(await encounterCounts(cluster, token, ops.completed.keys()))].filter(([, n]) => n !== 1),
+      encounterMismatches: [...(await encounterCounts(cluster, token, ops.completed.keys()))].filter(([id, n]) => n !== ops.completed.get(id)),
       movesLost,
     };
   } finally {
