@@ -166,7 +166,9 @@ async function pageOf(client: FhirClient, bundle: Bundle, cache: Cache, request:
       page.problems.push({ resource, problem: mapped.problem });
       continue;
     }
-    for (const p of mapped.kind === 'visit' ? mapped.referenceProblems : []) referenceProblems.set(p.resource, p.problem);
+    // A role that did not parse keeps that problem (the more precise one).
+    for (const p of mapped.kind === 'visit' ? mapped.referenceProblems : [])
+      if (!referenceProblems.has(p.resource)) referenceProblems.set(p.resource, p.problem);
     page.readResources.push(resource);
     // Cancelled and entered-in-error visits leave the queue.
     if (mapped.kind === 'visit' && mapped.visit.status !== 'cancelled') {

@@ -230,7 +230,7 @@ export function appointmentToVisit(appointment: FhirAppointment, context: Mappin
         problem: {
           field: 'practitioner',
           kind: 'missing',
-          detail: 'mangler: rollen peger ikke på en medarbejder (Practitioner), så besøget står som ufordelt',
+          detail: 'rollen peger ikke på en medarbejder (Practitioner), så besøget står som ufordelt',
         },
       });
     if (of?.practitionerId) staff = { id: of.practitionerId, name: nameOf(context.lookup('Practitioner', of.practitionerId), now) || role.display };

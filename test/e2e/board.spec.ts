@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
+import { boardRow, dropOnRow } from './boardDrag';
 import { pinPageClock } from './browserMode';
 import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn, signInAndPair } from './callFlow';
@@ -33,7 +34,6 @@ const mine = async (p: Page) => {
   await p.getByRole('button', { name: 'Mine besøg' }).click();
   await expect(p.getByRole('button', { name: 'Mine besøg' })).toHaveAttribute('aria-pressed', 'true');
 };
-const row = (p: Page, id: string) => p.locator(`[data-board-row="${id}"]`);
 
 let lead: Page;
 let louise: Page;
@@ -46,8 +46,8 @@ test('the board is for team leads: staff have no Teamtavle', async ({ browser })
   lead = await page(browser, 'lead', 'Mette Skærbæk');
   await lead.getByRole('button', { name: 'Teamtavle' }).click();
   await expect(lead.getByTestId('board')).toBeVisible();
-  await expect(row(lead, 'practitioner-2')).toContainText('Louise Dalgaard');
-  await expect(row(lead, 'unassigned')).toContainText('Ikke fordelt');
+  await expect(boardRow(lead, 'practitioner-2')).toContainText('Louise Dalgaard');
+  await expect(boardRow(lead, 'unassigned')).toContainText('Ikke fordelt');
   const violations = (await new AxeBuilder({ page: lead }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(violations.map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
@@ -55,20 +55,12 @@ test('the board is for team leads: staff have no Teamtavle', async ({ browser })
 test('a drag move: the confirm panel lists the consequences; the visit leaves Louise\u2019s queue and appears in Jonas\u2019s, with a notice to both', async () => {
   await mine(louise);
   await mine(jonas);
-  const block = row(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').first();
+  const block = boardRow(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').first();
   const visitId = (await block.getAttribute('data-visit-id')) as string;
   await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible();
-  const from = (await block.boundingBox()) as { x: number; y: number; width: number; height: number };
-  const target = (await row(lead, 'practitioner-5').locator('.board-track').boundingBox()) as { x: number; y: number; height: number };
-  // The page's time stands still from here to the click: dnd-kit swallows every click for 50 ms
-  // after a pointer drop (its timer cannot run now), so this is "Flyt" clicked at once after the
-  // drop, deterministically. Such a click used to be lost, the dialog staying open.
-  // (Paused a few seconds ahead of the page's time, which runs with the test clock: never in its past.)
-  await lead.clock.pauseAt(clock.nowMs() + 5_000);
-  await lead.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await lead.mouse.down();
-  await lead.mouse.move(from.x + from.width / 2, target.y + target.height / 2, { steps: 12 });
-  await lead.mouse.up();
+  // The page's time stands still from the drop to the click: this is "Flyt" clicked at once after
+  // the drop, inside dnd-kit's 50 ms click guard. Such a click used to be lost, the dialog staying open.
+  await dropOnRow(lead, block, boardRow(lead, 'practitioner-5'), clock);
   const confirm = lead.getByTestId('confirm-move');
   await expect(confirm).toContainText('Jonas Kvist');
   // Jonas works evenings: a morning visit is outside his hours (shown, the lead decides).
@@ -77,7 +69,7 @@ test('a drag move: the confirm panel lists the consequences; the visit leaves Lo
   await lead.mouse.click(flyt.x + flyt.width / 2, flyt.y + flyt.height / 2);
   await lead.clock.resume();
   await expect(confirm).toHaveCount(0);
-  await expect(row(lead, 'practitioner-5').locator(`[data-visit-id="${visitId}"]`)).toBeVisible();
+  await expect(boardRow(lead, 'practitioner-5').locator(`[data-visit-id="${visitId}"]`)).toBeVisible();
   await expect(jonas.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible({ timeout: 10_000 });
   await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toHaveCount(0, { timeout: 10_000 });
   await expect(jonas.getByTestId('moved-notice')).toContainText('er flyttet til dig');
@@ -88,13 +80,13 @@ test('a drag move: the confirm panel lists the consequences; the visit leaves Lo
 });
 
 test('a keyboard-only move: pick up with Space, a row down and half an hour on with the arrows, drop, Enter', async () => {
-  const block = row(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').nth(1);
+  const block = boardRow(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').nth(1);
   const visitId = (await block.getAttribute('data-visit-id')) as string;
   const before = (await block.getAttribute('aria-label')) as string;
   // The row below Louise's, whoever it is.
   const rowIds = await lead.locator('[data-board-row]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.boardRow));
   const below = rowIds[rowIds.indexOf('practitioner-2') + 1] as string;
-  const belowName = (await row(lead, below).locator('.board-row-name').textContent()) as string;
+  const belowName = (await boardRow(lead, below).locator('.board-row-name').textContent()) as string;
   await block.focus();
   await lead.keyboard.press('Space');
   // Each step is announced to screen readers; the next key follows the announcement, as a user's would.
@@ -110,7 +102,7 @@ test('a keyboard-only move: pick up with Space, a row down and half an hour on w
   await expect(confirm).toContainText(belowName);
   await expect(confirm.getByRole('button', { name: 'Flyt' })).toBeFocused();
   await lead.keyboard.press('Enter');
-  const moved = row(lead, below).locator(`[data-visit-id="${visitId}"]`);
+  const moved = boardRow(lead, below).locator(`[data-visit-id="${visitId}"]`);
   await expect(moved).toBeVisible();
   // Half an hour later than before (two quarter-hour steps).
   const time = (label: string) => /^(\d\d):(\d\d)/.exec(label)?.slice(1).map(Number) as [number, number];
@@ -134,7 +126,7 @@ test('presence: Louise in a call shows on the board as such', async ({ browser }
   await expect(louise.locator('[data-call-phase], .check-panel[data-verdict="warnings"]').first()).toBeVisible({ timeout: 15_000 });
   if (await anyway.isVisible()) await anyway.click();
   await expect(louise.locator('[data-call-phase="ringing"]')).toBeVisible();
-  const presence = row(lead, 'practitioner-2').getByTestId('presence');
+  const presence = boardRow(lead, 'practitioner-2').getByTestId('presence');
   await expect(presence).toHaveText(`I samtale med ${citizenName}`, { timeout: 10_000 });
   await louise.getByRole('button', { name: 'Læg på' }).click();
   await expect(presence).toHaveText('Logget ind', { timeout: 10_000 });
@@ -147,13 +139,13 @@ test('a bulk move: the rest of Louise\u2019s day to nobody, in one go; what is l
     const [h, m] = (/^(\d\d):(\d\d)/.exec(label ?? '')?.slice(1) ?? ['0', '0']).map(Number) as [number, number];
     return h * 60 + m;
   };
-  const labels = await row(lead, 'practitioner-2')
+  const labels = await boardRow(lead, 'practitioner-2')
     .locator('.board-block[aria-disabled="false"]')
     .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
   // 10:00 is now: visits not over by then are "the rest of the day".
   const rest = labels.filter((l) => startOf(l) >= 10 * 60 - 15);
   expect(rest.length).toBeGreaterThan(0);
-  await row(lead, 'practitioner-2').getByRole('button', { name: 'Flyt resten af Louise Dalgaards dag' }).click();
+  await boardRow(lead, 'practitioner-2').getByRole('button', { name: 'Flyt resten af Louise Dalgaards dag' }).click();
   const dialog = lead.getByTestId('bulk-move');
   await dialog.getByLabel('Til').selectOption({ label: 'Ikke fordelt' });
   await dialog.getByRole('button', { name: 'Vis konsekvenser' }).click();
@@ -163,11 +155,11 @@ test('a bulk move: the rest of Louise\u2019s day to nobody, in one go; what is l
   expect(count).toBeGreaterThanOrEqual(rest.length - 1);
   await confirm.getByRole('button', { name: 'Flyt' }).click();
   await expect(lead.locator('[role="status"]').filter({ hasText: `${count} besøg er flyttet.` })).toBeVisible();
-  const left = await row(lead, 'practitioner-2')
+  const left = await boardRow(lead, 'practitioner-2')
     .locator('.board-block[aria-disabled="false"]')
     .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
   expect(left.every((l) => startOf(l) < 10 * 60)).toBe(true);
-  await expect(row(lead, 'unassigned').locator('.board-block')).toHaveCount(count);
+  await expect(boardRow(lead, 'unassigned').locator('.board-block')).toHaveCount(count);
   // Louise's own queue follows without a reload: only what was due before 10:00 is still hers.
   await mine(louise);
   await expect.poll(async () => await louise.locator('tbody tr:has(.chip-planned)').count(), { timeout: 10_000 }).toBe(left.length);

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
+import { boardRow, dropOnRow } from './boardDrag';
 import { pinPageClock, readEoj } from './browserMode';
 import { openSignedIn } from './callFlow';
 import { startE2eProduct, type E2eProduct } from './product';
@@ -37,7 +38,6 @@ async function page(browser: Browser, who: 'lead' | 'jonas', name: string): Prom
   await openSignedIn(p, product.clients[who].url, name);
   return p;
 }
-const row = (p: Page, id: string) => p.locator(`[data-board-row="${id}"]`);
 type Appointment = { participant: { actor?: { reference?: string } }[] };
 
 test('a visit booked through a role is in that person\u2019s own queue, with the room of their role', async () => {
@@ -55,18 +55,11 @@ test('a visit booked through a role is in that person\u2019s own queue, with the
 test('a move on the board writes the target\u2019s PractitionerRole back, and the visit reaches their queue', async () => {
   await lead.getByRole('button', { name: 'Teamtavle' }).click();
   // Every staff member's row has their visits: none of the role-booked ones is left unassigned.
-  await expect(row(lead, 'practitioner-2').locator('.board-block').first()).toBeVisible();
-  await expect(row(lead, 'unassigned').locator('.board-block')).toHaveCount(0);
-  const block = row(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').first();
+  await expect(boardRow(lead, 'practitioner-2').locator('.board-block').first()).toBeVisible();
+  await expect(boardRow(lead, 'unassigned').locator('.board-block')).toHaveCount(0);
+  const block = boardRow(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').first();
   const visitId = (await block.getAttribute('data-visit-id')) as string;
-  const from = (await block.boundingBox()) as { x: number; y: number; width: number; height: number };
-  const target = (await row(lead, 'practitioner-5').locator('.board-track').boundingBox()) as { x: number; y: number; height: number };
-  // The page's time stands still through the drop and the click (dnd-kit's 50 ms click guard cannot end).
-  await lead.clock.pauseAt(clock.nowMs() + 5_000);
-  await lead.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await lead.mouse.down();
-  await lead.mouse.move(from.x + from.width / 2, target.y + target.height / 2, { steps: 12 });
-  await lead.mouse.up();
+  await dropOnRow(lead, block, boardRow(lead, 'practitioner-5'), clock);
   const confirm = lead.getByTestId('confirm-move');
   await expect(confirm).toContainText('Jonas Kvist');
   await confirm.getByRole('button', { name: 'Flyt' }).click();
