@@ -16,6 +16,8 @@ export interface EojCapabilities {
   appointmentSearch: ReadonlySet<string>;
   /** The searches the team's shared state is read back with (attempts, held calls, escalations). */
   teamStateSearch: boolean;
+  /** Citizens' relatives and their consents can be searched by patient (RelatedPerson, Consent). */
+  relativesSearch: boolean;
 }
 
 export const UNDECLARED: EojCapabilities = {
@@ -25,6 +27,7 @@ export const UNDECLARED: EojCapabilities = {
   lastUpdated: false,
   appointmentSearch: new Set(),
   teamStateSearch: false,
+  relativesSearch: false,
 };
 
 export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities {
@@ -49,6 +52,7 @@ export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities 
       declares('Communication', ['category', 'sent', 'based-on']) &&
       declares('Encounter', ['class', 'date', 'appointment']) &&
       declares('Task', ['code', 'authored-on', 'focus']),
+    relativesSearch: declares('RelatedPerson', ['patient']) && declares('Consent', ['patient']),
   };
 }
 

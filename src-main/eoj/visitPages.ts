@@ -1,9 +1,9 @@
 import type { UnrecognisedShapes, Visit } from '../../src-shared/domain/visit.js';
 import type { ResourceProblem } from '../../src-shared/domain/outbox.js';
-import { appointmentToVisit, type Named } from '../../src-shared/fhir/mapping.js';
+import { appointmentToVisit, type CitizenRelations, type Named } from '../../src-shared/fhir/mapping.js';
 import { firstProblem } from '../../src-shared/fhir/problems.js';
 import { parseReference } from '../../src-shared/fhir/references.js';
-import { Appointment, PractitionerRole, RESOURCE_SCHEMAS, type Bundle, type ResourceType } from '../../src-shared/fhir/schemas.js';
+import { Appointment, Consent, PractitionerRole, RelatedPerson, RESOURCE_SCHEMAS, type Bundle, type ResourceType } from '../../src-shared/fhir/schemas.js';
 import type { FhirClient } from '../../src-shared/fhir/client.js';
 import type { EojCapabilities } from './capabilities.js';
 import type { TeamLink } from './teamLink.js';
@@ -47,6 +47,8 @@ export interface VisitPagesRequest {
 }
 
 type Cache = Map<string, Named>;
+/** Per citizen ("Patient" id): their relatives and consents, once read. */
+type Relations = Map<string, CitizenRelations>;
 
 export async function* visitPages(client: FhirClient, request: VisitPagesRequest): AsyncGenerator<VisitPage> {
   const { capabilities, window } = request;
@@ -59,13 +61,14 @@ export async function* visitPages(client: FhirClient, request: VisitPagesRequest
   params.append('_count', String(PAGE_SIZE));
   if (capabilities.include.patient) params.append('_include', 'Appointment:patient');
   if (capabilities.include.actor) params.append('_include', 'Appointment:actor');
-  // One cache for the whole pull: a staff member's role, room and name are read once.
+  // One cache for the whole pull: a staff member's role, room and name, a citizen's relatives, are read once.
   const cache: Cache = new Map();
+  const relations: Relations | null = capabilities.relativesSearch ? new Map() : null;
   let url: string | undefined = `Appointment?${params.toString()}`;
   for (let pages = 1; url; pages++) {
     if (pages > MAX_PAGES) throw new Error(`EOJ returnerede over ${MAX_PAGES} sider; synkronisering stoppet`);
     const { body } = await client.searchPage(url);
-    yield await pageOf(client, body, cache, request);
+    yield await pageOf(client, body, cache, relations, request);
     url = body.link?.find((l) => l.relation === 'next')?.url;
   }
 }
@@ -127,9 +130,56 @@ function roleReferences(cache: Cache, roleKeys: Iterable<string>, baseUrl: strin
   return wanted;
 }
 
+/**
+ * The relatives (RelatedPerson) and their consents (Consent) of citizens not read yet in this pull,
+ * a batch of citizens a search; each resource checked on its own.
+ */
+async function readRelations(
+  client: FhirClient,
+  patientIds: string[],
+  relations: Relations,
+  cache: Cache,
+  problems: Map<string, ResourceProblem>,
+): Promise<void> {
+  const wanted = patientIds.filter((id) => !relations.has(id));
+  for (let i = 0; i < wanted.length; i += BATCH_IDS) {
+    const chunk = wanted.slice(i, i + BATCH_IDS);
+    for (const id of chunk) relations.set(id, { relatedPersons: [], consents: [] });
+    const patients = chunk.map((id) => encodeURIComponent(`Patient/${id}`)).join(',');
+    const searches = [
+      { url: `RelatedPerson?patient=${patients}&_count=200`, schema: RelatedPerson },
+      { url: `Consent?patient=${patients}&status=active&_count=200`, schema: Consent },
+    ] as const;
+    for (const search of searches) {
+      let url: string | undefined = search.url;
+      for (let pages = 0; url && pages < 10; pages++) {
+        const { body } = await client.searchPage(url);
+        for (const entry of body.entry ?? []) {
+          const r = entry.resource as { resourceType?: unknown; id?: unknown } | undefined;
+          if (r?.resourceType !== search.schema.shape.resourceType.value || entry.search?.mode === 'include') continue;
+          const key = `${r.resourceType}/${typeof r.id === 'string' ? r.id : '(uden id)'}`;
+          const parsed = search.schema.safeParse(r);
+          if (!parsed.success) {
+            problems.set(key, firstProblem(parsed.error));
+            continue;
+          }
+          // Read well: kept like any referenced resource (its old problem, if any, is cleared).
+          cache.set(key, parsed.data as Named);
+          problems.delete(key);
+          const ref = parseReference(parsed.data.patient?.reference, client.baseUrl);
+          const of = ref?.kind === 'resource' && ref.type === 'Patient' ? relations.get(ref.id) : undefined;
+          if (parsed.data.resourceType === 'RelatedPerson') of?.relatedPersons.push(parsed.data);
+          else of?.consents.push(parsed.data);
+        }
+        url = body.link?.find((l) => l.relation === 'next')?.url;
+      }
+    }
+  }
+}
+
 type ParsedAppointment = ReturnType<typeof Appointment.parse>;
 
-async function pageOf(client: FhirClient, bundle: Bundle, cache: Cache, request: VisitPagesRequest): Promise<VisitPage> {
+async function pageOf(client: FhirClient, bundle: Bundle, cache: Cache, relations: Relations | null, request: VisitPagesRequest): Promise<VisitPage> {
   const appointments: ParsedAppointment[] = [];
   const page: VisitPage = { visits: [], removedIds: [], problems: [], readResources: [], maxUpdatedMs: 0, unrecognised: [] };
   const referenceProblems = new Map<string, ResourceProblem>();
@@ -154,12 +204,17 @@ async function pageOf(client: FhirClient, bundle: Bundle, cache: Cache, request:
   await readMissing(client, wanted, cache, referenceProblems);
   const roles = [...wanted].filter((key) => key.startsWith('PractitionerRole/'));
   if (roles.length > 0) await readMissing(client, roleReferences(cache, roles, client.baseUrl), cache, referenceProblems);
+  if (relations) {
+    const patients = [...wanted].flatMap((key) => (key.startsWith('Patient/') ? [key.slice('Patient/'.length)] : []));
+    await readRelations(client, patients, relations, cache, referenceProblems);
+  }
   for (const a of appointments) {
     const mapped = appointmentToVisit(a, {
       lookup: (type, id) => cache.get(`${type}/${id}`),
       baseUrl: client.baseUrl,
       teamId: request.teamId,
       now: request.now,
+      relations: (patientId) => relations?.get(patientId),
     });
     const resource = `Appointment/${a.id ?? '(uden id)'}`;
     if (mapped.kind === 'problem') {

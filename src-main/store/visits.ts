@@ -25,6 +25,7 @@ interface VisitRow {
   citizen_birth_date: string | null;
   citizen_emergency_contact: string | null;
   citizen_relatives_may_join: number | null;
+  citizen_relatives: string | null;
   citizen_home_care_group_id: string | null;
   citizen_home_care_group_name: string | null;
 }
@@ -37,6 +38,18 @@ function emergencyContact(json: string | null) {
     return EmergencyContact.parse(JSON.parse(json)) ?? null;
   } catch {
     return null;
+  }
+}
+
+const Relatives = Citizen.shape.relatives;
+
+/** The stored relatives, or none (absent) when the row has none or they do not read. */
+function relatives(json: string | null) {
+  if (!json) return undefined;
+  try {
+    return Relatives.parse(JSON.parse(json));
+  } catch {
+    return undefined;
   }
 }
 
@@ -57,6 +70,7 @@ function toVisit(r: VisitRow): Visit {
       birthDate: r.citizen_birth_date,
       emergencyContact: emergencyContact(r.citizen_emergency_contact),
       relativesMayJoin: r.citizen_relatives_may_join === null ? null : r.citizen_relatives_may_join === 1,
+      ...(r.citizen_relatives !== null ? { relatives: relatives(r.citizen_relatives) } : {}),
       homeCareGroup: r.citizen_home_care_group_id ? { id: r.citizen_home_care_group_id, name: r.citizen_home_care_group_name ?? '' } : null,
     },
     task: { code: r.task_code, type: r.task_type, description: r.task_description },
@@ -93,6 +107,7 @@ function toRow(v: Visit): VisitRow {
     citizen_birth_date: v.citizen.birthDate ?? null,
     citizen_emergency_contact: v.citizen.emergencyContact ? JSON.stringify(v.citizen.emergencyContact) : null,
     citizen_relatives_may_join: v.citizen.relativesMayJoin == null ? null : v.citizen.relativesMayJoin ? 1 : 0,
+    citizen_relatives: v.citizen.relatives ? JSON.stringify(v.citizen.relatives) : null,
     citizen_home_care_group_id: v.citizen.homeCareGroup?.id ?? null,
     citizen_home_care_group_name: v.citizen.homeCareGroup?.name ?? null,
   };
@@ -109,14 +124,15 @@ export interface DayQueueFilter {
 const COLUMNS = `id, version_id, start_ms, end_ms, citizen_id, citizen_name, citizen_cpr_masked, citizen_address,
   task_code, task_type, task_description, practitioner_id, practitioner_name, room_id, room_name, team_id,
   status, notes, updated_ms, citizen_birth_date, citizen_emergency_contact, citizen_relatives_may_join,
-  citizen_home_care_group_id, citizen_home_care_group_name`;
+  citizen_home_care_group_id, citizen_home_care_group_name, citizen_relatives`;
 
 export function visitQueries(db: Database) {
   const upsert = db.prepare<[VisitRow], void>(`
     INSERT INTO visits (${COLUMNS}) VALUES (@id, @version_id, @start_ms, @end_ms, @citizen_id, @citizen_name,
       @citizen_cpr_masked, @citizen_address, @task_code, @task_type, @task_description, @practitioner_id,
       @practitioner_name, @room_id, @room_name, @team_id, @status, @notes, @updated_ms, @citizen_birth_date,
-      @citizen_emergency_contact, @citizen_relatives_may_join, @citizen_home_care_group_id, @citizen_home_care_group_name)
+      @citizen_emergency_contact, @citizen_relatives_may_join, @citizen_home_care_group_id, @citizen_home_care_group_name,
+      @citizen_relatives)
     ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, start_ms = excluded.start_ms,
       end_ms = excluded.end_ms, citizen_id = excluded.citizen_id, citizen_name = excluded.citizen_name,
       citizen_cpr_masked = excluded.citizen_cpr_masked, citizen_address = excluded.citizen_address,
@@ -126,7 +142,7 @@ export function visitQueries(db: Database) {
       status = excluded.status, notes = excluded.notes, updated_ms = excluded.updated_ms,
       citizen_birth_date = excluded.citizen_birth_date, citizen_emergency_contact = excluded.citizen_emergency_contact,
       citizen_relatives_may_join = excluded.citizen_relatives_may_join, citizen_home_care_group_id = excluded.citizen_home_care_group_id,
-      citizen_home_care_group_name = excluded.citizen_home_care_group_name`);
+      citizen_home_care_group_name = excluded.citizen_home_care_group_name, citizen_relatives = excluded.citizen_relatives`);
   const byId = db.prepare<[string], VisitRow>(`SELECT ${COLUMNS} FROM visits WHERE id = ?`);
   // One statement per filter so each can use its own index (checked with EXPLAIN QUERY PLAN in tests).
   const dayAll = db.prepare<[number, number], VisitRow>(`SELECT ${COLUMNS} FROM visits WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`);

@@ -142,7 +142,28 @@ export function VisitPanel({
             : t('visit.unknown')}
         </dd>
         <dt>{t('visit.relatives')}</dt>
-        <dd>{c.relativesMayJoin == null ? t('visit.unknown') : c.relativesMayJoin ? t('visit.relativesYes') : t('visit.relativesNo')}</dd>
+        <dd data-testid="relatives">
+          {c.relatives === undefined ? (
+            c.relativesMayJoin == null ? (
+              t('visit.unknown')
+            ) : c.relativesMayJoin ? (
+              t('visit.relativesYes')
+            ) : (
+              t('visit.relativesNo')
+            )
+          ) : c.relatives.length === 0 ? (
+            t('visit.noRelatives')
+          ) : (
+            <ul className="visit-relatives">
+              {c.relatives.map((r) => (
+                <li key={r.id} data-relative-id={r.id} data-may-join={r.mayJoin}>
+                  {r.relationship ? `${r.name} (${r.relationship.toLowerCase()})` : r.name} –{' '}
+                  {t(r.mayJoin ? 'visit.relativeMayJoin' : 'visit.relativeNoConsent')}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
         {c.homeCareGroup && (
           <>
             <dt>{t('visit.homeCareGroup')}</dt>

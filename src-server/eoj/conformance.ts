@@ -67,6 +67,11 @@ export const R4_REFERENCE_TARGETS: Record<string, Record<string, readonly string
     requester: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson'],
   },
   PractitionerRole: { practitioner: ['Practitioner'], location: ['Location'], healthcareService: ['HealthcareService'] },
+  RelatedPerson: { patient: ['Patient'] },
+  Consent: {
+    patient: ['Patient'],
+    'provision.actor.reference': ['Device', 'Group', 'CareTeam', 'Organization', 'Patient', 'Practitioner', 'RelatedPerson', 'PractitionerRole'],
+  },
   Communication: {
     subject: ['Patient', 'Group'],
     sender: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'HealthcareService'],

@@ -73,6 +73,11 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
     status: token((r) => (r.resourceType === 'Device' ? [{ code: r.status }] : [])),
     type: token((r) => (r.resourceType === 'Device' ? codings(r.type ? [r.type] : []) : [])),
   },
+  RelatedPerson: { patient: ref('Patient', (r) => (r.resourceType === 'RelatedPerson' ? [r.patient.reference] : [])) },
+  Consent: {
+    patient: ref('Patient', (r) => (r.resourceType === 'Consent' ? [r.patient?.reference] : [])),
+    status: token((r) => (r.resourceType === 'Consent' ? [{ code: r.status }] : [])),
+  },
   Location: { partof: ref('Location', (r) => (r.resourceType === 'Location' ? [r.partOf?.reference] : [])) },
   PractitionerRole: {
     practitioner: ref('Practitioner', (r) => (r.resourceType === 'PractitionerRole' ? [r.practitioner?.reference] : [])),

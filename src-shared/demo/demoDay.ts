@@ -17,6 +17,8 @@ export interface DemoCitizen {
   address: string;
   emergencyContact: { name: string; phone: string; relationship: string };
   relativesMayJoin: boolean;
+  /** Relatives the EOJ lists (the emergency contact when family, perhaps one more), each with or without the citizen's consent. */
+  relatives: { id: string; name: string; relationship: string; phone: string; mayJoin: boolean }[];
   homeCareGroup: { id: string; name: string };
 }
 
@@ -178,9 +180,29 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
         relationship: pickExtra(RELATIONS),
       },
       relativesMayJoin: extra() < 0.6,
+      relatives: [],
       homeCareGroup: HOME_CARE_GROUPS[i % HOME_CARE_GROUPS.length] as { id: string; name: string },
     };
   });
+  // Relatives from a sequence of their own (added later; nothing else of the day moves).
+  const kin = prng((options.seed ?? 20261123) + 2);
+  const pickKin = <T>(items: readonly T[]): T => items[Math.floor(kin() * items.length)] as T;
+  const mobile = () => `+45 ${20 + Math.floor(kin() * 10)} ${pad(Math.floor(kin() * 100))} ${pad(Math.floor(kin() * 100))} ${pad(Math.floor(kin() * 100))}`;
+  for (const c of citizens) {
+    const family = c.emergencyContact.relationship !== 'Nabo';
+    if (family) c.relatives.push({ id: `${c.id}-rel-1`, ...c.emergencyContact, mayJoin: c.relativesMayJoin });
+    if (kin() < 0.5) {
+      const relationship = pickKin(RELATIONS.filter((r) => r !== 'Nabo'));
+      c.relatives.push({
+        id: `${c.id}-rel-2`,
+        name: `${pickKin(FIRST)} ${c.name.split(' ').slice(1).join(' ')}`,
+        relationship,
+        phone: mobile(),
+        mayJoin: kin() < 0.5,
+      });
+    }
+    c.relativesMayJoin = c.relatives.some((r) => r.mayJoin);
+  }
 
   const visits: Visit[] = [];
   const now = options.now;
@@ -206,6 +228,7 @@ export function demoDay(day: Date, options: { now?: Date; seed?: number; visits?
         birthDate: citizen.birthDate,
         emergencyContact: citizen.emergencyContact,
         relativesMayJoin: citizen.relativesMayJoin,
+        relatives: citizen.relatives.map((r) => ({ id: r.id, name: r.name, relationship: r.relationship, mayJoin: r.mayJoin, canText: true })),
         homeCareGroup: citizen.homeCareGroup,
       },
       task: { code: null, type: task.type, description: task.describe(`${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`) },

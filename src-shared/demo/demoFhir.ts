@@ -1,12 +1,6 @@
 import { appointmentStatusFor } from '../fhir/mapping.js';
-import {
-  CONTACT_ROLE_SYSTEM,
-  CPR_SYSTEM,
-  STAFF_ROLE_SYSTEM,
-  HOME_CARE_GROUP_EXTENSION,
-  RELATIVES_MAY_JOIN_EXTENSION,
-  type FhirResource,
-} from '../fhir/schemas.js';
+import { CONTACT_ROLE_SYSTEM, CPR_SYSTEM, STAFF_ROLE_SYSTEM, HOME_CARE_GROUP_EXTENSION, type FhirResource } from '../fhir/schemas.js';
+import { CONSENT_SCOPE, LOINC_PATIENT_CONSENT, PARTICIPANT_ROLE, RELATIVE_PARTICIPATION_CODE, RELATIVE_PARTICIPATION_SYSTEM } from '../fhir/relatives.js';
 import { demoDay } from './demoDay.js';
 
 /**
@@ -88,10 +82,35 @@ export function demoFhirResources(day: Date, options: { now?: Date; seed?: numbe
           telecom: [{ system: 'phone', value: c.emergencyContact.phone }],
         },
       ],
-      extension: [
-        { url: RELATIVES_MAY_JOIN_EXTENSION, valueBoolean: c.relativesMayJoin },
-        { url: HOME_CARE_GROUP_EXTENSION, valueReference: { reference: `CareTeam/${c.homeCareGroup.id}`, display: c.homeCareGroup.name } },
-      ],
+      extension: [{ url: HOME_CARE_GROUP_EXTENSION, valueReference: { reference: `CareTeam/${c.homeCareGroup.id}`, display: c.homeCareGroup.name } }],
+    });
+    // The citizen's relatives, and their consent (or refusal) to each taking part in screen visits.
+    c.relatives.forEach((r, n) => {
+      const [rGiven, ...rFamily] = r.name.split(' ');
+      resources.push({
+        resourceType: 'RelatedPerson',
+        id: r.id,
+        active: true,
+        patient: { reference: `Patient/${c.id}` },
+        relationship: [{ text: r.relationship }],
+        name: [{ use: 'official', text: r.name, given: rGiven ? [rGiven] : [], family: rFamily.join(' ') }],
+        telecom: [{ system: 'phone', use: 'mobile', value: r.phone }],
+      });
+      // A first relative without consent has a recorded "no"; a second one has nothing recorded.
+      if (r.mayJoin || n === 0)
+        resources.push({
+          resourceType: 'Consent',
+          id: `${r.id}-consent`,
+          status: 'active',
+          scope: { coding: [CONSENT_SCOPE] },
+          category: [{ coding: [LOINC_PATIENT_CONSENT] }, { coding: [{ system: RELATIVE_PARTICIPATION_SYSTEM, code: RELATIVE_PARTICIPATION_CODE }] }],
+          patient: { reference: `Patient/${c.id}` },
+          dateTime: '2026-01-15T10:00:00+01:00',
+          provision: {
+            type: r.mayJoin ? 'permit' : 'deny',
+            actor: [{ role: { coding: [PARTICIPANT_ROLE] }, reference: { reference: `RelatedPerson/${r.id}` } }],
+          },
+        });
     });
   });
   const roleRoom = new Map(demo.staff.map((s) => [s.practitionerId, s.roomId]));

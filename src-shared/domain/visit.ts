@@ -8,6 +8,18 @@ export type VisitStatus = z.infer<typeof VisitStatus>;
 const Id = z.string().min(1).max(128);
 const IsoInstant = z.iso.datetime({ offset: true });
 
+/** A relative of the citizen (an R4 RelatedPerson), and whether the EOJ records the citizen's consent to their taking part. */
+export const Relative = z.object({
+  id: Id,
+  name: z.string().min(1).max(200),
+  /** "Datter", "Ægtefælle" … as the EOJ words it. */
+  relationship: z.string().max(100),
+  mayJoin: z.boolean(),
+  /** A mobile number the EOJ has for them (the number itself is read from the EOJ when inviting, never stored here). */
+  canText: z.boolean(),
+});
+export type Relative = z.infer<typeof Relative>;
+
 export const Citizen = z.object({
   id: Id,
   name: z.string().min(1).max(200),
@@ -31,8 +43,10 @@ export const Citizen = z.object({
     .object({ name: z.string().max(200), phone: z.string().max(40), relationship: z.string().max(100) })
     .nullable()
     .optional(),
-  /** Whether relatives may join the screen visit (the citizen's consent). */
+  /** Whether any relative may join the screen visit (the citizen's consent in the EOJ); null: not known. */
   relativesMayJoin: z.boolean().nullable().optional(),
+  /** The citizen's relatives the EOJ lists; absent when the EOJ cannot be asked. */
+  relatives: z.array(Relative).max(20).optional(),
   /** The home-care group a physical visit is escalated to. */
   homeCareGroup: z
     .object({ id: z.string().min(1).max(128), name: z.string().max(200) })

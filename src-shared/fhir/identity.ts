@@ -34,6 +34,9 @@ function currentStart(period: Period | undefined, now: Date): number | null {
   return start <= at && at <= end ? start : null;
 }
 
+/** Whether a period (of a relation, a consent) holds at `now`; an unreadable one does not. */
+export const periodHolds = (period: Period | undefined, now: Date): boolean => currentStart(period, now) !== null;
+
 /** The best-ranked current entry: lowest rank, then latest start, then first in the list. */
 function pick<T>(items: readonly T[], rank: (item: T) => number | null, period: (item: T) => Period | undefined, now: Date): T | null {
   let best: { item: T; rank: number; start: number } | null = null;

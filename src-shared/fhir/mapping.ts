@@ -5,17 +5,19 @@ import type { z } from 'zod';
 import { currentCpr, preferredName } from './identity.js';
 import { FUT_APPOINTMENT_EXTENSIONS, FUT_APPOINTMENT_SERVICE_TYPE_SYSTEM } from './profiles.js';
 import { parseReference } from './references.js';
+import { relativesOf } from './relatives.js';
 import {
   CONTACT_ROLE_SYSTEM,
   CPR_SYSTEM,
   FSIII_SYSTEM,
   HOME_CARE_GROUP_EXTENSION,
-  RELATIVES_MAY_JOIN_EXTENSION,
   type Appointment,
   type AppointmentStatus,
   type Address,
+  type Consent,
   type HumanName,
   type Patient,
+  type RelatedPerson,
   PractitionerRole,
 } from './schemas.js';
 
@@ -79,16 +81,28 @@ export function danishAddress(address: z.infer<typeof Address> | undefined): str
   return [address.line?.join(' '), town].filter(Boolean).join(', ');
 }
 
-/** Age, emergency contact, relatives' consent and home-care group, where the EOJ has them. */
-function citizenDetails(patient: FhirPatient | undefined, resolve: (reference: string | undefined) => Named | undefined, now: Date) {
-  if (!patient) return {};
+/** A citizen's relatives and their consents, as read from the EOJ (absent: the EOJ could not be asked). */
+export interface CitizenRelations {
+  relatedPersons: z.infer<typeof RelatedPerson>[];
+  consents: z.infer<typeof Consent>[];
+}
+
+/** Age, emergency contact, relatives (and their consent) and home-care group, where the EOJ has them. */
+function citizenDetails(
+  patient: FhirPatient | undefined,
+  resolve: (reference: string | undefined) => Named | undefined,
+  now: Date,
+  relations: CitizenRelations | undefined,
+  baseUrl: string | undefined,
+) {
+  const relatives = relations ? relativesOf(relations.relatedPersons, relations.consents, now, baseUrl) : undefined;
+  if (!patient) return relatives ? { relatives, relativesMayJoin: relatives.some((r) => r.mayJoin) } : {};
   const emergency =
     patient.contact?.find((c) => c.relationship?.some((r) => r.coding?.some((code) => code.system === CONTACT_ROLE_SYSTEM && code.code === 'C'))) ??
     patient.contact?.[0];
   const extension = (url: string) => patient.extension?.find((e) => e.url === url);
   const groupRef = extension(HOME_CARE_GROUP_EXTENSION)?.valueReference;
   const group = parseReference(groupRef?.reference);
-  const relatives = extension(RELATIVES_MAY_JOIN_EXTENSION)?.valueBoolean;
   return {
     birthDate: patient.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate) ? patient.birthDate : null,
     emergencyContact: emergency
@@ -98,7 +112,8 @@ function citizenDetails(patient: FhirPatient | undefined, resolve: (reference: s
           relationship: shorten(emergency.relationship?.find((r) => r.text)?.text ?? '', 100),
         }
       : null,
-    relativesMayJoin: typeof relatives === 'boolean' ? relatives : null,
+    relativesMayJoin: relatives ? relatives.some((r) => r.mayJoin) : null,
+    ...(relatives ? { relatives } : {}),
     homeCareGroup:
       group?.kind === 'resource' ? { id: group.id, name: shorten(nameOf(resolve(groupRef?.reference), now) || groupRef?.display || group.id, 200) } : null,
   };
@@ -107,7 +122,7 @@ function citizenDetails(patient: FhirPatient | undefined, resolve: (reference: s
 /** Participant types the mapping reads; any other is kept in the EOJ and counted as unrecognised. */
 const KNOWN_PARTICIPANTS = new Set(['Patient', 'Practitioner', 'PractitionerRole', 'Location', 'HealthcareService']);
 /** Patient extensions the mapping reads. */
-const KNOWN_PATIENT_EXTENSIONS = new Set([RELATIVES_MAY_JOIN_EXTENSION, HOME_CARE_GROUP_EXTENSION]);
+const KNOWN_PATIENT_EXTENSIONS = new Set([HOME_CARE_GROUP_EXTENSION]);
 /** Appointment extensions the mapping knows: FUT's video appointment's (its meeting is the service's). */
 const KNOWN_APPOINTMENT_EXTENSIONS = new Set(FUT_APPOINTMENT_EXTENSIONS);
 
@@ -132,6 +147,8 @@ export interface MappingContext {
   teamId?: string | null;
   /** Now: identifiers and names whose period has ended are history, not current. */
   now: Date;
+  /** The citizen's relatives and consents, where they were read ("Patient" id). */
+  relations?(patientId: string): CitizenRelations | undefined;
 }
 
 /** The urls of a resource's extensions (Appointment's are not in our schema: they are only counted). */
@@ -274,7 +291,13 @@ export function appointmentToVisit(appointment: FhirAppointment, context: Mappin
         name: shorten(nameOf(patient.resource, now) || patient.display || '–', 200),
         cprMasked: cpr ? maskCpr(cpr) : null,
         address: shorten(danishAddress(patientResource?.address?.find((a) => a.use === 'home') ?? patientResource?.address?.[0]), 300),
-        ...citizenDetails(patientResource, resolve, now),
+        ...citizenDetails(
+          patientResource,
+          resolve,
+          now,
+          patient.parsed?.kind === 'resource' ? context.relations?.(refId(patient)) : undefined,
+          context.baseUrl,
+        ),
       },
       task: {
         code: fsiii ? shorten(fsiii, 32) : null,

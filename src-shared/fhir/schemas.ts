@@ -15,12 +15,11 @@ export const V3_ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 export const FSIII_SYSTEM = 'urn:oid:1.2.208.176.2.21';
 /** Our idempotency keys: one per outbox mutation, used with conditional create. */
 export const MUTATION_ID_SYSTEM = 'urn:skaermrum:mutation-id';
-/** Patient extensions we read (our profile; an EOJ without them shows "unknown"). */
-export const RELATIVES_MAY_JOIN_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/relatives-may-join';
 /** Which team a paired tablet belongs to (Device has no such field in R4). */
 export const DEVICE_TEAM_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/device-team';
 /** A paired tablet's id (the device token's subject). */
 export const DEVICE_ID_SYSTEM = 'urn:skaermrum:device-id';
+/** The Patient extension we read for the home-care group a physical visit goes to (our profile; without it: unknown). */
 export const HOME_CARE_GROUP_EXTENSION = 'https://skaermrum.dk/fhir/StructureDefinition/home-care-group';
 /** Our staff roles on a PractitionerRole.code ("team_lead" leads the skærmenhed; "staff"). */
 export const STAFF_ROLE_SYSTEM = 'https://skaermrum.dk/fhir/CodeSystem/staff-role';
@@ -66,6 +65,7 @@ export const Address = z.looseObject({
 export const ContactPoint = z.looseObject({
   system: z.enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']).optional(),
   value: text().optional(),
+  use: z.enum(['home', 'work', 'temp', 'old', 'mobile']).optional(),
 });
 export const Extension = z.looseObject({
   url: text(),
@@ -97,6 +97,35 @@ export const Patient = z.looseObject({
     .array(z.looseObject({ name: HumanName.optional(), telecom: z.array(ContactPoint).optional(), relationship: z.array(CodeableConcept).optional() }))
     .optional(),
   extension: z.array(Extension).optional(),
+});
+/** A citizen's relative (or another person close to them), who may be invited into a screen visit. */
+export const RelatedPerson = z.looseObject({
+  ...resource('RelatedPerson'),
+  active: z.boolean().optional(),
+  patient: Reference,
+  relationship: z.array(CodeableConcept).optional(),
+  name: z.array(HumanName).optional(),
+  telecom: z.array(ContactPoint).optional(),
+  period: Period.optional(),
+});
+/**
+ * The citizen's consent that a relative may take part in screen visits: an R4 Consent (scope
+ * treatment) whose provision permits (or denies) the RelatedPerson as an actor.
+ */
+export const Consent = z.looseObject({
+  ...resource('Consent'),
+  status: z.enum(['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error']),
+  scope: CodeableConcept,
+  category: z.array(CodeableConcept).min(1),
+  patient: Reference.optional(),
+  dateTime: dateTime.optional(),
+  provision: z
+    .looseObject({
+      type: z.enum(['deny', 'permit']).optional(),
+      period: Period.optional(),
+      actor: z.array(z.looseObject({ role: CodeableConcept, reference: Reference })).optional(),
+    })
+    .optional(),
 });
 export const Practitioner = z.looseObject({ ...resource('Practitioner'), name: z.array(HumanName).optional() });
 export const PractitionerRole = z.looseObject({
@@ -302,6 +331,8 @@ export type CapabilityStatement = z.infer<typeof CapabilityStatement>;
 
 export const RESOURCE_SCHEMAS = {
   Patient,
+  RelatedPerson,
+  Consent,
   Practitioner,
   PractitionerRole,
   HealthcareService,
@@ -320,6 +351,8 @@ export type FhirResource = z.infer<(typeof RESOURCE_SCHEMAS)[ResourceType]>;
 
 export const AnyResource = z.discriminatedUnion('resourceType', [
   Patient,
+  RelatedPerson,
+  Consent,
   Practitioner,
   PractitionerRole,
   HealthcareService,
@@ -357,6 +390,8 @@ const _checks: [
   Assignable<z.infer<typeof Appointment>, R4.Appointment>,
   Assignable<z.infer<typeof Encounter>, R4.Encounter>,
   Assignable<z.infer<typeof Patient>, R4.Patient>,
+  Assignable<z.infer<typeof RelatedPerson>, R4.RelatedPerson>,
+  Assignable<z.infer<typeof Consent>, R4.Consent>,
   Assignable<z.infer<typeof Task>, R4.Task>,
   Assignable<z.infer<typeof Location>, R4.Location>,
   Assignable<z.infer<typeof CareTeam>, R4.CareTeam>,
@@ -364,5 +399,5 @@ const _checks: [
   Assignable<z.infer<typeof PractitionerRole>, R4.PractitionerRole>,
   Assignable<z.infer<typeof Communication>, R4.Communication>,
   Assignable<z.infer<typeof QuestionnaireResponse>, R4.QuestionnaireResponse>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void _checks;

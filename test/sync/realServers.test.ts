@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eojGatewayOver } from '../../src-main/eoj/gateway';
+import { CONSENT_SCOPE, PARTICIPANT_ROLE, RELATIVE_PARTICIPATION_CODE, RELATIVE_PARTICIPATION_SYSTEM } from '../../src-shared/fhir/relatives';
 import { CPR_SYSTEM } from '../../src-shared/fhir/schemas';
 import { offsetClock, type Clock } from '../../src-shared/time/clock';
 import { atCopenhagenTime } from '../../src-shared/time/copenhagen';
@@ -301,6 +302,67 @@ describe('the client against resources as real servers send them', () => {
     // No current CPR: shown as such, never the old number.
     expect(store.getVisit('a2')?.citizen).toMatchObject({ name: 'Poul Strandby', cprMasked: null });
     expect(status.unrecognised).toEqual({ participants: 1, identifiers: 1, extensions: 1 });
+  });
+
+  it("reads the citizens' relatives and consents in batches where declared; a bad one is a problem, the rest land", async () => {
+    const statement = capabilityStatement({ include: true }) as { rest: { resource: unknown[] }[] };
+    statement.rest[0]?.resource.push(
+      { type: 'RelatedPerson', searchParam: [{ name: 'patient', type: 'reference' }] },
+      {
+        type: 'Consent',
+        searchParam: [
+          { name: 'patient', type: 'reference' },
+          { name: 'status', type: 'token' },
+        ],
+      },
+    );
+    eoj.capabilities = statement;
+    const relatedPersons = [
+      {
+        resourceType: 'RelatedPerson',
+        id: 'anna',
+        patient: { reference: 'Patient/p1' },
+        relationship: [{ text: 'Datter' }],
+        name: [{ text: 'Anna Hansen' }],
+        telecom: [{ system: 'phone', use: 'mobile', value: '+4520112233' }],
+      },
+      { resourceType: 'RelatedPerson', id: 'bo', patient: { reference: 'Patient/p2' }, name: [{ text: 'Bo Strandby' }] },
+      // Not R4: a RelatedPerson needs its patient.
+      { resourceType: 'RelatedPerson', id: 'broken', name: [{ text: 'X' }] },
+    ];
+    const consents = [
+      {
+        resourceType: 'Consent',
+        id: 'c-anna',
+        status: 'active',
+        scope: { coding: [CONSENT_SCOPE] },
+        category: [{ coding: [{ system: RELATIVE_PARTICIPATION_SYSTEM, code: RELATIVE_PARTICIPATION_CODE }] }],
+        patient: { reference: 'Patient/p1' },
+        provision: { type: 'permit', actor: [{ role: { coding: [PARTICIPANT_ROLE] }, reference: { reference: 'RelatedPerson/anna' } }] },
+      },
+    ];
+    const bundle = (entries: unknown[]) => ({
+      status: 200,
+      body: { resourceType: 'Bundle', type: 'searchset', entry: entries.map((resource) => ({ resource })) },
+    });
+    eoj.answer = (req) =>
+      req.method !== 'GET' ? undefined : req.path === '/RelatedPerson' ? bundle(relatedPersons) : req.path === '/Consent' ? bundle(consents) : undefined;
+    eoj.appointments = [appointment('a1'), appointment('a2', { participant: [{ actor: { reference: 'Patient/p2' }, status: 'accepted' }] })];
+    const status = await sync();
+    expect(store.getVisit('a1')?.citizen).toMatchObject({
+      relativesMayJoin: true,
+      relatives: [{ id: 'anna', name: 'Anna Hansen', relationship: 'Datter', mayJoin: true, canText: true }],
+    });
+    expect(store.getVisit('a2')?.citizen).toMatchObject({ relativesMayJoin: false, relatives: [{ id: 'bo', mayJoin: false, canText: false }] });
+    expect(status.problems).toBe(1);
+    expect(store.syncProblems.list()).toMatchObject([{ resource: 'RelatedPerson/broken', field: 'patient', kind: 'missing' }]);
+    // One search per kind for both citizens, the relative's number never stored.
+    const searched = eoj.requests.filter((r) => r.path === '/RelatedPerson' || r.path === '/Consent');
+    expect(searched.map((r) => [r.path, r.query.get('patient')?.split(',').sort().join(',')])).toEqual([
+      ['/RelatedPerson', 'Patient/p1,Patient/p2'],
+      ['/Consent', 'Patient/p1,Patient/p2'],
+    ]);
+    expect(JSON.stringify(store.getVisit('a1'))).not.toContain('20112233');
   });
 
   it('uses _include, _sort and _lastUpdated only where the CapabilityStatement declares them', async () => {
