@@ -144,3 +144,59 @@ for (const [width, height] of [
     await citizen.context().close();
   });
 }
+
+/** The tablets citizens answer on: landscape and portrait, small and large. */
+const TABLETS = [
+  [1024, 768],
+  [768, 1024],
+  [1280, 800],
+  [800, 1280],
+] as const;
+
+/** What of the tablet's screen is not fully in view: a control, the heading or a message, or the page itself taller than the screen. */
+function offScreen(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('button, input, h1, [role="status"], [role="alert"]')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+        out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" at ${Math.round(r.top)}–${Math.round(r.bottom)}`);
+    }
+    const height = document.documentElement.scrollHeight;
+    if (height > innerHeight + 1) out.push(`the page is ${height} px high`);
+    return out;
+  });
+}
+
+async function fitsEveryTablet(page: Page, screen: string): Promise<void> {
+  for (const [width, height] of TABLETS) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: test.info().outputPath(`tablet-${screen}-${width}x${height}.png`) });
+    expect(await offScreen(page), `${screen} at ${width}×${height}`).toEqual([]);
+  }
+}
+
+test('the citizen\u2019s tablet at 1024×768, 768×1024, 1280×800 and 800×1280: every screen shows all its controls, nothing to scroll', async ({ browser }) => {
+  const staff = await staffPage(browser, 1280, 720);
+  const citizen = await staffPage(browser, 1024, 768);
+  await citizen.goto(eoj.citizenUrl);
+  await expect(citizen.getByRole('heading', { name: 'Forbind din skærm' })).toBeVisible();
+  await fitsEveryTablet(citizen, 'pair');
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.citizenUrl);
+  await fitsEveryTablet(citizen, 'waiting');
+  await staff.getByRole('button', { name: 'Mit rum' }).click();
+  await ringThroughCheck(staff, visitId);
+  await expect(citizen.getByRole('button', { name: 'Tag telefonen' })).toBeVisible();
+  await fitsEveryTablet(citizen, 'incoming');
+  await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  await fitsEveryTablet(citizen, 'call');
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+  // The three faces: the question, all three, and the countdown, on one screen in every orientation.
+  await expect(citizen.getByRole('heading', { name: 'Hvordan var det?' })).toBeVisible();
+  await fitsEveryTablet(citizen, 'verdict');
+  await expect(citizen.getByRole('button', { name: /Dårligt/ })).toBeVisible();
+  await staff.context().close();
+  await citizen.context().close();
+});
