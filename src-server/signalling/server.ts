@@ -5,10 +5,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, ServerMessage, SIGNAL_PATH } from '../../src-shared/signalling/protocol.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import { TokenRefused, type StaffClaims, type StaffTokenVerifier } from '../eoj/auth.js';
+import type { StaffClaims, StaffTokenVerifier } from '../eoj/auth.js';
 import { Call, createCallRegistry } from './calls.js';
+import { CALL_TTL_MS } from './routes/calls.js';
+import type { Connection, RefusalCode, SignallingContext } from './routes/context.js';
+import { route } from './routes/index.js';
 import { addressOf, instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
-import { DeviceRegistryUnavailable, type DeviceIdentity, type DeviceRegistry } from './devices.js';
+import type { DeviceIdentity, DeviceRegistry } from './devices.js';
 import type { VisitDirectory } from './directory.js';
 import { createPresenceRegistry } from './presence.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
@@ -40,19 +43,6 @@ export interface SignallingOptions {
   satisfactionSurvey?: boolean;
 }
 
-type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity };
-
-interface Connection {
-  /** Its address: this instance, then the socket's id. */
-  id: string;
-  socket: WebSocket;
-  identity: Identity | null;
-  tokens: number;
-  lastRefillMs: number;
-  violations: number;
-  alive: boolean;
-}
-
 const AUTH_TIMEOUT_MS = 10_000;
 const MAX_VIOLATIONS = 20;
 /** An instance announces itself this often and counts as gone this long after its last word. */
@@ -62,8 +52,6 @@ const INSTANCE_TTL_MS = 2_000;
 const DEFAULT_LOST_GRACE_MS = 15_000;
 /** Every this many beats, the teams of this instance's staff are swept for members on lost instances. */
 const PRESENCE_SWEEP_BEATS = 2;
-/** A call's shared copy outlives its home by this much (then a dead instance's calls are forgotten). */
-const CALL_TTL_MS = 60_000;
 /** Ended calls are kept for the verdict and duplicate-id checks. */
 const ENDED_CALL_TTL_MS = 10 * 60_000;
 
@@ -174,12 +162,7 @@ export function attachSignalling(options: SignallingOptions) {
     lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
   });
 
-  function refuse(
-    conn: Connection | string,
-    code: 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code' | 'unavailable',
-    reason: string,
-    type?: string,
-  ) {
+  function refuse(conn: Connection | string, code: RefusalCode, reason: string, type?: string) {
     const local = typeof conn === 'string' ? connections.get(conn) : conn;
     const address = typeof conn === 'string' ? conn : conn.id;
     options.logger.warn(
@@ -260,149 +243,29 @@ export function attachSignalling(options: SignallingOptions) {
     if (call) void saveCall(call);
   }
 
-  async function ring(conn: Connection, claims: StaffClaims, message: Extract<ClientMessage, { type: 'call.ring' }>): Promise<void> {
-    const visit = await options.directory.visit(message.visitId);
-    if (!visit || visit.teamId !== claims.team) return refuse(conn, 'forbidden', 'besøget hører ikke til dit team', message.type);
-    const staffIdentity = `staff:${claims.sub}`;
-    const ended = (reason: 'busy' | 'offline') => send(conn.id, { type: 'call.ended', callId: message.callId, reason, by: 'server' });
-    // The call id, then both parties, are claimed across instances before anything rings.
-    const placeholder = JSON.stringify({ home: instanceId, claimedMs: now() });
-    if (calls.get(message.callId) || !(await shared.set(keys.call(message.callId), placeholder, { ttlMs: CALL_TTL_MS, nx: true })))
-      return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
-    const marks = [keys.busy(`citizen:${visit.citizenId}`), keys.busy(staffIdentity)];
-    const claimed = await Promise.all(marks.map((k) => shared.set(k, message.callId, { ttlMs: CALL_TTL_MS, nx: true })));
-    const release = () => Promise.all(marks.map((k) => shared.deleteIf(k, message.callId)));
-    if (claimed.includes(false)) {
-      await release();
-      return ended('busy');
-    }
-    const deviceConns = await devicesOf(visit.citizenId, visit.teamId);
-    const result = calls.ring({
-      callId: message.callId,
-      visitId: message.visitId,
-      citizenId: visit.citizenId,
-      staffIdentity,
-      staffTeam: claims.team,
-      staffConn: conn.id,
-      deviceConns,
-      caller: claims.name,
-      autoAnswerAfterS: options.autoAnswerAfterS ?? null,
-    });
-    if (!result.ok) {
-      await release();
-      if (result.reason === 'duplicate') return refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
-      return ended(result.reason);
-    }
-    await saveCall(result.call);
-  }
-
-  async function authenticate(conn: Connection, token: string): Promise<void> {
-    // A device token is checked locally first (cheap, and works while the IdP, the EOJ or Redis is away).
-    let device: DeviceIdentity | null;
-    try {
-      device = await options.devices.verify(token);
-    } catch (error) {
-      if (!(error instanceof DeviceRegistryUnavailable)) throw error;
-      // Not "unauthenticated": the tablet must keep its token and come back (1013: try again later).
-      refuse(conn, 'unavailable', 'tjenesten starter; prøv igen om lidt', 'auth');
-      conn.socket.close(1013, 'try again later');
-      return;
-    }
-    if (device) conn.identity = { kind: 'device', device };
-    else {
-      let reason = 'ugyldigt, udløbet eller tilbagekaldt token';
-      const staff = await options.staffTokens.verify(token).catch((error: unknown) => {
-        if (error instanceof TokenRefused) reason = error.message;
-        return null;
-      });
-      if (!staff) return refuse(conn, 'unauthenticated', reason, 'auth');
-      conn.identity = { kind: 'staff', claims: staff };
-    }
-    const identity = conn.identity;
-    send(conn.id, { type: 'auth.ok', role: identity.kind, id: identity.kind === 'staff' ? identity.claims.sub : identity.device.deviceId });
-    if (identity.kind === 'device') {
-      await announceDevice(conn, identity.device);
-      await sendSchedule(conn.id, identity.device);
-      return;
-    }
-    const { sub, name, team, role } = identity.claims;
-    const joined = await presence.connect(conn.id, { practitionerId: sub, name, teamId: team }).catch(warnShared);
-    if (joined) toTeam(team, { who: 'leads', except: conn.id }, { type: 'presence.team', members: [joined] });
-    // A lead who signs in gets the whole team as it stands (themselves included).
-    if (role === 'team_lead') send(conn.id, { type: 'presence.team', members: await presence.team(team).catch(() => (joined ? [joined] : [])) });
-  }
-
-  async function handle(conn: Connection, message: ClientMessage): Promise<void> {
-    const id = conn.identity;
-    if (message.type === 'auth') return authenticate(conn, message.token);
-    if (message.type === 'pair.redeem') {
-      if (id) return refuse(conn, 'forbidden', 'allerede logget ind', message.type);
-      const paired = await options.devices.redeem(message.code).catch((error: unknown) => {
-        if (error instanceof DeviceRegistryUnavailable) return 'unavailable' as const;
-        throw error;
-      });
-      if (paired === 'unavailable') return refuse(conn, 'unavailable', 'tabletten kunne ikke registreres lige nu; prøv igen', message.type);
-      if (!paired) return refuse(conn, 'invalid_code', 'ukendt eller udløbet parringskode', message.type);
-      conn.identity = { kind: 'device', device: paired.identity };
-      send(conn.id, { type: 'pair.done', deviceToken: paired.deviceToken, citizenId: paired.identity.citizenId });
-      await announceDevice(conn, paired.identity);
-      await sendSchedule(conn.id, paired.identity);
-      return;
-    }
-    if (!id) return refuse(conn, 'unauthenticated', 'log ind først', message.type);
-    const identity = id.kind === 'staff' ? `staff:${id.claims.sub}` : `device:${id.device.deviceId}`;
-
-    switch (message.type) {
-      case 'pair.create':
-      case 'device.revoke': {
-        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        if (!(await options.directory.citizenInTeam(message.citizenId, id.claims.team)))
-          return refuse(conn, 'forbidden', 'borgeren hører ikke til dit team', message.type);
-        if (message.type === 'pair.create') {
-          const { code, expiresAt } = await options.devices.createCode(message.citizenId, id.claims.team);
-          send(conn.id, { type: 'pair.code', citizenId: message.citizenId, code, expiresAt });
-        } else {
-          const deviceIds = await options.devices.revokeCitizen(message.citizenId, id.claims.team);
-          // Revoked devices are disconnected at once, on every instance.
-          await broadcast({ kind: 'revoked', citizenId: message.citizenId, teamId: id.claims.team, deviceIds });
-          send(conn.id, { type: 'device.revoked', citizenId: message.citizenId, devices: deviceIds.length });
-        }
-        return;
-      }
-      case 'call.ring':
-        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale kan ringe op', message.type);
-        return ring(conn, id.claims, message);
-      case 'call.answer':
-        return callOp(message.callId, conn.id, identity, { op: 'answer' });
-      case 'call.verdict':
-        return callOp(message.callId, conn.id, identity, { op: 'verdict', verdict: message.verdict });
-      case 'call.hangup':
-        return callOp(message.callId, conn.id, identity, { op: 'hangup' });
-      case 'call.signal':
-        return callOp(message.callId, conn.id, identity, { op: 'signal', data: message.data });
-      case 'call.restart':
-        return callOp(message.callId, conn.id, identity, { op: 'restart' });
-      case 'net.probe':
-        // Echo: the client measures the round trip (empty pad) and throughput (pad both ways).
-        send(conn.id, { type: 'net.probe', id: message.id, bytes: message.pad.length, pad: message.pad });
-        return;
-      case 'turn.request':
-        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        send(conn.id, { type: 'turn.credentials', turn: turnCredentials(options.turn, `netcheck-${randomUUID()}`, now()) });
-        return;
-      case 'presence.update': {
-        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        const updated = await presence.report(conn.id, message.presence);
-        if (updated) toTeam(id.claims.team, { who: 'leads', except: null }, { type: 'presence.team', members: [updated] });
-        return;
-      }
-      case 'team.changed':
-        // Relayed to the team's other staff clients only; they pull from the EOJ themselves.
-        if (id.kind !== 'staff') return refuse(conn, 'forbidden', 'kun personale', message.type);
-        toTeam(id.claims.team, { who: 'all', except: conn.id }, { type: 'team.changed', visitIds: message.visitIds });
-        return;
-    }
-  }
+  const ctx: SignallingContext = {
+    options,
+    instanceId,
+    now,
+    calls,
+    presence,
+    sharedUnavailable: warnShared,
+    send,
+    refuse,
+    toTeam,
+    async revoked(citizenId, teamId, deviceIds) {
+      await broadcast({ kind: 'revoked', citizenId, teamId, deviceIds });
+    },
+    callOp,
+    devicesOf,
+    async deviceConnected(conn, device) {
+      await announceDevice(conn, device);
+      await sendSchedule(conn.id, device);
+    },
+    saveCall,
+    claim: (key, value, ttlMs) => shared.set(key, value, { ttlMs, nx: true }),
+    release: (key, value) => shared.deleteIf(key, value),
+  };
 
   // What other instances send this one, and what every instance hears.
   const onEnvelope = (raw: string) => {
@@ -485,7 +348,7 @@ export function attachSignalling(options: SignallingOptions) {
           typeof (json as { type?: unknown })?.type === 'string' ? String((json as { type: string }).type).slice(0, 40) : undefined,
         );
       // One message at a time per connection, in order. A failure (the EOJ or Redis away) is a refusal, not a crash.
-      chain = chain.then(() => handle(conn, parsed.data)).catch(() => refuse(conn, 'unavailable', 'beskeden kunne ikke behandles lige nu; prøv igen'));
+      chain = chain.then(() => route(ctx, conn, parsed.data)).catch(() => refuse(conn, 'unavailable', 'beskeden kunne ikke behandles lige nu; prøv igen'));
     });
     socket.on('close', () => {
       clearTimeout(authTimer);

@@ -1,0 +1,84 @@
+import type { WebSocket } from 'ws';
+import type { ClientMessage, ServerMessage } from '../../../src-shared/signalling/protocol.js';
+import type { StaffClaims } from '../../eoj/auth.js';
+import type { createCallRegistry } from '../calls.js';
+import type { DeviceIdentity } from '../devices.js';
+import type { createPresenceRegistry } from '../presence.js';
+import type { SignallingOptions } from '../server.js';
+
+/**
+ * What the message routes of the signalling service work with: one instance's connections, its
+ * calls and presence, and the ways to reach a connection or a team on any instance. Built once by
+ * attachSignalling (src-server/signalling/server.ts); the routes hold no state of their own.
+ */
+export type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity };
+
+export interface Connection {
+  /** Its address: this instance, then the socket's id. */
+  id: string;
+  socket: WebSocket;
+  identity: Identity | null;
+  tokens: number;
+  lastRefillMs: number;
+  violations: number;
+  alive: boolean;
+}
+
+export type RefusalCode = 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code' | 'unavailable';
+export type TeamAudience = { who: 'leads'; except: string | null } | { who: 'member'; sub: string } | { who: 'all'; except: string | null };
+/** What a call's party asks of the call, wherever the call lives. */
+export type CallOp =
+  | { op: 'answer' }
+  | { op: 'hangup' }
+  | { op: 'signal'; data: Record<string, unknown> }
+  | { op: 'restart' }
+  | { op: 'verdict'; verdict: 'good' | 'okay' | 'bad' | 'none' };
+
+export interface SignallingContext {
+  options: SignallingOptions;
+  instanceId: string;
+  now(): number;
+  calls: ReturnType<typeof createCallRegistry>;
+  /** Logs that the shared state (Redis) could not be reached; the work goes on without it. */
+  sharedUnavailable(error: unknown): void;
+  presence: ReturnType<typeof createPresenceRegistry>;
+  /** To a connection wherever it is. */
+  send(address: string, message: ServerMessage): void;
+  /** Refuses a message with a reason code (logged without personal data); repeated refusals close the socket. */
+  refuse(conn: Connection | string, code: RefusalCode, reason: string, type?: string): void;
+  /** To the team's staff connections on every instance. */
+  toTeam(teamId: string, to: TeamAudience, message: ServerMessage): void;
+  /** Revoked devices are disconnected on every instance. */
+  revoked(citizenId: string, teamId: string, deviceIds: string[]): Promise<void>;
+  /** A call's operation, here or at the call's home (taken over when the home is gone). */
+  callOp(callId: string, from: string, identity: string, op: CallOp): Promise<void>;
+  /** The citizen's tablets connected now, on any live instance. */
+  devicesOf(citizenId: string, teamId: string): Promise<string[]>;
+  /** A tablet's connection, known on every instance, and its next call's time sent to it. */
+  deviceConnected(conn: Connection, device: DeviceIdentity): Promise<void>;
+  /** The shared copy of a call (and its parties' busy marks). */
+  saveCall(call: Parameters<ReturnType<typeof createCallRegistry>['adopt']>[0]): Promise<unknown>;
+  /** Claims a key across instances for this long (false: someone else has it). */
+  claim(key: string, value: string, ttlMs: number): Promise<boolean>;
+  release(key: string, value: string): Promise<unknown>;
+}
+
+/** A signed-in party's name in a call: "staff:<practitioner>" or "device:<device>". */
+export const partyName = (identity: Identity): string => (identity.kind === 'staff' ? `staff:${identity.claims.sub}` : `device:${identity.device.deviceId}`);
+
+/** Who may send a message: anyone (before signing in), any signed-in connection, or staff only. */
+export type Audience = 'anyone' | 'signed-in' | 'staff';
+
+type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+/** The connection as the route sees it: signed in where the audience says so. */
+export type Signed = Connection & { identity: Identity };
+export type StaffSigned = Signed & { identity: { kind: 'staff'; claims: StaffClaims } };
+
+export type Route<T extends ClientMessage['type']> =
+  | { audience: 'anyone'; handle(ctx: SignallingContext, conn: Connection, message: Of<T>): Promise<void> | void }
+  | { audience: 'signed-in'; handle(ctx: SignallingContext, conn: Signed, message: Of<T>): Promise<void> | void }
+  | { audience: 'staff'; handle(ctx: SignallingContext, conn: StaffSigned, message: Of<T>): Promise<void> | void };
+
+/** Every message type has exactly one route (checked by the compiler). */
+export type Routes = { [T in ClientMessage['type']]: Route<T> };
+export type SomeRoutes<K extends ClientMessage['type']> = { [T in K]: Route<T> };

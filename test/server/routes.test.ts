@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ClientMessage } from '../../src-shared/signalling/protocol';
+import { ROUTES } from '../../src-server/signalling/routes/index';
+
+/**
+ * Who may send which signalling message: the closed user group in one table. A tablet (or anyone
+ * not signed in) must never pair, revoke, ring, report presence, hint the team or get TURN
+ * credentials for a network check; the refusals themselves are exercised in signalling.test.ts.
+ */
+describe('the signalling routes', () => {
+  it('every message type has a route, and each says who may send it', () => {
+    const types = ClientMessage.options.map((o) => o.shape.type.value).sort();
+    expect(Object.keys(ROUTES).sort()).toEqual(types);
+    expect(Object.fromEntries(Object.entries(ROUTES).map(([type, r]) => [type, r.audience]))).toEqual({
+      auth: 'anyone',
+      'pair.redeem': 'anyone',
+      'pair.create': 'staff',
+      'device.revoke': 'staff',
+      'call.ring': 'staff',
+      'call.answer': 'signed-in',
+      'call.verdict': 'signed-in',
+      'call.hangup': 'signed-in',
+      'call.signal': 'signed-in',
+      'call.restart': 'signed-in',
+      'net.probe': 'signed-in',
+      'turn.request': 'staff',
+      'presence.update': 'staff',
+      'team.changed': 'staff',
+    });
+  });
+});
