@@ -60,6 +60,9 @@ export async function startCoturn(): Promise<Coturn> {
     '--max-port=49200',
     '--no-tls',
     '--no-dtls',
+    // UDP only, on the port found free for UDP: a TCP listener on the same number could meet a
+    // port some other socket holds (errno 98), and nothing here uses TURN over TCP.
+    '--no-tcp',
     '--realm=skaermrum',
     '--no-cli',
     '--allow-loopback-peers',
