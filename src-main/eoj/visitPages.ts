@@ -42,6 +42,8 @@ export interface VisitPagesRequest {
   window: { fromMs: number; toMs: number };
   /** Only what changed after this instant (an incremental pull); null reads the whole window. */
   changedAfterMs: number | null;
+  /** Only these Appointments (still the team's and in the window), read in batches by `_id`. */
+  onlyIds?: readonly string[];
   /** Now, for identifiers and names whose period has ended. */
   now: Date;
 }
@@ -56,7 +58,7 @@ export async function* visitPages(client: FhirClient, request: VisitPagesRequest
   for (const [name, value] of await request.teamLink.searchParams(request.changedAfterMs === null)) params.append(name, value);
   params.append('date', `ge${new Date(window.fromMs).toISOString()}`);
   params.append('date', `lt${new Date(window.toMs).toISOString()}`);
-  if (request.changedAfterMs !== null) params.append('_lastUpdated', `gt${new Date(request.changedAfterMs).toISOString()}`);
+  if (request.changedAfterMs !== null && !request.onlyIds) params.append('_lastUpdated', `gt${new Date(request.changedAfterMs).toISOString()}`);
   if (capabilities.sortByLastUpdated) params.append('_sort', '_lastUpdated');
   params.append('_count', String(PAGE_SIZE));
   if (capabilities.include.patient) params.append('_include', 'Appointment:patient');
@@ -64,12 +66,24 @@ export async function* visitPages(client: FhirClient, request: VisitPagesRequest
   // One cache for the whole pull: a staff member's role, room and name, a citizen's relatives, are read once.
   const cache: Cache = new Map();
   const relations: Relations | null = capabilities.relativesSearch ? new Map() : null;
-  let url: string | undefined = `Appointment?${params.toString()}`;
-  for (let pages = 1; url; pages++) {
-    if (pages > MAX_PAGES) throw new Error(`EOJ returnerede over ${MAX_PAGES} sider; synkronisering stoppet`);
-    const { body } = await client.searchPage(url);
-    yield await pageOf(client, body, cache, relations, request);
-    url = body.link?.find((l) => l.relation === 'next')?.url;
+  const searches: string[] = [];
+  if (!request.onlyIds) searches.push(`Appointment?${params.toString()}`);
+  else
+    for (let i = 0; i < request.onlyIds.length; i += BATCH_IDS)
+      searches.push(
+        `Appointment?${params.toString()}&_id=${request.onlyIds
+          .slice(i, i + BATCH_IDS)
+          .map(encodeURIComponent)
+          .join(',')}`,
+      );
+  for (const search of searches) {
+    let url: string | undefined = search;
+    for (let pages = 1; url; pages++) {
+      if (pages > MAX_PAGES) throw new Error(`EOJ returnerede over ${MAX_PAGES} sider; synkronisering stoppet`);
+      const { body } = await client.searchPage(url);
+      yield await pageOf(client, body, cache, relations, request);
+      url = body.link?.find((l) => l.relation === 'next')?.url;
+    }
   }
 }
 

@@ -113,6 +113,8 @@ export interface VisitStore {
   lastOutcomeForCitizen(citizenId: string, exceptVisitId: string): (VisitWorkflow & { visitId: string; at: string }) | null;
   rooms(): Room[];
   visitCount(): number;
+  /** The visits held whose start lies in the range (a full resync checks them against the EOJ). */
+  visitIdsStartingIn(fromMs: number, toMs: number): string[];
   /** The visit's new status, its outbox row and an audit entry, in one transaction. */
   setVisitStatus(command: SetVisitStatusCommand): StatusChangeResult;
   /**
@@ -533,6 +535,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
       return taken;
     },
     applyPull: (page) => applyPull.immediate(page),
+    visitIdsStartingIn: (fromMs, toMs) => visits.idsStartingIn(fromMs, toMs),
     recordPushed: (mutationId, visitId, resultVersion, atMs) => recordPushed.immediate(mutationId, visitId, resultVersion, atMs),
     recordConflict: (mutationId, visitId, error, atMs) => recordConflict.immediate(mutationId, visitId, error, atMs),
     outbox,

@@ -2,6 +2,7 @@ import type { UnrecognisedShapes } from '../../src-shared/domain/visit.js';
 import { queueWindow } from '../../src-shared/queue/window.js';
 import { nextCareDay } from '../../src-shared/time/copenhagen.js';
 import type { EojGateway } from '../eoj/gateway.js';
+import type { VisitPage } from '../eoj/visitPages.js';
 import type { VisitStore } from '../store/visitStore.js';
 
 /**
@@ -52,17 +53,19 @@ export async function pullAppointments(opts: PullOptions): Promise<PullResult> {
   let pages = 0;
   const startedMs = now.getTime();
   let cursorMs = previous?.cursor ? Date.parse(previous.cursor) : 0;
-  const pulled = eoj.visitPages({
-    teamId: opts.teamId,
-    window,
-    changedAfterMs: full || !previous?.cursor ? null : Date.parse(previous.cursor) - CURSOR_OVERLAP_MS,
-    now,
-  });
-  for await (const page of pulled) {
+  let firstPageMaxMs: number | null = null;
+  // Servers page searches by offset over results that change meanwhile: an Appointment updated
+  // during the pull moves to the end, and the one that slid into its place across a page boundary
+  // is never returned. Sorted by lastUpdated, that one is newer than everything on the first page,
+  // so after several pages the cursor stays at the first page's newest: the next pull reads it.
+  const cursorNow = () =>
+    capabilities.sortByLastUpdated && pages > 1 && firstPageMaxMs !== null ? Math.max(firstPageMaxMs, Date.parse(previous?.cursor ?? '') || 0) : cursorMs;
+  const land = (page: VisitPage) => {
     pages++;
     page.visits.forEach((v) => seen.add(v.id));
     for (const { visitId, shapes } of page.unrecognised) unrecognised.set(visitId, shapes);
     cursorMs = Math.max(cursorMs, page.maxUpdatedMs);
+    firstPageMaxMs ??= page.maxUpdatedMs;
     problems += page.problems.length;
     // The cursor advances with the page only when pages come sorted by lastUpdated; unsorted, it
     // moves once the whole pull has landed.
@@ -76,13 +79,25 @@ export async function pullAppointments(opts: PullOptions): Promise<PullResult> {
         syncState: {
           ...(previous ?? emptyState()),
           scope: PULL_SCOPE,
-          cursor: !full && capabilities.sortByLastUpdated ? new Date(cursorMs).toISOString() : (previous?.cursor ?? null),
+          cursor: !full && capabilities.sortByLastUpdated ? new Date(cursorNow()).toISOString() : (previous?.cursor ?? null),
           lastPullMs: startedMs,
         },
       }),
     );
+  };
+  for await (const page of eoj.visitPages({ teamId: opts.teamId, window, changedAfterMs: full ? null : cursorMs - CURSOR_OVERLAP_MS, now })) land(page);
+  if (full) {
+    // A visit held here that the pages did not return may have been skipped (see above), not
+    // deleted: it is asked for by id, and only what the EOJ no longer has for the team leaves.
+    const unseen = store.visitIdsStartingIn(window.fromMs, window.toMs).filter((id) => !seen.has(id));
+    if (unseen.length > 0) {
+      const counted = pages;
+      for await (const page of eoj.visitPages({ teamId: opts.teamId, window, changedAfterMs: null, onlyIds: unseen, now })) land(page);
+      pages = counted;
+    }
   }
   const done = now.getTime();
+  const cursor = cursorNow();
   changedIds.push(
     ...store.applyPull({
       visits: [],
@@ -90,7 +105,7 @@ export async function pullAppointments(opts: PullOptions): Promise<PullResult> {
       atMs: done,
       syncState: {
         scope: PULL_SCOPE,
-        cursor: cursorMs > 0 ? new Date(cursorMs).toISOString() : (previous?.cursor ?? null),
+        cursor: cursor > 0 ? new Date(cursor).toISOString() : (previous?.cursor ?? null),
         lastPullMs: done,
         lastFullResyncMs: full ? done : (previous?.lastFullResyncMs ?? null),
         lastSuccessMs: done,

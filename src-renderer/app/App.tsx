@@ -404,6 +404,7 @@ export function App({
                 openId={openId}
                 onOpen={rowHandlers.onOpen}
                 onOutcome={rowHandlers.onOutcome}
+                list={{ scope: state.shownScope, changing: state.shownScope !== null && state.shownScope !== state.scope }}
                 {...(call.available ? { calls: { onRing: rowHandlers.onRing, onPair: rowHandlers.onPair, busy } } : {})}
               />
             </div>

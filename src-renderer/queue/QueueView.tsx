@@ -18,6 +18,8 @@ interface Props {
   onOutcome(visit: QueueVisit): void;
   /** Present when calls can be made (signed in against an EOJ with signalling). */
   calls?: { onRing(visit: QueueVisit): void; onPair(citizenId: string): void; busy: boolean };
+  /** Which list the rows are; `changing` while another one is on its way (the rows stay meanwhile). */
+  list?: { scope: string | null; changing: boolean };
 }
 
 /** Rows rendered at once before the rest follow (more than a screenful). */
@@ -164,7 +166,7 @@ const QueueRow = memo(function QueueRow({ visit, marker, isOpenPanel, nowMinute,
  * Today's visits in time order, "now" and "next" marked, minutes late in colour. Keyboard first:
  * ↑/↓ (or j/k) move between visits, Enter opens the visit, R rings, U records the outcome.
  */
-export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, calls }: Props) {
+export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, calls, list }: Props) {
   const { t, i18n } = useTranslation();
   const now = useNow(15_000);
   const { nowId, nextId } = findNowNext(visits, now);
@@ -234,7 +236,7 @@ export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, call
   };
 
   return (
-    <table className="queue">
+    <table className="queue" data-scope={list?.scope ?? undefined} aria-busy={list?.changing || undefined}>
       <caption>{t('queue.caption', { count: visits.length })}</caption>
       {/* Fixed column widths: the browser lays out 500 rows without measuring every cell first. */}
       <colgroup>

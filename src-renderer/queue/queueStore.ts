@@ -10,6 +10,8 @@ export interface QueueState {
   session: Staff | null;
   scope: QueueScope;
   visits: QueueVisit[];
+  /** Which list `visits` is: until a changed scope's list arrives, the previous one stays on screen. */
+  shownScope: QueueScope | null;
   retryPolicy: RetryPolicy;
   phase: 'loading' | 'signed-out' | 'ready' | 'error';
   /** How sign-in works, locked, asked to sign in again. */
@@ -76,6 +78,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
           auth,
           phase: 'signed-out',
           visits: [],
+          shownScope: null,
           problems: [],
           readProblems: [],
           sync: null,
@@ -104,6 +107,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       session: null,
       scope: 'room',
       visits: [],
+      shownScope: null,
       retryPolicy: DEFAULT_RETRY_POLICY,
       phase: 'loading',
       loadError: null,
@@ -190,12 +194,13 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       async refresh() {
         const { session, scope } = get();
         if (!session) return;
+        const asked = scope;
         const request = ++latestRequest;
         try {
           const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
           const [visits, outbox, problems] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({})]);
           // A slower, older answer must not overwrite a newer one.
-          if (request === latestRequest) set({ visits, outbox, problems, phase: 'ready', loadError: null });
+          if (request === latestRequest) set({ visits, shownScope: asked, outbox, problems, phase: 'ready', loadError: null });
         } catch (error) {
           if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
         }

@@ -33,6 +33,7 @@ async function page(browser: Browser, who: 'lead' | 'louise' | 'jonas', name: st
 const mine = async (p: Page) => {
   await p.getByRole('button', { name: 'Mine besøg' }).click();
   await expect(p.getByRole('button', { name: 'Mine besøg' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(p.locator('table.queue')).toHaveAttribute('data-scope', 'mine');
 };
 
 let lead: Page;

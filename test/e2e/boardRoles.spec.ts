@@ -42,6 +42,8 @@ type Appointment = { participant: { actor?: { reference?: string } }[] };
 
 test('a visit booked through a role is in that person\u2019s own queue, with the room of their role', async () => {
   await jonas.getByRole('button', { name: 'Mine besøg' }).click();
+  // The team's list stays on screen until Jonas's own has arrived.
+  await expect(jonas.locator('table.queue')).toHaveAttribute('data-scope', 'mine');
   const rows = jonas.locator('table.queue tbody tr[data-visit-id]');
   await expect(rows.first()).toBeVisible();
   // Jonas's visits name his role, not his room: the room shown is his role's.

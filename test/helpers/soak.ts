@@ -279,6 +279,27 @@ export async function timeToConverge(cluster: Cluster, clients: SoakClient[], to
   throw new Error(`no convergence within ${deadlineMs} ms:\n${last.slice(0, 20).join('\n')}`);
 }
 
+/** For a failed convergence: the EOJ's and the client's copy of each visit a client misses. */
+async function missingDetails(cluster: Cluster, clients: SoakClient[], message: string): Promise<string> {
+  const token = await leadToken(cluster);
+  const out: string[] = [];
+  for (const [, username, id] of [...message.matchAll(/^(\w+) \(team\): (\S+): missing$/gm)].slice(0, 3)) {
+    const client = clients.find((c) => c.who.username === username);
+    const eoj = await (await fetch(`${cluster.eoj.baseUrl}/Appointment/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const held = await client?.call('visit.details', { visitId: id }).then(
+      (d) => JSON.stringify(d).slice(0, 300),
+      (e: Error) => `not held (${e.message})`,
+    );
+    const status = JSON.stringify(await client?.call('sync.status', {})).slice(0, 400);
+    const problems = JSON.stringify(await client?.call('sync.problems', {})).slice(0, 600);
+    const participants = JSON.stringify(eoj.participant?.map((p: { actor?: { reference?: string } }) => p.actor?.reference));
+    out.push(
+      `${id}: EOJ ${JSON.stringify({ meta: eoj.meta, start: eoj.start, status: eoj.status })} ${participants}; ${username}: ${held}; status ${status}; problems ${problems}; now ${cluster.clock.now().toISOString()}`,
+    );
+  }
+  return out.join('\n');
+}
+
 export interface Operations {
   count: number;
   moves: number;
@@ -454,7 +475,9 @@ export async function runSoak(options: { seed: number; operationsPerRound: numbe
         await (faults[name] as () => Promise<void>)();
         const ended = performance.now();
         await untilQuiet(clients, 60_000);
-        await timeToConverge(cluster, clients, await leadToken(cluster), 2 * pullIntervalMs + 5_000);
+        await timeToConverge(cluster, clients, await leadToken(cluster), 2 * pullIntervalMs + 5_000).catch(async (error: Error) => {
+          throw new Error(`after "${name}" (round ${round + 1}): ${error.message}\n${await missingDetails(cluster, clients, error.message)}`);
+        });
         const key = options.rounds && options.rounds > 1 ? `${name} #${round + 1}` : name;
         convergenceMs[key] = performance.now() - ended;
       }

@@ -421,6 +421,84 @@ describe('the client against resources as real servers send them', () => {
     expect(store.getVisit('a')?.start).toBe(at(11, 0));
   });
 
+  it('a visit skipped by offset paging while another changed is neither removed by a full resync nor lost by the cursor', async () => {
+    // A server that pages by offset over live results, sorted by lastUpdated, two a page: when an
+    // Appointment changes between two page reads it moves to the end, and the one after the page
+    // boundary slides into the read page: the next page never returns it.
+    let visible: Json[] = [];
+    let beforePage2: (() => void) | null = null;
+    eoj.answer = (req) => {
+      if (req.method !== 'GET' || req.path !== '/Appointment') return undefined;
+      const ids = req.query.get('_id')?.split(',');
+      const gt = req.query.get('_lastUpdated')?.replace(/^gt/, '');
+      const offset = Number(req.query.get('_getpagesoffset') ?? 0);
+      if (offset > 0 && beforePage2) {
+        beforePage2();
+        beforePage2 = null;
+      }
+      const stampOf = (a: Json) => Date.parse((a.meta as { lastUpdated: string }).lastUpdated);
+      const found = visible
+        .filter((a) => (!gt || stampOf(a) > Date.parse(gt)) && (!ids || ids.includes(a.id as string)))
+        .sort((x, y) => stampOf(x) - stampOf(y));
+      const page = ids ? found : found.slice(offset, offset + 2);
+      const next =
+        !ids && offset + 2 < found.length
+          ? [{ relation: 'next', url: `${eoj.baseUrl}/Appointment?${req.query.toString().replace(/&?_getpagesoffset=\d+/, '')}&_getpagesoffset=${offset + 2}` }]
+          : [];
+      return {
+        status: 200,
+        body: { resourceType: 'Bundle', type: 'searchset', link: next, entry: page.map((resource) => ({ resource, search: { mode: 'match' } })) },
+      };
+    };
+    const stamped = (id: string, ms: number, over: Json = {}) =>
+      appointment(id, { meta: { versionId: `${id}-${ms}`, lastUpdated: new Date(ms).toISOString() }, ...over });
+    const t0 = clock.nowMs() - 600_000;
+    visible = [stamped('a', t0), stamped('b', t0 + 60_000), stamped('c', t0 + 120_000), stamped('d', t0 + 180_000)];
+    await sync();
+    expect(
+      queue()
+        .map((v) => v.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
+
+    // A full resync (a restarted client) while "a" changes between the first and the second page:
+    // "c" is in no page, yet still the team's, so it stays.
+    store.syncState.forgetFullResync();
+    beforePage2 = () => (visible = [stamped('a', t0 + 240_000, { start: at(11, 0), end: at(11, 10) }), ...visible.slice(1)]);
+    await sync(offsetClock(1_000, clock));
+    expect(eoj.requests.some((r) => r.query.get('_id') === 'c')).toBe(true);
+    expect(
+      queue()
+        .map((v) => v.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
+    expect(store.getVisit('a')?.start).toBe(at(11, 0));
+
+    // An incremental pull over several pages: "c" changed and is skipped the same way; the cursor
+    // stays where the next pull reads it.
+    visible = [
+      stamped('a', t0 + 240_000, { start: at(11, 0), end: at(11, 10) }),
+      stamped('b', t0 + 300_000),
+      stamped('c', t0 + 310_000, { start: at(12, 0), end: at(12, 10) }),
+      stamped('d', t0 + 320_000),
+    ];
+    beforePage2 = () => (visible = [stamped('b', t0 + 400_000), ...visible.filter((a) => a.id !== 'b')]);
+    await sync(offsetClock(2_000, clock));
+    expect(searches().at(-1)?.query.get('_lastUpdated')).toMatch(/^gt/);
+    await sync(offsetClock(3_000, clock));
+    expect(searches().at(-1)?.query.get('_lastUpdated')).toMatch(/^gt/);
+    expect(store.getVisit('c')?.start).toBe(at(12, 0));
+    // A visit the EOJ no longer has for the team does leave at the next full resync.
+    visible = visible.filter((a) => a.id !== 'd');
+    store.syncState.forgetFullResync();
+    await sync(offsetClock(4_000, clock));
+    expect(
+      queue()
+        .map((v) => v.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+  });
+
   it('an EOJ without a search it cannot do without gets one clear message naming it, and nothing changes', async () => {
     eoj.capabilities = capabilityStatement({ params: ['actor', '_lastUpdated'] });
     eoj.appointments = [appointment('a1')];
