@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { Appointment } from '../../src-shared/fhir/schemas.js';
+import { Appointment, Consent, Patient, RelatedPerson } from '../../src-shared/fhir/schemas.js';
+import { preferredName } from '../../src-shared/fhir/identity.js';
+import { relativesOf } from '../../src-shared/fhir/relatives.js';
 import { parseReference } from '../../src-shared/fhir/references.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { SystemEoj } from './eoj.js';
@@ -10,7 +12,24 @@ export interface VisitDirectory {
   citizenInTeam(citizenId: string, teamId: string): Promise<boolean>;
   /** Start of the citizen's next open visit with this team, if any. */
   nextVisitStart(citizenId: string, teamId: string, afterMs: number): Promise<string | null>;
+  /**
+   * What an invitation of a relative to a visit needs, read fresh (consent can be withdrawn):
+   * null when the visit or relative is not there. `mobile` is null when they have no number to text.
+   */
+  invitee(visitId: string, relativeId: string, now: Date): Promise<Invitee | null>;
 }
+
+export interface Invitee {
+  citizenId: string;
+  teamId: string;
+  startMs: number;
+  endMs: number;
+  citizenFirstName: string;
+  relative: { id: string; name: string; relationship: string; mayJoin: boolean; mobile: string | null };
+}
+
+/** The first given name, as a guest is told it and the tablet asks about them. */
+export const firstNameOf = (full: string) => full.trim().split(/\s+/)[0] ?? '';
 
 /** A visit that started up to this long ago is still "the next call" (it may be running late). */
 const STILL_NEXT_MS = 15 * 60_000;
@@ -71,5 +90,41 @@ export function eojVisitDirectory(eoj: SystemEoj, clock: Clock): VisitDirectory 
           .sort((a, b) => Date.parse(a) - Date.parse(b));
         return starts[0] ?? null;
       }),
+    async invitee(visitId, relativeId, now) {
+      const found = await eoj.call((c) => c.searchPage(`Appointment?_id=${encodeURIComponent(visitId)}&_include=Appointment:patient`));
+      const entries = found.body.entry ?? [];
+      const appointment = entries.map((e) => Appointment.safeParse(e.resource)).find((p) => p.success)?.data;
+      if (!appointment?.start || !appointment.end) return null;
+      const { citizenId, teamId } = partiesOf(appointment, eoj.client.baseUrl);
+      if (!citizenId || !teamId) return null;
+      let patient = entries.map((e) => Patient.safeParse(e.resource)).find((p) => p.success && p.data.id === citizenId)?.data;
+      if (!patient) {
+        const read = await eoj.call((c) => c.searchPage(`Patient?_id=${encodeURIComponent(citizenId)}`));
+        patient = (read.body.entry ?? []).map((e) => Patient.safeParse(e.resource)).find((p) => p.success)?.data;
+      }
+      const of = encodeURIComponent(`Patient/${citizenId}`);
+      const [people, consents] = await Promise.all([
+        eoj.call((c) => c.searchPage(`RelatedPerson?_id=${encodeURIComponent(relativeId)}&patient=${of}`)),
+        eoj.call((c) => c.searchPage(`Consent?patient=${of}&status=active&_count=100`)),
+      ]);
+      const person = (people.body.entry ?? []).map((e) => RelatedPerson.safeParse(e.resource)).find((p) => p.success && p.data.id === relativeId)?.data;
+      if (!person) return null;
+      const consentList = (consents.body.entry ?? []).flatMap((e) => {
+        const parsed = Consent.safeParse(e.resource);
+        return parsed.success ? [parsed.data] : [];
+      });
+      const [relative] = relativesOf([person], consentList, now, eoj.client.baseUrl);
+      if (!relative) return null;
+      const mobile =
+        (person.telecom ?? []).find((t) => (t.system === 'sms' || (t.system === 'phone' && t.use === 'mobile')) && t.value?.trim())?.value?.trim() ?? null;
+      return {
+        citizenId,
+        teamId,
+        startMs: Date.parse(appointment.start),
+        endMs: Date.parse(appointment.end),
+        citizenFirstName: firstNameOf(preferredName(patient?.name, now)),
+        relative: { id: relative.id, name: relative.name, relationship: relative.relationship, mayJoin: relative.mayJoin, mobile },
+      };
+    },
   };
 }

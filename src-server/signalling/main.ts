@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clockFromSetting } from '../../src-shared/time/clock.js';
 import { startSignallingService } from './service.js';
+import { fileSmsOutbox, httpSmsGateway } from './guests/sms.js';
 
 const Env = z.object({
   SIGNAL_HOST: z.string().default('127.0.0.1'),
@@ -43,6 +44,15 @@ const Env = z.object({
   SIGNAL_HEARTBEAT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   SIGNAL_LOST_GRACE_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   SKAERMRUM_NOW: z.string().optional(),
+  /**
+   * Relatives' invitations by SMS: a gateway that takes POST {to, text} with a bearer token; unset:
+   * the sandbox's outbox, a file of one JSON line per message (SIGNAL_SMS_OUTBOX).
+   */
+  SIGNAL_SMS_GATEWAY_URL: z.url().optional(),
+  SIGNAL_SMS_GATEWAY_TOKEN: z.string().min(8).optional(),
+  SIGNAL_SMS_OUTBOX: z.string().min(1).optional(),
+  /** The relative's page as the SMS links to it (behind a load balancer: its public address). */
+  SIGNAL_GUEST_PAGE_URL: z.url().optional(),
   /** The municipality's choice: the tablet asks the citizen's verdict after each answered call ("off" turns it off). */
   SKAERMRUM_SATISFACTION_SURVEY: z.enum(['on', 'off']).default('on'),
 });
@@ -67,7 +77,16 @@ async function main(): Promise<void> {
         await fetch(new URL('.well-known/smart-configuration', `${env.SIGNAL_EOJ_URL.replace(/\/$/, '')}/`), { signal: AbortSignal.timeout(5_000) })
       ).json(),
     ).issuer;
+  const clock = clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW);
+  if (env.SIGNAL_SMS_GATEWAY_URL && !env.SIGNAL_SMS_GATEWAY_TOKEN) throw new Error('SIGNAL_SMS_GATEWAY_URL kræver SIGNAL_SMS_GATEWAY_TOKEN');
+  const smsOutbox = env.SIGNAL_SMS_OUTBOX ?? join(env.SIGNAL_DATA_DIR, 'sms-outbox.jsonl');
+  const sms =
+    env.SIGNAL_SMS_GATEWAY_URL && env.SIGNAL_SMS_GATEWAY_TOKEN
+      ? httpSmsGateway({ url: env.SIGNAL_SMS_GATEWAY_URL, token: env.SIGNAL_SMS_GATEWAY_TOKEN })
+      : fileSmsOutbox(smsOutbox, () => clock.now());
   const service = await startSignallingService({
+    sms,
+    ...(env.SIGNAL_GUEST_PAGE_URL ? { guestPageUrl: env.SIGNAL_GUEST_PAGE_URL } : {}),
     eojUrl: env.SIGNAL_EOJ_URL,
     issuer,
     clientSecret: env.SIGNAL_CLIENT_SECRET,
@@ -81,13 +100,14 @@ async function main(): Promise<void> {
     host: env.SIGNAL_HOST,
     port: env.SIGNAL_PORT,
     ...(env.SIGNAL_INSTANCE_ID ? { instanceId: env.SIGNAL_INSTANCE_ID } : {}),
-    clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
+    clock,
     satisfactionSurvey: env.SKAERMRUM_SATISFACTION_SURVEY === 'on',
     ...(env.SIGNAL_HEARTBEAT_MS ? { heartbeatMs: env.SIGNAL_HEARTBEAT_MS } : {}),
     ...(env.SIGNAL_LOST_GRACE_MS ? { lostGraceMs: env.SIGNAL_LOST_GRACE_MS } : {}),
   });
   process.stdout.write(`Signalering kører på ${service.url} (instans ${service.instanceId}${env.SIGNAL_REDIS_URL ? ', fælles tilstand i Redis' : ''})\n`);
   process.stdout.write(`Borger-app: ${service.citizenUrl}\n`);
+  if (!env.SIGNAL_SMS_GATEWAY_URL) process.stdout.write(`SMS til pårørende (sandkasse): ${smsOutbox}\n`);
   const stop = () => void service.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

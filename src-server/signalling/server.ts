@@ -8,7 +8,10 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { StaffClaims, StaffTokenVerifier } from '../eoj/auth.js';
 import { Call, createCallRegistry } from './calls.js';
 import { CALL_TTL_MS } from './routes/calls.js';
-import type { Connection, RefusalCode, SignallingContext } from './routes/context.js';
+import { CallOp, GuestIdentity, type Connection, type RefusalCode, type SignallingContext } from './routes/context.js';
+import { knockOf } from './routes/guests.js';
+import { createInvitations } from './guests/invitations.js';
+import type { SmsSender } from './guests/sms.js';
 import { route } from './routes/index.js';
 import { addressOf, instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
 import type { DeviceIdentity, DeviceRegistry } from './devices.js';
@@ -41,6 +44,12 @@ export interface SignallingOptions {
   ratePerSecond?: number;
   /** The tablet asks the citizen's verdict after each answered call (default on; a municipality may turn it off). */
   satisfactionSurvey?: boolean;
+  /** How long the citizen has to say yes to a guest. */
+  consentMs?: number;
+  /** How relatives' invitations go out; without it staff cannot invite. */
+  sms?: SmsSender;
+  /** The relative's page, as the SMS links to it (the link's secret follows after "#"). */
+  guestLinkBase?: () => string | null;
 }
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -54,16 +63,6 @@ const DEFAULT_LOST_GRACE_MS = 15_000;
 const PRESENCE_SWEEP_BEATS = 2;
 /** Ended calls are kept for the verdict and duplicate-id checks. */
 const ENDED_CALL_TTL_MS = 10 * 60_000;
-
-/** What a call's party asks of the call, wherever the call lives. */
-const CallOp = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('answer') }),
-  z.object({ op: z.literal('hangup') }),
-  z.object({ op: z.literal('signal'), data: z.record(z.string(), z.unknown()) }),
-  z.object({ op: z.literal('restart') }),
-  z.object({ op: z.literal('verdict'), verdict: z.enum(['good', 'okay', 'bad', 'none']) }),
-]);
-type CallOp = z.infer<typeof CallOp>;
 
 /** Between instances (over the shared state's channels); checked like any other input. */
 const Envelope = z.discriminatedUnion('kind', [
@@ -146,18 +145,26 @@ export function attachSignalling(options: SignallingOptions) {
   const saveCall = (call: Call) => {
     const ttlMs = call.phase === 'ended' ? ENDED_CALL_TTL_MS : CALL_TTL_MS;
     const record = JSON.stringify({ home: instanceId, call } satisfies z.infer<typeof CallRecord>);
-    const busy = [keys.busy(`citizen:${call.citizenId}`), keys.busy(call.staffIdentity)];
+    const busy = [keys.busy(`citizen:${call.citizenId}`), keys.busy(call.staffIdentity), keys.visitCall(call.visitId)];
     return Promise.all([
       shared.set(keys.call(call.id), record, { ttlMs }),
       ...busy.map((k) => (call.phase === 'ended' ? shared.deleteIf(k, call.id) : shared.set(k, call.id, { ttlMs: CALL_TTL_MS }))),
     ]).catch(warnShared);
   };
+  const invitations = createInvitations(shared, now);
   const calls = createCallRegistry({
     send,
-    turnFor: (callId) => turnCredentials(options.turn, callId, now()),
+    // Per participant and call in a call with guests: credentials a guest got are for that call alone.
+    turnFor: (callId, participant) => turnCredentials(options.turn, participant ? `${callId}:${participant}` : callId, now()),
     now,
     survey: options.satisfactionSurvey ?? true,
-    onEnded: (call) => void saveCall(call),
+    ...(options.consentMs ? { consentMs: options.consentMs } : {}),
+    onGuestGone: (guest) => void invitations.release(guest.identity.replace(/^guest:/, ''), guest.conn).catch(warnShared),
+    onEnded: (call) => {
+      void saveCall(call);
+      // The relatives' links end with a call they could have been in.
+      if (call.connectedMs !== null) void invitations.endForVisit(call.visitId).catch(warnShared);
+    },
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
     lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
   });
@@ -210,17 +217,46 @@ export function attachSignalling(options: SignallingOptions) {
   function applyOp(callId: string, from: string, identity: string, op: CallOp): void {
     const type = `call.${op.op}`;
     switch (op.op) {
-      case 'answer':
+      case 'answer': {
         if (!identity.startsWith('device:') || !calls.answer(callId, from, identity)) return refuse(from, 'forbidden', 'intet opkald at besvare', type);
+        // Guests who came early knock now.
+        const visitId = calls.get(callId)?.visitId;
+        if (visitId) void knockFromLobby(callId, visitId).catch(warnShared);
         break;
+      }
       case 'hangup':
         if (!calls.hangup(callId, from)) return refuse(from, 'not_found', 'intet sådant opkald', type);
         return;
       case 'signal':
-        if (!calls.signal(callId, from, op.data)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
+        if (!calls.signal(callId, from, op.data, op.peer)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
         return;
       case 'restart':
-        if (!calls.restart(callId, from, identity)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
+        if (!calls.restart(callId, from, identity, op.peer)) return refuse(from, 'forbidden', 'ikke part i opkaldet', type);
+        break;
+      case 'knock': {
+        const knocked = calls.knock(callId, { ...knockOf(op.guest), conn: from }, op.guest.citizenFirstName);
+        if (knocked === 'refused') return refuse(from, 'forbidden', 'du blev ikke lukket ind i dette opkald', 'guest.join');
+        if (knocked === 'not_connected') {
+          // Between the lookup and now the call ended or is still ringing: wait in the lobby.
+          const visitId = calls.get(callId)?.visitId;
+          if (visitId) void lobbyEnter(visitId, from, op.guest);
+        }
+        break;
+      }
+      case 'admit': {
+        const admitted = calls.admit(callId, from, op.guest);
+        if (!admitted) return refuse(from, 'forbidden', 'ingen gæst venter', 'call.admit');
+        break;
+      }
+      case 'turnAway':
+        if (!calls.turnAway(callId, from, op.guest)) return refuse(from, 'forbidden', 'ingen gæst venter', 'call.turnAway');
+        break;
+      case 'consent':
+        if (!identity.startsWith('device:') || !calls.consent(callId, from, op.guest, op.allow))
+          return refuse(from, 'forbidden', 'intet spørgsmål at svare på', 'call.consent');
+        break;
+      case 'remove':
+        if (!calls.remove(callId, from, op.participant)) return refuse(from, 'forbidden', 'kan ikke fjerne den deltager', 'call.remove');
         break;
       case 'verdict': {
         const call = identity.startsWith('device:') ? calls.verdict(callId, identity) : null;
@@ -241,6 +277,23 @@ export function attachSignalling(options: SignallingOptions) {
     }
     const call = calls.get(callId);
     if (call) void saveCall(call);
+  }
+
+  async function lobbyEnter(visitId: string, address: string, guest: GuestIdentity): Promise<void> {
+    await shared.hset(keys.lobby(visitId), address, JSON.stringify(guest));
+  }
+  async function connected(address: string): Promise<boolean> {
+    if (isLocal(address)) return connections.has(address);
+    return (await aliveInstances([instanceOf(address)])).has(instanceOf(address));
+  }
+  async function knockFromLobby(callId: string, visitId: string): Promise<void> {
+    const waiting = await shared.hgetall(keys.lobby(visitId));
+    for (const [address, raw] of Object.entries(waiting)) {
+      await shared.hdel(keys.lobby(visitId), [address]);
+      const guest = parseJson(GuestIdentity, raw);
+      if (!guest || !(await connected(address))) continue;
+      calls.knock(callId, { ...knockOf(guest), conn: address }, guest.citizenFirstName);
+    }
   }
 
   const ctx: SignallingContext = {
@@ -265,6 +318,13 @@ export function attachSignalling(options: SignallingOptions) {
     saveCall,
     claim: (key, value, ttlMs) => shared.set(key, value, { ttlMs, nx: true }),
     release: (key, value) => shared.deleteIf(key, value),
+    connected,
+    invitations,
+    callOfVisit: (visitId) => shared.get(keys.visitCall(visitId)),
+    lobby: {
+      enter: (visitId, address, guest) => lobbyEnter(visitId, address, guest),
+      leave: (visitId, address) => shared.hdel(keys.lobby(visitId), [address]),
+    },
   };
 
   // What other instances send this one, and what every instance hears.
@@ -358,7 +418,11 @@ export function attachSignalling(options: SignallingOptions) {
       calls.connectionClosed(conn.id);
       void broadcast({ kind: 'closed', address: conn.id });
       if (identity.kind === 'device') void shared.hdel(keys.deviceConnections(identity.device.teamId, identity.device.citizenId), [conn.id]).catch(warnShared);
-      else
+      else if (identity.kind === 'guest') {
+        // The link is free for the same person's next device (or this one again).
+        void shared.hdel(keys.lobby(identity.guest.visitId), [conn.id]).catch(warnShared);
+        void invitations.release(identity.guest.linkHash, conn.id).catch(warnShared);
+      } else
         void presence
           .disconnect(conn.id)
           .then((gone) => gone && toTeam(gone.teamId, { who: 'leads', except: null }, { type: 'presence.team', members: [gone.presence] }))

@@ -15,6 +15,7 @@ import { eojVisitDirectory } from './directory.js';
 import { systemEoj } from './eoj.js';
 import { attachSignalling, type SignallingLogger } from './server.js';
 import type { TurnConfig } from './turn.js';
+import type { SmsSender } from './guests/sms.js';
 
 export interface SignallingServiceOptions {
   /** The EOJ's FHIR base URL, read with the service's own system credentials. */
@@ -41,6 +42,11 @@ export interface SignallingServiceOptions {
   autoAnswerAfterS?: number | null;
   heartbeatMs?: number;
   satisfactionSurvey?: boolean;
+  consentMs?: number;
+  /** How relatives' invitations are texted (the sandbox: a local outbox file). */
+  sms?: SmsSender;
+  /** The relative's page as linked in the SMS; default: this service's citizen app. */
+  guestPageUrl?: string;
 }
 
 export interface SignallingService {
@@ -81,7 +87,11 @@ export async function startSignallingService(options: SignallingServiceOptions):
   const staffTokens = jwksVerifier({ issuer: options.issuer, roleMapping: options.roleMapping ?? SANDBOX_ROLE_MAPPING, clock: systemClock });
 
   const app = Fastify({ logger: false, return503OnClosing: true });
+  let citizenUrl: string | null = null;
   const signalling = attachSignalling({
+    ...(options.sms ? { sms: options.sms } : {}),
+    // The relative's page is the citizen app in guest mode ("?gaest").
+    guestLinkBase: () => options.guestPageUrl ?? (citizenUrl && options.citizenAppDir ? `${citizenUrl}?gaest` : null),
     httpServer: app.server,
     instanceId,
     shared,
@@ -96,6 +106,7 @@ export async function startSignallingService(options: SignallingServiceOptions):
     ...(options.autoAnswerAfterS !== undefined ? { autoAnswerAfterS: options.autoAnswerAfterS } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.satisfactionSurvey !== undefined ? { satisfactionSurvey: options.satisfactionSurvey } : {}),
+    ...(options.consentMs ? { consentMs: options.consentMs } : {}),
   });
   await signalling.ready;
   // The load balancer sends new connections only to instances that can take them. Redis away is
@@ -127,6 +138,7 @@ export async function startSignallingService(options: SignallingServiceOptions):
   await app.listen({ host, port: options.port });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('signaleringen har ingen TCP-adresse');
+  citizenUrl = `http://${host}:${address.port}/citizen/`;
   return {
     instanceId,
     port: address.port,

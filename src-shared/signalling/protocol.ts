@@ -13,6 +13,22 @@ export const NET_PROBE_MAX_PAD = 48 * 1024;
 
 const Id = z.string().min(1).max(128);
 const CallId = z.uuid();
+/** A call's participant: "staff", "citizen", or a guest ("guest-" and a short id). */
+export const ParticipantId = z.string().regex(/^(staff|citizen|guest-[A-Za-z0-9]{6,24})$/);
+/** At most this many people in one call (a mesh: every pair its own connection). */
+export const MAX_PARTICIPANTS = 4;
+/** The one-time link's secret part, and the PIN sent with it. */
+export const GuestLinkToken = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
+export const GuestPin = z.string().regex(/^\d{6}$/);
+
+export const Participant = z.object({
+  id: ParticipantId,
+  kind: z.enum(['staff', 'citizen', 'relative', 'colleague']),
+  /** As others see it: a relative by name and relationship, the citizen by first name. */
+  name: z.string().max(200),
+  role: z.string().max(100),
+});
+export type Participant = z.infer<typeof Participant>;
 
 export const TurnCredentials = z.object({
   urls: z.array(z.string().max(256)).max(8),
@@ -34,10 +50,23 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.ring'), callId: CallId, visitId: Id }).strict(),
   z.object({ type: z.literal('call.answer'), callId: CallId }).strict(),
   z.object({ type: z.literal('call.hangup'), callId: CallId }).strict(),
-  /** simple-peer's offer/answer/candidate payloads, relayed to the other party as they are. */
-  z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }).strict(),
-  /** Re-establish the peer under the same call (simple-peer has no ICE restart). */
-  z.object({ type: z.literal('call.restart'), callId: CallId }).strict(),
+  /**
+   * simple-peer's offer/answer/candidate payloads, relayed as they are: to the other party of a
+   * two-person call, or (with `peer`) to that participant of a call with guests.
+   */
+  z.object({ type: z.literal('call.signal'), callId: CallId, peer: ParticipantId.optional(), data: z.record(z.string(), z.unknown()) }).strict(),
+  /** Re-establish the peer under the same call (simple-peer has no ICE restart); `peer` as above. */
+  z.object({ type: z.literal('call.restart'), callId: CallId, peer: ParticipantId.optional() }).strict(),
+  // Guests. Staff invite a relative the EOJ lists as allowed (a one-time link and PIN by SMS); the
+  // relative's page joins with them and waits; staff admit or turn away; the citizen's tablet
+  // asks the citizen, who says yes or no. Staff may remove anyone; the citizen a relative; a
+  // guest may leave.
+  z.object({ type: z.literal('invite.create'), visitId: Id, relativeId: Id }).strict(),
+  z.object({ type: z.literal('guest.join'), link: GuestLinkToken, pin: GuestPin }).strict(),
+  z.object({ type: z.literal('call.admit'), callId: CallId, guest: ParticipantId }).strict(),
+  z.object({ type: z.literal('call.turnAway'), callId: CallId, guest: ParticipantId }).strict(),
+  z.object({ type: z.literal('call.consent'), callId: CallId, guest: ParticipantId, allow: z.boolean() }).strict(),
+  z.object({ type: z.literal('call.remove'), callId: CallId, participant: ParticipantId }).strict(),
   /** The citizen's tablet, after a call it answered: the face tapped, or `none` when the faces timed out. */
   z.object({ type: z.literal('call.verdict'), callId: CallId, verdict: Verdict }).strict(),
   // The device check's network test: an echo for round trip and throughput (the padding is
@@ -55,7 +84,7 @@ export const EndReason = z.enum(['hangup', 'timeout', 'busy', 'offline', 'lost',
 export type EndReason = z.infer<typeof EndReason>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auth.ok'), role: z.enum(['staff', 'device']), id: Id }),
+  z.object({ type: z.literal('auth.ok'), role: z.enum(['staff', 'device', 'guest']), id: Id }),
   z.object({ type: z.literal('pair.code'), citizenId: Id, code: z.string(), expiresAt: z.iso.datetime({ offset: true }) }),
   /** For the citizen's waiting screen: when the next call is planned. */
   z.object({ type: z.literal('device.schedule'), nextCallAt: z.iso.datetime({ offset: true }).nullable() }),
@@ -64,8 +93,35 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.ringing'), callId: CallId, turn: TurnCredentials }),
   z.object({ type: z.literal('call.incoming'), callId: CallId, caller: z.string().max(200), autoAnswerAfterS: z.number().int().min(0).max(120).nullable() }),
   z.object({ type: z.literal('call.connected'), callId: CallId, turn: TurnCredentials, initiator: z.boolean() }),
-  z.object({ type: z.literal('call.signal'), callId: CallId, data: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('call.restart'), callId: CallId }),
+  z.object({ type: z.literal('call.signal'), callId: CallId, peer: ParticipantId.optional(), data: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('call.restart'), callId: CallId, peer: ParticipantId.optional() }),
+  /** To staff: the invitation went out by SMS (never the link, PIN or number). */
+  z.object({ type: z.literal('invite.sent'), visitId: Id, relativeId: Id, validFrom: z.iso.datetime({ offset: true }) }),
+  /** To a guest: who they are in the call, and what happens now. */
+  z.object({
+    type: z.literal('guest.state'),
+    state: z.enum(['waiting', 'asking', 'in', 'turned-away', 'ended', 'full']),
+    guest: ParticipantId,
+    /** The citizen's first name: all a guest is told before being let in. */
+    citizenFirstName: z.string().max(100),
+    callId: CallId.nullable(),
+  }),
+  /** To staff: where a guest stands (waiting to be let in, being asked about, in, turned away, gone). */
+  z.object({
+    type: z.literal('call.guest'),
+    callId: CallId,
+    guest: ParticipantId,
+    name: z.string().max(200),
+    relationship: z.string().max(100),
+    state: z.enum(['waiting', 'asking', 'in', 'left', 'refused']),
+  }),
+  /** To the citizen's tablet: may this guest take part? (No answer in time counts as no.) */
+  z.object({ type: z.literal('call.consent.ask'), callId: CallId, guest: ParticipantId, firstName: z.string().max(100), seconds: z.number().int().positive() }),
+  /** Who is in the call now: to everyone in it. */
+  z.object({ type: z.literal('call.participants'), callId: CallId, participants: z.array(Participant).max(MAX_PARTICIPANTS) }),
+  /** Start (or stop) the media connection with one participant; the `initiator` side offers. */
+  z.object({ type: z.literal('call.peer'), callId: CallId, peer: ParticipantId, initiator: z.boolean(), turn: TurnCredentials }),
+  z.object({ type: z.literal('call.peer.left'), callId: CallId, peer: ParticipantId }),
   z.object({
     type: z.literal('call.ended'),
     callId: CallId,
@@ -84,7 +140,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('team.changed'), visitIds: z.array(Id).max(500) }),
   z.object({
     type: z.literal('error'),
-    code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code', 'unavailable']),
+    code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code', 'unavailable', 'expired', 'in_use']),
     message: z.string(),
   }),
 ]);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src-server/sandbox';
 import { startSignallingService, type SignallingServiceOptions } from '../../src-server/signalling/service';
+import { fileSmsOutbox } from '../../src-server/signalling/guests/sms';
 import type { SignallingLogger } from '../../src-server/signalling/server';
 import type { Conformance } from '../../src-server/eoj/conformance';
 import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
@@ -21,6 +22,8 @@ export interface TestSandbox extends Sandbox {
   dir: string;
   /** The signalling service next to it (its own service, in this process), reading the sandbox over FHIR. */
   signallingUrl: string;
+  /** The sandbox's SMS outbox (one JSON line per message): where relatives' invitations go. */
+  smsOutbox: string;
   signalling: Awaited<ReturnType<typeof startSignallingService>>['signalling'];
   token: string;
   /** The clock the sandbox runs on (restarts keep it). */
@@ -35,7 +38,7 @@ export interface TestSandbox extends Sandbox {
 export async function startTestSandbox(
   options: {
     logger?: SignallingLogger;
-    signalling?: Pick<SignallingServiceOptions, 'ringTimeoutMs' | 'lostGraceMs' | 'autoAnswerAfterS' | 'heartbeatMs' | 'satisfactionSurvey'>;
+    signalling?: Pick<SignallingServiceOptions, 'ringTimeoutMs' | 'lostGraceMs' | 'autoAnswerAfterS' | 'heartbeatMs' | 'satisfactionSurvey' | 'consentMs'>;
     /** The demo days as of the clock (default "now"). */
     demo?: DemoAsOf | null;
     /** The sandbox's clock (default: a test clock at the test instant). */
@@ -74,6 +77,8 @@ export async function startTestSandbox(
     port: 0,
     clock,
     logger: options.logger ?? { warn: () => undefined },
+    sms: fileSmsOutbox(join(dir, 'sms-outbox.jsonl'), () => clock.now()),
+    guestPageUrl: 'http://127.0.0.1/citizen/?gaest',
     ...options.signalling,
   });
   const origin = sandbox.baseUrl.replace(/\/fhir$/, '');
@@ -84,6 +89,7 @@ export async function startTestSandbox(
   const self: TestSandbox = {
     ...sandbox,
     signallingUrl: service.url,
+    smsOutbox: join(dir, 'sms-outbox.jsonl'),
     signalling: service.signalling,
     dir,
     token,

@@ -26,6 +26,14 @@ describe('the signalling routes', () => {
       'turn.request': 'staff',
       'presence.update': 'staff',
       'team.changed': 'staff',
+      // Guests: staff invite, admit and turn away; a relative joins with link and PIN; the
+      // tablet's consent and anyone's removal are checked against the call (src-server/signalling/calls.ts).
+      'invite.create': 'staff',
+      'guest.join': 'anyone',
+      'call.admit': 'staff',
+      'call.turnAway': 'staff',
+      'call.consent': 'signed-in',
+      'call.remove': 'signed-in',
     });
   });
 });

@@ -46,6 +46,10 @@ export const keys = {
   presenceLast: (teamId: string) => `sk:presence-last:${teamId}`,
   call: (callId: string) => `sk:call:${callId}`,
   busy: (identity: string) => `sk:busy:${identity}`,
+  /** The call of a visit in progress (how a guest finds it). */
+  visitCall: (visitId: string) => `sk:visitcall:${visitId}`,
+  /** Hash: connection address → a guest waiting for the visit's call to start. */
+  lobby: (visitId: string) => `sk:lobby:${visitId}`,
 };
 
 /** A value read back from the shared state, checked like any other input (null when it does not fit). */

@@ -54,6 +54,12 @@ export const callRoutes: SomeRoutes<'call.ring' | 'call.answer' | 'call.verdict'
     handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'verdict', verdict: m.verdict }),
   },
   'call.hangup': { audience: 'signed-in', handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'hangup' }) },
-  'call.signal': { audience: 'signed-in', handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'signal', data: m.data }) },
-  'call.restart': { audience: 'signed-in', handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'restart' }) },
+  'call.signal': {
+    audience: 'signed-in',
+    handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'signal', data: m.data, ...(m.peer ? { peer: m.peer } : {}) }),
+  },
+  'call.restart': {
+    audience: 'signed-in',
+    handle: (ctx, conn, m) => ctx.callOp(m.callId, conn.id, partyName(conn.identity), { op: 'restart', ...(m.peer ? { peer: m.peer } : {}) }),
+  },
 };

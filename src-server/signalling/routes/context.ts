@@ -1,8 +1,10 @@
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import type { ClientMessage, ServerMessage } from '../../../src-shared/signalling/protocol.js';
 import type { StaffClaims } from '../../eoj/auth.js';
 import type { createCallRegistry } from '../calls.js';
 import type { DeviceIdentity } from '../devices.js';
+import type { Invitations } from '../guests/invitations.js';
 import type { createPresenceRegistry } from '../presence.js';
 import type { SignallingOptions } from '../server.js';
 
@@ -11,7 +13,20 @@ import type { SignallingOptions } from '../server.js';
  * calls and presence, and the ways to reach a connection or a team on any instance. Built once by
  * attachSignalling (src-server/signalling/server.ts); the routes hold no state of their own.
  */
-export type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity };
+export type Identity = { kind: 'staff'; claims: StaffClaims } | { kind: 'device'; device: DeviceIdentity } | { kind: 'guest'; guest: GuestIdentity };
+
+/** A guest is a participant of one visit's call and nothing else: no team, no presence, no ringing. */
+export const GuestIdentity = z.object({
+  /** Its participant id in the call. */
+  id: z.string(),
+  linkHash: z.string(),
+  visitId: z.string(),
+  teamId: z.string(),
+  name: z.string(),
+  relationship: z.string(),
+  citizenFirstName: z.string(),
+});
+export type GuestIdentity = z.infer<typeof GuestIdentity>;
 
 export interface Connection {
   /** Its address: this instance, then the socket's id. */
@@ -24,15 +39,23 @@ export interface Connection {
   alive: boolean;
 }
 
-export type RefusalCode = 'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code' | 'unavailable';
+export type RefusalCode =
+  'bad_message' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'not_found' | 'invalid_code' | 'unavailable' | 'expired' | 'in_use';
 export type TeamAudience = { who: 'leads'; except: string | null } | { who: 'member'; sub: string } | { who: 'all'; except: string | null };
-/** What a call's party asks of the call, wherever the call lives. */
-export type CallOp =
-  | { op: 'answer' }
-  | { op: 'hangup' }
-  | { op: 'signal'; data: Record<string, unknown> }
-  | { op: 'restart' }
-  | { op: 'verdict'; verdict: 'good' | 'okay' | 'bad' | 'none' };
+/** What a call's party asks of the call, wherever the call lives (also sent between instances, so checked). */
+export const CallOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('answer') }),
+  z.object({ op: z.literal('hangup') }),
+  z.object({ op: z.literal('signal'), data: z.record(z.string(), z.unknown()), peer: z.string().optional() }),
+  z.object({ op: z.literal('restart'), peer: z.string().optional() }),
+  z.object({ op: z.literal('verdict'), verdict: z.enum(['good', 'okay', 'bad', 'none']) }),
+  z.object({ op: z.literal('knock'), guest: GuestIdentity }),
+  z.object({ op: z.literal('admit'), guest: z.string() }),
+  z.object({ op: z.literal('turnAway'), guest: z.string() }),
+  z.object({ op: z.literal('consent'), guest: z.string(), allow: z.boolean() }),
+  z.object({ op: z.literal('remove'), participant: z.string() }),
+]);
+export type CallOp = z.infer<typeof CallOp>;
 
 export interface SignallingContext {
   options: SignallingOptions;
@@ -61,10 +84,26 @@ export interface SignallingContext {
   /** Claims a key across instances for this long (false: someone else has it). */
   claim(key: string, value: string, ttlMs: number): Promise<boolean>;
   release(key: string, value: string): Promise<unknown>;
+  /** Whether a connection (on any live instance) is still there. */
+  connected(address: string): Promise<boolean>;
+  /** The relatives' invitations, and the SMS they go out by. */
+  invitations: Invitations;
+  /** The call of a visit in progress now, if any (a guest's way in). */
+  callOfVisit(visitId: string): Promise<string | null>;
+  /** Guests who came before the call: they knock when it connects. */
+  lobby: {
+    enter(visitId: string, address: string, guest: GuestIdentity): Promise<void>;
+    leave(visitId: string, address: string): Promise<void>;
+  };
 }
 
-/** A signed-in party's name in a call: "staff:<practitioner>" or "device:<device>". */
-export const partyName = (identity: Identity): string => (identity.kind === 'staff' ? `staff:${identity.claims.sub}` : `device:${identity.device.deviceId}`);
+/** A signed-in party's name in a call: "staff:<practitioner>", "device:<device>" or "guest:<link hash>". */
+export const partyName = (identity: Identity): string =>
+  identity.kind === 'staff'
+    ? `staff:${identity.claims.sub}`
+    : identity.kind === 'device'
+      ? `device:${identity.device.deviceId}`
+      : `guest:${identity.guest.linkHash}`;
 
 /** Who may send a message: anyone (before signing in), any signed-in connection, or staff only. */
 export type Audience = 'anyone' | 'signed-in' | 'staff';

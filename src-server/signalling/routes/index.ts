@@ -2,6 +2,7 @@ import type { ClientMessage } from '../../../src-shared/signalling/protocol.js';
 import { callRoutes } from './calls.js';
 import type { Connection, Routes, Signed, SignallingContext, StaffSigned } from './context.js';
 import { deviceRoutes } from './devices.js';
+import { guestRoutes } from './guests.js';
 import { sessionRoutes } from './session.js';
 import { teamRoutes } from './team.js';
 
@@ -10,7 +11,7 @@ import { teamRoutes } from './team.js';
  * its methods: who may send it (anyone, any signed-in connection, staff only) is checked here,
  * once, before its handler runs.
  */
-export const ROUTES: Routes = { ...sessionRoutes, ...deviceRoutes, ...callRoutes, ...teamRoutes };
+export const ROUTES: Routes = { ...sessionRoutes, ...deviceRoutes, ...callRoutes, ...teamRoutes, ...guestRoutes };
 
 export function route(ctx: SignallingContext, conn: Connection, message: ClientMessage): Promise<void> | void {
   const r = ROUTES[message.type] as Routes[ClientMessage['type']];
