@@ -138,6 +138,8 @@ if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
     env.SKAERMRUM_SIGNALLING_URL = /(ws:\/\/\S+\/signal)/.exec(signal)[1];
     console.log(/Signalering kører[^\n]+/.exec(signal)?.[0]);
     console.log(/Borger-app: [^\n]+/.exec(signal)?.[0]);
+    const sms = /SMS til pårørende[^\n]+/.exec(signal)?.[0];
+    if (sms) console.log(sms);
   }
 }
 const stopAll = (code) => {

@@ -86,10 +86,55 @@ export function App({ controller }: { controller: CitizenController }) {
     );
   }
   if (s.phase === 'call') {
+    // With guests the others share the screen, each large and named; never more than four people.
+    const guests = s.participants.filter((p) => p.kind === 'relative' || p.kind === 'colleague');
+    const staffName = s.participants.find((p) => p.kind === 'staff')?.name ?? texts.remoteView;
     return (
-      <main className="screen call">
-        <Video stream={s.remote} muted={false} label={texts.remoteView} className="remote" />
+      <main className={`screen call${guests.length > 0 ? ` with-guests guests-${guests.length}` : ''}`}>
+        <div className="tiles">
+          <figure className="tile">
+            <Video stream={s.remote} muted={false} label={staffName} className="remote" />
+            {guests.length > 0 && <figcaption>{staffName}</figcaption>}
+          </figure>
+          {guests.map((g) => {
+            const tile = s.tiles.find((t) => t.peer === g.id);
+            return (
+              <figure className="tile" key={g.id} data-peer={g.id}>
+                <Video stream={tile?.stream ?? null} muted={false} label={texts.guestView(g.name, g.role)} className="remote" />
+                <figcaption>
+                  {g.name} <span className="role">({g.role})</span>
+                  {tile?.audioOnly && <span className="audio-only"> · {texts.audioOnly}</span>}
+                </figcaption>
+              </figure>
+            );
+          })}
+        </div>
         <Video stream={s.local} muted label={texts.selfView} className="self" />
+        {guests.some((g) => g.kind === 'relative') && (
+          <div className="guest-actions">
+            {guests
+              .filter((g) => g.kind === 'relative')
+              .map((g) => (
+                <button key={g.id} type="button" className="end-guest" onClick={() => controller.removeGuest(g.id)}>
+                  {texts.endGuest(g.name.split(' ')[0] ?? g.name)}
+                </button>
+              ))}
+          </div>
+        )}
+        {s.consent && (
+          <div className="consent" role="alertdialog" aria-modal="true" aria-labelledby="consent-question" aria-describedby="consent-left">
+            <h1 id="consent-question">{texts.consentQuestion(s.consent.firstName)}</h1>
+            <div className="consent-buttons">
+              <button type="button" className="big answer" onClick={() => controller.answerConsent(true)} autoFocus>
+                {texts.yes}
+              </button>
+              <button type="button" className="big no" onClick={() => controller.answerConsent(false)}>
+                {texts.no}
+              </button>
+            </div>
+            <p id="consent-left">{texts.consentLeft(s.consent.left)}</p>
+          </div>
+        )}
         {s.peerState === 'recovering' && (
           <p role="status" className="recovering">
             {texts.recovering}

@@ -6,6 +6,8 @@ import { SIGNAL_PATH, type ClientMessage, type ServerMessage } from '../src-shar
 import { browserTimers, keepScreenAwake, localMedia } from '../src-shared/browser/media';
 import { VERDICT_SECONDS, type Verdict } from '../src-shared/workflow/verdict';
 import { markCallStep } from '../src-shared/browser/callTiming';
+import { createMesh, type Mesh, type MeshTile } from '../src-shared/browser/mesh';
+import type { Participant } from '../src-shared/signalling/protocol';
 
 export type Phase = 'pair' | 'waiting' | 'incoming' | 'call' | 'verdict' | 'ended';
 
@@ -24,6 +26,11 @@ export interface CitizenState {
   verdictLeft: number | null;
   /** The citizen tapped a face: thanked for it. */
   thanked: boolean;
+  /** Others in the call besides staff (relatives, colleagues): one tile each. */
+  tiles: MeshTile[];
+  participants: Participant[];
+  /** "Må Anna være med?": asked until answered or the time is up (no answer is no). */
+  consent: { guest: string; firstName: string; left: number } | null;
 }
 
 const TOKEN_KEY = 'skaermbesoeg.deviceToken';
@@ -52,7 +59,12 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     remote: null,
     verdictLeft: null,
     thanked: false,
+    tiles: [],
+    participants: [],
+    consent: null,
   }));
+  let mesh: Mesh | null = null;
+  let consentTimer: number | undefined;
   let pendingPairCode: string | null = null;
   let link: CallLink | null = null;
   let mediaWhileRinging: Promise<MediaStream> | null = null;
@@ -83,6 +95,9 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     stopCountdown();
     link?.stop();
     link = null;
+    mesh?.stop();
+    mesh = null;
+    window.clearInterval(consentTimer);
     releaseWakeLock();
     store
       .getState()
@@ -90,7 +105,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
       .forEach((t) => t.stop());
     void mediaWhileRinging?.then((m) => m.getTracks().forEach((t) => t.stop()));
     mediaWhileRinging = null;
-    store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null });
+    store.setState({ phase: 'ended', callId: null, peerState: null, local: null, remote: null, tiles: [], participants: [], consent: null });
     window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting', thanked: false }), 4_000);
   }
 
@@ -115,9 +130,30 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     window.setTimeout(() => store.getState().phase === 'ended' && store.setState({ phase: 'waiting', thanked: false }), 4_000);
   }
 
+  /** The citizen's answer: yes lets the guest in; no, or silence until the time is up, keeps them out. */
+  function answerConsent(allow: boolean) {
+    const { consent, callId } = store.getState();
+    window.clearInterval(consentTimer);
+    store.setState({ consent: null });
+    if (consent && callId) signalling.send({ type: 'call.consent', callId, guest: consent.guest, allow });
+  }
+
   async function onMessage(m: ServerMessage) {
     const { callId } = store.getState();
+    if (mesh?.route(m)) return;
     switch (m.type) {
+      case 'call.consent.ask': {
+        if (m.callId !== callId) return;
+        store.setState({ consent: { guest: m.guest, firstName: m.firstName, left: m.seconds } });
+        window.clearInterval(consentTimer);
+        consentTimer = window.setInterval(() => {
+          const c = store.getState().consent;
+          if (!c) return window.clearInterval(consentTimer);
+          if (c.left <= 1) answerConsent(false);
+          else store.setState({ consent: { ...c, left: c.left - 1 } });
+        }, 1_000);
+        return;
+      }
       case 'device.schedule':
         store.setState({ nextCallAt: m.nextCallAt });
         return;
@@ -190,6 +226,13 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         answeredCallId = m.callId;
         store.setState({ phase: 'call', local });
         link?.start(local, m);
+        mesh = createMesh({
+          callId: m.callId,
+          send: (message) => signalling.send(message),
+          relayOnly: options.relayOnly ?? false,
+          local: async () => local,
+          onChange: (tiles, participants) => store.setState({ tiles, participants }),
+        });
         return;
       }
       case 'call.ended':
@@ -253,6 +296,12 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
     },
     answer,
     giveVerdict,
+    answerConsent,
+    /** The citizen ends a relative's part of the call. */
+    removeGuest(peer: string) {
+      const { callId } = store.getState();
+      if (callId) signalling.send({ type: 'call.remove', callId, participant: peer });
+    },
     hangUp() {
       const { callId } = store.getState();
       if (callId) signalling.send({ type: 'call.hangup', callId });

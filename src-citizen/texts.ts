@@ -23,4 +23,11 @@ export const texts = {
   thanks: 'Tak for dit svar.',
   selfView: 'Dig selv',
   remoteView: 'Hjemmeplejen',
+  guestView: (name: string, role: string) => `${name} (${role})`,
+  audioOnly: 'kun lyd',
+  endGuest: (firstName: string) => `Afslut ${firstName}s deltagelse`,
+  consentQuestion: (firstName: string) => `Må ${firstName} være med?`,
+  consentLeft: (s: number) => `Svarer du ikke inden ${s} sekunder, er svaret nej.`,
+  yes: 'Ja',
+  no: 'Nej',
 } as const;

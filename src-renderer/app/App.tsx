@@ -417,6 +417,14 @@ export function App({
                 canRing={call.available && !busy}
                 onRing={() => void ringWithCheck(openVisit)}
                 onOutcome={() => openOutcome(openVisit)}
+                {...(call.available
+                  ? {
+                      invite: {
+                        send: (relativeId: string) => call.invite(openVisit.id, relativeId),
+                        sentFrom: (relativeId: string) => call.invitations[`${openVisit.id}/${relativeId}`]?.validFrom ?? null,
+                      },
+                    }
+                  : {})}
                 onClose={() => {
                   setOpenId(null);
                   (document.querySelector(`tr[data-visit-id="${CSS.escape(openVisit.id)}"] button.visit-open`) as HTMLButtonElement | null)?.focus();

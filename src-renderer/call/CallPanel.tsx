@@ -139,8 +139,55 @@ export function CallPanel({
         </p>
       )}
       {urgentAt && live && <UrgentInfo visit={live} at={urgentAt} />}
-      <div className="call-videos">
+      {s.guests.length > 0 && (
+        <ul className="call-guests" aria-label={t('call.guests')} data-testid="call-guests">
+          {s.guests.map((g) => (
+            <li key={g.id} data-guest={g.id} data-state={g.state}>
+              <span role={g.state === 'waiting' ? 'alert' : undefined}>
+                {t(
+                  g.state === 'waiting'
+                    ? 'call.guestWaiting'
+                    : g.state === 'asking'
+                      ? 'call.guestAsking'
+                      : g.state === 'in'
+                        ? 'call.guestIn'
+                        : g.state === 'refused'
+                          ? 'call.guestRefused'
+                          : 'call.guestLeft',
+                  { name: g.name, relationship: g.relationship },
+                )}
+              </span>
+              {g.state === 'waiting' && (
+                <>
+                  <button type="button" className="primary" onClick={() => s.admit(g.id)}>
+                    {t('call.admit')}
+                  </button>
+                  <button type="button" onClick={() => s.turnAway(g.id)}>
+                    {t('call.turnAway')}
+                  </button>
+                </>
+              )}
+              {(g.state === 'in' || g.state === 'asking') && (
+                <button type="button" onClick={() => s.removeGuest(g.id)}>
+                  {t('call.removeGuest', { name: g.name.split(' ')[0] })}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className={`call-videos${s.tiles.length > 0 ? ` with-guests guests-${s.tiles.length}` : ''}`}>
         <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
+        {s.tiles.map((tile) => {
+          const who = s.participants.find((p) => p.id === tile.peer);
+          const label = t('call.guestVideo', { name: who?.name ?? '', relationship: who?.role ?? '' });
+          return (
+            <figure key={tile.peer} className="guest-tile" data-peer={tile.peer}>
+              <Video stream={tile.stream} muted={false} label={label} className="guest-video" sinkId={s.devices.speaker} />
+              <figcaption>{label}</figcaption>
+            </figure>
+          );
+        })}
         <Video stream={s.local} muted label={t('call.selfVideo')} className="self-video" />
       </div>
       {s.phase === 'connected' && (

@@ -6,17 +6,48 @@ import { markCallStep } from '../../src-shared/browser/callTiming';
 import type { CallQuality } from '../../src-shared/browser/quality';
 import type { PeerState } from '../../src-shared/call/peerSession';
 import { createNetProbe, type NetProbe } from '../../src-shared/call/netProbe';
+import { createMesh, type Mesh, type MeshTile } from '../../src-shared/browser/mesh';
 import type { ChosenDevices } from '../../src-shared/devices/check';
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } from '../../src-shared/devices/hotplug';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
-import type { ServerMessage } from '../../src-shared/signalling/protocol';
-import { listDevices } from '../devices/probes';
+import type { Participant, ServerMessage } from '../../src-shared/signalling/protocol';
+import { listDevices } from '../../src-shared/browser/devices/probes';
 import type { SignallingClient } from '../signalling/signallingClient';
 import { rendererClock } from '../time/clock';
 import type { Clock } from '../../src-shared/time/clock';
 
 export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
+
+export interface CallGuest {
+  id: string;
+  name: string;
+  relationship: string;
+  state: 'waiting' | 'asking' | 'in' | 'left' | 'refused';
+  /** When they came in and left (the renderer's clock), for the visit's record. */
+  joinedAt: number | null;
+  leftAt: number | null;
+}
+
+/** A short, soft two-note chime when a guest knocks (no sound file needed). */
+function knockSound() {
+  try {
+    const ctx = new AudioContext();
+    const gain = ctx.createGain();
+    gain.gain.value = 0.08;
+    gain.connect(ctx.destination);
+    [660, 880].forEach((hz, i) => {
+      const o = ctx.createOscillator();
+      o.frequency.value = hz;
+      o.connect(gain);
+      o.start(ctx.currentTime + i * 0.18);
+      o.stop(ctx.currentTime + i * 0.18 + 0.15);
+    });
+    setTimeout(() => void ctx.close(), 1_000);
+  } catch {
+    // No audio output: the notice on screen is enough.
+  }
+}
 
 export interface CallState {
   available: boolean;
@@ -55,6 +86,17 @@ export interface CallState {
   /** The signalling connection's network probe for the device check (null while offline). */
   netProbe(): NetProbe | null;
   error: string | null;
+  /** Relatives waiting, being asked about, in, or turned away in this call (with when they came and went). */
+  guests: CallGuest[];
+  /** Who is in the call, as everyone in it sees it, and the picture of each guest. */
+  participants: Participant[];
+  tiles: MeshTile[];
+  /** Invitations sent (per visit and relative): when the link works from. */
+  invitations: Record<string, { validFrom: string }>;
+  invite(visitId: string, relativeId: string): void;
+  admit(guest: string): void;
+  turnAway(guest: string): void;
+  removeGuest(guest: string): void;
   start(): Promise<() => void>;
   ring(visit: Visit): void;
   hangUp(): void;
@@ -79,6 +121,7 @@ export interface CallStoreOptions {
 
 export function createCallStore(api: ApiClient, signalling: SignallingClient, options: CallStoreOptions = {}): StoreApi<CallState> {
   let link: CallLink | null = null;
+  let mesh: Mesh | null = null;
   let watcher: DeviceWatcher | null = null;
   const clock = options.clock ?? rendererClock;
   const probe = createNetProbe({ send: (m) => signalling.send(m), timers: browserTimers, now: () => performance.now() });
@@ -110,13 +153,26 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       if (phase === 'idle' || phase === 'ended') return;
       link?.stop();
       link = null;
+      mesh?.stop();
+      mesh = null;
       watcher?.stop();
       watcher = null;
       releaseWakeLock();
       releaseWakeLock = () => undefined;
       local?.getTracks().forEach((t) => t.stop());
       const endedAt = clock.nowMs();
-      set({ phase: 'ended', endReason: reason, endedAt, peerState: null, local: null, remote: null, returnOffers: {} });
+      set({
+        phase: 'ended',
+        endReason: reason,
+        endedAt,
+        peerState: null,
+        local: null,
+        remote: null,
+        returnOffers: {},
+        tiles: [],
+        participants: [],
+        guests: get().guests.map((g) => (g.state === 'in' ? { ...g, state: 'left', leftAt: endedAt } : g)),
+      });
       if (callId && visit && rangAt) {
         void api.calls
           .record({
@@ -156,6 +212,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
 
     async function onMessage(m: ServerMessage) {
       if (probe.handle(m)) return;
+      if (mesh?.route(m)) return;
       const { callId } = get();
       if (m.type === 'call.ringing' && m.callId === callId) markCallStep('ringing');
       switch (m.type) {
@@ -177,6 +234,13 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           void refreshDevicesNow();
           watchCallDevices();
           link?.start(local, m);
+          mesh = createMesh({
+            callId: m.callId,
+            send: (message) => signalling.send(message),
+            relayOnly: options.relayOnly ?? false,
+            local: async () => get().local ?? (await localMedia()),
+            onChange: (tiles, participants) => set({ tiles, participants }),
+          });
           return;
         }
         case 'call.signal':
@@ -184,6 +248,25 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         case 'call.ended':
           if (link?.route(m) === 'ended' && m.type === 'call.ended') finish(m.reason);
           return;
+        case 'invite.sent':
+          set({ invitations: { ...get().invitations, [`${m.visitId}/${m.relativeId}`]: { validFrom: m.validFrom } } });
+          return;
+        case 'call.guest': {
+          if (m.callId !== callId) return;
+          const at = clock.nowMs();
+          const known = get().guests.find((g) => g.id === m.guest);
+          if (m.state === 'waiting' && known?.state !== 'waiting') knockSound();
+          const next: CallGuest = {
+            id: m.guest,
+            name: m.name,
+            relationship: m.relationship,
+            state: m.state,
+            joinedAt: m.state === 'in' ? (known?.joinedAt ?? at) : (known?.joinedAt ?? null),
+            leftAt: m.state === 'left' || m.state === 'refused' ? at : null,
+          };
+          set({ guests: known ? get().guests.map((g) => (g.id === m.guest ? next : g)) : [...get().guests, next] });
+          return;
+        }
         case 'call.verdict':
           // The citizen's faces after the call: kept with the visit, to the EOJ with its Encounter.
           void api.visit.recordVerdict({ visitId: m.visitId, callId: m.callId, verdict: m.verdict }).catch(() => undefined);
@@ -213,6 +296,26 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       cameraOff: false,
       pairing: null,
       error: null,
+      guests: [],
+      participants: [],
+      tiles: [],
+      invitations: {},
+      invite(visitId, relativeId) {
+        set({ error: null });
+        signalling.send({ type: 'invite.create', visitId, relativeId });
+      },
+      admit(guest) {
+        const { callId } = get();
+        if (callId) signalling.send({ type: 'call.admit', callId, guest });
+      },
+      turnAway(guest) {
+        const { callId } = get();
+        if (callId) signalling.send({ type: 'call.turnAway', callId, guest });
+      },
+      removeGuest(guest) {
+        const { callId } = get();
+        if (callId) signalling.send({ type: 'call.remove', callId, participant: guest });
+      },
       devices: { microphone: null, camera: null, speaker: null, available: [] },
       deviceNotice: null,
       returnOffers: {},
@@ -247,6 +350,8 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         const peer = link?.peer() as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null;
         if (old) {
           peer?.replaceTrack?.(old, next, local);
+          for (const p of mesh?.peers() ?? [])
+            (p as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null)?.replaceTrack?.(old, next, local);
           local.removeTrack(old);
           old.stop();
         }
@@ -298,6 +403,9 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           quality: null,
           deviceNotice: null,
           returnOffers: {},
+          guests: [],
+          participants: [],
+          tiles: [],
         });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.

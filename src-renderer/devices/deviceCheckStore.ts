@@ -5,8 +5,9 @@ import { meterLevel, speechHeard, type AudioWindow } from '../../src-shared/devi
 import { warningsKey, type CheckMode, type ChosenDevices, type DeviceCheckResult } from '../../src-shared/devices/check';
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import type { RoomDevices } from '../../src-shared/domain/devices';
-import { DeviceChecker } from './deviceChecker';
-import { echoTest, listDevices, playTestTone } from './probes';
+import { DeviceChecker } from '../../src-shared/browser/devices/deviceChecker';
+import { rendererClock } from '../time/clock';
+import { echoTest, listDevices, playTestTone } from '../../src-shared/browser/devices/probes';
 
 /** The checked camera and microphone are closed after this long without a check or a call. */
 const IDLE_RELEASE_MS = 10 * 60_000;
@@ -51,7 +52,7 @@ export interface DeviceCheckState {
 }
 
 export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | null): StoreApi<DeviceCheckState> {
-  const checker = new DeviceChecker();
+  const checker = new DeviceChecker(rendererClock);
   let idleTimer: number | undefined;
   let meterTimer: number | undefined;
   let windows: AudioWindow[] = [];

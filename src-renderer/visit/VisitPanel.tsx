@@ -36,7 +36,10 @@ export function VisitPanel({
   onRing,
   onOutcome,
   onClose,
+  invite,
 }: {
+  /** Invite a relative into the call (an SMS with link and PIN), and when a sent one works from. */
+  invite?: { send(relativeId: string): void; sentFrom(relativeId: string): string | null };
   api: ApiClient;
   visit: QueueVisit;
   retryPolicy: RetryPolicy;
@@ -159,6 +162,21 @@ export function VisitPanel({
                 <li key={r.id} data-relative-id={r.id} data-may-join={r.mayJoin}>
                   {r.relationship ? `${r.name} (${r.relationship.toLowerCase()})` : r.name} –{' '}
                   {t(r.mayJoin ? 'visit.relativeMayJoin' : 'visit.relativeNoConsent')}
+                  {invite && r.mayJoin && !r.canText && <> – {t('visit.noMobile')}</>}
+                  {invite && r.mayJoin && r.canText && (
+                    <>
+                      {' '}
+                      {invite.sentFrom(r.id) ? (
+                        <span role="status" className="invited">
+                          {t('visit.invited', { time: formatClock(invite.sentFrom(r.id) as string) })}
+                        </span>
+                      ) : (
+                        <button type="button" className="invite" onClick={() => invite.send(r.id)}>
+                          {t('visit.invite', { name: r.name.split(' ')[0] })}
+                        </button>
+                      )}
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

@@ -105,9 +105,10 @@ async function main(): Promise<void> {
     ...(env.SIGNAL_HEARTBEAT_MS ? { heartbeatMs: env.SIGNAL_HEARTBEAT_MS } : {}),
     ...(env.SIGNAL_LOST_GRACE_MS ? { lostGraceMs: env.SIGNAL_LOST_GRACE_MS } : {}),
   });
+  // Said before the "running" line: whoever waits for that line has this one too.
+  if (!env.SIGNAL_SMS_GATEWAY_URL) process.stdout.write(`SMS til pårørende (sandkasse): ${smsOutbox}\n`);
   process.stdout.write(`Signalering kører på ${service.url} (instans ${service.instanceId}${env.SIGNAL_REDIS_URL ? ', fælles tilstand i Redis' : ''})\n`);
   process.stdout.write(`Borger-app: ${service.citizenUrl}\n`);
-  if (!env.SIGNAL_SMS_GATEWAY_URL) process.stdout.write(`SMS til pårørende (sandkasse): ${smsOutbox}\n`);
   const stop = () => void service.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -15,6 +15,8 @@ export interface CallLinkOptions {
   onQuality(quality: CallQuality, audioOnly: boolean): void;
   /** The initiator (staff) re-establishes on a stall; the other side follows its restart. */
   restartOnStall: boolean;
+  /** In a call with guests: the participant this link's pair is with (absent: the staff–citizen pair). */
+  peer?: string;
 }
 
 export function createCallLink(options: CallLinkOptions) {
@@ -23,7 +25,7 @@ export function createCallLink(options: CallLinkOptions) {
   const early: SignalData[] = [];
   return {
     start(local: MediaStream, connected: { initiator: boolean; turn: TurnCredentials }) {
-      markCallStep('peer.start');
+      if (!options.peer) markCallStep('peer.start');
       let firstSignal = true;
       const s = createPeerSession<MediaStream>({
         initiator: connected.initiator,
@@ -31,9 +33,9 @@ export function createCallLink(options: CallLinkOptions) {
         sendSignal: (data) => {
           if (firstSignal) markCallStep('signal.sent');
           firstSignal = false;
-          options.send({ type: 'call.signal', callId: options.callId, data });
+          options.send({ type: 'call.signal', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}), data });
         },
-        sendRestart: () => options.send({ type: 'call.restart', callId: options.callId }),
+        sendRestart: () => options.send({ type: 'call.restart', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}) }),
         onRemoteStream: (stream) => {
           markCallStep('remote.stream');
           options.onRemoteStream(stream);
@@ -62,6 +64,8 @@ export function createCallLink(options: CallLinkOptions) {
      */
     route(m: ServerMessage): 'handled' | 'ended' | 'other' {
       if (!('callId' in m) || m.callId !== options.callId) return 'other';
+      // Another pair's signals (a guest's) are the mesh's, not this link's.
+      if ((m.type === 'call.signal' || m.type === 'call.restart') && m.peer !== options.peer) return 'other';
       if (m.type === 'call.signal') this.signal(m.data);
       else if (m.type === 'call.restart') session?.remoteRestart();
       else return m.type === 'call.ended' ? 'ended' : 'other';

@@ -1,9 +1,9 @@
-import { analyseSamples, type AudioWindow } from '../../src-shared/devices/audio';
-import type { OpenFailure } from '../../src-shared/devices/check';
-import type { DeviceInfo } from '../../src-shared/devices/classify';
-import { lumaFromRgba, type LumaFrame } from '../../src-shared/devices/frames';
-import type { RelayResult } from '../../src-shared/devices/network';
-import type { TurnCredentials } from '../../src-shared/signalling/protocol';
+import { analyseSamples, type AudioWindow } from '../../devices/audio';
+import type { OpenFailure } from '../../devices/check';
+import type { DeviceInfo } from '../../devices/classify';
+import { lumaFromRgba, type LumaFrame } from '../../devices/frames';
+import type { RelayResult } from '../../devices/network';
+import type { TurnCredentials } from '../../signalling/protocol';
 
 /**
  * The device check's measurements in the browser: open a chosen device, take a few small frames

@@ -1,4 +1,4 @@
-import { AUDIO_LIMITS, dbfs, judgeMicrophone, type AudioWindow } from '../../src-shared/devices/audio';
+import { AUDIO_LIMITS, dbfs, judgeMicrophone, type AudioWindow } from '../../devices/audio';
 import {
   devicesSignature,
   findingsOf,
@@ -11,14 +11,13 @@ import {
   type DeviceCheckResult,
   type MicrophoneState,
   type OpenFailure,
-} from '../../src-shared/devices/check';
-import { bestDevice, type DeviceInfo } from '../../src-shared/devices/classify';
-import type { Clock } from '../../src-shared/time/clock';
-import { rendererClock } from '../time/clock';
-import { judgeFrames } from '../../src-shared/devices/frames';
-import { rateNetwork, type NetworkMeasurement } from '../../src-shared/devices/network';
-import type { NetProbe } from '../../src-shared/call/netProbe';
-import type { RoomDevices } from '../../src-shared/domain/devices';
+} from '../../devices/check';
+import { bestDevice, type DeviceInfo } from '../../devices/classify';
+import type { Clock } from '../../time/clock';
+import { judgeFrames } from '../../devices/frames';
+import { rateNetwork, type NetworkMeasurement } from '../../devices/network';
+import type { NetProbe } from '../../call/netProbe';
+import type { RoomDevices } from '../../domain/devices';
 import { FrameGrabber, gatherRelay, LevelMeter, listDevices, openTrack } from './probes';
 
 /** How long each measurement samples. Frames: four, 100 ms apart; level: 0.25–1.2 s (see sample). */
@@ -50,8 +49,8 @@ export class DeviceChecker {
   private meter: LevelMeter | null = null;
   private last: DeviceCheckResult | null = null;
 
-  /** Check times (what is still valid) are read from the renderer's clock. */
-  constructor(private readonly clock: Clock = rendererClock) {}
+  /** Check times (what is still valid) are read from the app's clock. */
+  constructor(private readonly clock: Clock) {}
 
   get result() {
     return this.last;

@@ -1,0 +1,202 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { eojToken } from '../helpers/idp';
+import { systemClock } from '../../src-shared/time/clock';
+import { openSignedIn, remoteAudioEnergy, ringAndAnswer, videoWidth } from './callFlow';
+import { readEoj } from './browserMode';
+import { startE2eProduct, type E2eProduct } from './product';
+
+/**
+ * A relative in the call: three Chromium contexts with fake media (staff at 1280×720, the
+ * citizen's tablet at 1024×768, the relative's phone at 360×640). The relative is invited from the
+ * visit panel, opens the SMS's link, types the PIN, checks camera and microphone, waits; staff
+ * let them in; the citizen says yes; video and sound flow among all three. Media runs on the
+ * machine's clock (coturn checks TURN credentials against it), so each test books its own visit
+ * five minutes ahead of now.
+ */
+test.describe.configure({ mode: 'serial' });
+const TEAM = 'team-skaermenhed-nord';
+let product: E2eProduct<'client'>;
+type Json = Record<string, unknown>;
+
+test.beforeAll(async () => {
+  product = await startE2eProduct({ name: 'guests', clock: systemClock, clients: ['client'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
+});
+test.afterAll(async () => {
+  await product.stop();
+});
+
+/** A citizen of the team with a relative the EOJ allows (Consent permit) and who can be texted. */
+async function allowedRelative(): Promise<{ citizenId: string; relativeId: string; name: string; phone: string }> {
+  const consents = await readEoj<{ entry: { resource: Json }[] }>(product.eoj.url, '/Consent?status=active&_count=1000');
+  for (const { resource } of consents.entry) {
+    const c = resource as { patient: { reference: string }; provision: { type: string; actor: { reference: { reference: string } }[] } };
+    if (c.provision.type !== 'permit') continue;
+    const relativeId = (c.provision.actor[0]?.reference.reference ?? '').split('/')[1] ?? '';
+    const person = await readEoj<{ name: { text: string }[]; telecom: { value: string }[] }>(product.eoj.url, `/RelatedPerson/${relativeId}`);
+    return { citizenId: c.patient.reference.split('/')[1] ?? '', relativeId, name: person.name[0]?.text ?? '', phone: person.telecom[0]?.value ?? '' };
+  }
+  throw new Error('no relative with consent in the demo day');
+}
+
+/** Louise's visit with the citizen, five minutes from now, in her room. */
+async function book(citizenId: string): Promise<string> {
+  const token = await eojToken(product.eoj.url, 'mette');
+  const start = new Date(systemClock.nowMs() + 5 * 60_000);
+  const res = await fetch(`${product.eoj.url}/Appointment`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({
+      resourceType: 'Appointment',
+      status: 'booked',
+      serviceType: [{ text: 'Tilsyn' }],
+      description: 'Skærmbesøg med pårørende',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 15 * 60_000).toISOString(),
+      participant: [
+        { actor: { reference: `Patient/${citizenId}` }, status: 'accepted' },
+        { actor: { reference: 'Practitioner/practitioner-2' }, status: 'accepted' },
+        { actor: { reference: 'Location/room-2' }, status: 'accepted' },
+        { actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' },
+      ],
+    }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function pages(browser: Browser, phone = { width: 360, height: 640 }) {
+  const open = async (viewport: { width: number; height: number }) => (await browser.newContext({ permissions: ['camera', 'microphone'], viewport })).newPage();
+  return { staff: await open({ width: 1280, height: 720 }), citizen: await open({ width: 1024, height: 768 }), relative: await open(phone) };
+}
+
+/** Staff pair the citizen's tablet from the visit's row and open the visit panel. */
+async function pairAndOpen(staff: Page, citizen: Page, visitId: string): Promise<void> {
+  await openSignedIn(staff, product.clients.client.url);
+  const row = staff.locator(`tr[data-visit-id="${visitId}"]`);
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await row.getByRole('button', { name: /^Par tablet for / }).click();
+  const code = (await staff.getByTestId('pair-code').textContent()) as string;
+  await staff.getByRole('button', { name: 'Luk' }).click();
+  await citizen.goto(product.eoj.citizenUrl);
+  await citizen.getByLabel('Kode').fill(code);
+  await citizen.getByRole('button', { name: 'Forbind' }).click();
+  await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
+  await row.locator('button.visit-open').click();
+}
+
+/** The SMS the relative got: the link and the PIN. */
+function lastSms(phone: string): { url: string; pin: string } {
+  const file = join(product.root, 'eoj', 'sms-outbox.jsonl');
+  expect(existsSync(file)).toBe(true);
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { to: string; text: string });
+  const sms = lines.filter((l) => l.to === phone).at(-1);
+  return { url: /(http\S+#[A-Za-z0-9_-]+)/.exec(sms?.text ?? '')?.[1] ?? '', pin: /koden (\d{6})/.exec(sms?.text ?? '')?.[1] ?? '' };
+}
+
+const noScroll = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight && document.documentElement.scrollWidth <= window.innerWidth);
+async function axeClean(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+/** The relative opens the link, types the PIN, passes the check and waits. */
+async function relativeWaits(relative: Page, sms: { url: string; pin: string }) {
+  await relative.goto(sms.url);
+  await expect(relative.getByRole('heading', { name: 'Skærmbesøg' })).toBeVisible();
+  expect(await noScroll(relative)).toBe(true);
+  await axeClean(relative);
+  await relative.getByLabel('Skriv koden fra SMS’en').fill(sms.pin);
+  await relative.getByRole('button', { name: 'Fortsæt' }).click();
+  await expect(relative.getByRole('heading', { name: 'Kan vi se og høre dig?' })).toBeVisible();
+  const ready = relative.getByRole('button', { name: 'Jeg er klar' });
+  await expect(ready).toBeEnabled({ timeout: 15_000 });
+  expect(await noScroll(relative)).toBe(true);
+  await axeClean(relative);
+  await ready.click();
+  await expect(relative.getByRole('heading', { name: 'Vent – medarbejderen lukker dig ind' })).toBeVisible();
+  expect(await noScroll(relative)).toBe(true);
+  await axeClean(relative);
+}
+
+test('a relative invited, PIN entered, admitted, the citizen says yes: video and sound among all three; the citizen ends their part', async ({ browser }) => {
+  const who = await allowedRelative();
+  const visitId = await book(who.citizenId);
+  const { staff, citizen, relative } = await pages(browser);
+  await pairAndOpen(staff, citizen, visitId);
+  const first = who.name.split(' ')[0] as string;
+  await staff.getByRole('button', { name: `Invitér ${first}` }).click();
+  await expect(staff.getByText(/Invitation sendt – linket virker fra kl\./)).toBeVisible();
+  const sms = lastSms(who.phone);
+  await relativeWaits(relative, sms);
+
+  await ringAndAnswer(staff, citizen, visitId);
+  const knock = staff.getByTestId('call-guests').locator('li[data-state="waiting"]');
+  await expect(knock).toContainText(`${who.name}`);
+  await expect(knock).toContainText('venter');
+  await knock.getByRole('button', { name: 'Luk ind' }).click();
+  await expect(relative.getByRole('heading', { name: /bliver spurgt, om du må være med/ })).toBeVisible();
+  const question = citizen.getByRole('alertdialog');
+  await expect(question.getByRole('heading', { name: `Må ${first} være med?` })).toBeVisible();
+  expect(await noScroll(citizen)).toBe(true);
+  await axeClean(citizen);
+  await question.getByRole('button', { name: 'Ja' }).click();
+
+  // Video and sound among all three: staff and the citizen see the relative, the relative both.
+  await expect.poll(() => videoWidth(staff, '.guest-video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(citizen, '.tile[data-peer] video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => relative.locator('.tile video').count()).toBe(2);
+  await expect.poll(() => videoWidth(relative, '.tile:nth-child(1) video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(relative, '.tile:nth-child(2) video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  expect(await remoteAudioEnergy(relative, '.tile:nth-child(1) video')).toBeGreaterThan(0.01);
+  expect(await remoteAudioEnergy(staff, '.guest-video')).toBeGreaterThan(0.01);
+  // Every tile says who it is.
+  await expect(citizen.locator('.tile figcaption')).toHaveText([/Louise Dalgaard/, new RegExp(who.name)]);
+  await expect(relative.locator('.tile figcaption').first()).toContainText('Louise Dalgaard');
+  expect(await noScroll(relative)).toBe(true);
+  expect(await noScroll(citizen)).toBe(true);
+
+  // The citizen ends the relative's part with one button; the call goes on.
+  await citizen.getByRole('button', { name: `Afslut ${first}s deltagelse` }).click();
+  await expect(relative.getByRole('heading', { name: 'Samtalen er slut. Tak, fordi du var med.' })).toBeVisible();
+  await expect(staff.getByTestId('call-guests').locator('li[data-state="left"]')).toBeVisible();
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  await expect(staff.locator('.guest-video')).toHaveCount(0);
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+  await Promise.all([staff, citizen, relative].map((p) => p.context().close()));
+});
+
+test('the citizen says no: the relative is told, and never gets a picture or sound', async ({ browser }) => {
+  const who = await allowedRelative();
+  const visitId = await book(who.citizenId);
+  // This time on a larger phone (390×844), and the citizen's tablet upright.
+  const { staff, citizen, relative } = await pages(browser, { width: 390, height: 844 });
+  await citizen.setViewportSize({ width: 768, height: 1024 });
+  await pairAndOpen(staff, citizen, visitId);
+  await ringAndAnswer(staff, citizen, visitId);
+  const first = who.name.split(' ')[0] as string;
+  // Invited during the call, from the visit panel beside it.
+  await staff.getByRole('button', { name: `Invitér ${first}` }).click();
+  await expect(staff.getByText(/Invitation sendt/)).toBeVisible();
+  await relativeWaits(relative, lastSms(who.phone));
+  await staff.getByTestId('call-guests').getByRole('button', { name: 'Luk ind' }).click();
+  await expect(citizen.getByRole('alertdialog')).toBeVisible();
+  expect(await noScroll(citizen)).toBe(true);
+  await citizen.getByRole('alertdialog').getByRole('button', { name: 'Nej' }).click();
+  const citizenFirst = (await relative.getByRole('heading').textContent()) ?? '';
+  await expect(relative.getByRole('heading', { name: /Du kommer ikke med i samtalen med \S+ denne gang\./ })).toBeVisible();
+  expect(citizenFirst).not.toContain(who.name);
+  await expect(staff.getByTestId('call-guests').locator('li[data-state="refused"]')).toBeVisible();
+  expect(await relative.locator('video').count()).toBe(0);
+  expect(await noScroll(relative)).toBe(true);
+  await axeClean(relative);
+  await expect(staff.locator('.guest-video')).toHaveCount(0);
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+  await Promise.all([staff, citizen, relative].map((p) => p.context().close()));
+});
