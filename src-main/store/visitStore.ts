@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
 import type { OutboxEntry, SyncError, VisitSlot } from '../../src-shared/domain/outbox.js';
-import type { CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
+import type { CallGuest, CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
 import { decideOutcome, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
 import { workflowQueries } from './workflow.js';
 import { callQueries } from './calls.js';
@@ -308,7 +308,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
           reason: effects.reason,
           // The documented length reaches the Encounter even when the call's times were measured.
           encounter: effects.encounter
-            ? { start, end, outcome: c.outcome, note: c.note, rangAt: c.call?.rangAt ?? null, lengthSeconds: c.durationSeconds }
+            ? { start, end, outcome: c.outcome, note: c.note, rangAt: c.call?.rangAt ?? null, lengthSeconds: c.durationSeconds, ...guestsOfCall(c) }
             : null,
         },
         baseVersion: before.versionId,
@@ -370,6 +370,13 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     sendVerdict(c.visitId, visit.citizen.id, visit.versionId);
     return true;
   });
+  /** The guests of the call this outcome documents (the one it connected at, else the visit's last connected one). */
+  const guestsOfCall = (c: RecordOutcomeCommand): { guests?: CallGuest[] } => {
+    const connected = calls.forVisit(c.visitId).filter((r) => r.connectedAt !== null);
+    const call = connected.find((r) => r.connectedAt === c.call?.connectedAt) ?? connected.at(-1);
+    return call?.guests && call.guests.length > 0 ? { guests: call.guests } : {};
+  };
+
   const recordCall = db.transaction((call: CallRecord, staffId: string, atMs: number) => {
     calls.insert(call, staffId);
     audit.append({

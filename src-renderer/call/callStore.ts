@@ -21,6 +21,8 @@ export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
 
 export interface CallGuest {
   id: string;
+  /** Who it is in the EOJ ("RelatedPerson/<id>"). */
+  person: string;
   name: string;
   relationship: string;
   state: 'waiting' | 'asking' | 'in' | 'left' | 'refused';
@@ -182,6 +184,15 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
             connectedAt: connectedAt ? new Date(connectedAt).toISOString() : null,
             endedAt: new Date(endedAt).toISOString(),
             endReason: reason,
+            // Everyone who was in, for their part of the call: the Encounter lists them.
+            guests: get()
+              .guests.filter((g) => g.joinedAt !== null)
+              .slice(0, 3)
+              .map((g) => ({
+                person: g.person,
+                start: new Date(g.joinedAt as number).toISOString(),
+                end: new Date(g.leftAt ?? endedAt).toISOString(),
+              })),
           })
           .catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
       }
@@ -258,6 +269,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           if (m.state === 'waiting' && known?.state !== 'waiting') knockSound();
           const next: CallGuest = {
             id: m.guest,
+            person: m.person,
             name: m.name,
             relationship: m.relationship,
             state: m.state,

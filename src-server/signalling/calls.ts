@@ -27,6 +27,8 @@ export const Guest = z.object({
   identity: z.string(),
   conn: z.string(),
   kind: z.enum(['relative', 'colleague']),
+  /** Who it is in the EOJ ("RelatedPerson/<id>", "Practitioner/<id>"). */
+  person: z.string(),
   name: z.string(),
   relationship: z.string(),
   state: z.enum(['waiting', 'asking', 'in', 'left', 'refused']),
@@ -136,6 +138,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
       type: 'call.guest',
       callId: call.id,
       guest: guest.id,
+      person: guest.person,
       name: guest.name,
       relationship: guest.relationship,
       state: guest.state,
@@ -326,7 +329,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
      */
     knock(
       callId: string,
-      arriving: Pick<Guest, 'id' | 'identity' | 'conn' | 'kind' | 'name' | 'relationship'>,
+      arriving: Pick<Guest, 'id' | 'identity' | 'conn' | 'kind' | 'person' | 'name' | 'relationship'>,
       citizenFirstName: string,
     ): 'ok' | 'not_connected' | 'refused' {
       const call = calls.get(callId);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Outcome } from '../workflow/outcome.js';
 import { Verdict } from '../workflow/verdict.js';
-import { VisitStatus } from './visit.js';
+import { CallGuest, VisitStatus } from './visit.js';
 
 /** Life of an outbox row (design §3): every row ends done, or visibly conflict/dead. */
 export const OutboxState = z.enum(['pending', 'inflight', 'done', 'conflict', 'dead']);
@@ -39,6 +39,8 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
         rangAt: At.nullable().optional(),
         /** The length the staff member documented (may differ from the measured period). */
         lengthSeconds: z.number().int().nonnegative().nullable().optional(),
+        /** Relatives and colleagues who took part, each with their period. */
+        guests: z.array(CallGuest).max(3).optional(),
       })
       .nullable()
       .optional(),

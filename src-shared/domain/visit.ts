@@ -116,6 +116,14 @@ export const Staff = z.object({
 export type Staff = z.infer<typeof Staff>;
 
 /** A call made for a visit, as measured by the staff client. */
+/** Someone besides staff and the citizen in a call: a FHIR reference to them, and their part of it. */
+export const CallGuest = z.object({
+  person: z.string().regex(/^(RelatedPerson|Practitioner)\/[A-Za-z0-9\-.]{1,64}$/),
+  start: IsoInstant,
+  end: IsoInstant,
+});
+export type CallGuest = z.infer<typeof CallGuest>;
+
 export const CallRecord = z.object({
   callId: z.uuid(),
   visitId: Id,
@@ -123,5 +131,7 @@ export const CallRecord = z.object({
   connectedAt: IsoInstant.nullable(),
   endedAt: IsoInstant,
   endReason: z.enum(['hangup', 'timeout', 'busy', 'offline', 'lost', 'refused', 'failed']),
+  /** Who else was in the call (a relative, a colleague) and from when to when. */
+  guests: z.array(CallGuest).max(3).optional(),
 });
 export type CallRecord = z.infer<typeof CallRecord>;

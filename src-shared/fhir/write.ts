@@ -1,3 +1,4 @@
+import { PARTICIPANT_ROLE } from './relatives.js';
 import type { OutboxEntry } from '../domain/outbox.js';
 import type { Outcome } from '../workflow/outcome.js';
 import { appointmentStatusFor } from './mapping.js';
@@ -92,7 +93,15 @@ export function encounterFor(
         }
       : { class: { system: V3_ACT_CODE, code: 'VR', display: 'virtual' }, type: [{ text: 'Skærmbesøg' }] }),
     ...(patient ? { subject: { reference: patient } } : {}),
-    participant: [{ individual: { reference: `Practitioner/${intent.actorId}` } }],
+    participant: [
+      { individual: { reference: `Practitioner/${intent.actorId}` } },
+      // Relatives and colleagues who took part, each for their part of the call (v3 "participation").
+      ...(call?.guests ?? []).map((g) => ({
+        type: [{ coding: [PARTICIPANT_ROLE] }],
+        individual: { reference: g.person },
+        period: { start: g.start, end: g.end },
+      })),
+    ],
     appointment: [{ reference: `Appointment/${visitId}` }],
     period: call ? { start: call.start, end: call.end } : { start: intent.at, end: intent.at },
     ...(seconds !== null ? { length: { value: Math.round(seconds / 60), unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' } } : {}),

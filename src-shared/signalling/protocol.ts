@@ -111,6 +111,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     type: z.literal('call.guest'),
     callId: CallId,
     guest: ParticipantId,
+    /** Who it is in the EOJ, for the visit's Encounter ("RelatedPerson/<id>"). */
+    person: z.string().max(200),
     name: z.string().max(200),
     relationship: z.string().max(100),
     state: z.enum(['waiting', 'asking', 'in', 'left', 'refused']),

@@ -169,6 +169,20 @@ test('a relative invited, PIN entered, admitted, the citizen says yes: video and
   await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
   await expect(staff.locator('.guest-video')).toHaveCount(0);
   await staff.getByRole('button', { name: 'Læg på' }).click();
+  const dialog = staff.getByTestId('outcome-dialog');
+  await expect(dialog.getByRole('radio', { name: 'Gennemført' })).toBeChecked();
+  await dialog.getByRole('button', { name: 'Gem udfald' }).click();
+
+  // The Encounter in the EOJ names the relative, for their part of the call.
+  type Enc = { period: { start: string; end: string }; participant: { individual: { reference: string }; period?: { start: string; end: string } }[] };
+  await expect
+    .poll(async () => (await readEoj<{ total: number }>(product.eoj.url, `/Encounter?appointment=Appointment/${visitId}`)).total, { timeout: 20_000 })
+    .toBe(1);
+  const enc = (await readEoj<{ entry: { resource: Enc }[] }>(product.eoj.url, `/Encounter?appointment=Appointment/${visitId}`)).entry[0]?.resource as Enc;
+  const part = enc.participant.find((p) => p.individual.reference === `RelatedPerson/${who.relativeId}`);
+  expect(part?.period).toBeDefined();
+  expect(Date.parse(part?.period?.end ?? '')).toBeGreaterThan(Date.parse(part?.period?.start ?? ''));
+  expect(Date.parse(part?.period?.start ?? '')).toBeGreaterThanOrEqual(Date.parse(enc.period.start));
   await Promise.all([staff, citizen, relative].map((p) => p.context().close()));
 });
 

@@ -22,6 +22,8 @@ export const GuestIdentity = z.object({
   linkHash: z.string(),
   visitId: z.string(),
   teamId: z.string(),
+  /** Who it is in the EOJ ("RelatedPerson/<id>"): the visit's Encounter names them. */
+  person: z.string(),
   name: z.string(),
   relationship: z.string(),
   citizenFirstName: z.string(),

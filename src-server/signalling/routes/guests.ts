@@ -75,6 +75,7 @@ async function join(ctx: SignallingContext, conn: Connection, message: Extract<C
     linkHash,
     visitId: invitation.visitId,
     teamId: invitation.teamId,
+    person: `RelatedPerson/${invitation.relativeId}`,
     name: invitation.name,
     relationship: invitation.relationship,
     citizenFirstName: invitation.citizenFirstName,
@@ -91,6 +92,7 @@ export const knockOf = (guest: GuestIdentity) => ({
   id: guest.id,
   identity: `guest:${guest.linkHash}`,
   kind: 'relative' as const,
+  person: guest.person,
   name: guest.name,
   relationship: guest.relationship,
 });
