@@ -173,6 +173,12 @@ export function createApiHandlers({
         if (recorded) changed(visitId);
         return { recorded };
       },
+      recordInvitation: ({ visitId, relatedPersonId, validFrom }) => {
+        const staff = actor();
+        const mutationId = store.recordInvitation({ visitId, relatedPersonId, validFrom, actorId: staff.practitionerId, atMs: clock.nowMs() });
+        changed(visitId);
+        return { mutationId };
+      },
     },
     reports: {
       get: ({ query, refresh }) => reports.get(actor(), query, refresh ?? false),

@@ -4,6 +4,7 @@ import { Bundle, Encounter, MUTATION_ID_SYSTEM, PractitionerRole } from '../../s
 import {
   appointmentWithStatus,
   attemptCommunicationFor,
+  invitationCommunicationFor,
   encounterFor,
   escalationTaskFor,
   ifNoneExist,
@@ -182,6 +183,11 @@ export async function writeIntent(client: FhirClient, entry: OutboxEntry, contex
       const e = entry as AttemptEntry;
       // An attempt that did not become a visit: a Communication.
       await client.createIfNoneExist(attemptCommunicationFor(e.mutationId, e.visitId, e.intent), ifNoneExist(e.mutationId));
+      return null;
+    }
+    case 'visit.invitation': {
+      const e = entry as OutboxEntry & { intent: Extract<OutboxEntry['intent'], { kind: 'visit.invitation' }> };
+      await client.createIfNoneExist(invitationCommunicationFor(e.mutationId, e.visitId, e.intent), ifNoneExist(e.mutationId));
       return null;
     }
     case 'visit.move':

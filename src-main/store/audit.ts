@@ -16,7 +16,8 @@ export type AuditAction =
   | 'visit.urgent'
   | 'citizen.cpr_revealed'
   | 'outbox.resolved'
-  | 'visit.moved';
+  | 'visit.moved'
+  | 'visit.relative_invited';
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface AuditEntry {

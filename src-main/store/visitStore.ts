@@ -165,6 +165,8 @@ export interface VisitStore {
    */
   recordVerdict(command: { visitId: string; callId: string; verdict: Verdict; actorId: string; atMs: number }): boolean;
   callsForVisit(visitId: string): CallRecord[];
+  /** A relative was invited into the visit's call: its Communication goes out through the outbox, audit-logged. */
+  recordInvitation(command: { visitId: string; relatedPersonId: string; validFrom: string; actorId: string; atMs: number }): string;
   /** SQLite's full integrity check: "ok" or the problems found. */
   integrityCheck(): string;
   close(): void;
@@ -370,6 +372,34 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     sendVerdict(c.visitId, visit.citizen.id, visit.versionId);
     return true;
   });
+  const recordInvitation = db.transaction((c: { visitId: string; relatedPersonId: string; validFrom: string; actorId: string; atMs: number }): string => {
+    const visit = visits.get(c.visitId);
+    if (!visit) throw new StoreError('VISIT_NOT_FOUND', `Besøget findes ikke i dagens kø (${c.visitId})`);
+    const mutationId = randomUUID();
+    outbox.add({
+      mutationId,
+      visitId: c.visitId,
+      intent: {
+        kind: 'visit.invitation',
+        at: new Date(c.atMs).toISOString(),
+        actorId: c.actorId,
+        patientId: visit.citizen.id,
+        relatedPersonId: c.relatedPersonId,
+        validFrom: c.validFrom,
+      },
+      baseVersion: visit.versionId,
+      atMs: c.atMs,
+    });
+    audit.append({
+      atMs: c.atMs,
+      actorId: c.actorId,
+      action: 'visit.relative_invited',
+      subjectType: 'Appointment',
+      subjectId: c.visitId,
+      details: { mutationId },
+    });
+    return mutationId;
+  });
   /** The guests of the call this outcome documents (the one it connected at, else the visit's last connected one). */
   const guestsOfCall = (c: RecordOutcomeCommand): { guests?: CallGuest[] } => {
     const connected = calls.forVisit(c.visitId).filter((r) => r.connectedAt !== null);
@@ -554,6 +584,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     saveRoomDevices: (d, actorId, atMs) => saveRoomDevices.immediate(d, actorId, atMs),
     recordCall: (call, staffId, atMs) => recordCall.immediate(call, staffId, atMs),
     recordVerdict: (command) => recordVerdict.immediate(command),
+    recordInvitation: (command) => recordInvitation.immediate(command),
     callsForVisit: (visitId) => calls.forVisit(visitId),
     integrityCheck: () => (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '),
     close: () => db.close(),

@@ -261,6 +261,10 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           return;
         case 'invite.sent':
           set({ invitations: { ...get().invitations, [`${m.visitId}/${m.relativeId}`]: { validFrom: m.validFrom } } });
+          // The EOJ keeps that the invitation was sent (never the link or the PIN).
+          void api.visit
+            .recordInvitation({ visitId: m.visitId, relatedPersonId: m.relativeId, validFrom: m.validFrom })
+            .catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
           return;
         case 'call.guest': {
           if (m.callId !== callId) return;

@@ -187,6 +187,12 @@ export const apiContract = {
     revealCpr: mutation(z.object({ visitId: Id }).strict(), z.object({ cpr: z.string().regex(/^\d{10}$/) }), CARE),
     /** The citizen's verdict on a call (relayed by signalling from the tablet); the first one counts. */
     recordVerdict: mutation(z.object({ visitId: Id, callId: z.uuid(), verdict: Verdict }).strict(), z.object({ recorded: z.boolean() }), CARE),
+    /** A relative was invited by SMS (the signalling service sent it): recorded in the EOJ as a Communication. */
+    recordInvitation: mutation(
+      z.object({ visitId: Id, relatedPersonId: Id, validFrom: z.iso.datetime({ offset: true }) }).strict(),
+      z.object({ mutationId: z.uuid() }),
+      CARE,
+    ),
   },
   reports: {
     /**

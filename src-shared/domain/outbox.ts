@@ -82,6 +82,16 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     note: z.string().max(2000),
   }),
   z.object({
+    /** A relative was invited into the visit's call: a Communication (never the link or the PIN). */
+    kind: z.literal('visit.invitation'),
+    at: At,
+    actorId: z.string().min(1),
+    patientId: z.string().min(1),
+    relatedPersonId: z.string().min(1).max(64),
+    /** From when the link works. */
+    validFrom: At,
+  }),
+  z.object({
     /** The citizen's verdict on the call: a QuestionnaireResponse linked to the call's Encounter. */
     kind: z.literal('visit.verdict'),
     at: At,

@@ -17,6 +17,7 @@ type Communication = Extract<FhirResource, { resourceType: 'Communication' }>;
 export type StatusIntent = Extract<OutboxEntry['intent'], { kind: 'visit.status' }>;
 export type EscalateIntent = Extract<OutboxEntry['intent'], { kind: 'visit.escalate' }>;
 export type AttemptIntent = Extract<OutboxEntry['intent'], { kind: 'visit.attempt' }>;
+export type InvitationIntent = Extract<OutboxEntry['intent'], { kind: 'visit.invitation' }>;
 export type MoveIntent = Extract<OutboxEntry['intent'], { kind: 'visit.move' }>;
 export type VerdictIntent = Extract<OutboxEntry['intent'], { kind: 'visit.verdict' }>;
 type QuestionnaireResponse = Extract<FhirResource, { resourceType: 'QuestionnaireResponse' }>;
@@ -36,6 +37,7 @@ export const ESCALATION_REASON_EXTENSION = `${SD}/escalation-reason`;
 /** Our codes: the category of an attempt, why it failed, and the escalation Task's code (all searchable). */
 export const SKAERMRUM_CODES = 'https://skaermrum.dk/fhir/CodeSystem/screen-visit';
 export const ATTEMPT_CATEGORY = 'screen-visit-attempt';
+export const INVITATION_CATEGORY = 'screen-visit-invitation';
 export const PHYSICAL_VISIT_CODE = 'physical-visit';
 /** The tablet's one question after the call, and its answers (searchable by questionnaire and authored). */
 export const SATISFACTION_QUESTIONNAIRE = 'https://skaermrum.dk/fhir/Questionnaire/screen-visit-satisfaction';
@@ -186,6 +188,28 @@ export function attemptCommunicationFor(mutationId: string, visitId: string, int
       { url: ATTEMPTS_ALLOWED_EXTENSION, valueInteger: intent.of },
       ...(intent.retryAt ? [{ url: RETRY_AT_EXTENSION, valueDateTime: intent.retryAt }] : []),
     ],
+  };
+}
+
+/**
+ * A relative's invitation into the visit's call, as a Communication (completed) to the
+ * RelatedPerson by SMS: who invited whom, when, and from when the link worked. The link and the PIN
+ * are secrets of the moment and are never written anywhere.
+ */
+export function invitationCommunicationFor(mutationId: string, visitId: string, intent: InvitationIntent): Communication {
+  return {
+    resourceType: 'Communication',
+    identifier: [{ system: MUTATION_ID_SYSTEM, value: mutationId }],
+    status: 'completed',
+    category: [{ coding: [{ system: SKAERMRUM_CODES, code: INVITATION_CATEGORY, display: 'Invitation til skærmbesøg' }] }],
+    medium: [{ coding: [{ system: V3_PARTICIPATION_MODE, code: 'SMSWRIT', display: 'SMS message' }] }],
+    basedOn: [{ reference: `Appointment/${visitId}` }],
+    about: [{ reference: `Appointment/${visitId}` }],
+    subject: { reference: `Patient/${intent.patientId}` },
+    recipient: [{ reference: `RelatedPerson/${intent.relatedPersonId}` }],
+    sender: { reference: `Practitioner/${intent.actorId}` },
+    sent: intent.at,
+    payload: [{ contentString: `Invitation til skærmbesøget sendt pr. SMS med link og kode; linket virkede fra ${intent.validFrom}.` }],
   };
 }
 

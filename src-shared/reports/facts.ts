@@ -44,6 +44,9 @@ export const VisitFact = z.object({
   /** Every held call of the visit (staff time on screen). */
   screenSeconds: Count,
   verdict: Verdict.nullable(),
+  /** A relative, or a colleague besides the caller, took part in one of its calls (the Encounter says so). */
+  withRelative: z.boolean().default(false),
+  withColleague: z.boolean().default(false),
 });
 export type VisitFact = z.infer<typeof VisitFact>;
 
@@ -84,6 +87,15 @@ export interface ReportResources {
 const ms = (at: string | undefined) => (at ? Date.parse(at) : Number.NaN);
 
 /** The length of a held call: its period, or the documented length where the period is missing. */
+/** Who else took part in a call: relatives, and practitioners besides the first (the caller). */
+function othersIn(encounter: FhirEncounter): { relatives: number; colleagues: number } {
+  const refs = (encounter.participant ?? []).map((p) => p.individual?.reference ?? '');
+  return {
+    relatives: refs.filter((r) => /(^|\/)RelatedPerson\/[^/]+$/.test(r)).length,
+    colleagues: Math.max(0, refs.filter((r) => /(^|\/)Practitioner\/[^/]+$/.test(r)).length - 1),
+  };
+}
+
 function seconds(encounter: FhirEncounter): number {
   const period = (ms(encounter.period?.end) - ms(encounter.period?.start)) / 1000;
   if (Number.isFinite(period) && period > 0) return Math.round(period);
@@ -202,6 +214,8 @@ export function visitFacts(resources: ReportResources, options: { baseUrl?: stri
       callSeconds: result === 'done' && held ? seconds(held) : null,
       screenSeconds: own.encounters.reduce((sum, e) => sum + seconds(e), 0),
       verdict: verdicts.at(-1) ?? null,
+      withRelative: own.encounters.some((e) => othersIn(e).relatives > 0),
+      withColleague: own.encounters.some((e) => othersIn(e).colleagues > 0),
     });
   }
   return { visits, names };

@@ -43,6 +43,9 @@ export const Totals = z.object({
   /** Cancelled for another reason, or not yet closed. */
   other: Count,
   urgent: Count,
+  /** Visits a relative took part in, and visits a colleague joined. */
+  withRelative: Count,
+  withColleague: Count,
   answerRate: Share,
   attemptsPerDone: z.number().nonnegative().nullable(),
   screenMinutes: z.number().nonnegative(),
@@ -186,6 +189,8 @@ function totalsOf(visits: readonly VisitFact[], range: { start: number; end: num
     converted: count('converted'),
     other: count('cancelled') + count('open'),
     urgent: visits.filter((v) => v.urgent).length,
+    withRelative: visits.filter((v) => v.withRelative).length,
+    withColleague: visits.filter((v) => v.withColleague).length,
     answerRate: share(answered, answered + notAnswered),
     attemptsPerDone: done.length > 0 ? round(done.reduce((s, v) => s + v.answeredCalls + v.notAnsweredCalls + v.failedCalls, 0) / done.length, 2) : null,
     screenMinutes: minutes(visits.reduce((s, v) => s + v.screenSeconds, 0)),

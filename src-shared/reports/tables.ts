@@ -70,6 +70,19 @@ export const FIGURES: Record<keyof Totals, FigureLabel> = {
     },
     unit: 'count',
   },
+  withRelative: {
+    name: { da: 'Med pårørende', en: 'With a relative' },
+    definition: {
+      da: 'Besøg hvor en pårørende deltog i opkaldet (inviteret og sagt ja til af borgeren).',
+      en: 'Visits where a relative took part in the call (invited, and agreed to by the citizen).',
+    },
+    unit: 'count',
+  },
+  withColleague: {
+    name: { da: 'Med kollega', en: 'With a colleague' },
+    definition: { da: 'Besøg hvor en kollega deltog i opkaldet.', en: 'Visits where a colleague joined the call.' },
+    unit: 'count',
+  },
   answerRate: {
     name: { da: 'Svarprocent', en: 'Answer rate' },
     definition: {

@@ -36,6 +36,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'visit.markUrgent': CARE,
   'visit.revealCpr': CARE,
   'visit.recordVerdict': CARE,
+  'visit.recordInvitation': CARE,
   'reports.get': REPORTS,
   'reports.export': REPORTS,
   'board.day': LEADS,

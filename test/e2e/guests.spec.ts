@@ -134,6 +134,21 @@ test('a relative invited, PIN entered, admitted, the citizen says yes: video and
   await staff.getByRole('button', { name: `Invitér ${first}` }).click();
   await expect(staff.getByText(/Invitation sendt – linket virker fra kl\./)).toBeVisible();
   const sms = lastSms(who.phone);
+  // The EOJ keeps that the invitation went out, to whom and by whom: never the link or the PIN.
+  type Comm = { status: string; recipient: { reference: string }[]; sender: { reference: string }; category: { coding: { code: string }[] }[] };
+  const invitations = async () =>
+    (await readEoj<{ entry?: { resource: Comm }[] }>(product.eoj.url, `/Communication?based-on=Appointment/${visitId}`)).entry
+      ?.map((e) => e.resource)
+      .filter((c) => c.category.some((cat) => cat.coding.some((x) => x.code === 'screen-visit-invitation'))) ?? [];
+  await expect.poll(async () => (await invitations()).length, { timeout: 20_000 }).toBe(1);
+  const [invitation] = await invitations();
+  expect(invitation).toMatchObject({
+    status: 'completed',
+    recipient: [{ reference: `RelatedPerson/${who.relativeId}` }],
+    sender: { reference: 'Practitioner/practitioner-2' },
+  });
+  const written = JSON.stringify(invitation);
+  for (const secret of [sms.pin, sms.url.split('#')[1] ?? '-', who.phone]) expect(written).not.toContain(secret);
   await relativeWaits(relative, sms);
 
   await ringAndAnswer(staff, citizen, visitId);

@@ -39,6 +39,9 @@ export interface VisitPlan {
   /** Seconds of the held call (done and urgent visits). */
   callSeconds: number | null;
   verdict: Verdict | null;
+  /** A relative, or a colleague besides the caller, took part in the held call. */
+  relative: boolean;
+  colleague: boolean;
 }
 
 export interface Quarter {
@@ -111,6 +114,12 @@ export function resourcesOf(plan: VisitPlan): FhirResource[] {
             outcome: plan.urgent ? 'urgent' : plan.result === 'converted' ? 'converted_physical' : 'completed',
             note: '',
             rangAt: at(rang),
+            guests: [
+              ...(plan.relative
+                ? [{ person: `RelatedPerson/${plan.citizenId}-rel-1`, start: at(answered + 30_000), end: at(answered + plan.callSeconds * 1000) }]
+                : []),
+              ...(plan.colleague ? [{ person: 'Practitioner/practitioner-9', start: at(answered + 60_000), end: at(answered + 90_000) }] : []),
+            ],
           },
         },
         appointment,
@@ -239,6 +248,9 @@ export function generateQuarter(options: { firstMonday: string; weeks: number; p
         firstRingMinutes: ringMinutes,
         callSeconds,
         verdict,
+        // Fixed shares, not drawn: the random sequence (and every other figure) stays as it was.
+        relative: held && i % 9 === 0,
+        colleague: held && i % 23 === 0,
       });
     }
   }
@@ -297,6 +309,8 @@ export function expectedTotals(plans: VisitPlan[], all: VisitPlan[], from: Date,
     converted: n('converted'),
     other: n('cancelled') + n('open'),
     urgent: ours.filter((p) => p.urgent).length,
+    withRelative: ours.filter((p) => p.relative).length,
+    withColleague: ours.filter((p) => p.colleague).length,
     answerRate: ratio(held, held + unanswered),
     attemptsPerDone: done.length ? Math.round((done.reduce((s, p) => s + p.unanswered + 1, 0) / done.length) * 100) / 100 : null,
     screenMinutes: Math.round((ours.reduce((s, p) => s + (p.callSeconds ?? 0), 0) / 60) * 10) / 10,

@@ -38,6 +38,9 @@ describe('leadership figures, counted independently from the generated visits', 
     expect(week.start.toISOString()).toBe('2026-11-01T23:00:00.000Z'); // Monday 2 November, 00:00 in Copenhagen
     expect(r.totals).toEqual(expected(quarter.plans, quarter.plans, week.start, week.end));
     expect(r.totals.planned).toBe(300);
+    // Visits with a relative or a colleague in the call, read from the Encounters' participants.
+    expect(r.totals.withRelative).toBeGreaterThan(0);
+    expect(r.totals.withColleague).toBeGreaterThan(0);
 
     const ours = quarter.plans.filter((p) => inside(p, week.start, week.end));
     for (const row of r.durations.filter((d) => d.taskCode !== '*')) {
