@@ -15,6 +15,7 @@ import { createVisitStore, type VisitStore } from '../../src-main/store/visitSto
 import { MIGRATIONS_DIR, openTestStore, tempDir, testKeychain } from '../helpers/store';
 import { benchSync } from './sync';
 import { benchCalls } from './calls';
+import { benchGuests } from './guests';
 import { benchDeviceCheck } from './devicecheck';
 import { benchTeam, benchTeamSoak } from './team';
 import { benchUi } from './ui';
@@ -76,8 +77,8 @@ function workload(store: VisitStore): { insertMs: number; queueMs: number[]; sta
   return { insertMs, queueMs, statusMs };
 }
 
-/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls|signal runs one part (or several, comma-separated) (the others take minutes). */
-const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls' | 'signal') =>
+/** BENCH_ONLY=store|sync|ui|team|auth|reports|devicecheck|calls|guests|signal runs one part (or several, comma-separated) (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'devicecheck' | 'calls' | 'guests' | 'signal') =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
 
 /** Listening servers of this process (a part must close what it opened). */
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
   }
   if (want('calls') && process.env.BENCH_CALLS !== '0')
     Object.assign(results, await part('calls', () => benchCalls(Number(process.env.BENCH_CALL_COUNT ?? 10))));
+  if (want('guests')) Object.assign(results, await part('guests', () => benchGuests(Number(process.env.BENCH_GUEST_ROUNDS ?? 5))));
 
   console.log(`Skærmrum bench – ${rounds} rounds, ${cpus().length} cores, Node ${process.version}`);
   console.log('figure'.padEnd(48), 'value'.padStart(10), ' unit   target   met');

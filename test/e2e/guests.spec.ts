@@ -1,10 +1,9 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { eojToken } from '../helpers/idp';
 import { systemClock } from '../../src-shared/time/clock';
-import { openSignedIn, remoteAudioEnergy, ringAndAnswer, videoWidth } from './callFlow';
+import { remoteAudioEnergy, ringAndAnswer, videoWidth } from './callFlow';
+import * as guestFlow from './guestFlow';
 import { readEoj } from './browserMode';
 import { startE2eProduct, type E2eProduct } from './product';
 
@@ -17,9 +16,7 @@ import { startE2eProduct, type E2eProduct } from './product';
  * five minutes ahead of now.
  */
 test.describe.configure({ mode: 'serial' });
-const TEAM = 'team-skaermenhed-nord';
 let product: E2eProduct<'client'>;
-type Json = Record<string, unknown>;
 
 test.beforeAll(async () => {
   product = await startE2eProduct({ name: 'guests', clock: systemClock, clients: ['client'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
@@ -28,76 +25,16 @@ test.afterAll(async () => {
   await product.stop();
 });
 
-/** A citizen of the team with a relative the EOJ allows (Consent permit) and who can be texted. */
-async function allowedRelative(): Promise<{ citizenId: string; relativeId: string; name: string; phone: string }> {
-  const consents = await readEoj<{ entry: { resource: Json }[] }>(product.eoj.url, '/Consent?status=active&_count=1000');
-  for (const { resource } of consents.entry) {
-    const c = resource as { patient: { reference: string }; provision: { type: string; actor: { reference: { reference: string } }[] } };
-    if (c.provision.type !== 'permit') continue;
-    const relativeId = (c.provision.actor[0]?.reference.reference ?? '').split('/')[1] ?? '';
-    const person = await readEoj<{ name: { text: string }[]; telecom: { value: string }[] }>(product.eoj.url, `/RelatedPerson/${relativeId}`);
-    return { citizenId: c.patient.reference.split('/')[1] ?? '', relativeId, name: person.name[0]?.text ?? '', phone: person.telecom[0]?.value ?? '' };
-  }
-  throw new Error('no relative with consent in the demo day');
-}
-
-/** Louise's visit with the citizen, five minutes from now, in her room. */
-async function book(citizenId: string): Promise<string> {
-  const token = await eojToken(product.eoj.url, 'mette');
-  const start = new Date(systemClock.nowMs() + 5 * 60_000);
-  const res = await fetch(`${product.eoj.url}/Appointment`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
-    body: JSON.stringify({
-      resourceType: 'Appointment',
-      status: 'booked',
-      serviceType: [{ text: 'Tilsyn' }],
-      description: 'Skærmbesøg med pårørende',
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 15 * 60_000).toISOString(),
-      participant: [
-        { actor: { reference: `Patient/${citizenId}` }, status: 'accepted' },
-        { actor: { reference: 'Practitioner/practitioner-2' }, status: 'accepted' },
-        { actor: { reference: 'Location/room-2' }, status: 'accepted' },
-        { actor: { reference: `HealthcareService/${TEAM}` }, status: 'accepted' },
-      ],
-    }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
 async function pages(browser: Browser, phone = { width: 360, height: 640 }) {
   const open = async (viewport: { width: number; height: number }) => (await browser.newContext({ permissions: ['camera', 'microphone'], viewport })).newPage();
   return { staff: await open({ width: 1280, height: 720 }), citizen: await open({ width: 1024, height: 768 }), relative: await open(phone) };
 }
 
-/** Staff pair the citizen's tablet from the visit's row and open the visit panel. */
-async function pairAndOpen(staff: Page, citizen: Page, visitId: string): Promise<void> {
-  await openSignedIn(staff, product.clients.client.url);
-  const row = staff.locator(`tr[data-visit-id="${visitId}"]`);
-  await expect(row).toBeVisible({ timeout: 15_000 });
-  await row.getByRole('button', { name: /^Par tablet for / }).click();
-  const code = (await staff.getByTestId('pair-code').textContent()) as string;
-  await staff.getByRole('button', { name: 'Luk' }).click();
-  await citizen.goto(product.eoj.citizenUrl);
-  await citizen.getByLabel('Kode').fill(code);
-  await citizen.getByRole('button', { name: 'Forbind' }).click();
-  await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
-  await row.locator('button.visit-open').click();
-}
-
-/** The SMS the relative got: the link and the PIN. */
-function lastSms(phone: string): { url: string; pin: string } {
-  const file = join(product.root, 'eoj', 'sms-outbox.jsonl');
-  expect(existsSync(file)).toBe(true);
-  const lines = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { to: string; text: string });
-  const sms = lines.filter((l) => l.to === phone).at(-1);
-  return { url: /(http\S+#[A-Za-z0-9_-]+)/.exec(sms?.text ?? '')?.[1] ?? '', pin: /koden (\d{6})/.exec(sms?.text ?? '')?.[1] ?? '' };
-}
+const allowedRelative = () => guestFlow.allowedRelative(product.eoj.url);
+const book = (citizenId: string) => guestFlow.bookVisit(product.eoj.url, citizenId, systemClock);
+const pairAndOpen = (staff: Page, citizen: Page, visitId: string) =>
+  guestFlow.pairAndOpen(staff, citizen, product.clients.client.url, product.eoj.citizenUrl, visitId);
+const lastSms = (phone: string) => guestFlow.lastSms(join(product.root, 'eoj', 'sms-outbox.jsonl'), phone);
 
 const noScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight && document.documentElement.scrollWidth <= window.innerWidth);
