@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import { Video } from './Video';
 import { formatClock } from '../src-shared/time/copenhagen';
 import type { CitizenController } from './controller';
 import { texts } from './texts';
@@ -16,14 +17,6 @@ function Face({ kind }: { kind: (typeof FACES)[number] }) {
       <path d={mouth} className="face-mouth" />
     </svg>
   );
-}
-
-function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
-  }, [stream]);
-  return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
 }
 
 /** Said on every screen while signalling is away; the app reconnects by itself. */

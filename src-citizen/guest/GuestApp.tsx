@@ -1,15 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import { Video } from '../Video';
 import type { GuestController } from './guestController';
 import { guestTexts as t } from './guestTexts';
-
-function Video({ stream, muted, label, className }: { stream: MediaStream | null; muted: boolean; label: string; className: string }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
-  }, [stream]);
-  return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
-}
 
 /** The relative's page: one step per screen, each fitting a phone without scrolling. */
 export function GuestApp({ controller }: { controller: GuestController }) {

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
  * Opens the staff client and signs in (default: Louise Dalgaard, room 2) unless the session
@@ -44,14 +44,19 @@ export async function signInAndPair(staff: Page, citizen: Page, appUrl: string, 
   await expect(row).toBeVisible();
   const visitId = (await row.getAttribute('data-visit-id')) as string;
   const citizenName = (await row.locator('th').textContent()) as string;
-  await row.getByRole('button', { name: `Par tablet for ${citizenName}` }).click();
+  await pairFromRow(staff, citizen, row, citizenUrl);
+  return { visitId, citizenName };
+}
+
+/** "Par tablet" on a visit's row: the code shown is typed on the tablet, which then waits. */
+export async function pairFromRow(staff: Page, citizen: Page, row: Locator, citizenUrl: string): Promise<void> {
+  await row.getByRole('button', { name: /^Par tablet for / }).click();
   const code = (await staff.getByTestId('pair-code').textContent()) as string;
   await staff.getByRole('button', { name: 'Luk' }).click();
   await citizen.goto(citizenUrl);
   await citizen.getByLabel('Kode').fill(code);
   await citizen.getByRole('button', { name: 'Forbind' }).click();
   await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
-  return { visitId, citizenName };
 }
 
 /**

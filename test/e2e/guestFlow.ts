@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { eojToken } from '../helpers/idp';
 import type { Clock } from '../../src-shared/time/clock';
-import { openSignedIn } from './callFlow';
+import { openSignedIn, pairFromRow } from './callFlow';
 import { readEoj } from './browserMode';
 
 /** What the guest tests and the guest bench share: a relative who may take part, a visit, the SMS. */
@@ -53,13 +53,7 @@ export async function pairAndOpen(staff: Page, citizen: Page, appUrl: string, ci
   await openSignedIn(staff, appUrl);
   const row = staff.locator(`tr[data-visit-id="${visitId}"]`);
   await expect(row).toBeVisible({ timeout: 15_000 });
-  await row.getByRole('button', { name: /^Par tablet for / }).click();
-  const code = (await staff.getByTestId('pair-code').textContent()) as string;
-  await staff.getByRole('button', { name: 'Luk' }).click();
-  await citizen.goto(citizenUrl);
-  await citizen.getByLabel('Kode').fill(code);
-  await citizen.getByRole('button', { name: 'Forbind' }).click();
-  await expect(citizen.getByRole('heading', { name: /Du bliver ringet op/ })).toBeVisible();
+  await pairFromRow(staff, citizen, row, citizenUrl);
   await row.locator('button.visit-open').click();
 }
 
