@@ -360,14 +360,30 @@ export function attachSignalling(options: SignallingOptions) {
     } else calls.connectionClosed(message.address);
   };
 
-  /** After Redis came back (perhaps empty): this instance says again what it holds. */
+  /**
+   * After Redis came back (perhaps empty): this instance says again what it holds. A command that
+   * fails (Redis not quite ready) makes it start over a little later, until it has gone through:
+   * a tablet not re-announced could not be rung until it reconnected by itself.
+   */
   async function reannounce(): Promise<void> {
     await shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS });
-    for (const c of connections.values()) if (c.identity?.kind === 'device') await announceDevice(c, c.identity.device);
+    for (const c of connections.values())
+      if (c.identity?.kind === 'device')
+        await shared.hset(keys.deviceConnections(c.identity.device.teamId, c.identity.device.citizenId), c.id, c.identity.device.deviceId);
     await presence.reannounce();
     for (const call of calls.all()) await saveCall(call);
   }
-  shared.onReconnect(() => void reannounce().catch(warnShared));
+  let reannounceTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const reannounceUntilDone = (attempt: number): void =>
+    void reannounce().catch((error: unknown) => {
+      warnShared(error);
+      if (closed) return;
+      clearTimeout(reannounceTimer);
+      reannounceTimer = setTimeout(() => reannounceUntilDone(attempt + 1), Math.min(2_000, 200 * 2 ** attempt));
+      reannounceTimer.unref();
+    });
+  shared.onReconnect(() => reannounceUntilDone(0));
 
   wss.on('connection', (socket: WebSocket) => {
     const conn: Connection = {
@@ -492,6 +508,8 @@ export function attachSignalling(options: SignallingOptions) {
       return { staff: all.filter((c) => c.identity?.kind === 'staff').length, devices: all.filter((c) => c.identity?.kind === 'device').length };
     },
     close() {
+      closed = true;
+      clearTimeout(reannounceTimer);
       clearInterval(heartbeat);
       clearInterval(beat);
       calls.stop();
