@@ -15,7 +15,8 @@ import { startE2eProduct, type E2eProduct } from './product';
  * machine's clock (coturn checks TURN credentials against it), so each test books its own visit
  * five minutes ahead of now.
  */
-test.describe.configure({ mode: 'serial' });
+// Three browsers, a device check, an outcome and an EOJ read-back: longer than the default minute on two loaded cores.
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 let product: E2eProduct<'client'>;
 
 test.beforeAll(async () => {
