@@ -97,13 +97,13 @@ export function App({
   }, []);
   const presenceTick = useNow(30_000);
   const inCall = call.phase === 'ringing' || call.phase === 'connected';
+  // Our own call's visit, or the colleague's we are helping in.
+  const callVisitId = call.visit?.id ?? call.helping?.visitId;
   useEffect(() => {
     if (!session || !call.signallingOnline) return;
     const idle = !inCall && presenceTick.getTime() - lastInput.current >= IDLE_AFTER_MS;
-    team
-      .getState()
-      .report({ state: inCall ? 'in_call' : idle ? 'idle' : 'signed_in', roomId: session.roomId, visitId: inCall ? (call.visit?.id ?? null) : null });
-  }, [team, session, inCall, call.visit?.id, call.signallingOnline, presenceTick]);
+    team.getState().report({ state: inCall ? 'in_call' : idle ? 'idle' : 'signed_in', roomId: session.roomId, visitId: inCall ? (callVisitId ?? null) : null });
+  }, [team, session, inCall, callVisitId, call.signallingOnline, presenceTick]);
   // Idle lock on a shared room PC: after the configured minutes without use, never during a call.
   const lockAfterMs = (state.auth?.lockAfterMinutes ?? 0) * 60_000;
   useEffect(() => {

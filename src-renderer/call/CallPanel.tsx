@@ -4,7 +4,9 @@ import { useStore, type StoreApi } from 'zustand';
 import { useNow } from '../queue/useNow';
 import type { QueueVisit } from '../../src-shared/domain/visit';
 import { formatClock } from '../../src-shared/time/copenhagen';
-import type { CallState } from './callStore';
+import type { CallGuest, CallState } from './callStore';
+import { ColleaguePicker } from './ColleaguePicker';
+import { HelpRequest } from './HelpRequest';
 
 function Video({
   stream,
@@ -29,6 +31,23 @@ function Video({
     if (video && sinkId && video.setSinkId) void video.setSinkId(sinkId).catch(() => undefined);
   }, [sinkId]);
   return <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} />;
+}
+
+/** What the caller sees of a relative or colleague: where they stand now. */
+function guestText(g: CallGuest): string {
+  if (g.kind === 'colleague') {
+    if (g.state === 'ringing') return 'call.colleagueRinging';
+    if (g.state === 'refused') return 'call.colleagueRefused';
+  }
+  return g.state === 'waiting'
+    ? 'call.guestWaiting'
+    : g.state === 'asking'
+      ? 'call.guestAsking'
+      : g.state === 'in'
+        ? 'call.guestIn'
+        : g.state === 'refused'
+          ? 'call.guestRefused'
+          : 'call.guestLeft';
 }
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -83,15 +102,29 @@ export function CallPanel({
       </div>
     );
   }
-  if (s.phase === 'idle' || s.phase === 'ended' || !s.visit) return null;
-  const live = visitNow(s.visit.id);
-  const urgentAt = live?.workflow.urgentAt ?? null;
+  if (s.helpRequest && s.phase !== 'connected' && s.phase !== 'ringing') {
+    const request = s.helpRequest;
+    return (
+      <HelpRequest
+        request={request}
+        citizen={visitNow(request.visitId)?.citizen.name ?? (request.citizenFirstName || t('call.citizenFallback'))}
+        onAccept={s.acceptHelp}
+        onDecline={s.declineHelp}
+      />
+    );
+  }
+  if (s.phase === 'idle' || s.phase === 'ended' || (!s.visit && !s.helping)) return null;
+  const helping = s.helping;
+  const live = s.visit ? visitNow(s.visit.id) : helping ? visitNow(helping.visitId) : undefined;
+  const urgentAt = s.visit ? (live?.workflow.urgentAt ?? null) : null;
   const seconds = s.connectedAt ? Math.max(0, Math.floor((now.getTime() - s.connectedAt) / 1000)) : 0;
+  const heading = s.visit?.citizen.name ?? live?.citizen.name ?? (helping?.citizenFirstName || t('call.citizenFallback'));
   return (
-    <section className="call-stage" aria-labelledby="call-heading" data-call-phase={s.phase}>
-      <h2 id="call-heading">{s.visit.citizen.name}</h2>
+    <section className="call-stage" aria-labelledby="call-heading" data-call-phase={s.phase} data-helping={helping ? 'true' : undefined}>
+      <h2 id="call-heading">{heading}</h2>
       <p role="status" className="call-status">
         {s.phase === 'ringing' && t('call.ringing')}
+        {s.phase === 'connected' && helping && `${t('call.helping', { caller: helping.caller })} · `}
         {s.phase === 'connected' &&
           s.peerState !== 'failed' &&
           (s.peerState === 'recovering' ? t('call.recovering') : t('call.connected', { time: clock(seconds) }))}
@@ -143,20 +176,7 @@ export function CallPanel({
         <ul className="call-guests" aria-label={t('call.guests')} data-testid="call-guests">
           {s.guests.map((g) => (
             <li key={g.id} data-guest={g.id} data-state={g.state}>
-              <span role={g.state === 'waiting' ? 'alert' : undefined}>
-                {t(
-                  g.state === 'waiting'
-                    ? 'call.guestWaiting'
-                    : g.state === 'asking'
-                      ? 'call.guestAsking'
-                      : g.state === 'in'
-                        ? 'call.guestIn'
-                        : g.state === 'refused'
-                          ? 'call.guestRefused'
-                          : 'call.guestLeft',
-                  { name: g.name, relationship: g.relationship },
-                )}
-              </span>
+              <span role={g.state === 'waiting' ? 'alert' : undefined}>{t(guestText(g), { name: g.name, relationship: g.relationship })}</span>
               {g.state === 'waiting' && (
                 <>
                   <button type="button" className="primary" onClick={() => s.admit(g.id)}>
@@ -172,15 +192,28 @@ export function CallPanel({
                   {t('call.removeGuest', { name: g.name.split(' ')[0] })}
                 </button>
               )}
+              {g.state === 'ringing' && (
+                <button type="button" onClick={() => s.removeGuest(g.id)}>
+                  {t('call.cancelColleague', { name: g.name.split(' ')[0] })}
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
-      <div className={`call-videos${s.tiles.length > 0 ? ` with-guests guests-${s.tiles.length}` : ''}`}>
-        <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
+      {s.colleagues && <ColleaguePicker colleagues={s.colleagues.list} loading={s.colleagues.loading} onRing={s.ringColleague} onClose={s.closeColleagues} />}
+      <div className={`call-videos${helping ? ' helping' : ''}${s.tiles.length > 0 ? ` with-guests guests-${s.tiles.length}` : ''}`}>
+        {/* In a colleague's call everyone is a tile: there is no "other party" of our own. */}
+        {/* The same element with or without guests, so the citizen's picture never restarts when someone joins. */}
+        {!helping && (
+          <figure className="remote-tile">
+            <Video stream={s.remote} muted={false} label={t('call.remoteVideo')} className="remote-video" sinkId={s.devices.speaker} />
+            {s.tiles.length > 0 && <figcaption>{heading}</figcaption>}
+          </figure>
+        )}
         {s.tiles.map((tile) => {
           const who = s.participants.find((p) => p.id === tile.peer);
-          const label = t('call.guestVideo', { name: who?.name ?? '', relationship: who?.role ?? '' });
+          const label = who?.name ? t('call.guestVideo', { name: who.name, relationship: who.role }) : (who?.role ?? '');
           return (
             <figure key={tile.peer} className="guest-tile" data-peer={tile.peer}>
               <Video stream={tile.stream} muted={false} label={label} className="guest-video" sinkId={s.devices.speaker} />
@@ -219,13 +252,18 @@ export function CallPanel({
         <button type="button" aria-pressed={s.cameraOff} onClick={s.toggleCamera}>
           {s.cameraOff ? t('call.cameraOn') : t('call.cameraOff')}
         </button>
-        {s.phase === 'connected' && !urgentAt && (
+        {s.phase === 'connected' && !helping && !s.colleagues && (
+          <button type="button" onClick={s.listColleagues} data-testid="fetch-colleague">
+            {t('call.fetchColleague')}
+          </button>
+        )}
+        {s.phase === 'connected' && !helping && !urgentAt && (
           <button type="button" className="urgent" onClick={() => s.visit && onUrgent(s.visit.id)}>
             {t('urgent.button')}
           </button>
         )}
         <button type="button" className="hangup" onClick={s.hangUp}>
-          {t('call.hangUp')}
+          {helping ? t('call.leave') : t('call.hangUp')}
         </button>
       </div>
     </section>

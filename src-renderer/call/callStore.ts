@@ -21,11 +21,13 @@ export type CallPhase = 'idle' | 'ringing' | 'connected' | 'ended';
 
 export interface CallGuest {
   id: string;
-  /** Who it is in the EOJ ("RelatedPerson/<id>"). */
+  /** Who it is in the EOJ ("RelatedPerson/<id>", a colleague's "Practitioner/<id>"). */
   person: string;
+  kind: 'relative' | 'colleague';
   name: string;
+  /** A relative's relationship; a colleague's role. */
   relationship: string;
-  state: 'waiting' | 'asking' | 'in' | 'left' | 'refused';
+  state: 'ringing' | 'waiting' | 'asking' | 'in' | 'left' | 'refused';
   /** When they came in and left (the renderer's clock), for the visit's record. */
   joinedAt: number | null;
   leftAt: number | null;
@@ -96,6 +98,17 @@ export interface CallState {
   /** Invitations sent (per visit and relative): when the link works from. */
   invitations: Record<string, { validFrom: string }>;
   invite(visitId: string, relativeId: string): void;
+  /** "Hent kollega": the team's colleagues who are free now (null until asked, or after closing the list). */
+  colleagues: { list: { id: string; name: string }[]; loading: boolean } | null;
+  listColleagues(): void;
+  closeColleagues(): void;
+  ringColleague(practitionerId: string): void;
+  /** A colleague asks us into their call (our client rings). */
+  helpRequest: { callId: string; visitId: string; caller: string; citizenFirstName: string } | null;
+  acceptHelp(): void;
+  declineHelp(): void;
+  /** We are in a colleague's call (not our own): who called, and our participant id in it. */
+  helping: { visitId: string; caller: string; citizenFirstName: string; me: string | null } | null;
   admit(guest: string): void;
   turnAway(guest: string): void;
   removeGuest(guest: string): void;
@@ -153,6 +166,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
     function finish(reason: CallRecord['endReason']) {
       const { callId, visit, rangAt, connectedAt, local, phase } = get();
       if (phase === 'idle' || phase === 'ended') return;
+      stopRinging();
       link?.stop();
       link = null;
       mesh?.stop();
@@ -173,8 +187,14 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         returnOffers: {},
         tiles: [],
         participants: [],
+        colleagues: null,
         guests: get().guests.map((g) => (g.state === 'in' ? { ...g, state: 'left', leftAt: endedAt } : g)),
       });
+      // A colleague's call is theirs to record; ours is recorded here.
+      if (get().helping) {
+        set({ helping: null });
+        return;
+      }
       if (callId && visit && rangAt) {
         void api.calls
           .record({
@@ -221,6 +241,54 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       });
     }
 
+    /** Our client rings for a colleague's request: a chime every few seconds until it is settled. */
+    let ringTimer: ReturnType<typeof setInterval> | undefined;
+    function stopRinging() {
+      clearInterval(ringTimer);
+      ringTimer = undefined;
+      if (get().helpRequest) set({ helpRequest: null });
+    }
+
+    /** In a colleague's call: our media to everyone in it, one pair each (we joined last, so we answer). */
+    async function joinAsColleague(request: NonNullable<CallState['helpRequest']>) {
+      const checked = options.checkedMedia?.() ?? null;
+      set({
+        phase: 'connected',
+        visit: null,
+        callId: request.callId,
+        helping: { visitId: request.visitId, caller: request.caller, citizenFirstName: request.citizenFirstName, me: null },
+        rangAt: null,
+        connectedAt: clock.nowMs(),
+        endedAt: null,
+        endReason: null,
+        error: null,
+        micMuted: false,
+        cameraOff: false,
+        audioOnly: false,
+        guests: [],
+        participants: [],
+        tiles: [],
+        local: checked?.stream ?? null,
+      });
+      mesh?.stop();
+      mesh = createMesh({
+        callId: request.callId,
+        send: (message) => signalling.send(message),
+        relayOnly: options.relayOnly ?? false,
+        local: async () => get().local ?? (await localMedia()),
+        onChange: (tiles, participants) => set({ tiles, participants }),
+      });
+      signalling.send({ type: 'call.colleague.answer', callId: request.callId, accept: true });
+      void keepAwake();
+      if (!get().local) {
+        const local = await localMedia();
+        if (get().callId === request.callId && get().phase === 'connected') set({ local });
+        else local.getTracks().forEach((t) => t.stop());
+      }
+      void refreshDevicesNow();
+      watchCallDevices();
+    }
+
     async function onMessage(m: ServerMessage) {
       if (probe.handle(m)) return;
       if (mesh?.route(m)) return;
@@ -229,12 +297,44 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       switch (m.type) {
         case 'auth.ok':
           if (callId && link?.started()) signalling.send({ type: 'call.restart', callId });
+          // Back after a drop while in a colleague's call: the same place in it, every pair anew.
+          if (callId && get().helping && get().phase === 'connected') signalling.send({ type: 'call.colleague.answer', callId, accept: true });
           return;
+        case 'call.colleagues':
+          if (m.callId === callId && get().colleagues) set({ colleagues: { list: m.colleagues, loading: false } });
+          return;
+        case 'call.colleague.incoming':
+          // Busy with a call of our own (or already helping): say no at once, the caller sees it.
+          if (get().phase === 'ringing' || get().phase === 'connected') {
+            signalling.send({ type: 'call.colleague.answer', callId: m.callId, accept: false });
+            return;
+          }
+          set({ helpRequest: { callId: m.callId, visitId: m.visitId, caller: m.caller, citizenFirstName: m.citizenFirstName } });
+          clearInterval(ringTimer);
+          knockSound();
+          ringTimer = setInterval(knockSound, 3_000);
+          return;
+        case 'call.colleague.over':
+          if (get().helpRequest?.callId === m.callId) stopRinging();
+          return;
+        case 'guest.state': {
+          // Our place in a colleague's call.
+          const helping = get().helping;
+          if (!helping || m.callId !== callId) return;
+          if (m.state === 'in') set({ helping: { ...helping, me: m.guest } });
+          else if (m.state === 'ended' || m.state === 'turned-away' || m.state === 'full') {
+            if (m.state === 'full') set({ error: 'Opkaldet er fuldt (højst 4 deltagere).' });
+            finish('hangup');
+          }
+          return;
+        }
         case 'pair.code':
           set({ pairing: { citizenId: m.citizenId, code: m.code, expiresAt: m.expiresAt } });
           return;
         case 'error':
           set({ error: m.message });
+          // Our "yes" came too late (the caller gave up, the call ended): back to our own day.
+          if (get().helping && !get().helping?.me && get().phase === 'connected') finish('hangup');
           return;
         case 'call.connected': {
           if (m.callId !== callId) return;
@@ -274,6 +374,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           const next: CallGuest = {
             id: m.guest,
             person: m.person,
+            kind: m.kind,
             name: m.name,
             relationship: m.relationship,
             state: m.state,
@@ -316,6 +417,33 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       participants: [],
       tiles: [],
       invitations: {},
+      colleagues: null,
+      helpRequest: null,
+      helping: null,
+      listColleagues() {
+        const { callId } = get();
+        if (callId) signalling.send({ type: 'call.colleagues', callId });
+        set({ colleagues: { list: get().colleagues?.list ?? [], loading: true } });
+      },
+      closeColleagues() {
+        set({ colleagues: null });
+      },
+      ringColleague(practitionerId) {
+        const { callId } = get();
+        if (callId) signalling.send({ type: 'call.colleague.ring', callId, colleague: practitionerId });
+        set({ colleagues: null });
+      },
+      acceptHelp() {
+        const request = get().helpRequest;
+        if (!request) return;
+        stopRinging();
+        void joinAsColleague(request);
+      },
+      declineHelp() {
+        const request = get().helpRequest;
+        if (request) signalling.send({ type: 'call.colleague.answer', callId: request.callId, accept: false });
+        stopRinging();
+      },
       invite(visitId, relativeId) {
         set({ error: null });
         signalling.send({ type: 'invite.create', visitId, relativeId });
@@ -388,6 +516,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
 
       ring(visit) {
         if (!signalling.available() || get().phase === 'ringing' || get().phase === 'connected') return;
+        if (get().helpRequest) get().declineHelp();
         const callId = crypto.randomUUID();
         link?.stop();
         link = createCallLink({
@@ -422,6 +551,8 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           guests: [],
           participants: [],
           tiles: [],
+          helping: null,
+          colleagues: null,
         });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.
@@ -445,8 +576,11 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
       },
       hangUp() {
-        const { callId } = get();
-        if (callId) signalling.send({ type: 'call.hangup', callId });
+        const { callId, helping } = get();
+        // In a colleague's call we leave it; it goes on without us.
+        if (callId && helping?.me) signalling.send({ type: 'call.remove', callId, participant: helping.me });
+        else if (callId && helping) signalling.send({ type: 'call.colleague.answer', callId, accept: false });
+        else if (callId) signalling.send({ type: 'call.hangup', callId });
         finish('hangup');
       },
       toggleMic() {
@@ -467,7 +601,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         signalling.send({ type: 'pair.create', citizenId });
       },
       dismiss() {
-        set({ phase: 'idle', visit: null, callId: null, pairing: null, error: null });
+        set({ phase: 'idle', visit: null, callId: null, pairing: null, error: null, helping: null });
       },
     };
   });

@@ -15,23 +15,29 @@ export const VERDICT_WINDOW_MS = (VERDICT_SECONDS + 30) * 1000;
  * them out (refused). Only then are they in, and every pair of participants gets its own media
  * connection (a mesh of at most MAX_PARTICIPANTS): the one who was in the call first offers, so
  * two sides never offer to each other at once.
+ *
+ * A colleague is rung by the caller instead (ringing): their "yes" lets them in at once, as the
+ * caller chose them; the citizen sees them by name and role.
  */
 export const CONSENT_MS = 20_000;
+/** How long a colleague's client rings before it counts as no answer. */
+export const COLLEAGUE_RING_MS = 30_000;
 export type Party = 'staff' | 'citizen';
 export type CallPhase = 'ringing' | 'connected' | 'ended';
 
 export const Guest = z.object({
   /** Its participant id ("guest-…"). */
   id: z.string(),
-  /** Who it is across reconnects: "guest:<link hash>". */
+  /** Who it is across reconnects: "guest:<link hash>", or a colleague's "staff:<practitioner>". */
   identity: z.string(),
+  /** Its connection ('' for a colleague whose clients are still ringing). */
   conn: z.string(),
   kind: z.enum(['relative', 'colleague']),
   /** Who it is in the EOJ ("RelatedPerson/<id>", "Practitioner/<id>"). */
   person: z.string(),
   name: z.string(),
   relationship: z.string(),
-  state: z.enum(['waiting', 'asking', 'in', 'left', 'refused']),
+  state: z.enum(['ringing', 'waiting', 'asking', 'in', 'left', 'refused']),
   joinedMs: z.number().nullable(),
   leftMs: z.number().nullable(),
 });
@@ -77,6 +83,10 @@ export interface CallRegistryOptions {
   consentMs?: number;
   /** A guest's part is over (left, removed, turned away): its link may be used again elsewhere. */
   onGuestGone?: (guest: Guest) => void;
+  /** A colleague's clients start ringing (true) or stop (false: answered, declined, timed out, call over). */
+  ringColleague?: (call: Call, colleague: Guest, ringing: boolean) => void;
+  /** How long a colleague's client rings (default COLLEAGUE_RING_MS). */
+  colleagueRingMs?: number;
 }
 
 export type RingResult = { ok: true; call: Call } | { ok: false; reason: 'busy' | 'offline' | 'duplicate' };
@@ -86,6 +96,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
   const ringTimeoutMs = options.ringTimeoutMs ?? 45_000;
   const lostGraceMs = options.lostGraceMs ?? 15_000;
   const consentMs = options.consentMs ?? CONSENT_MS;
+  const colleagueRingMs = options.colleagueRingMs ?? COLLEAGUE_RING_MS;
   const calls = new Map<string, Call>();
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -130,8 +141,9 @@ export function createCallRegistry(options: CallRegistryOptions) {
       if (conn) options.send(conn, message);
     }
   };
-  const guestState = (call: Call, guest: Guest, state: Extract<ServerMessage, { type: 'guest.state' }>['state']) =>
-    options.send(guest.conn, { type: 'guest.state', state, guest: guest.id, citizenFirstName: call.citizenFirstName, callId: call.id });
+  const guestState = (call: Call, guest: Guest, state: Extract<ServerMessage, { type: 'guest.state' }>['state']) => {
+    if (guest.conn) options.send(guest.conn, { type: 'guest.state', state, guest: guest.id, citizenFirstName: call.citizenFirstName, callId: call.id });
+  };
   /** To the caller: where a guest stands now. */
   const tellStaff = (call: Call, guest: Guest) =>
     options.send(call.staffConn, {
@@ -139,6 +151,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
       callId: call.id,
       guest: guest.id,
       person: guest.person,
+      kind: guest.kind,
       name: guest.name,
       relationship: guest.relationship,
       state: guest.state,
@@ -156,6 +169,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
   }
   function guestLeaves(call: Call, guest: Guest, state: 'left' | 'refused') {
     const wasIn = guest.state === 'in';
+    if (guest.state === 'ringing') options.ringColleague?.(call, guest, false);
     guestTimer(call, guest.id, null);
     guest.state = state;
     guest.leftMs = now();
@@ -191,6 +205,7 @@ export function createCallRegistry(options: CallRegistryOptions) {
     for (const guest of call.guests) {
       guestTimer(call, guest.id, null);
       if (guest.state === 'left' || guest.state === 'refused') continue;
+      if (guest.state === 'ringing') options.ringColleague?.(call, guest, false);
       if (guest.state !== 'in') guest.state = 'refused';
       else guest.state = 'left';
       guest.leftMs = call.endedMs;
@@ -411,11 +426,74 @@ export function createCallRegistry(options: CallRegistryOptions) {
     /** Staff remove a guest; the citizen a relative; a guest leaves (removes itself). */
     remove(callId: string, fromConn: string, participant: string): boolean {
       const call = calls.get(callId);
-      const guest = call?.guests.find((g) => g.id === participant && (g.state === 'in' || g.state === 'waiting' || g.state === 'asking'));
+      const guest = call?.guests.find((g) => g.id === participant && g.state !== 'left' && g.state !== 'refused');
       if (!call || !guest) return false;
       const by = call.staffConn === fromConn ? 'staff' : call.deviceConns.includes(fromConn) ? 'citizen' : guest.conn === fromConn ? 'self' : null;
       if (!by || (by === 'citizen' && guest.kind !== 'relative')) return false;
       guestLeaves(call, guest, 'left');
+      return true;
+    },
+    /**
+     * The caller rings a colleague of the team (the route checked they are free): their clients
+     * ring until one answers, they decline, or COLLEAGUE_RING_MS pass.
+     */
+    ringColleague(callId: string, fromConn: string, colleague: Pick<Guest, 'id' | 'identity' | 'person' | 'name' | 'relationship'>): boolean {
+      const call = calls.get(callId);
+      if (!call || call.phase !== 'connected' || call.staffConn !== fromConn || colleague.identity === call.staffIdentity) return false;
+      const known = call.guests.find((g) => g.identity === colleague.identity);
+      if (known && (known.state === 'ringing' || known.state === 'in')) return false;
+      if (inCall(call).length >= MAX_PARTICIPANTS) return false;
+      const guest: Guest = known ?? { ...colleague, kind: 'colleague', conn: '', state: 'ringing', joinedMs: null, leftMs: null };
+      guest.conn = '';
+      guest.state = 'ringing';
+      guest.leftMs = null;
+      if (!known) call.guests.push(guest);
+      tellStaff(call, guest);
+      options.ringColleague?.(call, guest, true);
+      guestTimer(call, guest.id, colleagueRingMs, () => guest.state === 'ringing' && guestLeaves(call, guest, 'refused'));
+      return true;
+    },
+    /**
+     * The colleague's answer from one of their clients: in at once (the caller chose them), or no.
+     * A colleague who is in and comes back on a new connection is bound to it, every pair anew.
+     */
+    answerColleague(callId: string, fromConn: string, identity: string, accept: boolean, role?: string): boolean {
+      const call = calls.get(callId);
+      const guest = call?.guests.find((g) => g.identity === identity && g.kind === 'colleague' && (g.state === 'ringing' || g.state === 'in'));
+      if (!call || call.phase !== 'connected' || !guest) return false;
+      if (guest.state === 'in') {
+        if (!accept) {
+          guestLeaves(call, guest, 'left');
+          return true;
+        }
+        guestTimer(call, guest.id, null);
+        guest.conn = fromConn;
+        guestState(call, guest, 'in');
+        for (const other of inCall(call)) {
+          const conn = connOf(call, other);
+          if (conn && other !== guest.id) options.send(conn, { type: 'call.peer.left', callId, peer: guest.id });
+        }
+        connectGuest(call, guest);
+        return true;
+      }
+      if (!accept) {
+        guestLeaves(call, guest, 'refused');
+        return true;
+      }
+      guest.conn = fromConn;
+      if (inCall(call).length >= MAX_PARTICIPANTS) {
+        guestState(call, guest, 'full');
+        guestLeaves(call, guest, 'refused');
+        return true;
+      }
+      options.ringColleague?.(call, guest, false);
+      guestTimer(call, guest.id, null);
+      guest.state = 'in';
+      guest.joinedMs = now();
+      if (role) guest.relationship = role;
+      tellStaff(call, guest);
+      guestState(call, guest, 'in');
+      connectGuest(call, guest);
       return true;
     },
     /**

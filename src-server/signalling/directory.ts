@@ -8,7 +8,8 @@ import type { SystemEoj } from './eoj.js';
 
 /** Where the signalling service learns which citizen a visit is for, and whose team it is. */
 export interface VisitDirectory {
-  visit(visitId: string): Promise<{ citizenId: string; teamId: string } | null>;
+  /** Whose visit it is, and the citizen's first name (how a call shows them to guests and colleagues). */
+  visit(visitId: string): Promise<{ citizenId: string; teamId: string; citizenFirstName: string } | null>;
   citizenInTeam(citizenId: string, teamId: string): Promise<boolean>;
   /** Start of the citizen's next open visit with this team, if any. */
   nextVisitStart(citizenId: string, teamId: string, afterMs: number): Promise<string | null>;
@@ -67,11 +68,15 @@ export function eojVisitDirectory(eoj: SystemEoj, clock: Clock): VisitDirectory 
   return {
     visit: (visitId) =>
       cached(`visit:${visitId}`, VISIT_TTL_MS, async () => {
-        const found = await eoj.call((c) => c.searchPage(`Appointment?_id=${encodeURIComponent(visitId)}`));
-        const appointment = found.body.entry?.map((e) => Appointment.safeParse(e.resource)).find((p) => p.success)?.data;
+        const found = await eoj.call((c) => c.searchPage(`Appointment?_id=${encodeURIComponent(visitId)}&_include=Appointment:patient`));
+        const entries = found.body.entry ?? [];
+        const appointment = entries.map((e) => Appointment.safeParse(e.resource)).find((p) => p.success)?.data;
         if (!appointment) return null;
         const { citizenId, teamId } = partiesOf(appointment, eoj.client.baseUrl);
-        return citizenId && teamId ? { citizenId, teamId } : null;
+        if (!citizenId || !teamId) return null;
+        // A server that ignores _include gives no Patient: the name is then left out, not looked up.
+        const patient = entries.map((e) => Patient.safeParse(e.resource)).find((p) => p.success && p.data.id === citizenId)?.data;
+        return { citizenId, teamId, citizenFirstName: patient ? firstNameOf(preferredName(patient.name, new Date(clock.nowMs()))) : '' };
       }),
     citizenInTeam: (citizenId, teamId) =>
       cached(`member:${teamId}:${citizenId}`, MEMBERSHIP_TTL_MS, async () => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ClientMessage, MAX_SIGNAL_MESSAGE_BYTES, ServerMessage, SIGNAL_PATH } from '../../src-shared/signalling/protocol.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { StaffClaims, StaffTokenVerifier } from '../eoj/auth.js';
-import { Call, createCallRegistry } from './calls.js';
+import { Call, COLLEAGUE_RING_MS, createCallRegistry } from './calls.js';
 import { CALL_TTL_MS } from './routes/calls.js';
 import { CallOp, GuestIdentity, type Connection, type RefusalCode, type SignallingContext } from './routes/context.js';
 import { knockOf } from './routes/guests.js';
@@ -46,6 +46,8 @@ export interface SignallingOptions {
   satisfactionSurvey?: boolean;
   /** How long the citizen has to say yes to a guest. */
   consentMs?: number;
+  /** How long a colleague's client rings before it counts as no answer. */
+  colleagueRingMs?: number;
   /** How relatives' invitations go out; without it staff cannot invite. */
   sms?: SmsSender;
   /** The relative's page, as the SMS links to it (the link's secret follows after "#"). */
@@ -159,7 +161,25 @@ export function attachSignalling(options: SignallingOptions) {
     now,
     survey: options.satisfactionSurvey ?? true,
     ...(options.consentMs ? { consentMs: options.consentMs } : {}),
-    onGuestGone: (guest) => void invitations.release(guest.identity.replace(/^guest:/, ''), guest.conn).catch(warnShared),
+    // A relative's link may be used again (from another device) once their part is over.
+    onGuestGone: (guest) => guest.kind === 'relative' && void invitations.release(guest.identity.replace(/^guest:/, ''), guest.conn).catch(warnShared),
+    // A colleague's clients ring (on whichever instance they are), and stop when it is settled.
+    ringColleague: (call, colleague, ringing) =>
+      toTeam(
+        call.staffTeam,
+        { who: 'member', sub: colleague.identity.replace(/^staff:/, '') },
+        ringing
+          ? {
+              type: 'call.colleague.incoming',
+              callId: call.id,
+              visitId: call.visitId,
+              caller: call.staffName,
+              citizenFirstName: call.citizenFirstName,
+              seconds: Math.round((options.colleagueRingMs ?? COLLEAGUE_RING_MS) / 1000),
+            }
+          : { type: 'call.colleague.over', callId: call.id },
+      ),
+    ...(options.colleagueRingMs ? { colleagueRingMs: options.colleagueRingMs } : {}),
     onEnded: (call) => {
       void saveCall(call);
       // The relatives' links end with a call they could have been in.
@@ -257,6 +277,14 @@ export function attachSignalling(options: SignallingOptions) {
         break;
       case 'remove':
         if (!calls.remove(callId, from, op.participant)) return refuse(from, 'forbidden', 'kan ikke fjerne den deltager', 'call.remove');
+        break;
+      case 'ringColleague':
+        if (!identity.startsWith('staff:') || !calls.ringColleague(callId, from, op.colleague))
+          return refuse(from, 'forbidden', 'kollegaen kan ikke hentes ind i opkaldet nu', 'call.colleague.ring');
+        break;
+      case 'answerColleague':
+        if (!identity.startsWith('staff:') || !calls.answerColleague(callId, from, identity, op.accept, op.role))
+          return refuse(from, 'not_found', 'opkaldet venter ikke længere på dig', 'call.colleague.answer');
         break;
       case 'verdict': {
         const call = identity.startsWith('device:') ? calls.verdict(callId, identity) : null;

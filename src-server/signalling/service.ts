@@ -43,6 +43,7 @@ export interface SignallingServiceOptions {
   heartbeatMs?: number;
   satisfactionSurvey?: boolean;
   consentMs?: number;
+  colleagueRingMs?: number;
   /** How relatives' invitations are texted (the sandbox: a local outbox file). */
   sms?: SmsSender;
   /** The relative's page as linked in the SMS; default: this service's citizen app. */
@@ -107,6 +108,7 @@ export async function startSignallingService(options: SignallingServiceOptions):
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.satisfactionSurvey !== undefined ? { satisfactionSurvey: options.satisfactionSurvey } : {}),
     ...(options.consentMs ? { consentMs: options.consentMs } : {}),
+    ...(options.colleagueRingMs ? { colleagueRingMs: options.colleagueRingMs } : {}),
   });
   await signalling.ready;
   // The load balancer sends new connections only to instances that can take them. Redis away is

@@ -67,6 +67,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.turnAway'), callId: CallId, guest: ParticipantId }).strict(),
   z.object({ type: z.literal('call.consent'), callId: CallId, guest: ParticipantId, allow: z.boolean() }).strict(),
   z.object({ type: z.literal('call.remove'), callId: CallId, participant: ParticipantId }).strict(),
+  // A colleague. The caller asks which colleagues of the team are free (from presence) and rings
+  // one; the colleague's client rings and they take part (or not). A colleague in the call leaves
+  // with call.remove, naming themselves.
+  z.object({ type: z.literal('call.colleagues'), callId: CallId }).strict(),
+  z.object({ type: z.literal('call.colleague.ring'), callId: CallId, colleague: Id }).strict(),
+  z.object({ type: z.literal('call.colleague.answer'), callId: CallId, accept: z.boolean() }).strict(),
   /** The citizen's tablet, after a call it answered: the face tapped, or `none` when the faces timed out. */
   z.object({ type: z.literal('call.verdict'), callId: CallId, verdict: Verdict }).strict(),
   // The device check's network test: an echo for round trip and throughput (the padding is
@@ -113,10 +119,30 @@ export const ServerMessage = z.discriminatedUnion('type', [
     guest: ParticipantId,
     /** Who it is in the EOJ, for the visit's Encounter ("RelatedPerson/<id>"). */
     person: z.string().max(200),
+    kind: z.enum(['relative', 'colleague']),
     name: z.string().max(200),
+    /** A relative's relationship to the citizen; a colleague's role. */
     relationship: z.string().max(100),
-    state: z.enum(['waiting', 'asking', 'in', 'left', 'refused']),
+    /** A colleague is rung first (`ringing`); `refused` is then their "no" or no answer. */
+    state: z.enum(['ringing', 'waiting', 'asking', 'in', 'left', 'refused']),
   }),
+  /** To the caller: the team's colleagues who are free now (signed in, not in a call). */
+  z.object({
+    type: z.literal('call.colleagues'),
+    callId: CallId,
+    colleagues: z.array(z.object({ id: Id, name: z.string().max(200) })).max(500),
+  }),
+  /** To a colleague's clients: the caller asks them into a call (until answered, declined or `seconds` pass). */
+  z.object({
+    type: z.literal('call.colleague.incoming'),
+    callId: CallId,
+    visitId: Id,
+    caller: z.string().max(200),
+    citizenFirstName: z.string().max(100),
+    seconds: z.number().int().positive(),
+  }),
+  /** To a colleague's clients: that ringing is over (answered on another screen, declined, timed out, the call ended). */
+  z.object({ type: z.literal('call.colleague.over'), callId: CallId }),
   /** To the citizen's tablet: may this guest take part? (No answer in time counts as no.) */
   z.object({ type: z.literal('call.consent.ask'), callId: CallId, guest: ParticipantId, firstName: z.string().max(100), seconds: z.number().int().positive() }),
   /** Who is in the call now: to everyone in it. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { systemClock } from '../../src-shared/time/clock';
-import { remoteAudioEnergy, ringAndAnswer, videoWidth } from './callFlow';
+import { openSignedIn, remoteAudioEnergy, ringAndAnswer, videoWidth } from './callFlow';
 import * as guestFlow from './guestFlow';
 import { readEoj } from './browserMode';
 import { startE2eProduct, type E2eProduct } from './product';
@@ -17,10 +17,10 @@ import { startE2eProduct, type E2eProduct } from './product';
  */
 // Three browsers, a device check, an outcome and an EOJ read-back: longer than the default minute on two loaded cores.
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
-let product: E2eProduct<'client'>;
+let product: E2eProduct<'client' | 'colleague'>;
 
 test.beforeAll(async () => {
-  product = await startE2eProduct({ name: 'guests', clock: systemClock, clients: ['client'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
+  product = await startE2eProduct({ name: 'guests', clock: systemClock, clients: ['client', 'colleague'], client: { SKAERMRUM_SYNC_INTERVAL_MS: '1000' } });
 });
 test.afterAll(async () => {
   await product.stop();
@@ -166,4 +166,76 @@ test('the citizen says no: the relative is told, and never gets a picture or sou
   await expect(staff.locator('.guest-video')).toHaveCount(0);
   await staff.getByRole('button', { name: 'Læg på' }).click();
   await Promise.all([staff, citizen, relative].map((p) => p.context().close()));
+});
+
+test('"Hent kollega": a free colleague is rung through presence, joins, speaks and leaves; the citizen sees them by name and role', async ({ browser }) => {
+  const who = await allowedRelative();
+  const visitId = await book(who.citizenId);
+  const { staff, citizen } = await pages(browser);
+  // The colleague sits in another room with the queue open: signed in and free.
+  const colleague = await (await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } })).newPage();
+  await openSignedIn(colleague, product.clients.colleague.url, 'Jonas Kvist');
+  await pairAndOpen(staff, citizen, visitId);
+  await ringAndAnswer(staff, citizen, visitId);
+
+  await staff.getByRole('button', { name: 'Hent kollega' }).click();
+  const picker = staff.getByTestId('colleague-picker');
+  // Louise herself is not listed; Jonas is, as he is signed in and not in a call.
+  await expect(picker.getByRole('button', { name: 'Ring til Jonas Kvist' })).toBeVisible();
+  await expect(picker.getByRole('button', { name: /Louise/ })).toHaveCount(0);
+  await axeClean(staff);
+  await picker.getByRole('button', { name: 'Ring til Jonas Kvist' }).click();
+  await expect(staff.getByTestId('call-guests').locator('li[data-state="ringing"]')).toContainText('Ringer til Jonas Kvist');
+
+  // Jonas's client rings: who asks, for whom; he joins with the keyboard (the join button has focus).
+  const request = colleague.getByTestId('help-request');
+  await expect(request.getByRole('heading', { name: 'Louise Dalgaard beder om hjælp' })).toBeVisible();
+  await axeClean(colleague);
+  await colleague.screenshot({ path: test.info().outputPath('help-request-1280x720.png') });
+  await expect(request.getByRole('button', { name: 'Tag med i opkaldet' })).toBeFocused();
+  await colleague.keyboard.press('Enter');
+  await expect(colleague.locator('[data-helping="true"][data-call-phase="connected"]')).toBeVisible();
+  await expect(colleague.getByRole('status').filter({ hasText: 'Du er med i Louise Dalgaards opkald' })).toBeVisible();
+
+  // Picture and sound among all three; every tile says who it is, the colleague by name and role.
+  await expect(staff.getByTestId('call-guests').locator('li[data-state="in"]')).toContainText('Jonas Kvist (Medarbejder) er med');
+  await expect.poll(() => videoWidth(staff, '.guest-video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(citizen, '.tile[data-peer] video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => colleague.locator('.guest-video').count()).toBe(2);
+  await expect.poll(() => videoWidth(colleague, '.guest-tile:nth-of-type(1) video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(colleague, '.guest-tile:nth-of-type(2) video'), { timeout: 20_000 }).toBeGreaterThan(0);
+  expect(await remoteAudioEnergy(staff, '.guest-video')).toBeGreaterThan(0.01);
+  expect(await remoteAudioEnergy(citizen, '.tile[data-peer] video')).toBeGreaterThan(0.01);
+  await expect(citizen.locator('.tile figcaption')).toHaveText([/Louise Dalgaard/, /Jonas Kvist \(Medarbejder\)/]);
+  await expect(colleague.locator('.guest-tile figcaption')).toHaveText([/Louise Dalgaard \(Medarbejder\)/, /Borger/]);
+  // The citizen cannot send a colleague away (only their relatives): staff can, or the colleague leaves.
+  await expect(citizen.getByRole('button', { name: /Afslut Jonas/ })).toHaveCount(0);
+  expect(await noScroll(citizen)).toBe(true);
+  await axeClean(colleague);
+  for (const [page, who] of [
+    [colleague, 'colleague'],
+    [staff, 'caller'],
+    [citizen, 'tablet'],
+  ] as const)
+    await page.screenshot({ path: test.info().outputPath(`with-colleague-${who}.png`) });
+
+  await colleague.getByRole('button', { name: 'Forlad opkaldet' }).click();
+  await expect(colleague.locator('.call-stage')).toHaveCount(0);
+  await expect(staff.getByTestId('call-guests').locator('li[data-state="left"]')).toContainText('Jonas Kvist');
+  await expect(staff.locator('.guest-video')).toHaveCount(0);
+  await expect(citizen.locator('.tile[data-peer]')).toHaveCount(0);
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+  const dialog = staff.getByTestId('outcome-dialog');
+  await dialog.getByRole('button', { name: 'Gem udfald' }).click();
+
+  // The Encounter names the colleague as a participant for their part of the call.
+  type Enc = { participant: { individual: { reference: string }; period?: { start: string; end: string } }[] };
+  const encounter = async () =>
+    (await readEoj<{ entry?: { resource: Enc }[] }>(product.eoj.url, `/Encounter?appointment=Appointment/${visitId}`)).entry?.[0]?.resource;
+  await expect.poll(async () => (await encounter())?.participant.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(1);
+  const jonas = (await encounter())?.participant.filter((p) => p.individual.reference !== 'Practitioner/practitioner-2');
+  expect(jonas?.map((p) => p.individual.reference)).toEqual([expect.stringMatching(/^Practitioner\//)]);
+  expect(Date.parse(jonas?.[0]?.period?.end ?? '')).toBeGreaterThan(Date.parse(jonas?.[0]?.period?.start ?? ''));
+  await Promise.all([staff, citizen, colleague].map((p) => p.context().close()));
 });

@@ -38,7 +38,10 @@ export interface TestSandbox extends Sandbox {
 export async function startTestSandbox(
   options: {
     logger?: SignallingLogger;
-    signalling?: Pick<SignallingServiceOptions, 'ringTimeoutMs' | 'lostGraceMs' | 'autoAnswerAfterS' | 'heartbeatMs' | 'satisfactionSurvey' | 'consentMs'>;
+    signalling?: Pick<
+      SignallingServiceOptions,
+      'ringTimeoutMs' | 'lostGraceMs' | 'autoAnswerAfterS' | 'heartbeatMs' | 'satisfactionSurvey' | 'consentMs' | 'colleagueRingMs'
+    >;
     /** The demo days as of the clock (default "now"). */
     demo?: DemoAsOf | null;
     /** The sandbox's clock (default: a test clock at the test instant). */

@@ -27,7 +27,7 @@ describe('relatives in a call: invited, admitted, consented', () => {
 
   beforeAll(async () => {
     eoj = await startTestSandbox({
-      signalling: { heartbeatMs: 500, lostGraceMs: 400, consentMs: 1_500 },
+      signalling: { heartbeatMs: 500, lostGraceMs: 400, consentMs: 1_500, colleagueRingMs: 1_500 },
       logger: { warn: (fields, message) => logged.push(JSON.stringify({ ...fields, message })) },
     });
     url = eoj.signallingUrl;
@@ -288,6 +288,10 @@ describe('relatives in a call: invited, admitted, consented', () => {
       { type: 'call.answer', callId },
       { type: 'call.hangup', callId },
       { type: 'auth', token: forged },
+      // A guest asks for free colleagues, rings one, answers for one: all staff's only.
+      { type: 'call.colleagues', callId },
+      { type: 'call.colleague.ring', callId, colleague: 'practitioner-1' },
+      { type: 'call.colleague.answer', callId, accept: true },
     );
     const messages = fc.sample(
       fc.oneof(
@@ -295,7 +299,19 @@ describe('relatives in a call: invited, admitted, consented', () => {
         fc.json(),
         fc.record(
           {
-            type: fc.constantFrom('guest.join', 'call.signal', 'call.remove', 'call.consent', 'call.admit', 'call.peer'),
+            type: fc.constantFrom(
+              'guest.join',
+              'call.signal',
+              'call.remove',
+              'call.consent',
+              'call.admit',
+              'call.peer',
+              'call.colleagues',
+              'call.colleague.ring',
+              'call.colleague.answer',
+            ),
+            colleague: fc.constantFrom('practitioner-1', 'practitioner-5', 'x'),
+            accept: fc.boolean(),
             callId: fc.oneof(fc.constant(callId), fc.uuid(), fc.string()),
             link: fc.oneof(fc.constant(link), fc.string()),
             pin: fc.oneof(fc.constant(pin), fc.stringMatching(/^\d{6}$/), fc.string()),
@@ -321,10 +337,116 @@ describe('relatives in a call: invited, admitted, consented', () => {
     expect(await device.next('call.signal')).toMatchObject({ data: { candidate: 'after-fuzz' } });
     const held = eoj.signalling.calls.get(callId);
     expect(held?.phase).toBe('connected');
-    expect(held?.guests.filter((g) => g.state === 'in')).toEqual([]);
+    expect(held?.guests.filter((g) => g.state === 'in' || g.state === 'ringing')).toEqual([]);
     expect(device.received.some((m) => m.type === 'call.participants')).toBe(false);
     s.send({ type: 'call.hangup', callId });
     s.close();
     device.close();
   }, 120_000);
+
+  describe('"Hent kollega": a colleague of the team, rung through presence', () => {
+    it('lists only free colleagues of the own team; the one rung joins from one screen, gets a pair with each, and leaves', async () => {
+      const s = await staff('practitioner-4');
+      const device = await tablet(s);
+      const visitId = await book(4);
+      // Jonas is free on two screens; Fatima is in a call; Birk is in another team.
+      const jonas = [await staff('practitioner-5'), await staff('practitioner-5')];
+      const fatima = await staff('practitioner-6');
+      fatima.send({ type: 'presence.update', presence: { state: 'in_call', roomId: null, visitId: 'elsewhere' } });
+      const birk = await staff('practitioner-syd-1');
+      const callId = await call(s, device, visitId);
+      // Presence is reported through the shared state: asked until Fatima's report has landed.
+      let listed: string[] = [];
+      for (let i = 0; i < 20 && (listed.includes('practitioner-6') || listed.length === 0); i++) {
+        s.send({ type: 'call.colleagues', callId });
+        listed = (await s.next('call.colleagues')).colleagues.map((c) => c.id);
+      }
+      expect(listed).toContain('practitioner-5');
+      expect(listed).not.toContain('practitioner-4');
+      expect(listed).not.toContain('practitioner-6');
+      expect(listed).not.toContain('practitioner-syd-1');
+      // Only a free colleague can be rung: not one in a call, not one of another team.
+      for (const busy of ['practitioner-6', 'practitioner-syd-1']) {
+        s.send({ type: 'call.colleague.ring', callId, colleague: busy });
+        expect(await s.next('error')).toMatchObject({ code: 'not_found' });
+      }
+
+      s.send({ type: 'call.colleague.ring', callId, colleague: 'practitioner-5' });
+      const ringing = await s.next('call.guest');
+      expect(ringing).toMatchObject({ callId, kind: 'colleague', state: 'ringing', person: 'Practitioner/practitioner-5', name: 'Jonas Kvist' });
+      for (const screen of jonas) expect(await screen.next('call.colleague.incoming')).toMatchObject({ callId, visitId, caller: 'Sofie Lindholm' });
+      // Only the colleague rung may answer; Birk's "yes" is refused.
+      birk.send({ type: 'call.colleague.answer', callId, accept: true });
+      expect(await birk.next('error')).toMatchObject({ code: 'not_found' });
+      const [screen, other] = jonas as [SignalClient, SignalClient];
+      screen.send({ type: 'call.colleague.answer', callId, accept: true });
+      expect(await other.next('call.colleague.over')).toMatchObject({ callId });
+      expect(await screen.next('guest.state')).toMatchObject({ state: 'in', callId, guest: ringing.guest });
+      expect(await s.next('call.guest')).toMatchObject({ state: 'in', relationship: 'Medarbejder' });
+      const seen = await device.next('call.participants');
+      expect(seen.participants.map((p) => [p.kind, p.name, p.role])).toEqual([
+        ['staff', 'Sofie Lindholm', 'Medarbejder'],
+        ['citizen', expect.any(String), 'Borger'],
+        ['colleague', 'Jonas Kvist', 'Medarbejder'],
+      ]);
+      expect(await s.next('call.peer')).toMatchObject({ peer: ringing.guest, initiator: true });
+      expect(await device.next('call.peer')).toMatchObject({ peer: ringing.guest, initiator: true });
+      const peers = [await screen.next('call.peer'), await screen.next('call.peer')];
+      expect(peers.map((p) => [p.peer, p.initiator]).sort()).toEqual([
+        ['citizen', false],
+        ['staff', false],
+      ]);
+      // The citizen cannot send a colleague away; the colleague leaves by themselves.
+      device.send({ type: 'call.remove', callId, participant: ringing.guest });
+      expect(await device.next('error')).toMatchObject({ code: 'forbidden' });
+      screen.send({ type: 'call.remove', callId, participant: ringing.guest });
+      expect(await screen.next('guest.state')).toMatchObject({ state: 'ended' });
+      expect(await s.next('call.guest')).toMatchObject({ state: 'left' });
+      expect(await s.next('call.peer.left')).toMatchObject({ peer: ringing.guest });
+      expect(eoj.signalling.calls.get(callId)?.phase).toBe('connected');
+      s.send({ type: 'call.hangup', callId });
+      await device.next('call.ended');
+      for (const c of [s, device, ...jonas, fatima, birk]) c.close();
+    });
+
+    it('a "no", no answer in time, or the call ending stops the ringing; a relative cannot ask for colleagues', async () => {
+      const s = await staff('practitioner-7');
+      const device = await tablet(s);
+      const visitId = await book(6);
+      const jonas = await staff('practitioner-5');
+      const callId = await call(s, device, visitId);
+      const ring = async () => {
+        s.send({ type: 'call.colleague.ring', callId, colleague: 'practitioner-5' });
+        expect(await s.next('call.guest')).toMatchObject({ state: 'ringing' });
+        await jonas.next('call.colleague.incoming');
+      };
+      await ring();
+      jonas.send({ type: 'call.colleague.answer', callId, accept: false });
+      expect(await jonas.next('call.colleague.over')).toMatchObject({ callId });
+      expect(await s.next('call.guest')).toMatchObject({ state: 'refused', kind: 'colleague' });
+      // No answer within the ringing time (1.5 s here) counts as no.
+      await ring();
+      expect(await jonas.next('call.colleague.over', 5_000)).toMatchObject({ callId });
+      expect(await s.next('call.guest')).toMatchObject({ state: 'refused' });
+      // A "yes" after that is too late.
+      jonas.send({ type: 'call.colleague.answer', callId, accept: true });
+      expect(await jonas.next('error')).toMatchObject({ code: 'not_found' });
+      // The caller hangs up while it rings: the colleague's screen stops ringing.
+      await ring();
+      s.send({ type: 'call.hangup', callId });
+      expect(await jonas.next('call.colleague.over')).toMatchObject({ callId });
+      // A relative's connection may not ask who is free, nor ring anyone.
+      const visit2 = await book(8);
+      const { link, pin } = await invite(s, visit2);
+      const guest = await open();
+      guest.send({ type: 'guest.join', link, pin });
+      await guest.next('auth.ok');
+      guest.send({ type: 'call.colleagues', callId });
+      expect(await guest.next('error')).toMatchObject({ code: 'forbidden' });
+      guest.send({ type: 'call.colleague.ring', callId, colleague: 'practitioner-5' });
+      expect(await guest.next('error')).toMatchObject({ code: 'forbidden' });
+      expect(guest.received.some((m) => m.type === 'call.colleagues' || m.type === 'presence.team')).toBe(false);
+      for (const c of [s, device, jonas, guest]) c.close();
+    });
+  });
 });

@@ -34,6 +34,10 @@ describe('the signalling routes', () => {
       'call.turnAway': 'staff',
       'call.consent': 'signed-in',
       'call.remove': 'signed-in',
+      // A colleague: only staff ask who is free, ring, and answer (the call checks it is the one rung).
+      'call.colleagues': 'staff',
+      'call.colleague.ring': 'staff',
+      'call.colleague.answer': 'staff',
     });
   });
 });

@@ -36,6 +36,7 @@ async function ring(ctx: SignallingContext, conn: StaffSigned, message: Extract<
     staffConn: conn.id,
     deviceConns,
     caller: claims.name,
+    citizenFirstName: visit.citizenFirstName,
     autoAnswerAfterS: ctx.options.autoAnswerAfterS ?? null,
   });
   if (!result.ok) {

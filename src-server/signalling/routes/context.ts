@@ -56,6 +56,11 @@ export const CallOp = z.discriminatedUnion('op', [
   z.object({ op: z.literal('turnAway'), guest: z.string() }),
   z.object({ op: z.literal('consent'), guest: z.string(), allow: z.boolean() }),
   z.object({ op: z.literal('remove'), participant: z.string() }),
+  z.object({
+    op: z.literal('ringColleague'),
+    colleague: z.object({ id: z.string(), identity: z.string(), person: z.string(), name: z.string(), relationship: z.string() }),
+  }),
+  z.object({ op: z.literal('answerColleague'), accept: z.boolean(), role: z.string().max(100) }),
 ]);
 export type CallOp = z.infer<typeof CallOp>;
 

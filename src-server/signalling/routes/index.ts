@@ -1,5 +1,6 @@
 import type { ClientMessage } from '../../../src-shared/signalling/protocol.js';
 import { callRoutes } from './calls.js';
+import { colleagueRoutes } from './colleagues.js';
 import type { Connection, Routes, Signed, SignallingContext, StaffSigned } from './context.js';
 import { deviceRoutes } from './devices.js';
 import { guestRoutes } from './guests.js';
@@ -11,7 +12,7 @@ import { teamRoutes } from './team.js';
  * its methods: who may send it (anyone, any signed-in connection, staff only) is checked here,
  * once, before its handler runs.
  */
-export const ROUTES: Routes = { ...sessionRoutes, ...deviceRoutes, ...callRoutes, ...teamRoutes, ...guestRoutes };
+export const ROUTES: Routes = { ...sessionRoutes, ...deviceRoutes, ...callRoutes, ...teamRoutes, ...guestRoutes, ...colleagueRoutes };
 
 export function route(ctx: SignallingContext, conn: Connection, message: ClientMessage): Promise<void> | void {
   const r = ROUTES[message.type] as Routes[ClientMessage['type']];
