@@ -193,12 +193,8 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           relayOnly: options.relayOnly ?? false,
           onRemoteStream: (remote) => store.setState({ remote }),
           onState: (peerState) => store.setState({ peerState }),
-          // The tablet pauses its own video too when the line cannot carry it; audio keeps the call.
-          onQuality: (_quality, audioOnly) =>
-            store
-              .getState()
-              .local?.getVideoTracks()
-              .forEach((t) => (t.enabled = !audioOnly)),
+          // The link pauses the tablet's video on this pair when the line cannot carry it; audio keeps the call.
+          onQuality: () => undefined,
           restartOnStall: false,
         });
         // Camera and microphone start while it rings, so answering connects at once.

@@ -215,9 +215,13 @@ export function CallPanel({
           const who = s.participants.find((p) => p.id === tile.peer);
           const label = who?.name ? t('call.guestVideo', { name: who.name, relationship: who.role }) : (who?.role ?? '');
           return (
-            <figure key={tile.peer} className="guest-tile" data-peer={tile.peer}>
+            <figure key={tile.peer} className="guest-tile" data-peer={tile.peer} data-audio-only={tile.audioOnly ? 'true' : undefined}>
               <Video stream={tile.stream} muted={false} label={label} className="guest-video" sinkId={s.devices.speaker} />
-              <figcaption>{label}</figcaption>
+              <figcaption>
+                {label}
+                {/* This pair's line cannot carry video: only sound with this person, the others keep their picture. */}
+                {tile.audioOnly && ` · ${t('call.tileAudioOnly')}`}
+              </figcaption>
             </figure>
           );
         })}

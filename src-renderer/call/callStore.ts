@@ -490,7 +490,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         const next = kind === 'microphone' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
         const old = kind === 'microphone' ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
         if (!next) return;
-        next.enabled = kind === 'microphone' ? !get().micMuted : !get().cameraOff && !get().audioOnly;
+        next.enabled = kind === 'microphone' ? !get().micMuted : !get().cameraOff;
         const peer = link?.peer() as unknown as { replaceTrack?(o: MediaStreamTrack, n: MediaStreamTrack, s: MediaStream): void } | null;
         if (old) {
           peer?.replaceTrack?.(old, next, local);
@@ -525,12 +525,8 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           relayOnly: options.relayOnly ?? false,
           onRemoteStream: (remote) => set({ remote }),
           onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
-          onQuality: (quality, audioOnly) => {
-            set({ quality, audioOnly });
-            get()
-              .local?.getVideoTracks()
-              .forEach((t) => (t.enabled = !audioOnly && !get().cameraOff));
-          },
+          // The link pauses video on this pair alone (guests keep theirs); the banner says why.
+          onQuality: (quality, audioOnly) => set({ quality, audioOnly }),
           restartOnStall: true,
         });
         set({
@@ -594,7 +590,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         const cameraOff = !get().cameraOff;
         get()
           .local?.getVideoTracks()
-          .forEach((t) => (t.enabled = !cameraOff && !get().audioOnly));
+          .forEach((t) => (t.enabled = !cameraOff));
         set({ cameraOff });
       },
       pairDevice(citizenId) {

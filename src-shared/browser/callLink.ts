@@ -19,6 +19,19 @@ export interface CallLinkOptions {
   peer?: string;
 }
 
+/**
+ * Audio only on this pair alone: its video sender sends nothing (replaceTrack(null)) while the
+ * line cannot carry video, and the camera's current track again when it can. The camera itself
+ * stays on, so the other pairs of a call with guests keep their picture. Checked at every quality
+ * sample, so a pair re-established meanwhile is paused too.
+ */
+function pairVideo(pc: RTCPeerConnection | null, local: MediaStream, paused: boolean) {
+  const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped')?.sender;
+  if (!sender) return;
+  const want = paused ? null : (local.getVideoTracks()[0] ?? null);
+  if (sender.track !== want && (paused || want)) void sender.replaceTrack(want).catch(() => undefined);
+}
+
 export function createCallLink(options: CallLinkOptions) {
   let session: PeerSession | null = null;
   let stopMonitor: () => void = () => undefined;
@@ -48,7 +61,10 @@ export function createCallLink(options: CallLinkOptions) {
       for (const data of early.splice(0)) s.signal(data);
       stopMonitor = startQualityMonitor({
         pc: () => peerConnectionOf(s.current()),
-        onQuality: options.onQuality,
+        onQuality: (quality, audioOnly) => {
+          pairVideo(peerConnectionOf(s.current()), local, audioOnly);
+          options.onQuality(quality, audioOnly);
+        },
         ...(options.restartOnStall ? { onStall: () => s.state() === 'connected' && s.reconnect() } : {}),
       });
     },
