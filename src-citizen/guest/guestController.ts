@@ -140,8 +140,12 @@ export function createGuestController(options: { relayOnly?: boolean } = {}) {
 
   return {
     store,
+    /**
+     * With a link, the connection opens at once, while the relative reads the SMS's PIN: the PIN
+     * then goes out on a socket that is already there (with a PIN kept from before, it joins).
+     */
     start() {
-      if (!link || !pin) return;
+      if (!link) return;
       started = true;
       signalling.start();
     },
@@ -155,7 +159,8 @@ export function createGuestController(options: { relayOnly?: boolean } = {}) {
       pin = entered;
       sessionStorage.setItem(`${PIN_KEY}:${link.slice(0, 8)}`, entered);
       store.setState({ phase: 'joining', error: null });
-      // On the open connection (a wrong PIN before leaves it open), else by connecting.
+      // On the open connection; one still opening sends it when open; a closed one (the server
+      // closes a socket that says nothing for a while) reconnects now.
       if (!started) {
         started = true;
         signalling.start();

@@ -117,7 +117,8 @@ export async function benchGuests(rounds = 5) {
       await citizen.getByRole('alertdialog').getByRole('button', { name: 'Ja' }).waitFor();
       const t0 = performance.now();
       await citizen.getByRole('alertdialog').getByRole('button', { name: 'Ja' }).click();
-      await Promise.all([playing(staff, `.guest-tile:nth-of-type(${nth}) video`), playing(citizen, `.tile[data-peer]:nth-of-type(${nth + 1}) video`)]);
+      // On both screens the citizen's (or staff's) picture is the first tile, the guests follow.
+      await Promise.all([playing(staff, `.guest-tile:nth-of-type(${nth + 1}) video`), playing(citizen, `.tile[data-peer]:nth-of-type(${nth + 1}) video`)]);
       return performance.now() - t0;
     };
 

@@ -47,6 +47,13 @@ async function axeClean(page: Page, only?: string) {
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 }
 
+/** Opens the SMS's link and types its PIN. */
+async function enterPin(page: Page, sms: { url: string; pin: string }) {
+  await page.goto(sms.url);
+  await page.getByLabel('Skriv koden fra SMS’en').fill(sms.pin);
+  await page.getByRole('button', { name: 'Fortsæt' }).click();
+}
+
 /** The relative opens the link, types the PIN, passes the check and waits. */
 async function relativeWaits(relative: Page, sms: { url: string; pin: string }) {
   await relative.goto(sms.url);
@@ -117,6 +124,12 @@ test('a relative invited, PIN entered, admitted, the citizen says yes: video and
   await expect(relative.locator('.tile figcaption').first()).toContainText('Louise Dalgaard');
   expect(await noScroll(relative)).toBe(true);
   expect(await noScroll(citizen)).toBe(true);
+  // The same link on a second phone while the first is in: refused, in Danish, nothing shown of the call.
+  const second = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
+  await enterPin(second, sms);
+  await expect(second.getByRole('alert')).toHaveText('Linket er allerede i brug på en anden enhed.');
+  expect(await second.locator('video').count()).toBe(0);
+  await second.context().close();
 
   // The citizen ends the relative's part with one button; the call goes on.
   await citizen.getByRole('button', { name: `Afslut ${first}s deltagelse` }).click();
@@ -168,7 +181,12 @@ test('the citizen says no: the relative is told, and never gets a picture or sou
   await axeClean(relative);
   await expect(staff.locator('.guest-video')).toHaveCount(0);
   await staff.getByRole('button', { name: 'Læg på' }).click();
-  await Promise.all([staff, citizen, relative].map((p) => p.context().close()));
+  // After the call the link has expired: said so in Danish, with what to do.
+  const late = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
+  await enterPin(late, lastSms(who.phone));
+  await expect(late.getByRole('alert')).toHaveText('Linket er udløbet. Bed medarbejderen om en ny invitation.');
+  await axeClean(late);
+  await Promise.all([staff, citizen, relative, late].map((p) => p.context().close()));
 });
 
 test('"Hent kollega": a free colleague is rung through presence, joins, speaks and leaves; the citizen sees them by name and role', async ({ browser }) => {
