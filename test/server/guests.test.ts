@@ -344,6 +344,47 @@ describe('relatives in a call: invited, admitted, consented', () => {
     device.close();
   }, 120_000);
 
+  /** The guest's next state message that says `state` (waiting and asking come first). */
+  async function stateOf(conn: SignalClient, state: string) {
+    for (;;) {
+      const m = await conn.next('guest.state');
+      if (m.state === state) return m;
+    }
+  }
+
+  it('at most four people: a fifth is told the call is full, and no colleague can be rung into it', async () => {
+    const s = await staff('practitioner-6');
+    const device = await tablet(s);
+    const visitId = await book(7);
+    const callId = await call(s, device, visitId);
+    const jonas = await staff('practitioner-5');
+    // Three links for the same relative (each invitation is its own link): three guests.
+    const guests: { conn: SignalClient; id: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { link, pin } = await invite(s, visitId);
+      const conn = await open();
+      conn.send({ type: 'guest.join', link, pin });
+      guests.push({ conn, id: (await conn.next('auth.ok')).id });
+    }
+    for (const g of guests.slice(0, 2)) {
+      s.send({ type: 'call.admit', callId, guest: g.id });
+      await device.next('call.consent.ask');
+      device.send({ type: 'call.consent', callId, guest: g.id, allow: true });
+      expect(await stateOf(g.conn, 'in')).toMatchObject({ callId });
+    }
+    const fifth = guests[2] as { conn: SignalClient; id: string };
+    s.send({ type: 'call.admit', callId, guest: fifth.id });
+    expect(await stateOf(fifth.conn, 'full')).toMatchObject({ callId });
+    expect(device.received.filter((m) => m.type === 'call.consent.ask')).toHaveLength(2);
+    s.send({ type: 'call.colleague.ring', callId, colleague: 'practitioner-5' });
+    expect(await s.next('error')).toMatchObject({ code: 'forbidden', message: 'kollegaen kan ikke hentes ind i opkaldet nu' });
+    expect(jonas.received.some((m) => m.type === 'call.colleague.incoming')).toBe(false);
+    expect(eoj.signalling.calls.get(callId)?.guests.filter((g) => g.state === 'in')).toHaveLength(2);
+    s.send({ type: 'call.hangup', callId });
+    await device.next('call.ended');
+    for (const c of [s, device, jonas, ...guests.map((g) => g.conn)]) c.close();
+  });
+
   describe('"Hent kollega": a colleague of the team, rung through presence', () => {
     it('lists only free colleagues of the own team; the one rung joins from one screen, gets a pair with each, and leaves', async () => {
       const s = await staff('practitioner-4');
