@@ -9,6 +9,7 @@ import { ProblemList } from '../sync/ProblemList';
 import { SyncBanner } from '../sync/SyncBanner';
 import type { QueueScope, QueueState } from '../queue/queueStore';
 import { CallPanel } from '../call/CallPanel';
+import { IncomingHelp } from '../call/HelpRequest';
 import type { CallState } from '../call/callStore';
 import type { QueueVisit, Visit } from '../../src-shared/domain/visit';
 import type { RecordOutcome } from '../../src-shared/api/contract';
@@ -268,6 +269,11 @@ export function App({
     setView('day');
     setOpenId(call.visit.id);
   }, [call.phase, call.visit?.id]);
+  // So is a colleague's call we join, from whichever view we were in.
+  const helping = call.phase === 'connected' && call.helping !== null;
+  useEffect(() => {
+    if (helping) setView('day');
+  }, [helping]);
   const busy = call.phase === 'ringing' || call.phase === 'connected';
   const openVisit = openId ? visitById(openId) : undefined;
   const outcomeVisit = outcomeFor ? visitById(outcomeFor.visitId) : undefined;
@@ -362,6 +368,7 @@ export function App({
           </nav>
         )}
         <MovedNotices team={team} />
+        <IncomingHelp store={calls} visitNow={visitById} />
         {shownView === 'board' && <BoardView board={board} team={team} />}
         {shownView === 'reports' && state.session && <ReportsView reports={reports} canChooseTeam={isLeader} />}
         {shownView === 'day' && state.session && (

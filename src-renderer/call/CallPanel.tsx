@@ -6,7 +6,6 @@ import type { QueueVisit } from '../../src-shared/domain/visit';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import type { CallGuest, CallState } from './callStore';
 import { ColleaguePicker } from './ColleaguePicker';
-import { HelpRequest } from './HelpRequest';
 
 function Video({
   stream,
@@ -100,17 +99,6 @@ export function CallPanel({
           {t('call.close')}
         </button>
       </div>
-    );
-  }
-  if (s.helpRequest && s.phase !== 'connected' && s.phase !== 'ringing') {
-    const request = s.helpRequest;
-    return (
-      <HelpRequest
-        request={request}
-        citizen={visitNow(request.visitId)?.citizen.name ?? (request.citizenFirstName || t('call.citizenFallback'))}
-        onAccept={s.acceptHelp}
-        onDecline={s.declineHelp}
-      />
     );
   }
   if (s.phase === 'idle' || s.phase === 'ended' || (!s.visit && !s.helping)) return null;

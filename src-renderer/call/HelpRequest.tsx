@@ -1,6 +1,25 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useStore, type StoreApi } from 'zustand';
+import type { QueueVisit } from '../../src-shared/domain/visit';
 import type { CallState } from './callStore';
+
+/** A colleague's request for help, over whichever view is open (the day, the board, the reports). */
+export function IncomingHelp({ store, visitNow }: { store: StoreApi<CallState>; visitNow(id: string): QueueVisit | undefined }) {
+  const { t } = useTranslation();
+  const request = useStore(store, (s) => s.helpRequest);
+  const phase = useStore(store, (s) => s.phase);
+  if (!request || phase === 'ringing' || phase === 'connected') return null;
+  const { acceptHelp, declineHelp } = store.getState();
+  return (
+    <HelpRequest
+      request={request}
+      citizen={visitNow(request.visitId)?.citizen.name ?? (request.citizenFirstName || t('call.citizenFallback'))}
+      onAccept={acceptHelp}
+      onDecline={declineHelp}
+    />
+  );
+}
 
 /**
  * A colleague asks us into their call ("Hent kollega"): who asks and for which citizen, with one

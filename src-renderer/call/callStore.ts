@@ -134,6 +134,23 @@ export interface CallStoreOptions {
   clock?: Clock;
 }
 
+/** Where every new call starts from, our own or a colleague's we join. */
+const FRESH_CALL: Partial<CallState> = {
+  endedAt: null,
+  endReason: null,
+  error: null,
+  micMuted: false,
+  cameraOff: false,
+  audioOnly: false,
+  quality: null,
+  deviceNotice: null,
+  returnOffers: {},
+  guests: [],
+  participants: [],
+  tiles: [],
+  colleagues: null,
+};
+
 export function createCallStore(api: ApiClient, signalling: SignallingClient, options: CallStoreOptions = {}): StoreApi<CallState> {
   let link: CallLink | null = null;
   let mesh: Mesh | null = null;
@@ -249,35 +266,32 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       if (get().helpRequest) set({ helpRequest: null });
     }
 
+    /** The call's pairs with guests and colleagues (the server says when each starts). */
+    function startMesh(callId: string) {
+      mesh?.stop();
+      mesh = createMesh({
+        callId,
+        send: (message) => signalling.send(message),
+        relayOnly: options.relayOnly ?? false,
+        local: async () => get().local ?? (await localMedia()),
+        onChange: (tiles, participants) => set({ tiles, participants }),
+      });
+    }
+
     /** In a colleague's call: our media to everyone in it, one pair each (we joined last, so we answer). */
     async function joinAsColleague(request: NonNullable<CallState['helpRequest']>) {
       const checked = options.checkedMedia?.() ?? null;
       set({
+        ...FRESH_CALL,
         phase: 'connected',
         visit: null,
         callId: request.callId,
         helping: { visitId: request.visitId, caller: request.caller, citizenFirstName: request.citizenFirstName, me: null },
         rangAt: null,
         connectedAt: clock.nowMs(),
-        endedAt: null,
-        endReason: null,
-        error: null,
-        micMuted: false,
-        cameraOff: false,
-        audioOnly: false,
-        guests: [],
-        participants: [],
-        tiles: [],
         local: checked?.stream ?? null,
       });
-      mesh?.stop();
-      mesh = createMesh({
-        callId: request.callId,
-        send: (message) => signalling.send(message),
-        relayOnly: options.relayOnly ?? false,
-        local: async () => get().local ?? (await localMedia()),
-        onChange: (tiles, participants) => set({ tiles, participants }),
-      });
+      startMesh(request.callId);
       signalling.send({ type: 'call.colleague.answer', callId: request.callId, accept: true });
       void keepAwake();
       if (!get().local) {
@@ -345,13 +359,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           void refreshDevicesNow();
           watchCallDevices();
           link?.start(local, m);
-          mesh = createMesh({
-            callId: m.callId,
-            send: (message) => signalling.send(message),
-            relayOnly: options.relayOnly ?? false,
-            local: async () => get().local ?? (await localMedia()),
-            onChange: (tiles, participants) => set({ tiles, participants }),
-          });
+          startMesh(m.callId);
           return;
         }
         case 'call.signal':
@@ -529,27 +537,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           onQuality: (quality, audioOnly) => set({ quality, audioOnly }),
           restartOnStall: true,
         });
-        set({
-          phase: 'ringing',
-          visit,
-          callId,
-          rangAt: clock.nowMs(),
-          connectedAt: null,
-          endedAt: null,
-          endReason: null,
-          error: null,
-          micMuted: false,
-          cameraOff: false,
-          audioOnly: false,
-          quality: null,
-          deviceNotice: null,
-          returnOffers: {},
-          guests: [],
-          participants: [],
-          tiles: [],
-          helping: null,
-          colleagues: null,
-        });
+        set({ ...FRESH_CALL, phase: 'ringing', visit, callId, rangAt: clock.nowMs(), connectedAt: null, helping: null });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.
         const checked = options.checkedMedia?.() ?? null;
