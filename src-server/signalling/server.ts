@@ -55,6 +55,9 @@ export interface SignallingOptions {
 }
 
 const AUTH_TIMEOUT_MS = 10_000;
+/** A message no instance heard, to an instance that still beats, is sent again this often, this many times. */
+const REDELIVER_MS = 200;
+const REDELIVER_ATTEMPTS = 10;
 const MAX_VIOLATIONS = 20;
 /** An instance announces itself this often and counts as gone this long after its last word. */
 const INSTANCE_BEAT_MS = 500;
@@ -116,17 +119,31 @@ export function attachSignalling(options: SignallingOptions) {
   const toInstance = (instance: string, envelope: Envelope): Promise<number> => shared.publish(keys.instanceChannel(instance), JSON.stringify(envelope));
   const broadcast = (message: Broadcast) => shared.publish(keys.broadcast, JSON.stringify(message)).catch(warnShared);
 
-  /** To a connection wherever it is; a connection on an instance that is gone counts as closed. */
-  function send(address: string, message: ServerMessage): void {
+  /**
+   * To a connection wherever it is; a connection on an instance that is gone counts as closed.
+   * Nobody hearing a message does not by itself mean gone: right after Redis returns, an instance
+   * that beats again may not have re-subscribed yet. Such a message is sent again shortly (a few
+   * times); only an instance without a beat makes its connections count as closed.
+   */
+  function send(address: string, message: ServerMessage, attempt = 0): void {
     if (isLocal(address)) return sendLocal(address, message);
-    toInstance(instanceOf(address), { kind: 'deliver', to: [address], message })
-      .then((listeners) => {
-        if (listeners === 0) remoteGone(address);
+    const instance = instanceOf(address);
+    toInstance(instance, { kind: 'deliver', to: [address], message })
+      .then(async (listeners) => {
+        if (listeners > 0) {
+          closedRemote.delete(address);
+          return;
+        }
+        if (attempt < REDELIVER_ATTEMPTS && (await aliveInstances([instance])).has(instance)) {
+          setTimeout(() => send(address, message, attempt + 1), REDELIVER_MS).unref();
+          return;
+        }
+        remoteGone(address);
       })
       .catch(warnShared);
   }
 
-  /** A party on an instance that is gone: its call's grace period starts (once, not at every message). */
+  /** A party on an instance that is gone: its call's grace period starts (once per outage, not at every message). */
   const closedRemote = new Set<string>();
   function remoteGone(address: string) {
     if (closedRemote.has(address)) return;
