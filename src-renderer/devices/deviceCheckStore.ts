@@ -12,6 +12,14 @@ import { echoTest, listDevices, playTestTone } from '../../src-shared/browser/de
 /** The checked camera and microphone are closed after this long without a check or a call. */
 const IDLE_RELEASE_MS = 10 * 60_000;
 const SPEECH_WINDOWS_KEPT = 40;
+/**
+ * A quick check run ahead (the visit became next, the pointer or focus reached its ring button,
+ * the devices changed, a call ended) is what the click uses for this long: the click then rings at
+ * once. Older, or after a device change, the click checks first, as it always did.
+ */
+export const CHECK_FRESH_MS = 60_000;
+/** Ahead of a click, a result younger than this is not measured again (hovering over rows). */
+const CHECK_AHEAD_AFTER_MS = 10_000;
 
 export type SpeakerTest = 'idle' | 'tone' | 'recording' | 'playing';
 
@@ -39,6 +47,14 @@ export interface DeviceCheckState {
   runFull(): Promise<DeviceCheckResult | null>;
   /** Before each call: re-measures only what changed. */
   runQuick(): Promise<DeviceCheckResult | null>;
+  /**
+   * Check ahead of a call (nothing is shown; the result waits for the click), unless a result is
+   * only seconds old (`again`: even then, as after a call). Only after the shift's first check:
+   * that one is the staff member's own, with the panel open.
+   */
+  prepare(options?: { again?: boolean }): void;
+  /** The ahead check's result while it is fresh and its devices still live, else null. */
+  readyForCall(): DeviceCheckResult | null;
   /** Does this result need the staff member's attention before ringing? */
   needsAttention(result: DeviceCheckResult): boolean;
   accept(): void;
@@ -56,6 +72,8 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
   let idleTimer: number | undefined;
   let meterTimer: number | undefined;
   let windows: AudioWindow[] = [];
+  /** The devices changed after the last result: it no longer speaks for them. */
+  let devicesChanged = false;
 
   return createStore<DeviceCheckState>()((set, get) => {
     const touch = () => {
@@ -96,11 +114,20 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
       if (saved) set({ preferred: saved });
     }
 
-    async function run(mode: CheckMode): Promise<DeviceCheckResult | null> {
-      if (get().running) return get().result;
+    /** The check under way: a click during an ahead check waits for it rather than starting another. */
+    let inflight: Promise<DeviceCheckResult | null> | null = null;
+    function run(mode: CheckMode): Promise<DeviceCheckResult | null> {
+      if (inflight) return inflight;
+      if (get().running) return Promise.resolve(get().result);
+      inflight = measure(mode).finally(() => (inflight = null));
+      return inflight;
+    }
+
+    async function measure(mode: CheckMode): Promise<DeviceCheckResult | null> {
       set({ running: mode, error: null });
       try {
         const result = await checker.run(mode, { preferred: get().preferred, probe: probe(), onLevel });
+        devicesChanged = false;
         set({ result, running: null, preview: checker.preview() });
         touch();
         void refreshDevices();
@@ -130,7 +157,11 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
 
       async start(roomId) {
         set({ roomId, preferred: roomId ? await api.devices.forRoom({ roomId }).catch(() => null) : null });
-        const onChange = () => void refreshDevices();
+        const onChange = () => {
+          devicesChanged = true;
+          void refreshDevices();
+          get().prepare();
+        };
         navigator.mediaDevices.addEventListener?.('devicechange', onChange);
         return () => {
           navigator.mediaDevices.removeEventListener?.('devicechange', onChange);
@@ -151,6 +182,19 @@ export function createDeviceCheckStore(api: ApiClient, probe: () => NetProbe | n
       },
       runFull: () => run('full'),
       runQuick: () => run('quick'),
+      prepare(options) {
+        const { result, running } = get();
+        if (!result || running) return;
+        const age = rendererClock.nowMs() - result.finishedAt;
+        if (!options?.again && !devicesChanged && age >= 0 && age < CHECK_AHEAD_AFTER_MS && checker.live()) return;
+        void run('quick');
+      },
+      readyForCall() {
+        const { result } = get();
+        if (!result || devicesChanged || !checker.live()) return null;
+        const age = rendererClock.nowMs() - result.finishedAt;
+        return age >= 0 && age < CHECK_FRESH_MS ? result : null;
+      },
       needsAttention(result) {
         return result.verdict === 'blocked' || (result.verdict === 'warnings' && warningsKey(result.findings) !== get().accepted);
       },

@@ -52,11 +52,11 @@ const PUBLIC: Access = 'public';
 /** Every Skærmrum role: the leader (reports) too. */
 const SIGNED_IN: Access = ['staff', 'team_lead', 'leader'];
 /** Those who make and document calls: the queue, visits, calls, devices. */
-const CARE: Access = ['staff', 'team_lead'];
+export const CARE: Access = ['staff', 'team_lead'];
 /** The team lead's board. */
-const LEADS: Access = ['team_lead'];
+export const LEADS: Access = ['team_lead'];
 /** Leadership information: team leads (their own team) and leaders. */
-const REPORTS: Access = ['team_lead', 'leader'];
+export const REPORTS: Access = ['team_lead', 'leader'];
 
 const Id = z.string().min(1).max(128);
 const NoInput = z.object({}).strict();

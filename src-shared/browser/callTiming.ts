@@ -9,9 +9,12 @@ export type CallStep =
   | 'answer.sent'
   | 'connected'
   | 'media.ready'
+  | 'check.ready'
+  | 'peer.prepared'
   | 'peer.start'
   | 'signal.sent'
-  | 'remote.stream';
+  | 'remote.stream'
+  | 'media.connected';
 
 export const CALL_MARK_PREFIX = 'skaermrum.call:';
 

@@ -87,8 +87,8 @@ test('full check with fake devices: camera, microphone and network pass; no head
   expect(saved?.camera?.label).toMatch(/fake/i);
   expect(saved?.microphone?.label).toMatch(/Fake Audio Input/);
 
-  // Quick check before a call: nothing changed, nothing re-measured, the accepted warning is not
-  // asked again, and it rings at once.
+  // The check before a call is fresh (it just ran): the click rings on it at once, without
+  // measuring again, and the accepted warning is not asked again.
   await page
     .getByRole('button', { name: /^Ring op til / })
     .first()
@@ -96,6 +96,11 @@ test('full check with fake devices: camera, microphone and network pass; no head
   // The call panel, or (this citizen has no paired tablet, so the call ends at once) the outcome form.
   await expect(page.locator('[data-call-phase], [data-testid="outcome-dialog"]').first()).toBeVisible();
   await expect(page.locator('.check-panel')).toHaveCount(0);
+  const steps = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+  expect(steps).toContain('skaermrum.call:check.ready');
+  expect(steps).not.toContain('skaermrum.call:check.start');
+  // After the call the devices are checked again, ahead of the next one: quickly, re-measuring
+  // nothing that did not change.
   const summary = page.getByTestId('check-summary');
   await expect(summary).toHaveAttribute('data-mode', 'quick');
   await expect(summary).toHaveAttribute('data-retested', '');

@@ -69,6 +69,10 @@ export class DeviceChecker {
     const tracks = [this.audio, this.video].filter((t): t is MediaStreamTrack => live(t)).map((t) => t.clone());
     return { stream: new MediaStream(tracks), chosen: this.last.chosen };
   }
+  /** The checked camera and microphone are still open and delivering (what the last result measured). */
+  live(): boolean {
+    return this.last !== null && live(this.audio) && (this.last.chosen.camera === null || live(this.video));
+  }
   readLevel(): AudioWindow | null {
     return this.meter?.read() ?? null;
   }

@@ -1,0 +1,170 @@
+import { memo, useDeferredValue, useMemo, useRef, useState, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore, type StoreApi } from 'zustand';
+import type { ApiClient } from '../../src-shared/api/contract';
+import type { QueueVisit, Visit } from '../../src-shared/domain/visit';
+import { CallPanel } from '../call/CallPanel';
+import type { CallState } from '../call/callStore';
+import type { DeviceCheckState } from '../devices/deviceCheckStore';
+import { DaySummary } from '../queue/DaySummary';
+import { filterQueue, type StatusFilter } from '../queue/queueFilter';
+import type { QueueScope, QueueState } from '../queue/queueStore';
+import { QueueToolbar } from '../queue/QueueToolbar';
+import { QueueView } from '../queue/QueueView';
+import { VisitPanel } from '../visit/VisitPanel';
+
+const SCOPES: QueueScope[] = ['mine', 'room', 'team'];
+
+const busyOf = (s: CallState) => s.phase === 'ringing' || s.phase === 'connected';
+
+/** The day's queue under its filters; memoised, so a call starting or a panel opening leaves it as it is. */
+const Queue = memo(function Queue({
+  visits: all,
+  retryPolicy,
+  scope,
+  shownScope,
+  openId,
+  search,
+  statusFilter,
+  handlers,
+  calls,
+}: {
+  visits: QueueVisit[];
+  retryPolicy: QueueState['retryPolicy'];
+  scope: QueueScope;
+  shownScope: QueueScope | null;
+  openId: string | null;
+  search: string;
+  statusFilter: StatusFilter;
+  handlers: { onOpen(v: QueueVisit): void; onOutcome(v: QueueVisit): void; onRing(v: Visit): void; onPair(id: string): void };
+  calls: { busy: boolean } | null;
+}) {
+  const visits = useMemo(() => filterQueue(all, statusFilter, search), [all, statusFilter, search]);
+  return (
+    <div className="queue-wrap">
+      <QueueView
+        visits={visits}
+        retryPolicy={retryPolicy}
+        openId={openId}
+        onOpen={handlers.onOpen}
+        onOutcome={handlers.onOutcome}
+        list={{ scope: shownScope, changing: shownScope !== null && shownScope !== scope }}
+        {...(calls ? { calls: { onRing: handlers.onRing, onPair: handlers.onPair, busy: calls.busy } } : {})}
+      />
+    </div>
+  );
+});
+
+/**
+ * "Min dag": the queue under its scope and filters; with a visit open, its facts beside it; in a
+ * call, the call is the stage with the visit's facts beside it and the queue below. The stage is
+ * the call store's alone: a call's own state changes re-render the stage, not the queue, and the
+ * queue learns that a call started (its ring buttons wait) only after the stage is up.
+ */
+export function DayView({
+  api,
+  state,
+  calls,
+  checks,
+  openId,
+  onOpenChange,
+  onOutcome,
+  onRing,
+  searchRef,
+}: {
+  api: ApiClient;
+  state: QueueState;
+  calls: StoreApi<CallState>;
+  checks: StoreApi<DeviceCheckState>;
+  openId: string | null;
+  onOpenChange(id: string | null): void;
+  onOutcome(visit: QueueVisit): void;
+  onRing(visit: Visit): void;
+  searchRef: RefObject<HTMLInputElement | null>;
+}) {
+  const { t } = useTranslation();
+  const busy = useStore(calls, busyOf);
+  const available = useStore(calls, (s) => s.available);
+  const invitations = useStore(calls, (s) => s.invitations);
+  const checkResult = useStore(checks, (s) => s.result);
+  // The queue's share of the call: after the stage has been drawn, never ahead of it.
+  const queueBusy = useDeferredValue(busy);
+  const [search, setSearch] = useState('');
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+
+  // Stable handlers for the queue rows (memoised rows re-render only when their visit changes);
+  // each call goes to the latest closure.
+  const latest = useRef({ open: (_v: QueueVisit) => undefined as void, outcome: onOutcome, ring: onRing });
+  latest.current = { open: (v) => onOpenChange(v.id === openId ? null : v.id), outcome: onOutcome, ring: onRing };
+  const handlers = useMemo(
+    () => ({
+      onOpen: (v: QueueVisit) => latest.current.open(v),
+      onOutcome: (v: QueueVisit) => latest.current.outcome(v),
+      onRing: (v: Visit) => latest.current.ring(v),
+      onPair: (id: string) => calls.getState().pairDevice(id),
+    }),
+    [calls],
+  );
+  const queueCalls = useMemo(() => (available ? { busy: queueBusy } : null), [available, queueBusy]);
+  const visitNow = (id: string) => state.visits.find((v) => v.id === id);
+  const openVisit = openId ? visitNow(openId) : undefined;
+  const ready = state.phase === 'ready';
+  const mine = useMemo(() => state.visits.filter((v) => v.practitioner?.id === state.session?.practitionerId), [state.visits, state.session]);
+
+  return (
+    <>
+      {state.session && (
+        <nav className="scope" aria-label={t('scope.label')}>
+          {SCOPES.map((scope) => (
+            <button key={scope} type="button" aria-pressed={state.scope === scope} onClick={() => void state.setScope(scope)}>
+              {t(`scope.${scope}`)}
+            </button>
+          ))}
+        </nav>
+      )}
+      {state.phase === 'loading' && <p role="status">{t('queue.loading')}</p>}
+      {ready && !busy && state.session && <DaySummary visits={mine} />}
+      {ready && !busy && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
+      {ready && (
+        <div className={`workspace${busy ? ' in-call' : openVisit ? ' has-panel' : ''}`}>
+          {/* The call is the stage while it lasts; the visit's facts beside it; the queue below, compact. */}
+          <CallPanel store={calls} visitNow={visitNow} onUrgent={(id) => void state.markUrgent(id)} />
+          <Queue
+            visits={state.visits}
+            retryPolicy={state.retryPolicy}
+            scope={state.scope}
+            shownScope={state.shownScope}
+            openId={openId}
+            search={search}
+            statusFilter={statusFilter}
+            handlers={handlers}
+            calls={queueCalls}
+          />
+          {openVisit && (
+            <VisitPanel
+              api={api}
+              visit={openVisit}
+              retryPolicy={state.retryPolicy}
+              check={checkResult}
+              canRing={available && !busy}
+              onRing={() => onRing(openVisit)}
+              onOutcome={() => onOutcome(openVisit)}
+              {...(available
+                ? {
+                    invite: {
+                      send: (relativeId: string) => calls.getState().invite(openVisit.id, relativeId),
+                      sentFrom: (relativeId: string) => invitations[`${openVisit.id}/${relativeId}`]?.validFrom ?? null,
+                    },
+                  }
+                : {})}
+              onClose={() => {
+                onOpenChange(null);
+                (document.querySelector(`tr[data-visit-id="${CSS.escape(openVisit.id)}"] button.visit-open`) as HTMLButtonElement | null)?.focus();
+              }}
+            />
+          )}
+        </div>
+      )}
+    </>
+  );
+}
