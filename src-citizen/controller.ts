@@ -218,10 +218,10 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
         const local = await (mediaWhileRinging ?? localMedia());
         markCallStep('media.ready');
         mediaWhileRinging = null;
-        releaseWakeLock = await keepScreenAwake();
         answeredCallId = m.callId;
-        store.setState({ phase: 'call', local });
+        // Media first; the screen's wake lock and the call screen after it.
         link?.start(local, m);
+        store.setState({ phase: 'call', local });
         mesh = createMesh({
           callId: m.callId,
           send: (message) => signalling.send(message),
@@ -229,6 +229,7 @@ export function createCitizenController(options: { relayOnly?: boolean } = {}) {
           local: async () => local,
           onChange: (tiles, participants) => store.setState({ tiles, participants }),
         });
+        releaseWakeLock = await keepScreenAwake();
         return;
       }
       case 'call.ended':

@@ -11,7 +11,7 @@ import type { ChosenDevices } from '../../src-shared/devices/check';
 import type { DeviceInfo } from '../../src-shared/devices/classify';
 import { watchDevices, type DeviceRole, type DeviceSwitch, type DeviceWatcher } from '../../src-shared/devices/hotplug';
 import type { CallRecord, Visit } from '../../src-shared/domain/visit';
-import type { Participant, ServerMessage } from '../../src-shared/signalling/protocol';
+import type { Participant, ServerMessage, TurnCredentials } from '../../src-shared/signalling/protocol';
 import { listDevices } from '../../src-shared/browser/devices/probes';
 import type { SignallingClient } from '../signalling/signallingClient';
 import { rendererClock } from '../time/clock';
@@ -153,6 +153,13 @@ const FRESH_CALL: Partial<CallState> = {
 
 export function createCallStore(api: ApiClient, signalling: SignallingClient, options: CallStoreOptions = {}): StoreApi<CallState> {
   let link: CallLink | null = null;
+  /** Our camera and microphone for the call being rung (open already, or opening). */
+  let callMedia: Promise<MediaStream> | null = null;
+  /** The last TURN credentials signalling gave us (a call's, the device check's). */
+  let turn: TurnCredentials | null = null;
+  /** Credentials this close to expiry are not used for a new call (it may run long). */
+  const TURN_MARGIN_MS = 5 * 60_000;
+  const freshTurn = () => (turn && Date.parse(turn.expiresAt) - clock.nowMs() > TURN_MARGIN_MS ? turn : null);
   let mesh: Mesh | null = null;
   let watcher: DeviceWatcher | null = null;
   const clock = options.clock ?? rendererClock;
@@ -186,6 +193,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
       stopRinging();
       link?.stop();
       link = null;
+      callMedia = null;
       mesh?.stop();
       mesh = null;
       watcher?.stop();
@@ -304,10 +312,20 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
     }
 
     async function onMessage(m: ServerMessage) {
+      if (m.type === 'turn.credentials' || m.type === 'call.ringing' || m.type === 'call.connected') turn = m.turn;
       if (probe.handle(m)) return;
       if (mesh?.route(m)) return;
       const { callId } = get();
-      if (m.type === 'call.ringing' && m.callId === callId) markCallStep('ringing');
+      if (m.type === 'call.ringing' && m.callId === callId) {
+        markCallStep('ringing');
+        // While it rings our peer is made and gathers, so the offer leaves the moment the citizen answers.
+        const ringing = link;
+        const turn = m.turn;
+        void callMedia?.then((local) => {
+          if (ringing && link === ringing && get().phase === 'ringing') ringing.prepare(local, { initiator: true, turn });
+        });
+        return;
+      }
       switch (m.type) {
         case 'auth.ok':
           if (callId && link?.started()) signalling.send({ type: 'call.restart', callId });
@@ -353,12 +371,14 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         case 'call.connected': {
           if (m.callId !== callId) return;
           markCallStep('connected');
-          const local = get().local ?? (await localMedia());
+          const local = get().local ?? (await (callMedia ?? localMedia()));
+          if (get().callId !== m.callId) return;
+          // The offer first; the stage's state after it.
+          link?.start(local, m);
           set({ phase: 'connected', connectedAt: clock.nowMs(), local });
           void keepAwake();
           void refreshDevicesNow();
           watchCallDevices();
-          link?.start(local, m);
           startMesh(m.callId);
           return;
         }
@@ -552,12 +572,20 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
               speaker: chosen.speaker?.deviceId ?? null,
             },
           });
+          callMedia = Promise.resolve(checked.stream);
         } else {
           set({ devices: { ...get().devices, microphone: null, camera: null, speaker: null } });
-          void localMedia().then((local) => (get().callId === callId ? set({ local }) : local.getTracks().forEach((t) => t.stop())));
+          callMedia = localMedia().then((local) => {
+            if (get().callId === callId) set({ local });
+            else local.getTracks().forEach((t) => t.stop());
+            return local;
+          });
         }
         markCallStep('ring.sent');
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
+        // With our media open and TURN credentials at hand, the peer is made now, not at "ringing".
+        const ahead = freshTurn();
+        if (checked && ahead) link.prepare(checked.stream, { initiator: true, turn: ahead });
       },
       hangUp() {
         const { callId, helping } = get();

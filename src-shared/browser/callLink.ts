@@ -36,27 +36,56 @@ export function createCallLink(options: CallLinkOptions) {
   let session: PeerSession | null = null;
   let stopMonitor: () => void = () => undefined;
   const early: SignalData[] = [];
+  /** A prepared peer's outgoing messages, until the call is connected (null: sent at once). */
+  let held: ClientMessage[] | null = null;
+  const send = (message: ClientMessage) => (held ? held.push(message) : options.send(message));
+  let firstSignal = true;
+  function open(local: MediaStream, media: { initiator: boolean; turn: TurnCredentials }) {
+    return createPeerSession<MediaStream>({
+      initiator: media.initiator,
+      createPeer: peerFactory(local, media.turn, options.relayOnly),
+      sendSignal: (data) => {
+        if (firstSignal) markCallStep('signal.sent');
+        firstSignal = false;
+        send({ type: 'call.signal', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}), data });
+      },
+      sendRestart: () => {
+        // Before the call is connected the other side has no peer to restart: the new peer's own offer replaces the old one's.
+        if (held) held = [];
+        else options.send({ type: 'call.restart', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}) });
+      },
+      onRemoteStream: (stream) => {
+        markCallStep('remote.stream');
+        options.onRemoteStream(stream);
+      },
+      onState: (state) => {
+        if (state === 'connected' && !options.peer) markCallStep('media.connected');
+        options.onState(state, session?.turnRefused() ?? false);
+      },
+      timers: browserTimers,
+    });
+  }
   return {
+    /**
+     * The peer made while the call rings (staff, the offering side): ICE gathering and the offer
+     * happen before the answer; its signals wait here until the call is connected, since the
+     * server relays only within a connected call.
+     */
+    prepare(local: MediaStream, ringing: { initiator: boolean; turn: TurnCredentials }) {
+      if (session) return;
+      held = [];
+      session = open(local, ringing);
+      if (!options.peer) markCallStep('peer.prepared');
+      session.prepare();
+    },
+    /** The call is connected: the prepared peer's offer leaves at once (or a peer starts now). */
     start(local: MediaStream, connected: { initiator: boolean; turn: TurnCredentials }) {
       if (!options.peer) markCallStep('peer.start');
-      let firstSignal = true;
-      const s = createPeerSession<MediaStream>({
-        initiator: connected.initiator,
-        createPeer: peerFactory(local, connected.turn, options.relayOnly),
-        sendSignal: (data) => {
-          if (firstSignal) markCallStep('signal.sent');
-          firstSignal = false;
-          options.send({ type: 'call.signal', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}), data });
-        },
-        sendRestart: () => options.send({ type: 'call.restart', callId: options.callId, ...(options.peer ? { peer: options.peer } : {}) }),
-        onRemoteStream: (stream) => {
-          markCallStep('remote.stream');
-          options.onRemoteStream(stream);
-        },
-        onState: (state) => options.onState(state, session?.turnRefused() ?? false),
-        timers: browserTimers,
-      });
+      const s = session ?? open(local, connected);
       session = s;
+      const waiting = held ?? [];
+      held = null;
+      for (const message of waiting) options.send(message);
       s.start();
       for (const data of early.splice(0)) s.signal(data);
       stopMonitor = startQualityMonitor({
@@ -87,7 +116,8 @@ export function createCallLink(options: CallLinkOptions) {
       else return m.type === 'call.ended' ? 'ended' : 'other';
       return 'handled';
     },
-    started: () => session !== null,
+    /** Media is under way in a connected call (a peer only prepared while ringing does not count). */
+    started: () => session !== null && held === null,
     /** The current simple-peer, for replaceTrack. */
     peer: () => session?.current() ?? null,
     stop() {

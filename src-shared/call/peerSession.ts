@@ -76,9 +76,11 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
     options.onState(next);
   };
 
+  /** Until `start`, a prepared peer runs no timeout (ringing may last long). */
+  let started = false;
   function open() {
     const mine = ++generation;
-    armConnectTimer();
+    if (started) armConnectTimer();
     const current = options.createPeer(options.initiator);
     peer = current;
     // Events of a replaced peer are ignored: only the newest generation speaks.
@@ -134,7 +136,19 @@ export function createPeerSession<S>(options: PeerSessionOptions<S>) {
   }
 
   return {
-    start: () => open(),
+    /** Starts the media connection; a prepared peer just starts counting towards its timeout. */
+    start() {
+      started = true;
+      if (peer && !closed) armConnectTimer();
+      else open();
+    },
+    /**
+     * The peer made ahead (while the call rings): it gathers ICE and makes its offer, and no timeout
+     * runs until `start`, however long the ringing lasts.
+     */
+    prepare() {
+      if (!peer && !closed) open();
+    },
     /** A WebRTC payload from the other side (queued by the app until the session exists). */
     signal(data: SignalData) {
       if (!closed) peer?.signal(data);

@@ -85,10 +85,18 @@ export async function benchCalls(calls = 10) {
         const t0 = performance.now();
         const t0Epoch = Date.now();
         await ring.click();
-        await Promise.all([playing(staff, '.remote-video'), playing(citizen, 'video.remote')]);
+        const [staffPlays, citizenPlays] = await Promise.all([
+          playing(staff, '.remote-video').then(() => performance.now() - t0),
+          playing(citizen, 'video.remote').then(() => performance.now() - t0),
+        ]);
         times.push(performance.now() - t0);
         if (!relay) {
-          const marks = { ...(await stepsOf(staff, 'staff', t0Epoch)), ...(await stepsOf(citizen, 'citizen', t0Epoch)) };
+          const marks = {
+            ...(await stepsOf(staff, 'staff', t0Epoch)),
+            ...(await stepsOf(citizen, 'citizen', t0Epoch)),
+            'staff.playing': staffPlays,
+            'citizen.playing': citizenPlays,
+          };
           for (const [name, ms] of Object.entries(marks)) (steps[name] ??= []).push(ms);
         }
         await staff.getByRole('button', { name: 'Læg på' }).click();
@@ -145,7 +153,9 @@ export async function benchCalls(calls = 10) {
       const times: number[] = [];
       for (let i = 0; i < calls; i++) {
         const turn = relay ? await fetchTurn() : null;
+        await Promise.all([clearSteps(a), clearSteps(b)]);
         const t0 = performance.now();
+        const t0Epoch = Date.now();
         await b.evaluate(
           ([r, t]) => (window as unknown as { startPeer(i: boolean, r: boolean, t: unknown): Promise<void> }).startPeer(false, r as boolean, t),
           [relay, turn] as const,
@@ -154,8 +164,21 @@ export async function benchCalls(calls = 10) {
           relay,
           turn,
         ] as const);
-        await Promise.all([playing(a, '#remote'), playing(b, '#remote')]);
+        const [aPlays, bPlays] = await Promise.all([
+          playing(a, '#remote').then(() => performance.now() - t0),
+          playing(b, '#remote').then(() => performance.now() - t0),
+        ]);
         times.push(performance.now() - t0);
+        if (!relay) {
+          // The same steps on the bare pair (a offers, as staff do): what plain simple-peer pays from remote stream to picture.
+          const marks = {
+            ...(await stepsOf(a, 'bare.offerer', t0Epoch)),
+            ...(await stepsOf(b, 'bare.answerer', t0Epoch)),
+            'bare.offerer.playing': aPlays,
+            'bare.answerer.playing': bPlays,
+          };
+          for (const [name, ms] of Object.entries(marks)) (steps[name] ??= []).push(ms);
+        }
         await Promise.all([a, b].map((p) => p.evaluate(() => (window as unknown as { stopPeer(): void }).stopPeer())));
         await a.waitForTimeout(300);
       }

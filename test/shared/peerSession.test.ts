@@ -58,6 +58,25 @@ describe('peer session recovery', () => {
     expect(states).toEqual(['connected']);
   });
 
+  it('a peer prepared while the call rings waits without a timeout, and start keeps that peer', () => {
+    const s = make(1_000);
+    s.prepare();
+    peers[0]?.emit('signal', { type: 'offer' });
+    // Ringing far longer than the connect timeout: nothing is torn down or restarted.
+    vi.advanceTimersByTime(30_000);
+    expect(peers).toHaveLength(1);
+    expect(restarts).toBe(0);
+    expect(states).toEqual([]);
+    // Answered: the same peer goes on (its offer already made), and now the timeout counts.
+    s.start();
+    expect(peers).toHaveLength(1);
+    expect(sent).toEqual([{ type: 'offer' }]);
+    vi.advanceTimersByTime(1_100);
+    expect(states).toEqual(['failed']);
+    expect(peers).toHaveLength(2);
+    expect(restarts).toBe(1);
+  });
+
   it('ICE disconnected for 2 s: re-creates the peer and asks the other side to do the same', () => {
     const s = make();
     s.start();
