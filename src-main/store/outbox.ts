@@ -1,4 +1,4 @@
-import { OutboxIntent, SyncError, type OutboxEntry, type OutboxState, type OutboxSummary } from '../../src-shared/domain/outbox.js';
+import { OutboxIntent, OutboxState, SyncError, type OutboxEntry, type OutboxSummary } from '../../src-shared/domain/outbox.js';
 import type { Database } from './sqlite.js';
 
 interface OutboxRow {
@@ -52,6 +52,12 @@ export interface NewOutboxEntry {
 
 const COLUMNS = 'seq, mutation_id, visit_id, intent, base_version, state, attempts, next_attempt_ms, last_error, created_ms';
 
+/**
+ * Every state, as an SQL list. The outbox's one index leads with the state (one index page per new
+ * row, not two), so a query for a visit's rows in any state names them all to seek by visit.
+ */
+export const ANY_OUTBOX_STATE = OutboxState.options.map((s) => `'${s}'`).join(', ');
+
 export function outboxQueries(db: Database) {
   const insert = db.prepare<[string, string, string, string | null, number, number, number], void>(
     `INSERT INTO outbox (mutation_id, visit_id, intent, base_version, next_attempt_ms, created_ms, updated_ms)
@@ -59,18 +65,19 @@ export function outboxQueries(db: Database) {
   );
   const byMutation = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE mutation_id = ?`);
   const all = db.prepare<[], OutboxRow>(`SELECT ${COLUMNS} FROM outbox ORDER BY seq`);
-  const byVisit = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE visit_id = ? ORDER BY seq`);
+  const byVisit = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE state IN (${ANY_OUTBOX_STATE}) AND visit_id = ? ORDER BY seq`);
   // FIFO per visit: a row is due only when no earlier row of the same visit is still unfinished,
   // or refused (dead) and not yet dealt with: it may be sent again, and must not land after a
   // newer change. A conflict is final (the EOJ's version stands; it cannot be sent again), so
   // later rows go on, each checked against the EOJ as it is now: a move or status change of a
   // visit someone else closed becomes a conflict of its own, never an overwrite. Waiting behind
   // a conflict instead kept them pending for good, shown as done on this screen only.
+  // The earlier rows are found by state, visit and seq: a seek on outbox_by_state_visit.
   const due = db.prepare<[number, number], OutboxRow>(`
     SELECT ${COLUMNS} FROM outbox o
     WHERE o.state IN ('pending', 'inflight') AND o.next_attempt_ms <= ?
-      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.visit_id = o.visit_id AND p.seq < o.seq
-                      AND (p.state IN ('pending', 'inflight') OR (p.state = 'dead' AND p.resolved_ms IS NULL)))
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'inflight', 'dead') AND p.visit_id = o.visit_id
+                      AND p.seq < o.seq AND (p.state <> 'dead' OR p.resolved_ms IS NULL))
     ORDER BY o.seq LIMIT ?`);
   const setState = db.prepare<[OutboxState, string | null, number, string], void>(
     `UPDATE outbox SET state = ?, last_error = ?, updated_ms = ? WHERE mutation_id = ?`,
@@ -82,12 +89,17 @@ export function outboxQueries(db: Database) {
   const inflight = db.prepare<[number, string], void>(
     `UPDATE outbox SET state = 'inflight', updated_ms = ? WHERE mutation_id = ? AND state IN ('pending', 'inflight')`,
   );
-  const latestUnfinished = db.prepare<[string], { intent: string }>(
-    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.status' ORDER BY seq DESC LIMIT 1`,
+  // Asked for every visit of a pull: one seek per unfinished state, each already newest first
+  // (one query over both states would sort its rows on every call).
+  const newestInState = db.prepare<[OutboxState, string, OutboxIntent['kind']], { seq: number; intent: string }>(
+    `SELECT seq, intent FROM outbox WHERE state = ? AND visit_id = ? AND json_extract(intent, '$.kind') = ? ORDER BY seq DESC LIMIT 1`,
   );
-  const latestUnfinishedMove = db.prepare<[string], { intent: string }>(
-    `SELECT intent FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') = 'visit.move' ORDER BY seq DESC LIMIT 1`,
-  );
+  const newestUnfinished = (visitId: string, kind: OutboxIntent['kind']): OutboxIntent | undefined => {
+    const pending = newestInState.get('pending', visitId, kind);
+    const inflight = newestInState.get('inflight', visitId, kind);
+    const row = pending && (!inflight || pending.seq > inflight.seq) ? pending : inflight;
+    return row && OutboxIntent.parse(JSON.parse(row.intent));
+  };
   const unfinishedWorkflow = db.prepare<[string], { n: number }>(
     `SELECT count(*) AS n FROM outbox WHERE visit_id = ? AND state IN ('pending', 'inflight') AND json_extract(intent, '$.kind') IN ('visit.status', 'visit.attempt', 'visit.escalate')`,
   );
@@ -107,7 +119,7 @@ export function outboxQueries(db: Database) {
   );
   const rebase = db.prepare<[string, string], void>(`UPDATE outbox SET base_version = ? WHERE visit_id = ? AND state IN ('pending', 'inflight')`);
   const summary = db.prepare<[], { state: OutboxState; n: number }>(
-    `SELECT state, count(*) AS n FROM outbox WHERE state <> 'done' AND resolved_ms IS NULL GROUP BY state`,
+    `SELECT state, count(*) AS n FROM outbox WHERE state IN ('pending', 'inflight', 'conflict', 'dead') AND resolved_ms IS NULL GROUP BY state`,
   );
 
   return {
@@ -156,14 +168,12 @@ export function outboxQueries(db: Database) {
     /** The newest change to a visit not yet accepted by the EOJ, if any. */
     /** The newest unsent status change of a visit (what the UI shows until it is pushed). */
     latestUnfinishedIntent(visitId: string): Extract<OutboxIntent, { kind: 'visit.status' }> | undefined {
-      const row = latestUnfinished.get(visitId);
-      const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
+      const intent = newestUnfinished(visitId, 'visit.status');
       return intent?.kind === 'visit.status' ? intent : undefined;
     },
     /** The newest unsent move of a visit (the board and the queue show it until it is pushed). */
     latestUnfinishedMove(visitId: string): Extract<OutboxIntent, { kind: 'visit.move' }> | undefined {
-      const row = latestUnfinishedMove.get(visitId);
-      const intent = row && OutboxIntent.parse(JSON.parse(row.intent));
+      const intent = newestUnfinished(visitId, 'visit.move');
       return intent?.kind === 'visit.move' ? intent : undefined;
     },
     /** Whether the visit has documented progress not yet in the EOJ (it wins over what the EOJ says). */

@@ -1,5 +1,6 @@
 import type { Verdict } from '../../src-shared/workflow/verdict.js';
 import type { Database } from './sqlite.js';
+import { ANY_OUTBOX_STATE } from './outbox.js';
 
 interface VerdictRow {
   call_id: string;
@@ -19,7 +20,7 @@ export function verdictQueries(db: Database) {
   const sent = db.prepare<[string, string], void>(`UPDATE call_verdicts SET sent_mutation_id = ? WHERE visit_id = ? AND sent_mutation_id IS NULL`);
   // The outbox row whose Encounter documents the visit's call (a visit has at most one).
   const encounterRow = db.prepare<[string], { mutation_id: string }>(
-    `SELECT mutation_id FROM outbox WHERE visit_id = ? AND json_extract(intent, '$.kind') = 'visit.status'
+    `SELECT mutation_id FROM outbox WHERE state IN (${ANY_OUTBOX_STATE}) AND visit_id = ? AND json_extract(intent, '$.kind') = 'visit.status'
        AND json_type(intent, '$.encounter') = 'object' ORDER BY seq DESC LIMIT 1`,
   );
   return {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src-main/store/errors';
 import { loadMigrations, migrate, schemaVersion, type Migration } from '../../src-main/store/migrations';
+import { outboxQueries } from '../../src-main/store/outbox';
 import { openDatabaseFile } from '../../src-main/store/sqlite';
+import { verdictQueries } from '../../src-main/store/verdicts';
 import { MIGRATIONS_DIR, tempDir } from '../helpers/store';
 
 const memory = () => openDatabaseFile(':memory:');
@@ -92,7 +94,41 @@ describe('numbered migrations', () => {
       /USING INDEX visits_by_practitioner_start/,
     );
     expect(plan('SELECT * FROM visits WHERE team_id = 1 AND start_ms >= 0 AND start_ms < 9 ORDER BY start_ms, id')).toMatch(/USING INDEX visits_by_team_start/);
-    expect(plan("SELECT * FROM outbox WHERE state IN ('pending','inflight') AND next_attempt_ms <= 5")).toMatch(/USING INDEX outbox_by_state_due/);
+    expect(plan("SELECT * FROM outbox WHERE state IN ('pending','inflight') AND next_attempt_ms <= 5")).toMatch(
+      /USING INDEX outbox_by_state_visit \(state=\?\)/,
+    );
+    db.close();
+  });
+
+  it('gives the outbox one index beside its mutation ids, and every query but the full list a seek', () => {
+    const db = memory();
+    migrate(db, migrations);
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name")
+      .all()
+      .map((r) => r.name);
+    // Each index is one more page written (and, in the encrypted store, encrypted) per new row.
+    expect(indexes).toEqual(['outbox_by_state_visit', 'sqlite_autoindex_outbox_1']);
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    outboxQueries(db);
+    verdictQueries(db);
+    const plans = prepared
+      .filter((sql) => /\b(FROM|UPDATE) outbox\b/.test(sql) && !/FROM outbox ORDER BY seq$/.test(sql))
+      .map((sql) => {
+        const params = Array.from(sql.matchAll(/\?/g), () => 1);
+        const plan = prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((r) => r.detail)
+          .join(' | ');
+        return `${sql.replace(/\s+/g, ' ')} => ${plan}`;
+      });
+    expect(plans.length).toBeGreaterThan(15);
+    for (const plan of plans) expect(plan).not.toMatch(/SCAN (o|p|outbox)\b/);
     db.close();
   });
 });
