@@ -11,16 +11,18 @@ import type { TeamLink } from './teamLink.js';
  * Reads what a report needs from the EOJ by search alone (any conformant server): the team's
  * Appointments of the window (and the PractitionerRoles they book staff through), and the attempts
  * (Communications), held calls (Encounters), escalations (Tasks) and verdicts
- * (QuestionnaireResponses) of the period, every page followed. Resources are passed on unparsed:
- * the report worker checks each one on its own (src-main/eoj/reportFacts.ts), off the UI thread.
+ * (QuestionnaireResponses) of the period, every page followed. Resources are passed on unchecked,
+ * as JSON texts (see resourceTexts): the report worker checks each one on its own
+ * (src-main/eoj/reportFacts.ts), off the UI thread. Text crosses to the worker as one copy, where a
+ * quarter's 50,000 objects took a structured clone that held the main thread up for its whole length.
  */
 export interface RawReportResources {
-  appointments: unknown[];
-  roles: unknown[];
-  encounters: unknown[];
-  attempts: unknown[];
-  tasks: unknown[];
-  responses: unknown[];
+  appointments: string[];
+  roles: string[];
+  encounters: string[];
+  attempts: string[];
+  tasks: string[];
+  responses: string[];
 }
 
 const PAGE_SIZE = 500;
@@ -29,16 +31,47 @@ const MAX_PAGES = 400;
 /** Calls answered after midnight, attempts sent a little before the planned start: a day's slack each way. */
 const SLACK_MS = 86_400_000;
 
-async function searchAll(client: FhirClient, url: string, type: string, into: unknown[]): Promise<number> {
+/**
+ * Resources as JSON texts (arrays) of at most about 60,000 characters: a text that small is an
+ * ordinary young string in the worker, checked and dropped at once, where the text of a whole page
+ * (~0.5 MB) is a large object of its own and several times slower to hand over and parse.
+ */
+const TEXT_CHARS = 60_000;
+
+export function resourceTexts(resources: unknown[]): string[] {
+  const texts: string[] = [];
+  let parts: string[] = [];
+  let chars = 0;
+  for (const resource of resources) {
+    const json = JSON.stringify(resource);
+    if (parts.length > 0 && chars + json.length > TEXT_CHARS) {
+      texts.push(`[${parts.join(',')}]`);
+      parts = [];
+      chars = 0;
+    }
+    parts.push(json);
+    chars += json.length + 1;
+  }
+  if (parts.length > 0) texts.push(`[${parts.join(',')}]`);
+  return texts;
+}
+
+/** Every page of a search; its resources of `type` as JSON texts, and each to `seen` (if given). */
+async function searchAll(client: FhirClient, url: string, type: string, into: string[], seen?: (resource: unknown) => void): Promise<number> {
   let next: string | undefined = url;
   let pages = 0;
   while (next) {
     if (++pages > MAX_PAGES) throw new Error(`EOJ returnerede over ${MAX_PAGES} sider for ${type}; rapporten er ikke lavet`);
     const { body } = await client.searchPage(next);
+    const page: unknown[] = [];
     for (const entry of body.entry ?? []) {
       const r = entry.resource as { resourceType?: unknown } | undefined;
-      if (r?.resourceType === type && entry.search?.mode !== 'include') into.push(r);
+      if (r?.resourceType === type && entry.search?.mode !== 'include') {
+        page.push(r);
+        seen?.(r);
+      }
     }
+    into.push(...resourceTexts(page));
     next = body.link?.find((l) => l.relation === 'next')?.url;
   }
   return pages;
@@ -58,12 +91,17 @@ export async function pullReportResources(opts: {
   const from = iso(window.resources.start.getTime() - SLACK_MS);
   const to = iso(window.resources.end.getTime() + SLACK_MS);
   const searches: Promise<number>[] = [];
+  // Staff booked through PractitionerRoles: the roles are read after the Appointments.
+  const roleIds = new Set<string>();
+  const noteRoles = (appointment: unknown) => {
+    for (const id of roleIdsOf(appointment, client.baseUrl)) roleIds.add(id);
+  };
   for (const team of opts.teams) {
     const params = new URLSearchParams(await team.searchParams(true));
     params.append('date', `ge${window.appointments.start.toISOString()}`);
     params.append('date', `lt${window.appointments.end.toISOString()}`);
     params.append('_count', String(PAGE_SIZE));
-    searches.push(searchAll(client, `Appointment?${params.toString()}`, 'Appointment', resources.appointments));
+    searches.push(searchAll(client, `Appointment?${params.toString()}`, 'Appointment', resources.appointments, noteRoles));
   }
   // Other teams' calls among these are dropped when joined to the team's Appointments.
   searches.push(
@@ -97,10 +135,10 @@ export async function pullReportResources(opts: {
     }),
   );
   let pages = (await Promise.all(searches)).reduce((a, b) => a + b, 0);
-  // Staff booked through PractitionerRoles: the roles, a batch of ids at a time.
-  const roleIds = [...new Set(resources.appointments.flatMap((a) => roleIdsOf(a, client.baseUrl)))];
-  for (let i = 0; i < roleIds.length; i += ROLE_BATCH) {
-    const ids = roleIds
+  // The roles, a batch of ids at a time.
+  const roles = [...roleIds];
+  for (let i = 0; i < roles.length; i += ROLE_BATCH) {
+    const ids = roles
       .slice(i, i + ROLE_BATCH)
       .map(encodeURIComponent)
       .join(',');

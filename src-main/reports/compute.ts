@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ReportFacts } from '../../src-shared/reports/facts.js';
-import type { Report } from '../../src-shared/reports/figures.js';
-import type { WorkerRequest } from './worker.js';
+import { RESOURCE_KINDS } from '../eoj/reportFacts.js';
+import type { WorkerAnswer, WorkerMessage, WorkerRequest } from './worker.js';
 
 /**
  * The main process's handle on the report worker thread: one worker, started when first needed,
@@ -11,11 +10,11 @@ import type { WorkerRequest } from './worker.js';
  * through tsx (the only place a worker loads a loader).
  */
 export interface ReportComputer {
-  compute(request: WorkerRequest): Promise<{ facts: ReportFacts; report: Report }>;
+  compute(request: WorkerRequest): Promise<WorkerAnswer>;
   close(): Promise<void>;
 }
 
-type Answer = { id: number; ok: true; answer: { facts: ReportFacts; report: Report } } | { id: number; ok: false; message: string };
+type Answer = { id: number; ok: true; answer: WorkerAnswer } | { id: number; ok: false; message: string };
 
 function startWorker(): Worker {
   const js = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -27,7 +26,7 @@ function startWorker(): Worker {
 export function createReportComputer(): ReportComputer {
   let worker: Worker | null = null;
   let nextId = 1;
-  const waiting = new Map<number, { resolve: (a: { facts: ReportFacts; report: Report }) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error) => {
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
@@ -57,7 +56,11 @@ export function createReportComputer(): ReportComputer {
       w.ref();
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        w.postMessage({ id, request });
+        const { resources, ...rest } = request;
+        const post = (message: WorkerMessage) => w.postMessage(message);
+        // A text a message: the worker checks the first while the rest are still being sent.
+        if (resources) for (const kind of RESOURCE_KINDS) for (const text of resources[kind]) post({ type: 'resources', id, kind, text });
+        post({ type: 'compute', id, request: rest });
       });
     },
     async close() {

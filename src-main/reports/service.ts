@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { Staff } from '../../src-shared/domain/visit.js';
-import { ReportFacts } from '../../src-shared/reports/facts.js';
+import { CachedFacts } from '../../src-shared/reports/facts.js';
 import { Report, type ReportQuery } from '../../src-shared/reports/figures.js';
 import { dataWindow, resolvePeriod } from '../../src-shared/reports/period.js';
 import type { Lang } from '../../src-shared/reports/tables.js';
@@ -27,8 +26,6 @@ export interface ReportAnswer {
   /** Why the data could not be read again just now (the cached report is shown). */
   refreshError: string | null;
 }
-
-const CachedFacts = z.object({ facts: ReportFacts, teams: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 export function createReportService(deps: { store: VisitStore; session: SessionService; clock: Clock; computer: ReportComputer; logger: Logger }) {
   const { store, session, clock, computer, logger } = deps;
@@ -58,7 +55,7 @@ export function createReportService(deps: { store: VisitStore; session: SessionS
     const teams = await teamsOf(staff, teamId);
     const { resources, pages } = await eoj.reportResources(teamId, window);
     const pulledMs = clock.nowMs();
-    const { facts, report } = await computer.compute({
+    const { report, pulled } = await computer.compute({
       query: { ...query, filters: { ...query.filters, teamId } },
       teams,
       dataAtMs: startedMs,
@@ -68,10 +65,10 @@ export function createReportService(deps: { store: VisitStore; session: SessionS
       resources,
     });
     const atMs = clock.nowMs();
-    store.reportCache.put('facts', factsKey, JSON.stringify({ facts, teams }), startedMs, atMs);
+    if (pulled) store.reportCache.put('facts', factsKey, pulled.cached, startedMs, atMs);
     store.reportCache.put('report', reportKey(factsKey, startedMs, report.query), JSON.stringify(report), startedMs, atMs);
     // Counts only: no ids, names or figures in the log.
-    logger.info({ visits: facts.visits.length, pages, pullMs: pulledMs - startedMs, computeMs: atMs - pulledMs, problems: facts.problems }, 'report pulled');
+    logger.info({ visits: pulled?.visits, pages, pullMs: pulledMs - startedMs, computeMs: atMs - pulledMs, problems: report.problems }, 'report pulled');
     return { report, fromCache: false, refreshError: null };
   }
 

@@ -1,51 +1,76 @@
 import { parentPort } from 'node:worker_threads';
 import { z } from 'zod';
-import { ReportFacts } from '../../src-shared/reports/facts.js';
-import { ReportQuery, computeReport } from '../../src-shared/reports/figures.js';
-import { reportFactsOf } from '../eoj/reportFacts.js';
+import { ReportFacts, ReportTeams, type CachedFacts } from '../../src-shared/reports/facts.js';
+import { ReportQuery, computeReport, type Report } from '../../src-shared/reports/figures.js';
+import { RESOURCE_KINDS, reportCollector } from '../eoj/reportFacts.js';
+import type { RawReportResources } from '../eoj/reports.js';
 
 /**
  * The report worker thread: checks the pulled resources one by one (src-main/eoj/reportFacts.ts), turns them into facts and
  * computes the figures, so 15,000 visits never hold up the main process's event loop (the IPC and
  * the sync keep answering). Input from the main thread is still checked: one way in, one schema.
+ * A pull's resources come first, a message for each of their JSON texts (src-main/reports/compute.ts),
+ * checked as they arrive; then the request, computed from them or from the facts of an earlier pull.
  */
 const Request = z.object({
   query: ReportQuery,
-  teams: z.array(z.object({ id: z.string(), name: z.string() })),
+  teams: ReportTeams,
   dataAtMs: z.number(),
   nowMs: z.number(),
   baseUrl: z.string(),
   teamId: z.string().nullable(),
-  /** Freshly pulled resources, or the facts of an earlier pull. */
-  resources: z
-    .object({
-      appointments: z.array(z.unknown()),
-      roles: z.array(z.unknown()).default([]),
-      encounters: z.array(z.unknown()),
-      attempts: z.array(z.unknown()),
-      tasks: z.array(z.unknown()),
-      responses: z.array(z.unknown()),
-    })
-    .optional(),
   facts: ReportFacts.optional(),
 });
-export type WorkerRequest = z.input<typeof Request>;
+/** What to compute, and the freshly pulled resources (JSON texts, src-main/eoj/reports.ts) or the facts of an earlier pull. */
+export type WorkerRequest = z.input<typeof Request> & { resources?: RawReportResources };
 
-export function handle(raw: unknown) {
-  const request = Request.parse(raw);
-  let facts = request.facts;
-  if (!facts) {
-    const r = request.resources ?? { appointments: [], roles: [], encounters: [], attempts: [], tasks: [], responses: [] };
-    facts = reportFactsOf(r, { baseUrl: request.baseUrl, teamId: request.teamId });
-  }
-  const report = computeReport({ facts, query: request.query, teams: request.teams, dataAt: new Date(request.dataAtMs), now: new Date(request.nowMs) });
-  return { facts, report };
+const Message = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resources'), id: z.number(), kind: z.enum(RESOURCE_KINDS), text: z.string() }),
+  z.object({ type: z.literal('compute'), id: z.number(), request: Request }),
+]);
+export type WorkerMessage = z.input<typeof Message>;
+
+export interface WorkerAnswer {
+  report: Report;
+  /**
+   * A pull's facts as the cache keeps them (CachedFacts as JSON text: written here, instead of
+   * 15,000 facts cloned back and written out on the main thread), and how many visits they hold.
+   * Null for a report from the facts of an earlier pull.
+   */
+  pulled: { cached: string; visits: number } | null;
 }
 
-parentPort?.on('message', (message: { id: number; request: unknown }) => {
+const pulls = new Map<number, ReturnType<typeof reportCollector>>();
+/** Requests already answered with an error: the rest of their messages are dropped. */
+const failed = new Set<number>();
+
+function handle(message: z.output<typeof Message>): WorkerAnswer | null {
+  let pull = pulls.get(message.id);
+  if (!pull) pulls.set(message.id, (pull = reportCollector()));
+  if (message.type === 'resources') {
+    pull.add(message.kind, message.text);
+    return null;
+  }
+  pulls.delete(message.id);
+  const { request } = message;
+  const facts = request.facts ?? pull.facts({ baseUrl: request.baseUrl, teamId: request.teamId });
+  const report = computeReport({ facts, query: request.query, teams: request.teams, dataAt: new Date(request.dataAtMs), now: new Date(request.nowMs) });
+  if (request.facts) return { report, pulled: null };
+  const cached: CachedFacts = { facts, teams: request.teams };
+  return { report, pulled: { cached: JSON.stringify(cached), visits: facts.visits.length } };
+}
+
+parentPort?.on('message', (raw: { id: number; type?: unknown }) => {
+  if (failed.has(raw.id)) {
+    if (raw.type === 'compute') failed.delete(raw.id);
+    return;
+  }
   try {
-    parentPort?.postMessage({ id: message.id, ok: true, answer: handle(message.request) });
+    const answer = handle(Message.parse(raw));
+    if (answer) parentPort?.postMessage({ id: raw.id, ok: true, answer });
   } catch (error) {
-    parentPort?.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    pulls.delete(raw.id);
+    if (raw.type !== 'compute') failed.add(raw.id);
+    parentPort?.postMessage({ id: raw.id, ok: false, message: error instanceof Error ? error.message : String(error) });
   }
 });

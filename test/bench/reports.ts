@@ -1,14 +1,15 @@
 // Report figures: a quarter of 12 weeks × 1,250 visits (15,000) with their Encounters, attempts,
-// Tasks and verdicts. Computing it in the report worker from resources already pulled (zod check of
-// every resource, facts, figures; target < 1,000 ms), pulling them from the sandbox EOJ on loopback
-// (reported apart), and the same report again from the encrypted cache (target < 100 ms).
+// Tasks and verdicts. Computing it in the report worker from resources already pulled (as JSON
+// texts, as the pull hands them on: zod check of every resource, facts, figures; target < 1,000 ms),
+// pulling them from the sandbox EOJ on loopback (reported apart), and the same report again from the
+// encrypted cache (target < 100 ms).
 import { performance } from 'node:perf_hooks';
 import { createCallerFactory } from '../../src-main/api/router';
 import { createReportComputer } from '../../src-main/reports/compute';
 import type { ReportQuery } from '../../src-shared/reports/figures';
 import { startTestSandbox } from '../helpers/sandbox';
 import { signInThroughIdp, startTestServices } from '../helpers/services';
-import { byKind, generateQuarter } from '../helpers/reportQuarter';
+import { asPulled, generateQuarter } from '../helpers/reportQuarter';
 import { median } from './stats';
 
 const QUARTER: ReportQuery = { period: { kind: 'custom', from: '2026-09-14', to: '2026-12-06' }, filters: {} };
@@ -16,7 +17,7 @@ const QUARTER: ReportQuery = { period: { kind: 'custom', from: '2026-09-14', to:
 export async function benchReports(runs = 5) {
   const quarter = generateQuarter({ firstMonday: '2026-09-14', weeks: 12, perWeek: 1_250, seed: 5, nowMs: Date.parse('2026-12-02T12:00:00+01:00') });
   const computer = createReportComputer();
-  const resources = byKind(quarter.resources);
+  const resources = asPulled(quarter.resources);
   const request = {
     query: QUARTER,
     teams: [{ id: 'team-skaermenhed-nord', name: 'Nord' }],

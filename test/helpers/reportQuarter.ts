@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
+import { resourceTexts, type RawReportResources } from '../../src-main/eoj/reports';
 import type { FhirResource } from '../../src-shared/fhir/schemas';
 import { FSIII_SYSTEM } from '../../src-shared/fhir/schemas';
 import { attemptCommunicationFor, encounterFor, escalationTaskFor, verdictResponseFor } from '../../src-shared/fhir/write';
@@ -257,15 +258,16 @@ export function generateQuarter(options: { firstMonday: string; weeks: number; p
   return { plans, resources: plans.flatMap(resourcesOf) };
 }
 
-/** The resources by kind, as the report worker receives them from a pull. */
-export function byKind(resources: FhirResource[]) {
-  const of = (type: string) => resources.filter((r) => r.resourceType === type);
+/** The resources by kind, as the report worker receives them from a pull (JSON texts, src-main/eoj/reports.ts). */
+export function asPulled(resources: unknown[]): RawReportResources {
+  const texts = (type: string) => resourceTexts(resources.filter((r) => (r as { resourceType?: unknown }).resourceType === type));
   return {
-    appointments: of('Appointment'),
-    encounters: of('Encounter'),
-    attempts: of('Communication'),
-    tasks: of('Task'),
-    responses: of('QuestionnaireResponse'),
+    appointments: texts('Appointment'),
+    roles: texts('PractitionerRole'),
+    encounters: texts('Encounter'),
+    attempts: texts('Communication'),
+    tasks: texts('Task'),
+    responses: texts('QuestionnaireResponse'),
   };
 }
 

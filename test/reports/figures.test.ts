@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Appointment, Communication, Encounter, QuestionnaireResponse, Task } from '../../src-shared/fhir/schemas';
-import { visitFacts } from '../../src-shared/reports/facts';
+import { reportFactsOf } from '../../src-main/eoj/reportFacts';
 import { computeReport, type ReportQuery } from '../../src-shared/reports/figures';
 import { dataWindow, resolvePeriod, trendWeeks, weekOf } from '../../src-shared/reports/period';
-import { byKind, expectedTotals as expected, generateQuarter, middle, ninetieth, one, resourcesOf, inside } from '../helpers/reportQuarter';
+import { asPulled, expectedTotals as expected, generateQuarter, middle, ninetieth, one, resourcesOf, inside } from '../helpers/reportQuarter';
 
 /**
  * Every figure of the report against counts this test makes itself from the generated plans (what
@@ -13,20 +12,7 @@ import { byKind, expectedTotals as expected, generateQuarter, middle, ninetieth,
 const NOW = new Date('2026-12-02T12:00:00+01:00'); // the suite's stated instant
 const quarter = generateQuarter({ firstMonday: '2026-09-07', weeks: 13, perWeek: 300, seed: 7, nowMs: NOW.getTime() });
 
-function factsOf(resources = quarter.resources) {
-  const k = byKind(resources);
-  return {
-    ...visitFacts({
-      appointments: k.appointments.map((r) => Appointment.parse(r)),
-      roles: [],
-      encounters: k.encounters.map((r) => Encounter.parse(r)),
-      attempts: k.attempts.map((r) => Communication.parse(r)),
-      tasks: k.tasks.map((r) => Task.parse(r)),
-      responses: k.responses.map((r) => QuestionnaireResponse.parse(r)),
-    }),
-    problems: 0,
-  };
-}
+const factsOf = (resources: unknown[] = quarter.resources) => reportFactsOf(asPulled(resources), { baseUrl: '', teamId: null });
 const facts = factsOf();
 const report = (query: ReportQuery) => computeReport({ facts, query, teams: [{ id: 'team-skaermenhed-nord', name: 'Nord' }], dataAt: NOW, now: NOW });
 
@@ -146,6 +132,31 @@ describe('leadership figures, counted independently from the generated visits', 
     });
     expect(none.totals.planned).toBe(0);
     expect(none.satisfaction.byTask).toEqual([]);
+  });
+});
+
+describe('the pulled resources, each checked on its own', () => {
+  it('a resource the facts cannot read is counted and left out; the good ones on its page are used', () => {
+    const week = generateQuarter({ firstMonday: '2026-11-02', weeks: 1, perWeek: 60, seed: 9, nowMs: NOW.getTime(), idPrefix: 'bad' });
+    const retried = week.plans.find((p) => p.unanswered > 0)!;
+    const done = week.plans.filter((p) => p.result === 'done' && p !== retried);
+    const [badAppointment, badCall, oddCall] = [done[0]!.id, done[1]!.id, done[2]!.id];
+    const resources = structuredClone(week.resources) as unknown as Record<string, unknown>[];
+    const find = (id: string) => resources.find((r) => r.id === id)!;
+    find(badAppointment).status = 'måske';
+    (find(`${badCall}-e`).period as Record<string, unknown>).start = 'i går';
+    find(`${retried.id}-a0`).sent = 12;
+    // A field the facts never read is not checked: the call counts.
+    find(`${oddCall}-e`).identifier = 'ikke en liste';
+
+    const before = new Map(factsOf(week.resources).visits.map((v) => [v.id, v]));
+    const after = factsOf(resources);
+    expect(after.problems).toBe(3);
+    expect(after.visits.map((v) => v.id)).toEqual(week.plans.filter((p) => p.id !== badAppointment).map((p) => p.id));
+    expect(after.visits.find((v) => v.id === badCall)).toMatchObject({ answeredCalls: 0, callSeconds: null });
+    expect(after.visits.find((v) => v.id === retried.id)?.notAnsweredCalls).toBe(retried.unanswered - 1);
+    expect(after.visits.find((v) => v.id === oddCall)).toEqual(before.get(oddCall));
+    for (const visit of after.visits) if (visit.id !== badCall && visit.id !== retried.id) expect(visit).toEqual(before.get(visit.id));
   });
 });
 
