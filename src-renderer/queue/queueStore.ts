@@ -102,6 +102,22 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       await loadReadProblems();
     };
     const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
+    /** The day's list of the chosen scope; with `outbox`, the outbox and its problems read again with it. */
+    const load = async (outbox: boolean) => {
+      const { session, scope } = get();
+      if (!session) return;
+      const asked = scope;
+      const request = ++latestRequest;
+      try {
+        const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
+        const [visits, rest] = await Promise.all([api.queue.today(query), outbox ? Promise.all([api.outbox.summary({}), api.outbox.problems({})]) : null]);
+        // A slower, older answer must not overwrite a newer one.
+        if (request === latestRequest)
+          set({ visits, shownScope: asked, ...(rest ? { outbox: rest[0], problems: rest[1] } : {}), phase: 'ready', loadError: null });
+      } catch (error) {
+        if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
+      }
+    };
     const loadReadProblems = async () => set({ readProblems: await api.sync.problems({}) });
     return {
       session: null,
@@ -191,25 +207,16 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         }
       },
 
-      async refresh() {
-        const { session, scope } = get();
-        if (!session) return;
-        const asked = scope;
-        const request = ++latestRequest;
-        try {
-          const query: QueueQuery = scope === 'room' && session.roomId ? { scope, roomId: session.roomId } : { scope: scope === 'room' ? 'mine' : scope };
-          const [visits, outbox, problems] = await Promise.all([api.queue.today(query), api.outbox.summary({}), api.outbox.problems({})]);
-          // A slower, older answer must not overwrite a newer one.
-          if (request === latestRequest) set({ visits, shownScope: asked, outbox, problems, phase: 'ready', loadError: null });
-        } catch (error) {
-          if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
-        }
-      },
+      refresh: () => load(true),
 
       async setScope(scope) {
         // The current list stays on screen until the new one is there (rows shared by both are kept).
-        set({ scope, phase: get().phase === 'ready' ? 'ready' : 'loading' });
-        await get().refresh();
+        const ready = get().phase === 'ready';
+        set({ scope, phase: ready ? 'ready' : 'loading' });
+        // Only the list changes: the outbox and its problems are kept current by their events. Asked
+        // for alone, the list shows as soon as it arrives, not after two more answers queued behind
+        // its half a megabyte on the browser-mode socket.
+        await load(!ready);
       },
 
       async recordOutcome(input, onCommitted) {
