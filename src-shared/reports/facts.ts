@@ -7,6 +7,7 @@ import {
   Coding,
   Communication,
   Encounter,
+  Extension,
   FSIII_SYSTEM,
   PractitionerRole,
   QuestionnaireResponse,
@@ -78,12 +79,24 @@ export const ReportTeams = z.array(z.object({ id: z.string(), name: z.string() }
 export const CachedFacts = z.object({ facts: ReportFacts, teams: ReportTeams });
 export type CachedFacts = z.infer<typeof CachedFacts>;
 
+/** The parts of references, codes and extensions the facts read. */
+const Ref = z.object({ reference: Reference.shape.reference });
+const Code = z.object({ system: Coding.shape.system, code: Coding.shape.code });
+const Concept = z.object({ coding: z.array(Code).optional() });
+const Ext = z.object({
+  url: Extension.shape.url,
+  valueCode: Extension.shape.valueCode,
+  valueString: Extension.shape.valueString,
+  valueInteger: Extension.shape.valueInteger,
+  valueDateTime: Extension.shape.valueDateTime,
+});
+
 /**
  * What the facts read of each resource, and nothing else: a quarter is some 50,000 resources, and
- * the parts never read (identifiers, subjects, senders, the codings of participants…) are not
- * parsed. Each field keeps the full schema's rule (src-shared/fhir/schemas.ts). Attempts, calls and
- * escalations also go through the team's workflow (src-shared/fhir/teamState.ts), so what it reads
- * is here too, and the fields its types require (an Encounter's class, a Task's intent).
+ * the parts never read (identifiers, subjects, senders, displays…) are not parsed. Each field keeps
+ * the full schema's rule (src-shared/fhir/schemas.ts). Attempts, calls and escalations also go
+ * through the team's workflow (src-shared/fhir/teamState.ts), so what it reads is here too, and the
+ * fields its types require (an Encounter's class, a Task's intent).
  */
 export const ReportSchemas = {
   Appointment: z.object({
@@ -101,40 +114,40 @@ export const ReportSchemas = {
     id: Encounter.shape.id,
     status: Encounter.shape.status,
     class: Encounter.shape.class,
-    appointment: Encounter.shape.appointment,
-    participant: z.array(z.object({ individual: Reference.optional() })).optional(),
+    appointment: z.array(Ref).optional(),
+    participant: z.array(z.object({ individual: Ref.optional() })).optional(),
     period: Encounter.shape.period,
-    length: Encounter.shape.length,
-    extension: Encounter.shape.extension,
+    length: z.object({ value: Encounter.shape.length.unwrap().shape.value }).optional(),
+    extension: z.array(Ext).optional(),
   }),
   Communication: z.object({
     resourceType: Communication.shape.resourceType,
     status: Communication.shape.status,
-    statusReason: Communication.shape.statusReason,
-    category: Communication.shape.category,
-    basedOn: Communication.shape.basedOn,
-    about: Communication.shape.about,
+    statusReason: Concept.optional(),
+    category: z.array(Concept).optional(),
+    basedOn: z.array(Ref).optional(),
+    about: z.array(Ref).optional(),
     sent: Communication.shape.sent,
     note: Communication.shape.note,
-    extension: Communication.shape.extension,
+    extension: z.array(Ext).optional(),
   }),
   Task: z.object({
     resourceType: Task.shape.resourceType,
     status: Task.shape.status,
     intent: Task.shape.intent,
     priority: Task.shape.priority,
-    code: Task.shape.code,
-    focus: Task.shape.focus,
+    code: Concept.optional(),
+    focus: Ref.optional(),
     authoredOn: Task.shape.authoredOn,
-    extension: Task.shape.extension,
+    extension: z.array(Ext).optional(),
   }),
   QuestionnaireResponse: z.object({
     resourceType: QuestionnaireResponse.shape.resourceType,
     questionnaire: QuestionnaireResponse.shape.questionnaire,
     status: QuestionnaireResponse.shape.status,
-    encounter: QuestionnaireResponse.shape.encounter,
+    encounter: Ref.optional(),
     authored: QuestionnaireResponse.shape.authored,
-    item: z.array(z.object({ answer: z.array(z.object({ valueCoding: Coding.optional() })).optional() })).optional(),
+    item: z.array(z.object({ answer: z.array(z.object({ valueCoding: Code.optional() })).optional() })).optional(),
   }),
 };
 
