@@ -9,6 +9,7 @@ import type { DeviceCheckState } from '../devices/deviceCheckStore';
  * Ringing, with the quick device check before every call. The check runs ahead (when a visit
  * becomes next, when the pointer or focus reaches a ring button, when the devices change, after
  * each call), so the click rings at once on its fresh result; without one, the click checks first.
+ * The peer for the call is made ahead too, when the pointer or focus reaches a ring button.
  * Either way a result that needs a look stops the call before anyone is rung, and opens the check.
  */
 const inCall = (s: CallState) => s.phase === 'ringing' || s.phase === 'connected';
@@ -66,9 +67,14 @@ export function useRing({ calls, checks, next }: { calls: StoreApi<CallState>; c
         calls.getState().ring(visit);
       }
     },
-    /** Pointer or focus on any ring button: the check runs while the hand is still on its way. */
+    /**
+     * Pointer or focus on any ring button: the check runs, and the peer for the call is made (its
+     * ICE gathered, its offer ready), while the hand is still on its way.
+     */
     aheadOfRing(target: EventTarget) {
-      if (target instanceof Element && target.closest('button.ring')) checks.getState().prepare();
+      if (!(target instanceof Element && target.closest('button.ring'))) return;
+      checks.getState().prepare();
+      calls.getState().warm();
     },
   };
 }

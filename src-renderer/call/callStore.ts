@@ -113,6 +113,8 @@ export interface CallState {
   turnAway(guest: string): void;
   removeGuest(guest: string): void;
   start(): Promise<() => void>;
+  /** The pointer or focus is on a ring button: make the peer for its call now (see `ring`). */
+  warm(): void;
   ring(visit: Visit): void;
   hangUp(): void;
   toggleMic(): void;
@@ -133,6 +135,13 @@ export interface CallStoreOptions {
   /** When rang, answered and ended are recorded (default: the renderer's clock). */
   clock?: Clock;
 }
+
+/** A peer made ahead of a click that does not come is closed after this long. */
+const WARM_PEER_MS = 30_000;
+const stopTracks = (stream: MediaStream | undefined) => stream?.getTracks().forEach((t) => t.stop());
+const liveTracks = (stream: MediaStream) => stream.getTracks().every((t) => t.readyState === 'live');
+const sameDevices = (a: { chosen: ChosenDevices }, b: { chosen: ChosenDevices }) =>
+  a.chosen.camera?.deviceId === b.chosen.camera?.deviceId && a.chosen.microphone?.deviceId === b.chosen.microphone?.deviceId;
 
 /** Where every new call starts from, our own or a colleague's we join. */
 const FRESH_CALL: Partial<CallState> = {
@@ -160,6 +169,11 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
   /** Credentials this close to expiry are not used for a new call (it may run long). */
   const TURN_MARGIN_MS = 5 * 60_000;
   const freshTurn = () => (turn && Date.parse(turn.expiresAt) - clock.nowMs() > TURN_MARGIN_MS ? turn : null);
+  /**
+   * A peer made while the pointer or focus is on a ring button, for the call its click starts: ICE
+   * gathered and the offer made before anyone is rung. Dropped unused after WARM_PEER_MS.
+   */
+  let warm: { callId: string; link: CallLink; checked: { stream: MediaStream; chosen: ChosenDevices }; timer: number } | null = null;
   let mesh: Mesh | null = null;
   let watcher: DeviceWatcher | null = null;
   const clock = options.clock ?? rendererClock;
@@ -174,6 +188,26 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
   }
 
   return createStore<CallState>()((set, get) => {
+    /** Our side of one call with the citizen: signals, the peer, its quality. */
+    const newLink = (callId: string) =>
+      createCallLink({
+        callId,
+        send: (message) => signalling.send(message),
+        relayOnly: options.relayOnly ?? false,
+        onRemoteStream: (remote) => set({ remote }),
+        onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
+        // The link pauses video on this pair alone (guests keep theirs); the banner says why.
+        onQuality: (quality, audioOnly) => set({ quality, audioOnly }),
+        restartOnStall: true,
+      });
+    function dropWarm() {
+      if (!warm) return;
+      window.clearTimeout(warm.timer);
+      warm.link.stop();
+      stopTracks(warm.checked.stream);
+      warm = null;
+    }
+
     async function refreshDevicesNow() {
       const list = await listDevices();
       const inUse = (kind: 'audio' | 'video') => get().local?.[kind === 'audio' ? 'getAudioTracks' : 'getVideoTracks']()[0]?.getSettings().deviceId ?? null;
@@ -538,29 +572,42 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         set({ available: signalling.available() });
         return () => {
           stops.forEach((s) => s());
+          dropWarm();
           stop();
         };
+      },
+
+      warm() {
+        if (warm || !signalling.available() || get().phase === 'ringing' || get().phase === 'connected') return;
+        const checked = options.checkedMedia?.() ?? null;
+        const ahead = freshTurn();
+        if (!checked || !ahead) return stopTracks(checked?.stream);
+        const callId = crypto.randomUUID();
+        const made = newLink(callId);
+        made.prepare(checked.stream, { initiator: true, turn: ahead });
+        const timer = window.setTimeout(() => dropWarm(), WARM_PEER_MS);
+        warm = { callId, link: made, checked, timer };
       },
 
       ring(visit) {
         if (!signalling.available() || get().phase === 'ringing' || get().phase === 'connected') return;
         if (get().helpRequest) get().declineHelp();
-        const callId = crypto.randomUUID();
+        // The devices the check chose (open already), and the peer made for them while the
+        // pointer was on the button, if it still fits them.
+        let checked = options.checkedMedia?.() ?? null;
+        const ready = warm && checked && sameDevices(warm.checked, checked) && liveTracks(warm.checked.stream) ? warm : null;
+        if (ready) {
+          stopTracks(checked?.stream);
+          checked = ready.checked;
+          window.clearTimeout(ready.timer);
+          warm = null;
+        } else dropWarm();
+        const callId = ready?.callId ?? crypto.randomUUID();
         link?.stop();
-        link = createCallLink({
-          callId,
-          send: (message) => signalling.send(message),
-          relayOnly: options.relayOnly ?? false,
-          onRemoteStream: (remote) => set({ remote }),
-          onState: (peerState, turnRefused) => set({ peerState, turnRefused }),
-          // The link pauses video on this pair alone (guests keep theirs); the banner says why.
-          onQuality: (quality, audioOnly) => set({ quality, audioOnly }),
-          restartOnStall: true,
-        });
+        link = ready?.link ?? newLink(callId);
         set({ ...FRESH_CALL, phase: 'ringing', visit, callId, rangAt: clock.nowMs(), connectedAt: null, helping: null });
         // The camera starts while it rings, so the citizen sees us at once: on the devices the
         // device check chose (already open), else the system's.
-        const checked = options.checkedMedia?.() ?? null;
         if (checked) {
           const { chosen } = checked;
           set({
@@ -585,7 +632,7 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
         signalling.send({ type: 'call.ring', callId, visitId: visit.id });
         // With our media open and TURN credentials at hand, the peer is made now, not at "ringing".
         const ahead = freshTurn();
-        if (checked && ahead) link.prepare(checked.stream, { initiator: true, turn: ahead });
+        if (checked && ahead && !ready) link.prepare(checked.stream, { initiator: true, turn: ahead });
       },
       hangUp() {
         const { callId, helping } = get();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
+import { acceptDeviceCheck, remoteAudioEnergy, ringAndAnswer, signInAndPair, videoWidth } from './callFlow';
 import { connectApi } from '../helpers/wsClient';
 import { systemClock } from '../../src-shared/time/clock';
 
@@ -75,4 +75,33 @@ test("staff rings a citizen's paired tablet: both see and hear each other, mute 
   expect(recorded).toMatchObject({ visitId, endReason: 'hangup' });
   expect(Date.parse(recorded?.connectedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(recorded?.rangAt ?? ''));
   expect(Date.parse(recorded?.endedAt ?? '')).toBeGreaterThan(Date.parse(recorded?.connectedAt ?? ''));
+});
+
+test('the peer made while the pointer rests on "Ring op" carries the call', async ({ browser }) => {
+  const contexts = [await browser.newContext({ permissions: ['camera', 'microphone'] }), await browser.newContext({ permissions: ['camera', 'microphone'] })];
+  const [staff, citizen] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!staff || !citizen) throw new Error('no pages');
+  const { visitId } = await signInAndPair(staff, citizen, app.url, eoj.citizenUrl);
+  await acceptDeviceCheck(staff);
+  const marks = () => staff.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+
+  // The pointer reaches the button: the peer for the call is made before anyone is rung.
+  const ring = staff.locator(`tr[data-visit-id="${visitId}"]`).getByRole('button', { name: /^Ring op til / });
+  await ring.hover();
+  await expect.poll(marks).toContain('skaermrum.call:peer.prepared');
+  await expect(citizen.getByRole('button', { name: 'Tag telefonen' })).toHaveCount(0);
+  await staff.evaluate(() => performance.clearMarks());
+
+  // The click rings with it: no second peer, and the call has video both ways.
+  await ring.click();
+  await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
+  await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
+  await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => videoWidth(citizen, 'video.remote'), { timeout: 15_000 }).toBeGreaterThan(0);
+  const steps = await marks();
+  expect(steps).toContain('skaermrum.call:peer.start');
+  expect(steps).not.toContain('skaermrum.call:peer.prepared');
+  await staff.getByRole('button', { name: 'Læg på' }).click();
+  await expect(staff.getByTestId('outcome-dialog')).toBeVisible();
+  await Promise.all(contexts.map((c) => c.close()));
 });
