@@ -194,15 +194,27 @@ export async function benchUi(count = 10) {
         ),
       );
     }
-    const pending = await page.locator('.outbox-status').textContent();
-    if (!pending?.includes(`${saves} ændringer venter`)) throw new Error(`expected ${saves} outcomes in the outbox, the app says: ${pending}`);
+    // The outbox line follows the main process's change event, which may come after the last
+    // dialog closed: wait for it to count every save.
+    const status = page.locator('.outbox-status');
+    await status
+      .filter({ hasText: `${saves} ændringer venter` })
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(`expected ${saves} outcomes in the outbox, the app says: ${await status.textContent()}`);
+      });
     const renderMs = median(render);
     const outcomeMs = median(outcome);
     return {
       'ui.queue_render_500_ms': { value: renderMs, unit: 'ms', target: '< 150', met: renderMs < 150 },
       'ui.queue_render_500_all_rows_ms': { value: median(renderAll), unit: 'ms' },
       'ui.baseline_plain_table_500_ms': { value: median(baseline), unit: 'ms' },
-      'ui.queue_render_all_rows_overhead_ratio': { value: median(renderAll) / median(baseline), unit: 'x' },
+      'ui.queue_render_all_rows_overhead_ratio': {
+        value: median(renderAll) / median(baseline),
+        unit: 'x',
+        target: '< 2',
+        met: median(renderAll) / median(baseline) < 2,
+      },
       'ui.outcome_to_outbox_ms': { value: outcomeMs, unit: 'ms', target: '< 20', met: outcomeMs < 20 },
     };
   } finally {
