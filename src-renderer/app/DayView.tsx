@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
 import type { ApiClient } from '../../src-shared/api/contract';
@@ -56,10 +56,28 @@ const Queue = memo(function Queue({
 });
 
 /**
+ * The queue's share of a call (its ring buttons wait): told once the call is set up, not while
+ * the offer and answer are on their way. Disabling a row's button costs the browser about a
+ * millisecond each, so a day's rows would hold up the call's first messages by tens of them.
+ * Until then a ring is refused by the call store, which has one call at a time. A call that ends
+ * frees the buttons at once.
+ */
+const QUEUE_LEARNS_AFTER_MS = 1_500;
+function useQueueLearnsLate(busy: boolean): boolean {
+  const [told, setTold] = useState(false);
+  useEffect(() => {
+    if (!busy) return setTold(false);
+    const timer = window.setTimeout(() => setTold(true), QUEUE_LEARNS_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [busy]);
+  return busy && told;
+}
+
+/**
  * "Min dag": the queue under its scope and filters; with a visit open, its facts beside it; in a
- * call, the call is the stage with the visit's facts beside it and the queue below. The stage is
+ * call, the call is the stage above the queue, the visit's facts beside both. The stage is
  * the call store's alone: a call's own state changes re-render the stage, not the queue, and the
- * queue learns that a call started (its ring buttons wait) only after the stage is up.
+ * queue learns that a call started (its ring buttons wait) only once the call is set up.
  */
 export function DayView({
   api,
@@ -87,8 +105,7 @@ export function DayView({
   const available = useStore(calls, (s) => s.available);
   const invitations = useStore(calls, (s) => s.invitations);
   const checkResult = useStore(checks, (s) => s.result);
-  // The queue's share of the call: after the stage has been drawn, never ahead of it.
-  const queueBusy = useDeferredValue(busy);
+  const queueBusy = useQueueLearnsLate(busy);
   const [search, setSearch] = useState('');
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
 
@@ -127,7 +144,7 @@ export function DayView({
       {ready && !busy && <QueueToolbar ref={searchRef} search={search} onSearch={setSearch} status={statusFilter} onStatus={setStatusFilter} />}
       {ready && (
         <div className={`workspace${busy ? ' in-call' : openVisit ? ' has-panel' : ''}`}>
-          {/* The call is the stage while it lasts; the visit's facts beside it; the queue below, compact. */}
+          {/* The call is the stage while it lasts, above the queue; the visit's facts beside both. */}
           <CallPanel store={calls} visitNow={visitNow} onUrgent={(id) => void state.markUrgent(id)} />
           <Queue
             visits={state.visits}

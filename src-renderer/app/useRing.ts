@@ -34,6 +34,8 @@ export function useRing({ calls, checks, next }: { calls: StoreApi<CallState>; c
   );
 
   async function ring(visit: Visit) {
+    // One call at a time (the queue's buttons learn of a call only once it is set up).
+    if (inCall(calls.getState())) return;
     const checkStore = checks.getState();
     let result = checkStore.readyForCall();
     if (result) markCallStep('check.ready');

@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { VisitStatus, type QueueVisit } from '../../src-shared/domain/visit';
@@ -127,7 +127,22 @@ const sameWorkflow = (a: QueueVisit['workflow'], b: QueueVisit['workflow']) =>
     a.urgentAt === b.urgentAt &&
     a.calledAt === b.calledAt);
 
-/** What a row shows; a refetched but unchanged visit does not render again. */
+/**
+ * Whether a call is on, for the ring buttons alone: when a call starts or ends only they render
+ * again, not the rows around them (a row is some thirty times the work of its button).
+ */
+const CallBusy = createContext(false);
+
+const RingButton = memo(function RingButton({ label, text, onRing }: { label: string; text: string; onRing(): void }) {
+  const busy = useContext(CallBusy);
+  return (
+    <button type="button" className="ring" disabled={busy} aria-label={label} onClick={onRing}>
+      {text}
+    </button>
+  );
+});
+
+/** What a row shows (whether a call is on is its ring button's); a refetched but unchanged visit does not render again. */
 const sameRow = (a: RowProps, b: RowProps) =>
   a.marker === b.marker &&
   a.isOpenPanel === b.isOpenPanel &&
@@ -138,7 +153,6 @@ const sameRow = (a: RowProps, b: RowProps) =>
   a.retryPolicy === b.retryPolicy &&
   a.onOpen === b.onOpen &&
   a.onOutcome === b.onOutcome &&
-  a.calls?.busy === b.calls?.busy &&
   Boolean(a.calls) === Boolean(b.calls) &&
   (a.visit === b.visit ||
     (a.visit.id === b.visit.id &&
@@ -174,11 +188,7 @@ const QueueRow = memo(function QueueRow({ visit, marker, isOpenPanel, nowMinute,
       <td>{visit.room?.name ?? '–'}</td>
       <td>{chips(t, locale, visit, retryPolicy, labels.status[visit.status])}</td>
       <td className="visit-actions">
-        {calls && isOpen(visit) && (
-          <button type="button" className="ring" disabled={calls.busy} aria-label={fill(labels.ring, name)} onClick={() => calls.onRing(visit)}>
-            {labels.ringShort}
-          </button>
-        )}
+        {calls && isOpen(visit) && <RingButton label={fill(labels.ring, name)} text={labels.ringShort} onRing={() => calls.onRing(visit)} />}
         <button type="button" className="outcome" aria-label={fill(labels.recordFor, name, start)} onClick={() => onOutcome(visit)}>
           {labels.recordShort}
         </button>
@@ -292,22 +302,24 @@ export function QueueView({ visits, retryPolicy, openId, onOpen, onOutcome, call
         </tr>
       </thead>
       <tbody ref={tbody} onKeyDown={onKeyDown}>
-        {rows.map((visit) => (
-          <QueueRow
-            key={visit.id}
-            visit={visit}
-            marker={visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null}
-            isOpenPanel={visit.id === openId}
-            nowMinute={Math.floor(now.getTime() / 60_000)}
-            locale={locale}
-            t={t}
-            labels={labels}
-            retryPolicy={retryPolicy}
-            onOpen={onOpen}
-            onOutcome={onOutcome}
-            calls={calls}
-          />
-        ))}
+        <CallBusy.Provider value={calls?.busy ?? false}>
+          {rows.map((visit) => (
+            <QueueRow
+              key={visit.id}
+              visit={visit}
+              marker={visit.id === nowId ? 'now' : visit.id === nextId ? 'next' : null}
+              isOpenPanel={visit.id === openId}
+              nowMinute={Math.floor(now.getTime() / 60_000)}
+              locale={locale}
+              t={t}
+              labels={labels}
+              retryPolicy={retryPolicy}
+              onOpen={onOpen}
+              onOutcome={onOutcome}
+              calls={calls}
+            />
+          ))}
+        </CallBusy.Provider>
       </tbody>
     </table>
   );

@@ -93,15 +93,25 @@ test('the peer made while the pointer rests on "Ring op" carries the call', asyn
   await staff.evaluate(() => performance.clearMarks());
 
   // The click rings with it: no second peer, and the call has video both ways.
+  const called = (await staff.locator(`tr[data-visit-id="${visitId}"] button.visit-open`).textContent()) ?? '';
   await ring.click();
   await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
+  // Another visit's "Ring op" while this call is being set up (the queue's buttons wait only once
+  // it is set up) starts no second call.
+  await staff.locator('tr[data-visit-id]').filter({ hasNotText: called }).locator('button.ring').first().click({ force: true });
+  await expect(staff.locator('#call-heading')).toHaveText(called);
   await citizen.getByRole('button', { name: 'Tag telefonen' }).click();
   await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 15_000 }).toBeGreaterThan(0);
   await expect.poll(() => videoWidth(citizen, 'video.remote'), { timeout: 15_000 }).toBeGreaterThan(0);
   const steps = await marks();
   expect(steps).toContain('skaermrum.call:peer.start');
   expect(steps).not.toContain('skaermrum.call:peer.prepared');
+  // In the call the queue's ring buttons wait; after it they ring again.
+  await expect(ring).toBeDisabled();
+  await expect(staff.locator('[data-call-phase="connected"]')).toBeVisible();
+  await expect(staff.locator('#call-heading')).toHaveText(called);
   await staff.getByRole('button', { name: 'Læg på' }).click();
   await expect(staff.getByTestId('outcome-dialog')).toBeVisible();
+  await expect(ring).toBeEnabled();
   await Promise.all(contexts.map((c) => c.close()));
 });

@@ -120,8 +120,12 @@ for (const [width, height] of [
     await expect(staff.getByTestId('visit-panel')).toBeVisible();
     await shot('visit-panel');
     expect(await measure(staff, REGIONS, ['table.queue ↔', '.visit-panel ↔'])).toEqual(clean);
+    // The queue keeps this width through the call: its columns follow its width, so a change would
+    // lay out every row again just as the call starts.
+    const queueWidth = () => staff.locator('.queue-wrap').evaluate((e) => e.getBoundingClientRect().width);
+    const besidePanel = await queueWidth();
 
-    // In a call: the stage, the visit's facts beside it, the queue below.
+    // In a call: the stage above the queue, the visit's facts beside both.
     await staff.getByRole('button', { name: 'Mit rum' }).click();
     await ringThroughCheck(staff, visitId);
     await expect(staff.locator('[data-call-phase="ringing"]')).toBeVisible();
@@ -130,6 +134,7 @@ for (const [width, height] of [
     await shot('call');
     const inCall = await measure(staff, REGIONS, ['.call-stage .call-controls']);
     expect(inCall).toEqual(clean);
+    expect(await queueWidth()).toBe(besidePanel);
     const stage = (await staff.locator('.call-stage').boundingBox()) as { width: number };
     const panel = (await staff.getByTestId('visit-panel').boundingBox()) as { width: number };
     expect(stage.width).toBeGreaterThan(panel.width);
@@ -140,6 +145,8 @@ for (const [width, height] of [
     await shot('outcome');
     expect(await measure(staff, [], ['[data-testid="outcome-dialog"]'])).toEqual(clean);
     await staff.getByTestId('outcome-dialog').getByRole('button', { name: 'Annullér' }).click();
+    await expect(staff.locator('.workspace.has-panel')).toBeVisible();
+    expect(await queueWidth()).toBe(besidePanel);
     await staff.context().close();
     await citizen.context().close();
   });
