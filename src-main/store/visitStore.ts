@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RoomDevices } from '../../src-shared/domain/devices.js';
 import type { OutboxEntry, SyncError, VisitSlot } from '../../src-shared/domain/outbox.js';
 import type { CallGuest, CallRecord, QueueVisit, Room, Visit, VisitStatus } from '../../src-shared/domain/visit.js';
-import { decideOutcome, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
+import { decideOutcome, EMPTY_WORKFLOW, type Outcome, type RetryPolicy, type VisitWorkflow } from '../../src-shared/workflow/outcome.js';
 import { workflowQueries } from './workflow.js';
 import { callQueries } from './calls.js';
 import { auditQueries } from './audit.js';
@@ -568,7 +568,10 @@ export function createVisitStore(db: Database, file: string): VisitStore {
   return {
     file,
     upsertVisits: (list) => bulkWrite(() => upsertVisits.immediate(list)),
-    dayQueue: (filter) => visits.dayQueue(filter).map(withWorkflow),
+    dayQueue: (filter) => {
+      const progress = workflow.startingIn(filter.fromMs, filter.toMs);
+      return visits.dayQueue(filter).map((v) => ({ ...v, workflow: progress.get(v.id) ?? EMPTY_WORKFLOW }));
+    },
     getVisit: (id) => visits.get(id),
     getQueueVisit: (id) => {
       const v = visits.get(id);

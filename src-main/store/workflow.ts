@@ -48,11 +48,18 @@ export function workflowQueries(db: Database) {
       escalated_at_ms = excluded.escalated_at_ms, escalation_reason = excluded.escalation_reason,
       urgent_at_ms = excluded.urgent_at_ms, called_at_ms = excluded.called_at_ms, recorded_by = excluded.recorded_by,
       updated_ms = excluded.updated_ms`);
+  const startingIn = db.prepare<[number, number], WorkflowRow>(
+    `SELECT w.* FROM visits v JOIN visit_workflow w ON w.visit_id = v.id WHERE v.start_ms >= ? AND v.start_ms < ?`,
+  );
   const lastForCitizen = db.prepare<[string, string], WorkflowRow>(
     `SELECT * FROM visit_workflow WHERE citizen_id = ? AND visit_id <> ? AND outcome IS NOT NULL ORDER BY updated_ms DESC LIMIT 1`,
   );
   return {
     get: (visitId: string): VisitWorkflow => toWorkflow(get.get(visitId)),
+    /** The documented progress of the visits starting in [fromMs, toMs), by visit id, in one statement (a day's queue is 500 visits). */
+    startingIn(fromMs: number, toMs: number): Map<string, VisitWorkflow> {
+      return new Map(startingIn.all(fromMs, toMs).map((r) => [r.visit_id, toWorkflow(r)]));
+    },
     put(visitId: string, citizenId: string, w: VisitWorkflow, actorId: string, atMs: number): void {
       put.run({
         visit_id: visitId,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Visit } from '../../src-shared/domain/visit';
 import { careDay } from '../../src-shared/time/copenhagen';
 import { StoreError } from '../../src-main/store/errors';
+import { DEFAULT_RETRY_POLICY } from '../../src-shared/workflow/outcome';
 import type { VisitStore } from '../../src-main/store/visitStore';
 import { openTestStore, tempDir, testKeychain, testVisits, TEST_DAY } from '../helpers/store';
 
@@ -38,6 +39,26 @@ describe('visit store repository (encrypted, real keychain)', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((v) => v.practitioner?.id === 'practitioner-2')).toBe(true);
     expect(store.dayQueue({ ...range, teamId: 'team-skaermenhed-nord' })).toHaveLength(visits.length);
+  });
+
+  it('gives each visit in the queue its own documented progress, and the others none', () => {
+    const done = visits[3] as Visit;
+    const atMs = Date.parse(done.end) + 60_000;
+    store.recordOutcome({
+      visitId: done.id,
+      outcome: 'completed',
+      note: 'Insulin taget',
+      actorId: 'practitioner-2',
+      atMs,
+      call: null,
+      durationSeconds: 300,
+      policy: DEFAULT_RETRY_POLICY,
+    });
+    const queue = store.dayQueue(range);
+    expect(queue.find((v) => v.id === done.id)?.workflow).toMatchObject({ outcome: 'completed', note: 'Insulin taget', durationSeconds: 300 });
+    expect(queue.filter((v) => v.id !== done.id).every((v) => v.workflow.outcome === null && v.workflow.note === '')).toBe(true);
+    // The same in each narrower queue that holds the visit.
+    expect(store.dayQueue({ ...range, roomId: done.room?.id as string }).find((v) => v.id === done.id)?.workflow.outcome).toBe('completed');
   });
 
   it('bounds the day in Copenhagen time, not UTC', () => {
