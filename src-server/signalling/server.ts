@@ -13,7 +13,7 @@ import { knockOf } from './routes/guests.js';
 import { createInvitations } from './guests/invitations.js';
 import type { SmsSender } from './guests/sms.js';
 import { route } from './routes/index.js';
-import { addressOf, instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
+import { addressOf, CallClaim, instanceOf, keys, parseJson, type SharedState } from './cluster/shared.js';
 import type { DeviceIdentity, DeviceRegistry } from './devices.js';
 import type { VisitDirectory } from './directory.js';
 import { createPresenceRegistry } from './presence.js';
@@ -238,14 +238,21 @@ export function attachSignalling(options: SignallingOptions) {
     if (!calls.get(callId)) {
       const raw = await shared.get(keys.call(callId));
       const record = raw ? parseJson(CallRecord, raw) : null;
-      if (!record) return refuse(from, 'not_found', 'intet sådant opkald', `call.${op.op}`);
-      if (record.home !== instanceId) {
-        const listeners = await toInstance(record.home, { kind: 'op', callId, from, identity, op });
+      // The tablet may answer before the caller's instance has stored the call (that instance paused
+      // between telling the tablet and storing it): the claim already names the home that holds it.
+      const home = record?.home ?? (raw ? parseJson(CallClaim, raw)?.home : undefined);
+      const notFound = () => refuse(from, 'not_found', 'intet sådant opkald', `call.${op.op}`);
+      if (!home) return notFound();
+      if (home !== instanceId) {
+        const listeners = await toInstance(home, { kind: 'op', callId, from, identity, op });
         if (listeners > 0) return;
+        // Its home is gone before it stored the call: there is nothing to take over.
+        if (!record) return notFound();
         const next = JSON.stringify({ home: instanceId, call: record.call } satisfies z.infer<typeof CallRecord>);
         // Only one instance takes over; another that lost the race sends the op to the winner.
         if (!(await shared.swap(keys.call(callId), raw as string, next, CALL_TTL_MS))) return callOp(callId, from, identity, op);
       }
+      if (!record) return notFound();
       calls.adopt(record.call);
     }
     applyOp(callId, from, identity, op);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * What signalling instances share (design: one process per instance, no stickiness). One small
@@ -44,6 +44,7 @@ export const keys = {
   presenceReports: (teamId: string) => `sk:presence:${teamId}`,
   /** Hash: practitioner → their merged presence as last announced. */
   presenceLast: (teamId: string) => `sk:presence-last:${teamId}`,
+  /** A call's home: first the ring's claim of the id (`CallClaim`), then the call itself. */
   call: (callId: string) => `sk:call:${callId}`,
   busy: (identity: string) => `sk:busy:${identity}`,
   /** The call of a visit in progress (how a guest finds it). */
@@ -51,6 +52,12 @@ export const keys = {
   /** Hash: connection address → a guest waiting for the visit's call to start. */
   lobby: (visitId: string) => `sk:lobby:${visitId}`,
 };
+
+/**
+ * What the call key holds from the moment a ring claims the id: its home instance. The call itself is
+ * stored a moment later; a tablet that answers in between reaches the call through its home.
+ */
+export const CallClaim = z.object({ home: z.string(), claimedMs: z.number().optional() });
 
 /** A value read back from the shared state, checked like any other input (null when it does not fit). */
 export function parseJson<T>(schema: z.ZodType<T>, raw: string): T | null {

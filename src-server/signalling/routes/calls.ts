@@ -1,5 +1,6 @@
 import type { ClientMessage } from '../../../src-shared/signalling/protocol.js';
-import { keys } from '../cluster/shared.js';
+import type { z } from 'zod';
+import { keys, type CallClaim } from '../cluster/shared.js';
 import { partyName, type SignallingContext, type SomeRoutes, type StaffSigned } from './context.js';
 
 /** A call's shared copy and its parties' busy marks live this long without a word from its home. */
@@ -16,29 +17,40 @@ async function ring(ctx: SignallingContext, conn: StaffSigned, message: Extract<
   const staffIdentity = `staff:${claims.sub}`;
   const ended = (reason: 'busy' | 'offline') => ctx.send(conn.id, { type: 'call.ended', callId: message.callId, reason, by: 'server' });
   // The call id, then both parties, are claimed across instances before anything rings.
-  const placeholder = JSON.stringify({ home: ctx.instanceId, claimedMs: ctx.now() });
+  const placeholder = JSON.stringify({ home: ctx.instanceId, claimedMs: ctx.now() } satisfies z.infer<typeof CallClaim>);
   if (ctx.calls.get(message.callId) || !(await ctx.claim(keys.call(message.callId), placeholder, CALL_TTL_MS)))
     return ctx.refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
   const marks = [keys.busy(`citizen:${visit.citizenId}`), keys.busy(staffIdentity)];
-  const claimed = await Promise.all(marks.map((k) => ctx.claim(k, message.callId, CALL_TTL_MS)));
   const release = () => Promise.all(marks.map((k) => ctx.release(k, message.callId)));
+  const claimed = await Promise.all(marks.map((k) => ctx.claim(k, message.callId, CALL_TTL_MS))).catch(async (error: unknown) => {
+    await release().catch(() => undefined);
+    throw error;
+  });
   if (claimed.includes(false)) {
     await release();
     return ended('busy');
   }
-  const deviceConns = await ctx.devicesOf(visit.citizenId, visit.teamId);
-  const result = ctx.calls.ring({
-    callId: message.callId,
-    visitId: message.visitId,
-    citizenId: visit.citizenId,
-    staffIdentity,
-    staffTeam: claims.team,
-    staffConn: conn.id,
-    deviceConns,
-    caller: claims.name,
-    citizenFirstName: visit.citizenFirstName,
-    autoAnswerAfterS: ctx.options.autoAnswerAfterS ?? null,
-  });
+  // Whatever fails from here on (the shared state going away mid-ring) gives the marks back: left
+  // behind, they would make this citizen and caller "busy" for a minute.
+  let result: ReturnType<SignallingContext['calls']['ring']>;
+  try {
+    const deviceConns = await ctx.devicesOf(visit.citizenId, visit.teamId);
+    result = ctx.calls.ring({
+      callId: message.callId,
+      visitId: message.visitId,
+      citizenId: visit.citizenId,
+      staffIdentity,
+      staffTeam: claims.team,
+      staffConn: conn.id,
+      deviceConns,
+      caller: claims.name,
+      citizenFirstName: visit.citizenFirstName,
+      autoAnswerAfterS: ctx.options.autoAnswerAfterS ?? null,
+    });
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
   if (!result.ok) {
     await release();
     if (result.reason === 'duplicate') return ctx.refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
