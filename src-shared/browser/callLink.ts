@@ -40,6 +40,7 @@ export function createCallLink(options: CallLinkOptions) {
   let held: ClientMessage[] | null = null;
   const send = (message: ClientMessage) => (held ? held.push(message) : options.send(message));
   let firstSignal = true;
+  let firstReceived = true;
   function open(local: MediaStream, media: { initiator: boolean; turn: TurnCredentials }) {
     return createPeerSession<MediaStream>({
       initiator: media.initiator,
@@ -99,6 +100,9 @@ export function createCallLink(options: CallLinkOptions) {
     },
     /** Signals that arrive while local media is still starting are kept, not dropped. */
     signal(data: SignalData) {
+      // The other side's first signal (the offer, or the answer to ours): when it reached this page.
+      if (firstReceived && !options.peer) markCallStep('signal.received');
+      firstReceived = false;
       if (session) session.signal(data);
       else early.push(data);
     },

@@ -13,6 +13,7 @@ export type CallStep =
   | 'peer.prepared'
   | 'peer.start'
   | 'signal.sent'
+  | 'signal.received'
   | 'remote.stream'
   | 'media.connected';
 
