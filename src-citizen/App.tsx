@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
+import { useSelfViewAfterPicture } from './selfView';
 import { Video } from './Video';
 import { formatClock } from '../src-shared/time/copenhagen';
 import type { CitizenController } from './controller';
@@ -32,6 +33,7 @@ function Offline({ online }: { online: boolean }) {
 export function App({ controller }: { controller: CitizenController }) {
   const s = useStore(controller.store);
   const [code, setCode] = useState('');
+  const selfView = useSelfViewAfterPicture(s.phase === 'call' ? s.callId : null);
 
   if (s.phase === 'pair') {
     return (
@@ -86,7 +88,7 @@ export function App({ controller }: { controller: CitizenController }) {
       <main className={`screen call${guests.length > 0 ? ` with-guests guests-${guests.length}` : ''}`}>
         <div className="tiles">
           <figure className="tile">
-            <Video stream={s.remote} muted={false} label={staffName} className="remote" />
+            <Video stream={s.remote} muted={false} label={staffName} className="remote" onPlaying={selfView.pictureUp} />
             {guests.length > 0 && <figcaption>{staffName}</figcaption>}
           </figure>
           {guests.map((g) => {
@@ -102,7 +104,7 @@ export function App({ controller }: { controller: CitizenController }) {
             );
           })}
         </div>
-        <Video stream={s.local} muted label={texts.selfView} className="self" />
+        <Video stream={selfView.shown ? s.local : null} muted label={texts.selfView} className="self" />
         {guests.some((g) => g.kind === 'relative') && (
           <div className="guest-actions">
             {guests

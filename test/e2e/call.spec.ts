@@ -36,6 +36,8 @@ test("staff rings a citizen's paired tablet: both see and hear each other, mute 
   // Video both ways.
   await expect.poll(() => videoWidth(staff, '.remote-video'), { timeout: 15_000 }).toBeGreaterThan(0);
   await expect.poll(() => videoWidth(citizen, 'video.remote'), { timeout: 15_000 }).toBeGreaterThan(0);
+  // The citizen sees themselves too, once the caller's picture is up.
+  await expect.poll(() => videoWidth(citizen, 'video.self'), { timeout: 5_000 }).toBeGreaterThan(0);
   // Sound both ways, and silence at the citizen when staff mutes.
   expect(await remoteAudioEnergy(staff, '.remote-video')).toBeGreaterThan(0.01);
   expect(await remoteAudioEnergy(citizen, 'video.remote')).toBeGreaterThan(0.01);
