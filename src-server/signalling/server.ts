@@ -230,11 +230,15 @@ export function attachSignalling(options: SignallingOptions) {
     // Only this instance's own stale entries are removed: another instance may just have missed a beat (Redis restarting).
     const stale = addresses.filter((a) => isLocal(a) && !connections.has(a));
     if (stale.length > 0) void shared.hdel(key, stale).catch(warnShared);
-    return addresses.filter((a) => alive.has(instanceOf(a)) && !stale.includes(a));
+    const reachable = addresses.filter((a) => alive.has(instanceOf(a)) && !stale.includes(a));
+    // Listed by an instance that beats: reachable again until a delivery to it fails anew (a ring
+    // to a tablet once counted as closed would otherwise ring silently until its timeout).
+    for (const a of reachable) closedRemote.delete(a);
+    return reachable;
   }
 
   /** A call's operation, here if the call lives here; else at its home, or taken over when the home is gone. */
-  async function callOp(callId: string, from: string, identity: string, op: CallOp): Promise<void> {
+  async function callOp(callId: string, from: string, identity: string, op: CallOp, attempt = 0): Promise<void> {
     if (!calls.get(callId)) {
       const raw = await shared.get(keys.call(callId));
       const record = raw ? parseJson(CallRecord, raw) : null;
@@ -246,11 +250,17 @@ export function attachSignalling(options: SignallingOptions) {
       if (home !== instanceId) {
         const listeners = await toInstance(home, { kind: 'op', callId, from, identity, op });
         if (listeners > 0) return;
+        // A home that still beats is not gone: right after Redis returns it may not hear yet. Taking
+        // its call over now would leave two homes of one call; ask again shortly instead.
+        if (attempt < REDELIVER_ATTEMPTS && (await aliveInstances([home])).has(home)) {
+          setTimeout(() => void callOp(callId, from, identity, op, attempt + 1).catch(warnShared), REDELIVER_MS).unref();
+          return;
+        }
         // Its home is gone before it stored the call: there is nothing to take over.
         if (!record) return notFound();
         const next = JSON.stringify({ home: instanceId, call: record.call } satisfies z.infer<typeof CallRecord>);
         // Only one instance takes over; another that lost the race sends the op to the winner.
-        if (!(await shared.swap(keys.call(callId), raw as string, next, CALL_TTL_MS))) return callOp(callId, from, identity, op);
+        if (!(await shared.swap(keys.call(callId), raw as string, next, CALL_TTL_MS))) return callOp(callId, from, identity, op, attempt);
       }
       if (!record) return notFound();
       calls.adopt(record.call);
@@ -355,6 +365,7 @@ export function attachSignalling(options: SignallingOptions) {
     calls,
     presence,
     sharedUnavailable: warnShared,
+    sharedHealthy: () => shared.healthy(),
     send,
     refuse,
     toTeam,
@@ -509,6 +520,8 @@ export function attachSignalling(options: SignallingOptions) {
   let beats = 0;
   const beat = setInterval(() => {
     void (async () => {
+      // Only an instance that hears its channel beats: others ring and hand calls to the ones that beat.
+      if (!shared.healthy()) return;
       await shared.set(keys.instance(instanceId), String(now()), { ttlMs: INSTANCE_TTL_MS });
       // A member whose instance died shows as unknown to the lead within seconds, offline after the grace.
       if (++beats % PRESENCE_SWEEP_BEATS === 0)

@@ -116,6 +116,50 @@ describe('signalling over three instances, Redis and HAProxy', () => {
     device.close();
   });
 
+  it('Redis drops every subscription while commands go on: a call rung at once still connects, and each instance is healthy only once it hears', async () => {
+    const staff = await staffOn(direct(instance(0)));
+    const { device } = await pairOn(staff, direct(instance(1)));
+    const redis = new Redis(cluster.redis.url);
+    try {
+      await redis.client('KILL', 'TYPE', 'pubsub');
+      // At once: the instances are re-subscribing. The caller's instance refuses a ring until it hears
+      // again; a message that finds nobody listening is sent again shortly; and the call's home is
+      // never taken over while it still beats.
+      let callId = '';
+      for (let tries = 0; !callId; tries++) {
+        expect(tries).toBeLessThan(50);
+        const id = randomUUID();
+        const refusedBefore = staff.received.filter((m) => m.type === 'error').length;
+        staff.send({ type: 'call.ring', callId: id, visitId });
+        const rung = () => device.received.some((m) => m.type === 'call.incoming' && m.callId === id);
+        const refused = () => staff.received.filter((m) => m.type === 'error' && m.code === 'unavailable').length > refusedBefore;
+        await expect.poll(() => rung() || refused(), { timeout: 5_000 }).toBe(true);
+        if (rung()) callId = id;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      device.send({ type: 'call.answer', callId });
+      expect(await staff.next('call.connected', 5_000)).toMatchObject({ callId });
+      expect(await device.next('call.connected', 5_000)).toMatchObject({ callId });
+      const stored = JSON.parse((await redis.get(keys.call(callId))) ?? '{}') as { home?: string };
+      expect(stored.home).toBe(instance(0).id);
+      staff.send({ type: 'call.hangup', callId });
+      expect(await device.next('call.ended', 5_000)).toMatchObject({ callId, reason: 'hangup' });
+      expect(device.received.filter((m) => m.type === 'error')).toEqual([]);
+      // Healthy (what the load balancer and the heartbeat go by) means Redis confirmed the subscriptions.
+      for (const s of cluster.instances.filter((x) => x.alive)) {
+        await expect
+          .poll(async () => ((await (await fetch(`http://127.0.0.1:${s.port}/signal/health`)).json()) as { shared: boolean }).shared, { timeout: 5_000 })
+          .toBe(true);
+        const [, listeners] = (await redis.pubsub('NUMSUB', keys.instanceChannel(s.id))) as [string, number];
+        expect(listeners).toBe(1);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    staff.close();
+    device.close();
+  });
+
   it('a revocation made on one instance closes the tablets on the others, and their tokens stop working everywhere', async () => {
     const staff = await staffOn(direct(instance(0)));
     const a = await pairOn(staff, direct(instance(1)));
@@ -167,11 +211,7 @@ describe('signalling over three instances, Redis and HAProxy', () => {
       });
     }
     const { device, deviceToken } = paired as unknown as { device: SignalClient; deviceToken: string };
-    console.log('DBG staff', staffInstance.id, 'holder', holder.id);
-    const callId = await callBetween(staff, device).catch((e) => {
-      console.log('DBG device got', JSON.stringify(device.received), 'staff got', JSON.stringify(staff.received));
-      throw e;
-    });
+    const callId = await callBetween(staff, device);
     await holder.kill();
     expect(await device.closed).not.toBe(4001);
     const back = await deviceOn(cluster.signallingUrl, deviceToken);
@@ -217,6 +257,9 @@ describe('signalling over three instances, Redis and HAProxy', () => {
     const during = await deviceOn(direct(alive[1] as SignalInstance), deviceToken);
     expect(await during.next('auth.ok', 5_000)).toMatchObject({ role: 'device' });
     await new Promise((r) => setTimeout(r, 5_000));
+    // A ring meanwhile is refused at once, with a reason, and rings nobody.
+    staff.send({ type: 'call.ring', callId: randomUUID(), visitId });
+    expect(await staff.next('error', 5_000)).toMatchObject({ code: 'unavailable' });
     await cluster.redis.start();
     // The instances re-announce what they hold; the tablet that stayed connected can be rung.
     // Each ring has one outcome: the tablet hears it, or the caller hears it end or refused (the

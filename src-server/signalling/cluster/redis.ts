@@ -3,8 +3,10 @@ import type { SharedState } from './shared.js';
 
 /**
  * The shared state of several signalling instances in Redis (ioredis). Commands wait while Redis
- * is away and fail after a few tries; subscriptions come back by themselves on reconnect, and the
- * relay re-announces what it holds (Redis may have restarted empty).
+ * is away and fail after a few tries. After an outage the instance counts as healthy again only
+ * when both connections are back and Redis has confirmed every subscription: an instance that
+ * beats but cannot hear yet would be rung, and the ring lost. Then the relay re-announces what it
+ * holds (Redis may have restarted empty).
  */
 export async function redisSharedState(url: string): Promise<SharedState> {
   const options = {
@@ -14,20 +16,40 @@ export async function redisSharedState(url: string): Promise<SharedState> {
     lazyConnect: true,
   };
   const commands = new Redis(url, options);
-  const subscriber = new Redis(url, options);
+  // Subscriptions are renewed here, not by ioredis, so that "listening" means Redis said so.
+  const subscriber = new Redis(url, { ...options, autoResubscribe: false });
   // Without listeners ioredis prints every refused reconnect; the state is read through healthy().
   commands.on('error', () => undefined);
   subscriber.on('error', () => undefined);
   await Promise.all([commands.connect(), subscriber.connect()]);
   const handlers = new Map<string, (message: string) => void>();
   subscriber.on('message', (channel: string, message: string) => handlers.get(channel)?.(message));
+
+  let listening = true;
+  let outage = false;
   const reconnectListeners: (() => void)[] = [];
-  let everReady = true;
-  commands.on('close', () => (everReady = false));
-  commands.on('ready', () => {
-    if (everReady) return;
-    everReady = true;
+  const healthy = () => commands.status === 'ready' && subscriber.status === 'ready' && listening;
+  const backIfWhole = () => {
+    if (!outage || !healthy()) return;
+    outage = false;
     for (const l of reconnectListeners) l();
+  };
+  commands.on('close', () => (outage = true));
+  subscriber.on('close', () => {
+    outage = true;
+    listening = false;
+  });
+  commands.on('ready', backIfWhole);
+  subscriber.on('ready', () => {
+    const channels = [...handlers.keys()];
+    // A failed renewal closes the connection; its next 'ready' tries again.
+    void (channels.length > 0 ? subscriber.subscribe(...channels) : Promise.resolve())
+      .then(() => {
+        if (subscriber.status !== 'ready') return;
+        listening = true;
+        backIfWhole();
+      })
+      .catch(() => subscriber.disconnect(true));
   });
   return {
     async set(key, value, { ttlMs, nx }) {
@@ -58,7 +80,7 @@ export async function redisSharedState(url: string): Promise<SharedState> {
       await subscriber.subscribe(channel);
     },
     onReconnect: (listener) => void reconnectListeners.push(listener),
-    healthy: () => commands.status === 'ready' && subscriber.status === 'ready',
+    healthy,
     async close() {
       commands.disconnect();
       subscriber.disconnect();

@@ -14,6 +14,8 @@ async function ring(ctx: SignallingContext, conn: StaffSigned, message: Extract<
   const { claims } = conn.identity;
   const visit = await ctx.options.directory.visit(message.visitId);
   if (!visit || visit.teamId !== claims.team) return ctx.refuse(conn, 'forbidden', 'besøget hører ikke til dit team', message.type);
+  // Right after Redis returns, an instance that cannot hear its channel yet would not get the answer.
+  if (!ctx.sharedHealthy()) return ctx.refuse(conn, 'unavailable', 'signalserveren er ved at komme på igen; prøv igen om lidt', message.type);
   const staffIdentity = `staff:${claims.sub}`;
   const ended = (reason: 'busy' | 'offline') => ctx.send(conn.id, { type: 'call.ended', callId: message.callId, reason, by: 'server' });
   // The call id, then both parties, are claimed across instances before anything rings.
@@ -22,34 +24,32 @@ async function ring(ctx: SignallingContext, conn: StaffSigned, message: Extract<
     return ctx.refuse(conn, 'bad_message', 'opkalds-id er brugt', message.type);
   const marks = [keys.busy(`citizen:${visit.citizenId}`), keys.busy(staffIdentity)];
   const release = () => Promise.all(marks.map((k) => ctx.release(k, message.callId)));
-  const claimed = await Promise.all(marks.map((k) => ctx.claim(k, message.callId, CALL_TTL_MS))).catch(async (error: unknown) => {
-    await release().catch(() => undefined);
-    throw error;
-  });
-  if (claimed.includes(false)) {
-    await release();
-    return ended('busy');
-  }
   // Whatever fails from here on (the shared state going away mid-ring) gives the marks back: left
   // behind, they would make this citizen and caller "busy" for a minute.
-  let result: ReturnType<SignallingContext['calls']['ring']>;
+  let result: ReturnType<SignallingContext['calls']['ring']> | 'busy';
   try {
-    const deviceConns = await ctx.devicesOf(visit.citizenId, visit.teamId);
-    result = ctx.calls.ring({
-      callId: message.callId,
-      visitId: message.visitId,
-      citizenId: visit.citizenId,
-      staffIdentity,
-      staffTeam: claims.team,
-      staffConn: conn.id,
-      deviceConns,
-      caller: claims.name,
-      citizenFirstName: visit.citizenFirstName,
-      autoAnswerAfterS: ctx.options.autoAnswerAfterS ?? null,
-    });
+    const claimed = await Promise.all(marks.map((k) => ctx.claim(k, message.callId, CALL_TTL_MS)));
+    result = claimed.includes(false)
+      ? 'busy'
+      : ctx.calls.ring({
+          callId: message.callId,
+          visitId: message.visitId,
+          citizenId: visit.citizenId,
+          staffIdentity,
+          staffTeam: claims.team,
+          staffConn: conn.id,
+          deviceConns: await ctx.devicesOf(visit.citizenId, visit.teamId),
+          caller: claims.name,
+          citizenFirstName: visit.citizenFirstName,
+          autoAnswerAfterS: ctx.options.autoAnswerAfterS ?? null,
+        });
   } catch (error) {
     await release().catch(() => undefined);
     throw error;
+  }
+  if (result === 'busy') {
+    await release();
+    return ended('busy');
   }
   if (!result.ok) {
     await release();

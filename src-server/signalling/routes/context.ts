@@ -71,6 +71,8 @@ export interface SignallingContext {
   calls: ReturnType<typeof createCallRegistry>;
   /** Logs that the shared state (Redis) could not be reached; the work goes on without it. */
   sharedUnavailable(error: unknown): void;
+  /** Whether this instance hears the others now (a call made here could get its answer). */
+  sharedHealthy(): boolean;
   presence: ReturnType<typeof createPresenceRegistry>;
   /** To a connection wherever it is. */
   send(address: string, message: ServerMessage): void;
