@@ -1,6 +1,7 @@
 import writeXlsxFile, { type Cell as XlsxCell, type Sheet } from 'write-excel-file/node';
 import type { Report } from '../../src-shared/reports/figures.js';
 import { reportTables, type Cell, type Lang } from '../../src-shared/reports/tables.js';
+import { copenhagenWallClock, formatDay, formatInstant } from '../../src-shared/time/copenhagen.js';
 
 /**
  * A report as a file, from the same tables the screen shows (src-shared/reports/tables.ts): CSV as
@@ -17,14 +18,21 @@ const ABOUT = {
   problems: { da: 'Ressourcer der ikke kunne læses', en: 'Resources that could not be read' },
 };
 
-function about(report: Report, lang: Lang): [string, string][] {
-  return [
-    [ABOUT.period[lang], `${report.period.firstDay} – ${report.period.lastDay}`],
-    [ABOUT.team[lang], report.teams.map((t) => t.name).join(', ')],
-    [ABOUT.dataAt[lang], report.dataAt],
-    [ABOUT.problems[lang], String(report.problems)],
-  ];
+/**
+ * What the report covers, in Danish conventions: days as "06-12-2026", times in Copenhagen as
+ * "06-12-2026 01.55". In XLSX the days and the time are real date cells with those formats.
+ */
+function about(report: Report, lang: Lang) {
+  const { firstDay, lastDay } = report.period;
+  return {
+    period: [ABOUT.period[lang], `${formatDay(firstDay, lang)} – ${formatDay(lastDay, lang)}`],
+    team: [ABOUT.team[lang], report.teams.map((t) => t.name).join(', ')],
+    dataAt: [ABOUT.dataAt[lang], formatInstant(report.dataAt, lang)],
+    problems: [ABOUT.problems[lang], String(report.problems)],
+  } as const;
 }
+const DAY_FORMAT = { da: 'dd-mm-yyyy', en: 'dd/mm/yyyy' };
+const TIME_FORMAT = { da: 'dd-mm-yyyy hh.mm', en: 'dd/mm/yyyy hh:mm' };
 
 /** A CSV field: numbers without grouping and with a decimal comma; shares as percentages. */
 function csvValue(cell: Cell): string {
@@ -36,7 +44,7 @@ function csvValue(cell: Cell): string {
 const quote = (field: string) => (/[;"\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
 
 export function reportCsv(report: Report, lang: Lang): Buffer {
-  const lines: string[][] = [[TITLE[lang]], ...about(report, lang)];
+  const lines: string[][] = [[TITLE[lang]], ...Object.values(about(report, lang)).map(([k, v]) => [k, v])];
   for (const table of reportTables(report, lang)) lines.push([], [table.title], table.columns, ...table.rows.map((row) => row.map(csvValue)));
   const body = lines.map((line) => line.map(quote).join(';')).join('\r\n');
   return Buffer.from(`\uFEFF${body}\r\n`, 'utf8');
@@ -58,11 +66,20 @@ const sheetName = (title: string) =>
 
 export async function reportXlsx(report: Report, lang: Lang): Promise<Buffer> {
   const header = (text: string): XlsxCell => ({ value: text, type: String, fontWeight: 'bold' });
+  const facts = about(report, lang);
+  // A day is its midnight, read as a zone-less date (the period's first and last day, inclusive).
+  const day = (key: string): XlsxCell => ({ value: new Date(`${key}T00:00:00Z`), type: Date, format: DAY_FORMAT[lang] });
   const sheets: Sheet<never>[] = [
     {
       sheet: sheetName(TITLE[lang]),
-      data: [[header(TITLE[lang])], ...about(report, lang).map(([k, v]) => [header(k), { value: v, type: String }])],
-      columns: [{ width: 34 }, { width: 40 }],
+      data: [
+        [header(TITLE[lang])],
+        [header(facts.period[0]), day(report.period.firstDay), day(report.period.lastDay)],
+        [header(facts.team[0]), { value: facts.team[1], type: String }],
+        [header(facts.dataAt[0]), { value: copenhagenWallClock(report.dataAt), type: Date, format: TIME_FORMAT[lang] }],
+        [header(facts.problems[0]), { value: report.problems, type: Number, format: '0' }],
+      ],
+      columns: [{ width: 34 }, { width: 18 }, { width: 18 }],
     },
     ...reportTables(report, lang).map((table) => ({
       sheet: sheetName(table.title),

@@ -7,6 +7,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { Report } from '../../src-shared/reports/figures';
 import { PeriodKind, type ReportPeriod } from '../../src-shared/reports/period';
 import { BUCKETS, FIGURES, VERDICTS, formatCell, reportTables, type Lang, type ReportTable } from '../../src-shared/reports/tables';
+import { formatDay, formatInstant } from '../../src-shared/time/copenhagen';
 import '../platform/shellBridge';
 import { PlotChart } from './PlotChart';
 import type { ReportsState } from './reportsStore';
@@ -206,9 +207,8 @@ export function ReportsView({ reports, canChooseTeam }: { reports: StoreApi<Repo
   const table = (id: ReportTable['id']) => tables.find((x) => x.id === id) as ReportTable;
   const f = s.query.filters;
   const select = (key: 'practitionerId' | 'roomId' | 'taskCode', value: string) => void s.setFilters({ ...f, [key]: value === '*' ? null : value });
-  const dataAt = report
-    ? new Date(report.dataAt).toLocaleString(lang === 'da' ? 'da-DK' : 'en-GB', { timeZone: 'Europe/Copenhagen', dateStyle: 'long', timeStyle: 'short' })
-    : '';
+  // As in the exports: "06-12-2026 01.55", Copenhagen time.
+  const dataAt = report ? formatInstant(report.dataAt, lang) : '';
 
   return (
     <section className="reports" aria-labelledby="reports-heading">
@@ -216,7 +216,8 @@ export function ReportsView({ reports, canChooseTeam }: { reports: StoreApi<Repo
         <h2 id="reports-heading">{t('reports.heading')}</h2>
         {report && (
           <p className="report-meta" role="status">
-            {t('reports.periodShown', { from: report.period.firstDay, to: report.period.lastDay })} · {t('reports.dataAt', { at: dataAt })}
+            {t('reports.periodShown', { from: formatDay(report.period.firstDay, lang), to: formatDay(report.period.lastDay, lang) })} ·{' '}
+            {t('reports.dataAt', { at: dataAt })}
             {s.fromCache ? ` · ${t('reports.fromCache')}` : ''}
           </p>
         )}

@@ -182,6 +182,8 @@ export interface ReportTable {
 }
 
 const text = (value: string): Cell => ({ kind: 'text', value });
+/** An ISO week ("2026-W49") as a leader says it: "Uge 49, 2026". */
+export const weekLabel = (key: string, lang: Lang) => `${T.week[lang]} ${Number(key.slice(6))}, ${key.slice(0, 4)}`;
 const count = (value: number | null): Cell => ({ kind: 'count', value });
 const pct = (value: number | null): Cell => ({ kind: 'share', value });
 const cellOf = (unit: FigureLabel['unit'], value: number | null): Cell => (unit === 'share' ? pct(value) : { kind: unit, value });
@@ -277,13 +279,13 @@ export function reportTables(report: Report, lang: Lang): ReportTable[] {
       id: 'trend',
       title: T.trend[lang],
       columns: [T.week[lang], ...TREND_FIGURES.map((f) => FIGURES[f].name[lang])],
-      rows: report.trend.map((w) => [text(w.week), ...TREND_FIGURES.map((f) => cellOf(FIGURES[f].unit, w[f]))]),
+      rows: report.trend.map((w) => [text(weekLabel(w.week, lang)), ...TREND_FIGURES.map((f) => cellOf(FIGURES[f].unit, w[f]))]),
     },
     {
       id: 'flow',
       title: T.flow[lang],
       columns: [T.week[lang], FIGURES.citizens.name[lang], FIGURES.newCitizens.name[lang], FIGURES.endedCitizens.name[lang]],
-      rows: report.trend.map((w) => [text(w.week), count(w.citizens), count(w.newCitizens), count(w.endedCitizens)]),
+      rows: report.trend.map((w) => [text(weekLabel(w.week, lang)), count(w.citizens), count(w.newCitizens), count(w.endedCitizens)]),
     },
   ];
 }

@@ -56,3 +56,27 @@ export function formatClock(at: Date | string, locale = 'da-DK'): string {
   const part = (type: 'hour' | 'minute') => parts.find((p) => p.type === type)?.value ?? '00';
   return `${part('hour')}:${part('minute')}`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A calendar day ("YYYY-MM-DD") as people write it: "06-12-2026" in Danish, "06/12/2026" in English. */
+export function formatDay(key: string, lang: 'da' | 'en'): string {
+  const [y, m, d] = key.split('-');
+  return lang === 'da' ? `${d}-${m}-${y}` : `${d}/${m}/${y}`;
+}
+
+/** An instant in Copenhagen time: "06-12-2026 01.55" in Danish (the full stop is the Danish clock's), "06/12/2026 01:55" in English. */
+export function formatInstant(at: Date | string, lang: 'da' | 'en'): string {
+  const local = new TZDate(new Date(at).getTime(), TIME_ZONE);
+  const day = formatDay(`${local.getFullYear()}-${pad2(local.getMonth() + 1)}-${pad2(local.getDate())}`, lang);
+  return `${day} ${pad2(local.getHours())}${lang === 'da' ? '.' : ':'}${pad2(local.getMinutes())}`;
+}
+
+/**
+ * The Copenhagen wall-clock time of `at`, carried in a Date's UTC fields: a spreadsheet's date
+ * cell has no time zone, and shows what those fields say.
+ */
+export function copenhagenWallClock(at: Date | string): Date {
+  const local = new TZDate(new Date(at).getTime(), TIME_ZONE);
+  return new Date(Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds()));
+}

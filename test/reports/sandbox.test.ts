@@ -5,6 +5,7 @@ import { createCallerFactory } from '../../src-main/api/router';
 import type { Report, ReportQuery } from '../../src-shared/reports/figures';
 import { resolvePeriod } from '../../src-shared/reports/period';
 import { FIGURES } from '../../src-shared/reports/tables';
+import { copenhagenWallClock, formatInstant } from '../../src-shared/time/copenhagen';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { signInThroughIdp, startTestServices } from '../helpers/services';
 import { expectedTotals, generateQuarter } from '../helpers/reportQuarter';
@@ -85,7 +86,15 @@ describe('a quarter of screen visits from the sandbox EOJ', () => {
       expect(danish(row![1]!), key).toBe(label.unit === 'share' ? percent(value) : value);
     }
     const trendHeader = rows.findIndex((r) => r[0] === 'Uge' && r[1] === FIGURES.planned.name.da);
-    expect(rows.slice(trendHeader + 1, trendHeader + 13).map((r) => Number(r[1]))).toEqual(report.trend.map((w) => w.planned));
+    const trend = rows.slice(trendHeader + 1, trendHeader + 13);
+    expect(trend.map((r) => Number(r[1]))).toEqual(report.trend.map((w) => w.planned));
+    // Danish conventions: weeks as a leader says them, days and the time of the data in Copenhagen time.
+    expect(trend.map((r) => r[0])).toEqual(report.trend.map((w) => `Uge ${Number(w.week.slice(6))}, ${w.week.slice(0, 4)}`));
+    expect(trend[0]?.[0]).toBe('Uge 38, 2026');
+    expect(rows.find((r) => r[0] === 'Periode')?.[1]).toBe('14-09-2026 – 06-12-2026');
+    const dataAt = rows.find((r) => r[0] === 'Data hentet fra EOJ')?.[1];
+    expect(dataAt).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}\.\d{2}$/);
+    expect(dataAt).toBe(formatInstant(report.dataAt, 'da'));
   });
 
   it('the XLSX export reads back (read-excel-file) to the same numbers, shares as real numbers', async () => {
@@ -98,6 +107,13 @@ describe('a quarter of screen visits from the sandbox EOJ', () => {
       const row = sheet.find((r) => r[0] === label.name.da);
       expect(row?.[1] ?? null, key).toBe(report.totals[key as keyof Report['totals']]);
     }
+    // The period's days and the time of the data are real date cells (Copenhagen wall clock).
+    const about = sheets[0]?.data ?? [];
+    expect(about.find((r) => r[0] === 'Periode')?.slice(1, 3)).toEqual([new Date('2026-09-14T00:00:00Z'), new Date('2026-12-06T00:00:00Z')]);
+    const dataAt = about.find((r) => r[0] === 'Data hentet fra EOJ')?.[1];
+    expect(dataAt).toBeInstanceOf(Date);
+    const read = (dataAt as unknown as Date).getTime();
+    expect(Math.abs(read - copenhagenWallClock(report.dataAt).getTime())).toBeLessThan(1_000);
     const durations = sheetOf('Varighed pr. opgavetype');
     expect(durations.slice(1).map((r) => [r[1], r[2], r[3]])).toEqual(report.durations.map((d) => [d.visits, d.medianMinutes, d.p90Minutes]));
   });
