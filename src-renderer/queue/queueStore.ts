@@ -101,7 +101,14 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       set({ sync: await api.sync.status({}) });
       await loadReadProblems();
     };
-    const loadProblems = async () => set({ problems: await api.outbox.problems({}) });
+    // The outbox and the unreadable resources are the care staff's; a leader has neither.
+    const caring = () => {
+      const role = get().session?.role;
+      return role === 'staff' || role === 'team_lead';
+    };
+    const loadProblems = async () => {
+      if (caring()) set({ problems: await api.outbox.problems({}) });
+    };
     /** The day's list of the chosen scope; with `outbox`, the outbox and its problems read again with it. */
     const load = async (outbox: boolean) => {
       const { session, scope } = get();
@@ -118,7 +125,9 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
         if (request === latestRequest) set({ phase: 'error', loadError: message(error) });
       }
     };
-    const loadReadProblems = async () => set({ readProblems: await api.sync.problems({}) });
+    const loadReadProblems = async () => {
+      if (caring()) set({ readProblems: await api.sync.problems({}) });
+    };
     return {
       session: null,
       scope: 'room',
@@ -158,8 +167,10 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
               onData: (sync) => {
                 const before = get().sync?.outbox;
                 set({ sync, outbox: sync.outbox });
-                if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems();
-                if (sync.problems !== get().readProblems.length) void loadReadProblems();
+                // Read again in the background: a failure leaves the last list on screen until the next status.
+                const keep = () => undefined;
+                if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems().catch(keep);
+                if (sync.problems !== get().readProblems.length) void loadReadProblems().catch(keep);
               },
             },
           ),

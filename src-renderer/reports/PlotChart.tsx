@@ -6,13 +6,19 @@ import { useEffect, useRef } from 'react';
  * static (no hover needed to read it). The numbers are in the table beside it, so the chart itself
  * is one image with a name for screen readers.
  */
+/** Plot's class name for the charts and their legends (styles.css holds the rules it would inline). */
+const PLOT_CLASS = 'plot';
+
 export function PlotChart({ options, label }: { options: Plot.PlotOptions; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const host = ref.current;
     if (!host) return;
     const width = Math.max(280, Math.min(720, host.clientWidth || 560));
-    const chart = Plot.plot({ width, height: 260, marginLeft: 56, style: { fontSize: '13px', background: 'transparent' }, ...options });
+    const chart = Plot.plot({ width, height: 260, marginLeft: 56, className: PLOT_CLASS, style: { fontSize: '13px', background: 'transparent' }, ...options });
+    // Plot writes its base rules into <style> elements, which the CSP refuses (no inline styles):
+    // the same rules are in our stylesheet, under the fixed class name.
+    for (const inline of chart.querySelectorAll('style')) inline.remove();
     // One image with one name: Plot's labels on its inner groups would be ARIA on generic elements.
     for (const inner of chart.querySelectorAll('[aria-label], [aria-description]')) {
       inner.removeAttribute('aria-label');

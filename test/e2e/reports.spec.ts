@@ -82,6 +82,11 @@ test('after a call the tablet shows three faces; one tap reaches the EOJ as a Qu
 test("the leader's report: charts with their tables, filters change the figures, the verdict is counted, CSV downloads, axe clean", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   const page = await context.newPage();
+  // Any console error on this view fails the test: a CSP refusal of Plot's inline styles was one,
+  // and an unhandled refusal of the care staff's problem lists (a leader has none) another.
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(leaderApp.url);
   await page.getByRole('button', { name: 'Log ind', exact: true }).click();
   await signInOnIdpPage(page, 'lone');
@@ -118,6 +123,12 @@ test("the leader's report: charts with their tables, filters change the figures,
     skip_empty_lines: true,
   });
   expect(Number(rows.find((r) => r[0] === 'Planlagte skærmbesøg')?.[1])).toBe(before);
+
+  // Danish conventions in the export: the time of the data in Copenhagen time.
+  expect(rows.find((r) => r[0] === 'Data hentet fra EOJ')?.[1]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}\.\d{2}$/);
+  // The legends keep Plot's layout from our stylesheet: swatches side by side.
+  await expect(page.locator('.report-chart .plot-swatches-wrap').first()).toHaveCSS('display', 'flex');
+  expect(consoleErrors).toEqual([]);
 
   // Laid out for the smallest screen and printable: nothing overflows sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
