@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient, BoardDay } from '../../src-shared/api/contract';
+import type { Zoom } from '../../src-shared/team/boardWindow';
 import { moveConsequences, type MoveConsequence, type MoveRequest } from '../../src-shared/team/moves';
 
 /**
@@ -24,6 +25,12 @@ export interface BoardState {
   undo: MoveRequest[] | null;
   /** What the last confirmed move did, for the live region ("Flyttet: …"). */
   done: { count: number; undone: boolean } | null;
+  /** The lead's zoom step; null until they choose one (the board then picks a readable one). */
+  zoom: Zoom | null;
+  /** The day as a time line, or as a table grouped by staff member (screen readers, scanning). */
+  layout: 'timeline' | 'list';
+  setZoom(zoom: Zoom): void;
+  setLayout(layout: 'timeline' | 'list'): void;
   load(): Promise<void>;
   /** A move (or bulk move) to confirm; `inCall` are the visits with a call going on right now. */
   propose(moves: MoveRequest[], inCall: ReadonlySet<string>, bulk?: boolean): void;
@@ -60,6 +67,14 @@ export function createBoardStore(api: ApiClient): StoreApi<BoardState> {
       proposal: null,
       undo: null,
       done: null,
+      zoom: null,
+      layout: 'timeline',
+      setZoom(zoom) {
+        set({ zoom });
+      },
+      setLayout(layout) {
+        set({ layout });
+      },
       async load() {
         const request = ++latest;
         if (!get().day) set({ phase: 'loading' });

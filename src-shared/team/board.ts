@@ -57,7 +57,7 @@ function lanes(blocks: Omit<BoardBlock, 'lane'>[]): { blocks: BoardBlock[]; lane
 }
 
 /** The member's hours on this care day as minutes from its start (real minutes, so DST days are right). */
-function hoursOf(member: TeamMember, day: Date, dayStartMs: number): { from: number; to: number }[] {
+export function hoursOf(member: TeamMember, day: Date, dayStartMs: number): { from: number; to: number }[] {
   return member.hours.map((h) => {
     const from = minuteOf(dayStartMs, atCopenhagenTime(day, Math.floor(minutesOfClock(h.start) / 60), minutesOfClock(h.start) % 60).toISOString());
     const endClock = h.end === '24:00' ? null : minutesOfClock(h.end);

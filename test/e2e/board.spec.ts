@@ -80,7 +80,53 @@ test('a drag move: the confirm panel lists the consequences; the visit leaves Lo
   await expect(louise.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible({ timeout: 10_000 });
 });
 
-test('a keyboard-only move: pick up with Space, a row down and half an hour on with the arrows, drop, Enter', async () => {
+test('readable at a glance: zoom by buttons and keys, "Nu", and each visit\u2019s details on hover and focus', async () => {
+  const scroller = lead.getByTestId('board-scroller');
+  // 1600 px wide: two hours at once is the widest zoom that keeps a 10-minute visit's time and initials readable.
+  await expect(scroller).toHaveAttribute('data-zoom', 'h2');
+  await expect(lead.getByRole('button', { name: '2 timer' })).toHaveAttribute('aria-pressed', 'true');
+  await lead.getByRole('button', { name: '4 timer' }).click();
+  const block = boardRow(lead, 'practitioner-2').locator('.board-block').first();
+  await block.scrollIntoViewIfNeeded();
+  const label = (await block.getAttribute('aria-label')) as string;
+  const name = /^\d\d:\d\d (.+?) – /.exec(label)?.[1] as string;
+  // Hover: the full details beside the block, as a tooltip.
+  await block.hover();
+  const peek = lead.getByTestId('board-peek');
+  await expect(peek).toHaveAttribute('role', 'tooltip');
+  await expect(peek).toContainText(name);
+  await expect(peek).toContainText('Forsøg');
+  await expect(peek).toContainText('Opgave');
+  await lead.mouse.move(5, 5);
+  await expect(peek).toHaveCount(0);
+  // Focus shows it too, Escape closes it; + and − zoom where the board has the focus.
+  await block.focus();
+  await expect(peek).toContainText(name);
+  await lead.keyboard.press('Escape');
+  await expect(peek).toHaveCount(0);
+  await lead.keyboard.press('+');
+  await expect(scroller).toHaveAttribute('data-zoom', 'h2');
+  await lead.keyboard.press('-');
+  await lead.keyboard.press('-');
+  await expect(scroller).toHaveAttribute('data-zoom', 'h8');
+  await lead.getByRole('button', { name: 'Hele døgnet' }).click();
+  await expect(scroller).toHaveAttribute('data-zoom', 'day');
+  // Back to two hours and away from now; "Nu" brings the now line back into view.
+  await lead.getByRole('button', { name: '2 timer' }).click();
+  await scroller.evaluate((el) => (el.scrollLeft = 0));
+  const nowLine = lead.locator('.board-now');
+  const inView = async () => {
+    const line = (await nowLine.boundingBox()) as { x: number };
+    const box = (await scroller.boundingBox()) as { x: number; width: number };
+    return line.x > box.x + 200 && line.x < box.x + box.width;
+  };
+  await expect.poll(inView).toBe(false);
+  await lead.getByRole('button', { name: 'Nu', exact: true }).click();
+  await expect.poll(inView).toBe(true);
+});
+
+test('a keyboard-only move at the two-hour zoom: pick up with Space, a row down and half an hour on with the arrows, drop, Enter', async () => {
+  await expect(lead.getByTestId('board-scroller')).toHaveAttribute('data-zoom', 'h2');
   const block = boardRow(lead, 'practitioner-2').locator('.board-block[aria-disabled="false"]').nth(1);
   const visitId = (await block.getAttribute('data-visit-id')) as string;
   const before = (await block.getAttribute('aria-label')) as string;
@@ -95,9 +141,17 @@ test('a keyboard-only move: pick up with Space, a row down and half an hour on w
   await expect(live).toContainText('er over Louise Dalgaard');
   await lead.keyboard.press('ArrowDown');
   await expect(live).toContainText(`er over ${belowName}`);
+  // Each step shows where the visit would land; past the middle of the window the day scrolls instead.
+  const overlay = lead.locator('.board-block-overlay');
+  const plus = (minutes: number) => {
+    const [h, m] = /^(\d\d):(\d\d)/.exec(before)?.slice(1).map(Number) as [number, number];
+    const at = h * 60 + m + minutes;
+    return `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
+  };
   await lead.keyboard.press('ArrowRight');
-  await expect(lead.locator('.board-block-overlay')).toBeVisible();
+  await expect(overlay).toContainText(plus(15));
   await lead.keyboard.press('ArrowRight');
+  await expect(overlay).toContainText(plus(30));
   await lead.keyboard.press('Space');
   const confirm = lead.getByTestId('confirm-move');
   await expect(confirm).toContainText(belowName);
@@ -164,4 +218,41 @@ test('a bulk move: the rest of Louise\u2019s day to nobody, in one go; what is l
   // Louise's own queue follows without a reload: only what was due before 10:00 is still hers.
   await mine(louise);
   await expect.poll(async () => await louise.locator('tbody tr:has(.chip-planned)').count(), { timeout: 10_000 }).toBe(left.length);
+});
+
+test('the list view: the same day grouped by staff member, sortable, with the same moves', async () => {
+  await lead.getByRole('button', { name: 'Liste' }).click();
+  const list = lead.getByTestId('board-list');
+  await expect(list.locator('tbody[data-board-list-row="practitioner-2"] th[scope="rowgroup"]')).toContainText('Louise Dalgaard');
+  const violations = (await new AxeBuilder({ page: lead }).include('[data-testid="board"]').analyze()).violations;
+  expect(violations.map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  // Sorted by citizen within each staff member, both ways.
+  const citizen = list.getByRole('columnheader', { name: /Borger/ });
+  await citizen.getByRole('button').click();
+  await expect(citizen).toHaveAttribute('aria-sort', 'ascending');
+  const names = () => list.locator('tbody[data-board-list-row="practitioner-3"] tr[data-visit-id] td:nth-child(2)').allTextContents();
+  const ascending = await names();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b, 'da')));
+  await citizen.getByRole('button').click();
+  await expect(citizen).toHaveAttribute('aria-sort', 'descending');
+  expect(await names()).toEqual([...ascending].reverse());
+  // A move from the list: Ahmad's visit to Jonas at 19:30, confirmed with its consequences.
+  await mine(jonas);
+  const row = list
+    .locator('tbody[data-board-list-row="practitioner-3"] tr[data-visit-id]')
+    .filter({ has: lead.getByRole('button', { name: /^Flyt / }) })
+    .first();
+  const visitId = (await row.getAttribute('data-visit-id')) as string;
+  await row.getByRole('button', { name: /^Flyt / }).click();
+  const dialog = lead.getByTestId('move-visit');
+  await expect(dialog.getByLabel('Til')).toBeFocused();
+  await dialog.getByLabel('Til').selectOption({ label: 'Jonas Kvist' });
+  await dialog.getByLabel('Tidspunkt').fill('19:30');
+  await dialog.getByRole('button', { name: 'Vis konsekvenser' }).click();
+  const confirm = lead.getByTestId('confirm-move');
+  await expect(confirm).toContainText('kl. 19:30, Jonas Kvist');
+  await lead.keyboard.press('Enter');
+  await expect(confirm).toHaveCount(0);
+  await expect(list.locator(`tbody[data-board-list-row="practitioner-5"] tr[data-visit-id="${visitId}"]`)).toContainText('19:30');
+  await expect(jonas.locator(`tr[data-visit-id="${visitId}"]`)).toBeVisible({ timeout: 10_000 });
 });

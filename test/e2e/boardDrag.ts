@@ -12,6 +12,8 @@ export const boardRow = (page: Page, id: string) => page.locator(`[data-board-ro
  * with the test clock: never in its past.)
  */
 export async function dropOnRow(page: Page, block: Locator, targetRow: Locator, clock: Clock): Promise<void> {
+  // The board shows a window of the day: bring the visit into it first.
+  await block.scrollIntoViewIfNeeded();
   const from = (await block.boundingBox()) as { x: number; y: number; width: number; height: number };
   const target = (await targetRow.locator('.board-track').boundingBox()) as { x: number; y: number; height: number };
   await page.clock.pauseAt(clock.nowMs() + 5_000);

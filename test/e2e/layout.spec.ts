@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { testClock } from '../helpers/clock';
 import { pinPageClock, type RunningApp, type RunningBackEnd } from './browserMode';
 import { startE2eProduct, type E2eProduct } from './product';
-import { ringThroughCheck, signInAndPair } from './callFlow';
+import { openSignedIn, ringThroughCheck, signInAndPair } from './callFlow';
 
 /**
  * The staff screen laid out for the video rooms it is used in (1280×720 up to 1920×1080 and more):
@@ -13,12 +13,12 @@ import { ringThroughCheck, signInAndPair } from './callFlow';
 test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
-let product: E2eProduct<'client'>;
+let product: E2eProduct<'client' | 'lead'>;
 let eoj: RunningBackEnd;
 let app: RunningApp;
 
 test.beforeAll(async () => {
-  product = await startE2eProduct({ name: 'layout', clock, clients: ['client'] });
+  product = await startE2eProduct({ name: 'layout', clock, clients: ['client', 'lead'] });
   eoj = product.eoj;
   app = product.clients.client;
 });
@@ -182,6 +182,65 @@ async function fitsEveryTablet(page: Page, screen: string): Promise<void> {
     await page.screenshot({ path: test.info().outputPath(`tablet-${screen}-${width}x${height}.png`) });
     expect(await offScreen(page), `${screen} at ${width}×${height}`).toEqual([]);
   }
+}
+
+/** Each block of a visit of `minutes` and what of its labels is shown and fits inside it. */
+function blockLabels(page: Page, minutes: number) {
+  return page.locator(`.board-block[data-minutes="${minutes}"]`).evaluateAll((blocks) =>
+    blocks.map((block) => {
+      const inner = block.getBoundingClientRect();
+      const shown = (sel: string) => {
+        const el = block.querySelector(sel);
+        if (!el || getComputedStyle(el).display === 'none') return 'hidden';
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.left >= inner.left && r.right <= inner.right - 1 ? 'fits' : 'clipped';
+      };
+      return {
+        id: (block as HTMLElement).dataset.visitId,
+        time: shown('.board-block-time'),
+        initials: shown('.board-block-initials'),
+        name: shown('.board-block-name'),
+      };
+    }),
+  );
+}
+
+for (const [width, height] of [
+  [1280, 720],
+  [1920, 1080],
+  [2560, 1440],
+] as const) {
+  test(`at ${width}×${height}: the board's default zoom shows every 10-minute visit's start time and citizen, names held while scrolling`, async ({
+    browser,
+  }) => {
+    const lead = await staffPage(browser, width, height);
+    await openSignedIn(lead, product.clients.lead.url, 'Mette Skærbæk');
+    await lead.getByRole('button', { name: 'Teamtavle' }).click();
+    const scroller = lead.getByTestId('board-scroller');
+    await expect(lead.locator('.board-block').first()).toBeAttached();
+    await lead.screenshot({ path: test.info().outputPath(`board-${width}x${height}.png`) });
+    const tens = await blockLabels(lead, 10);
+    expect(tens.length).toBeGreaterThan(10);
+    // The start time and at least the initials, whole, on every one: readable without hovering.
+    expect(tens.filter((b) => b.time !== 'fits' || (b.initials !== 'fits' && b.name !== 'fits'))).toEqual([]);
+    // The window opens on now (10:00): the now line is on screen, right of the names.
+    const now = (await lead.locator('.board-now').boundingBox()) as { x: number };
+    const names = (await lead.locator('.board-axis-label').boundingBox()) as { x: number; width: number };
+    expect(now.x).toBeGreaterThan(names.x + names.width);
+    expect(now.x).toBeLessThan(width);
+    // Scrolled sideways, the names stay where they were.
+    const name = lead.locator('[data-board-row="practitioner-2"] .board-row-name');
+    const before = (await name.boundingBox()) as { x: number };
+    await scroller.evaluate((el) => el.scrollBy({ left: 400 }));
+    await expect.poll(async () => ((await name.boundingBox()) as { x: number }).x).toBe(before.x);
+    // The whole day at once: the day in the width of the screen, the labels give way but never spill.
+    await lead.getByRole('button', { name: 'Hele døgnet' }).click();
+    await expect(scroller).toHaveAttribute('data-zoom', 'day');
+    expect(await scroller.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    expect((await blockLabels(lead, 10)).filter((b) => [b.time, b.initials, b.name].includes('clipped'))).toEqual([]);
+    expect(await measure(lead, ['.board-toolbar', '.board-zoom', '.board-scroller'], ['.board-toolbar ↔', '.board-zoom ↔'])).toEqual(clean);
+    await lead.context().close();
+  });
 }
 
 test('the citizen\u2019s tablet at 1024×768, 768×1024, 1280×800 and 800×1280: every screen shows all its controls, nothing to scroll', async ({ browser }) => {
