@@ -1,7 +1,7 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, protocol, session, shell } from 'electron';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
@@ -15,6 +15,9 @@ import { electronNativeBinaries } from './nativeModules.js';
 import { PRINT_REPORT_CHANNEL, printReportToPdf } from './printReport.js';
 import { dateKeyOf } from '../../src-shared/reports/period.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
+import { RELEASE_PUBLIC_KEY } from '../update/releaseKey.js';
+import { publicKeyOf } from '../update/releaseSignature.js';
+import { fetchFeedText, startSignedUpdates } from '../update/signedUpdates.js';
 import { APP_ENTRY_URL, hardenWebContents, installPermissionHandlers, ipcContext, mainWindowOptions } from './security.js';
 
 registerAppScheme(protocol);
@@ -61,9 +64,18 @@ export async function startShell(): Promise<BrowserWindow> {
   const updateFeed = process.env.SKAERMRUM_UPDATE_URL;
   if (app.isPackaged && updateFeed) {
     // Loaded only when used: updates come from the municipality's own feed, never a default one.
+    // Installed only once the release's own signature verifies with the key built in (see signedUpdates).
     const { autoUpdater } = (await import('electron-updater')).default;
     autoUpdater.setFeedURL({ provider: 'generic', url: updateFeed });
-    void autoUpdater.checkForUpdatesAndNotify();
+    startSignedUpdates({
+      updater: autoUpdater,
+      feedUrl: updateFeed,
+      runningVersion: app.getVersion(),
+      publicKey: publicKeyOf(RELEASE_PUBLIC_KEY),
+      fetchText: fetchFeedText,
+      logger,
+      notify: (body) => new Notification({ title: 'Skærmrum', body }).show(),
+    });
   }
   return window;
 }

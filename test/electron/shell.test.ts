@@ -46,6 +46,9 @@ vi.mock('electron', () => {
       exit: vi.fn(),
     },
     BrowserWindow,
+    Notification: class {
+      show = vi.fn();
+    },
     dialog: { showErrorBox: vi.fn() },
     powerSaveBlocker: h.powerSaveBlocker,
     shell: { openExternal: vi.fn(async () => undefined) },
