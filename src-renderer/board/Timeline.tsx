@@ -37,12 +37,18 @@ const STEP_MINUTES = 15;
 /** Pointer moves snap to five minutes. */
 const SNAP_MINUTES = 5;
 /**
- * The width a block needs to show its start time and the citizen's initials: the labels (3.6rem,
- * a threshold of the `.board-block` container queries in styles.css) plus the block's padding and
- * a late visit's border.
+ * What a block's width shows (rem of text width): the start time, with the citizen's initials, or
+ * with the name (cut with an ellipsis). The block's padding and a late visit's border come on top.
+ * Decided here rather than by CSS container queries: 500 size containers made the board's first
+ * paint and every zoom markedly slower.
  */
-const TIME_AND_INITIALS_REM = 3.6;
+const FIT_REM = { time: 2.2, initials: 3.6, name: 7.5 } as const;
 const BLOCK_CHROME_REM = 0.4;
+export type LabelFit = 'none' | 'time' | 'initials' | 'name';
+const fitOf = (blockPx: number, rem: number): LabelFit => {
+  const text = blockPx / rem - BLOCK_CHROME_REM;
+  return text >= FIT_REM.name ? 'name' : text >= FIT_REM.initials ? 'initials' : text >= FIT_REM.time ? 'time' : 'none';
+};
 
 interface DragData {
   visit: QueueVisit;
@@ -106,7 +112,8 @@ export function Timeline({ day, model, zoomChoice, presence, inCall, now, t, loc
   }, []);
 
   const working = useMemo(() => workingWindow(day.members, new Date(day.day), model.dayStartMs, model.dayMinutes), [day, model]);
-  const readablePx = useMemo(() => (TIME_AND_INITIALS_REM + BLOCK_CHROME_REM) * remPx(), []);
+  const rem = useMemo(remPx, []);
+  const readablePx = (FIT_REM.initials + BLOCK_CHROME_REM) * rem;
   const zoom = zoomChoice ?? (viewPx > 0 ? defaultZoom(viewPx, readablePx, working, model.dayMinutes) : 'h4');
   const windowMinutes = zoomMinutes(zoom, working, model.dayMinutes);
   const nowMinute = Math.round((now.getTime() - model.dayStartMs) / 60_000);
@@ -328,6 +335,8 @@ export function Timeline({ day, model, zoomChoice, presence, inCall, now, t, loc
                   dayStartMs={model.dayStartMs}
                   trackRef={i === 0 ? trackRef : undefined}
                   inCall={inCall}
+                  pxPerMinute={viewPx / windowMinutes}
+                  rem={rem}
                   onBulk={row.member ? onBulk : undefined}
                 />
               ))}
@@ -377,10 +386,12 @@ interface RowProps {
   landing: Landing | null;
   trackRef: RefObject<HTMLDivElement | null> | undefined;
   inCall: ReadonlySet<string>;
+  pxPerMinute: number;
+  rem: number;
   onBulk: ((member: TeamMember) => void) | undefined;
 }
 
-function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale, nowMs, landing, trackRef, inCall, onBulk }: RowProps) {
+function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale, nowMs, landing, trackRef, inCall, pxPerMinute, rem, onBulk }: RowProps) {
   const id = rowIdOf(row);
   const { setNodeRef, isOver } = useDroppable({ id });
   const name = row.member?.name ?? t('board.unassigned');
@@ -444,6 +455,7 @@ function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale
             locale={locale}
             nowMinute={Math.floor(nowMs / 60_000)}
             inCall={inCall.has(b.visit.id) || (presence?.state === 'in_call' && presence.visitId === b.visit.id)}
+            fit={fitOf((b.toMinute - b.fromMinute) * pxPerMinute, rem)}
           />
         ))}
       </div>
@@ -459,6 +471,7 @@ const Block = memo(function Block({
   locale,
   nowMinute,
   inCall,
+  fit,
 }: {
   block: BoardBlock;
   lanes: number;
@@ -467,6 +480,7 @@ const Block = memo(function Block({
   locale: string;
   nowMinute: number;
   inCall: boolean;
+  fit: LabelFit;
 }) {
   const v = block.visit;
   const movable = isOpen(v) && v.status !== 'in_progress' && !inCall;
@@ -492,8 +506,9 @@ const Block = memo(function Block({
       aria-roledescription={t('board.draggable')}
       aria-disabled={!movable}
     >
-      <span className="board-block-time">{time}</span> <span className="board-block-name">{v.citizen.name}</span>
-      <span className="board-block-initials">{initials(v.citizen.name)}</span>
+      {fit !== 'none' && <span className="board-block-time">{time}</span>}
+      {fit === 'name' && <span className="board-block-name"> {v.citizen.name}</span>}
+      {fit === 'initials' && <span className="board-block-initials"> {initials(v.citizen.name)}</span>}
     </div>
   );
 });
