@@ -117,9 +117,10 @@ if (!env.SKAERMRUM_EOJ_URL && env.SKAERMRUM_EOJ !== 'none') {
   const { randomBytes } = await import('node:crypto');
   // The signalling service reads the sandbox as itself: a client secret for this run, known to both.
   const signallingSecret = randomBytes(24).toString('hex');
+  // The full demo (four skærmenheder with 13 weeks of history) unless a smaller one is asked for.
   const out = await startService(
     'dist/main/src-server/main.js',
-    { ...env, SANDBOX_SIGNALLING_CLIENT_SECRET: signallingSecret },
+    { ...env, SANDBOX_DEMO_SCOPE: env.SANDBOX_DEMO_SCOPE ?? 'full', SANDBOX_SIGNALLING_CLIENT_SECRET: signallingSecret },
     /http:\/\/127\.0\.0\.1:\d+\/fhir[\s\S]*Log ind/,
     'sandkasse-EOJ',
   );

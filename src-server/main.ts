@@ -22,6 +22,8 @@ const Env = z.object({
   SANDBOX_FAULTS: z.enum(['0', '1']).default('0'),
   /** now: visits already past are seeded as done; start-of-day: every visit is still open (tests). */
   SANDBOX_DEMO_AS_OF: z.enum(['now', 'start-of-day']).default('now'),
+  /** small: Skærmenheden Nord's today and tomorrow; full: four skærmenheder with the 13 weeks before and the two after (`npm start` asks for it). */
+  SANDBOX_DEMO_SCOPE: z.enum(['small', 'full']).default('small'),
   /** Behave like servers that differ (src-server/eoj/conformance.ts), e.g. "no-include,offset-paging". */
   SANDBOX_CONFORMANCE: z.string().optional(),
   /** Run as if it were this instant (ISO 8601 with zone), as the client's setting of the same name. */
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     allowFaultInjection: env.SANDBOX_FAULTS === '1',
     ...(env.SANDBOX_SIGNALLING_CLIENT_SECRET ? { signallingClientSecret: env.SANDBOX_SIGNALLING_CLIENT_SECRET } : {}),
     demo: env.SANDBOX_DEMO_AS_OF,
+    demoScope: env.SANDBOX_DEMO_SCOPE,
     conformance: conformanceFromSetting(env.SANDBOX_CONFORMANCE),
     clock: clockFromSetting('SKAERMRUM_NOW', env.SKAERMRUM_NOW),
   });

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../src-shared/time/clock.js';
 import { Conformance } from './eoj/conformance.js';
 import { migrateSandboxData } from './eoj/dataMigrations.js';
-import { createDemoSeeder, type DemoAsOf } from './eoj/demoSeed.js';
+import { createDemoSeeder, type DemoAsOf, type DemoScope } from './eoj/demoSeed.js';
 import { buildEojApp } from './eoj/app.js';
 import { jwksVerifier } from './eoj/auth.js';
 import { startIdp } from './idp/provider.js';
@@ -10,6 +10,7 @@ import { SANDBOX_ROLE_MAPPING } from '../src-shared/auth/roles.js';
 import { SIGNALLING_CLIENT_ID } from '../src-shared/auth/claims.js';
 import { createFaults } from './eoj/faults.js';
 import { openRepository } from './eoj/repository.js';
+import { dateRange, searchDateOf } from './eoj/search.js';
 import type { FhirResource } from '../src-shared/fhir/schemas.js';
 
 export interface SandboxOptions {
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   accessTokenTtlSeconds?: number;
   /** The demo days to keep in the EOJ, as of the clock (default "now"); null: no demo data. */
   demo?: DemoAsOf | null;
+  /** Nord's today and tomorrow (default), or the four skærmenheder with the 13 weeks before and the two after (`npm start`). */
+  demoScope?: DemoScope;
   /** Where the sandbox and signalling read "now" (default: the machine's clock; the IdP dates tokens on the machine's clock). */
   clock?: Clock;
   /** Where conformant FHIR servers differ, how this one behaves (default: strict R4 references, cursor paging). */
@@ -45,16 +48,36 @@ export interface Sandbox {
 /** The sandbox EOJ: a FHIR R4 subset server on loopback with the demo day. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
-  const repository = openRepository(options.dbFile, clock);
+  const repository = openRepository(options.dbFile, clock, { dateOf: searchDateOf });
   migrateSandboxData(repository);
-  const seeder = options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now', options.conformance?.staffAs);
+  const seeder =
+    options.demo === null ? null : createDemoSeeder(repository, clock, options.demo ?? 'now', options.conformance?.staffAs, options.demoScope ?? 'small');
   seeder?.ensure();
+  // The full demo's days other than today and tomorrow come after the server is up, while nobody
+  // is asking (sign-ins and the staff's pulls first); a search that reads them waits for them.
+  let requests = 0;
+  let requestsSeen = 0;
+  const quiet = () => {
+    const none = requests === requestsSeen;
+    requestsSeen = requests;
+    return none;
+  };
+  const fillHistory = () =>
+    void seeder?.fillHistory({ quiet }).catch((error: unknown) => {
+      process.stderr.write(`Sandkasse-EOJ: demoens historik kunne ikke lægges ind: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
   // A new care day brings the day after it (checked each minute; tomorrow is always already there).
-  const seedTimer = seeder ? setInterval(() => seeder.ensure(), 60_000) : null;
+  const seedTimer = seeder
+    ? setInterval(() => {
+        seeder.ensure();
+        fillHistory();
+      }, 60_000)
+    : null;
   seedTimer?.unref();
   let baseUrl = '';
   const idp = await startIdp({
     users: () => demoUsers(clock),
+    onRequest: () => void requests++,
     keyFile: options.dbFile.replace(/\.db$/, '') + '-idp-key.json',
     storeFile: options.dbFile.replace(/\.db$/, '') + '-idp.db',
     clock: systemClock,
@@ -83,19 +106,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }),
     allowFaultInjection: options.allowFaultInjection ?? false,
     clock,
+    ...(seeder ? { searchable: (type, params) => seeder.ready(type, dateRange(type, params)) } : {}),
     conformance: options.conformance ?? Conformance.parse({}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
+  app.addHook('onRequest', async () => void requests++);
   await app.listen({ host: '127.0.0.1', port: options.port });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('sandbox has no TCP address');
   baseUrl = `http://127.0.0.1:${address.port}/fhir`;
+  fillHistory();
   return {
     baseUrl,
     seed: (resources) => void repository.createMany(resources),
     port: address.port,
     idp: { issuer: idp.issuer, port: idp.port },
     async close() {
+      seeder?.stop();
       await idp.close();
       if (seedTimer) clearInterval(seedTimer);
       app.server.closeAllConnections();

@@ -7,7 +7,7 @@ import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
 import { TokenRefused, type AccessTokenVerifier } from './auth.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
-import { encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
+import { createSearchCache, dateRange, encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
 
 export interface EojAppOptions {
   repository: Repository;
@@ -22,6 +22,8 @@ export interface EojAppOptions {
   /** Where conformant servers differ, how this one behaves (src-server/eoj/conformance.ts). */
   conformance: Conformance;
   bodyLimitBytes?: number;
+  /** Resolves once the data a search may read is there (the full demo's other days are seeded after start); null: it is. */
+  searchable?: (type: ResourceType, params: URLSearchParams) => Promise<void> | null;
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -88,6 +90,8 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   const outcome = outcomeWith(conformance.outcomeText);
   // Creates in flight, for the concurrent-create-409 mode.
   const creating = new Map<ResourceType, number>();
+  // The next pages of a search (a report's pull) read from its matches until something is written.
+  const searchCache = createSearchCache();
   const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
   app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -237,10 +241,17 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   app.get('/fhir/:type', async (req, reply) => {
     const type = resourceType((req.params as { type: string }).type);
     const params = new URLSearchParams(req.url.split('?')[1] ?? '');
-    const result = search(repository.all(type), { type, params, maxCount: conformance.maxCount, include: conformance.include }, (ref) => {
-      const target = parseReference(ref, options.baseUrl());
-      return target?.kind === 'resource' ? repository.get(target.type, target.id) : undefined;
-    });
+    await options.searchable?.(type, params);
+    // A search of some days reads those days only (the sandbox keeps resources by day too).
+    const result = search(
+      () => repository.all(type, dateRange(type, params)),
+      { type, params, maxCount: conformance.maxCount, include: conformance.include },
+      (ref) => {
+        const target = parseReference(ref, options.baseUrl());
+        return target?.kind === 'resource' ? repository.get(target.type, target.id) : undefined;
+      },
+      { cache: searchCache, version: repository.writeCount() },
+    );
     const self = `${options.baseUrl()}/${type}?${params.toString()}`;
     const link = [{ relation: 'self', url: self }];
     if (result.offset + result.count < result.total && result.count > 0) {

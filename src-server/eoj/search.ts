@@ -88,6 +88,37 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
 export const searchParamsOf = (type: ResourceType): { name: string; type: Param['kind'] }[] =>
   Object.entries(BY_TYPE[type] ?? {}).map(([name, param]) => ({ name, type: param.kind }));
 
+/** The instant a resource is searched by (its type's date parameter), or null when it has none. */
+export function searchDateOf(resource: FhirResource): number | null {
+  for (const param of Object.values(BY_TYPE[resource.resourceType] ?? {})) {
+    if (param.kind !== 'date') continue;
+    const value = param.values(resource)[0];
+    return value === undefined ? null : Date.parse(value);
+  }
+  return null;
+}
+
+/**
+ * The instants a search's date parameters let through, [from, to) (null: unbounded), for data the
+ * sandbox keeps by day. Values that do not parse are left to the search, which refuses them.
+ */
+export function dateRange(type: ResourceType, params: URLSearchParams): { from: number | null; to: number | null } {
+  let from: number | null = null;
+  let to: number | null = null;
+  for (const [name, param] of Object.entries(BY_TYPE[type] ?? {})) {
+    if (param.kind !== 'date') continue;
+    for (const raw of params.getAll(name)) {
+      const match = /^(eq|gt|ge|lt|le)?(.+)$/.exec(raw);
+      const ms = Date.parse(match?.[2] ?? '');
+      if (Number.isNaN(ms)) continue;
+      const prefix = match?.[1] ?? 'eq';
+      if (prefix !== 'lt' && prefix !== 'le') from = from === null ? ms : Math.max(from, ms);
+      if (prefix !== 'gt' && prefix !== 'ge') to = Math.min(to ?? Number.POSITIVE_INFINITY, ms + (prefix === 'lt' ? 0 : 1));
+    }
+  }
+  return { from, to };
+}
+
 /** "system|code", "code" or "system|" against a coding. */
 function tokenMatches(values: Coded[], wanted: string[]): boolean {
   return wanted.some((w) => {
@@ -170,43 +201,88 @@ function pageOffset(raw: string): number {
 }
 export const encodePageToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 
-export function search(all: StoredResource[], req: SearchRequest, lookup: (ref: string) => StoredResource | undefined): SearchResult {
+/** What a search's matches depend on: everything but its paging, page size and includes. */
+const NOT_MATCHING = new Set(['_page', '_getpagesoffset', '_count', '_include', '_total', '_format']);
+
+/**
+ * The matches of recent searches, so that the next pages of a search are read from its matches
+ * instead of searching again (a report pages through tens of thousands of resources, 500 at a
+ * time). Any write since (`version`) makes them stale.
+ */
+export function createSearchCache(max = 16) {
+  let version: number | null = null;
+  const entries = new Map<string, StoredResource[]>();
+  return {
+    matches(at: number, key: string, compute: () => StoredResource[]): StoredResource[] {
+      if (at !== version) {
+        entries.clear();
+        version = at;
+      }
+      let matches = entries.get(key);
+      if (matches)
+        entries.delete(key); // most recently used last
+      else matches = compute();
+      entries.set(key, matches);
+      const oldest = entries.keys().next();
+      if (entries.size > max && !oldest.done) entries.delete(oldest.value);
+      return matches;
+    },
+  };
+}
+export type SearchCache = ReturnType<typeof createSearchCache>;
+
+/** `all`: the resources of the type (read only when the matches are not cached); `cache`: with the store's version. */
+export function search(
+  all: StoredResource[] | (() => StoredResource[]),
+  req: SearchRequest,
+  lookup: (ref: string) => StoredResource | undefined,
+  cache?: { cache: SearchCache; version: number },
+): SearchResult {
   const typeParams = BY_TYPE[req.type] ?? {};
   for (const key of new Set(req.params.keys())) {
     if (!COMMON.has(key) && !(key in typeParams)) throw new SearchError(`Søgeparameteren ${key} understøttes ikke for ${req.type}`);
   }
-  let matches = all;
-  const ids = req.params.getAll('_id').flatMap((v) => v.split(','));
-  if (ids.length) matches = matches.filter((r) => ids.includes(r.id));
-  for (const raw of req.params.getAll('identifier')) {
-    const [system, value] = raw.includes('|') ? (raw.split('|', 2) as [string, string]) : [null, raw];
-    // Most resources have a list of identifiers; a QuestionnaireResponse has one.
-    matches = matches.filter((r) =>
-      [r.resource.identifier ?? []].flat().some((i) => i.value === value && (system === null || system === '' || i.system === system)),
-    );
-  }
-  for (const raw of req.params.getAll('_lastUpdated')) {
-    const c = parseComparison('_lastUpdated', raw);
-    matches = matches.filter((r) => compares(r.lastUpdatedMs, c));
-  }
-  for (const [name, param] of Object.entries(typeParams)) {
-    for (const raw of req.params.getAll(name)) {
-      if (param.kind === 'date') {
-        const c = parseComparison(name, raw);
-        matches = matches.filter((r) => param.values(r.resource).some((v) => compares(Date.parse(v), c)));
-      } else if (param.kind === 'token') {
-        const wanted = raw.split(',');
-        matches = matches.filter((r) => tokenMatches(param.values(r.resource), wanted));
-      } else {
-        const wanted = raw.split(',');
-        matches = matches.filter((r) => referenceMatches(param.values(r.resource), wanted, param.type));
+  const compute = (): StoredResource[] => {
+    let matches = typeof all === 'function' ? all() : all;
+    const ids = req.params.getAll('_id').flatMap((v) => v.split(','));
+    if (ids.length) matches = matches.filter((r) => ids.includes(r.id));
+    for (const raw of req.params.getAll('identifier')) {
+      const [system, value] = raw.includes('|') ? (raw.split('|', 2) as [string, string]) : [null, raw];
+      // Most resources have a list of identifiers; a QuestionnaireResponse has one.
+      matches = matches.filter((r) =>
+        [r.resource.identifier ?? []].flat().some((i) => i.value === value && (system === null || system === '' || i.system === system)),
+      );
+    }
+    for (const raw of req.params.getAll('_lastUpdated')) {
+      const c = parseComparison('_lastUpdated', raw);
+      matches = matches.filter((r) => compares(r.lastUpdatedMs, c));
+    }
+    for (const [name, param] of Object.entries(typeParams)) {
+      for (const raw of req.params.getAll(name)) {
+        if (param.kind === 'date') {
+          const c = parseComparison(name, raw);
+          matches = matches.filter((r) => param.values(r.resource).some((v) => compares(Date.parse(v), c)));
+        } else if (param.kind === 'token') {
+          const wanted = raw.split(',');
+          matches = matches.filter((r) => tokenMatches(param.values(r.resource), wanted));
+        } else {
+          const wanted = raw.split(',');
+          matches = matches.filter((r) => referenceMatches(param.values(r.resource), wanted, param.type));
+        }
       }
     }
-  }
-  const sort = req.params.get('_sort');
-  if (sort !== null && sort !== '_lastUpdated' && sort !== '-_lastUpdated') throw new SearchError(`_sort=${sort} understøttes ikke`);
-  const direction = sort === '-_lastUpdated' ? -1 : 1;
-  matches = [...matches].sort((a, b) => direction * (a.lastUpdatedMs - b.lastUpdatedMs) || a.id.localeCompare(b.id));
+    const sort = req.params.get('_sort');
+    if (sort !== null && sort !== '_lastUpdated' && sort !== '-_lastUpdated') throw new SearchError(`_sort=${sort} understøttes ikke`);
+    const direction = sort === '-_lastUpdated' ? -1 : 1;
+    return [...matches].sort((a, b) => direction * (a.lastUpdatedMs - b.lastUpdatedMs) || a.id.localeCompare(b.id));
+  };
+  const key = () =>
+    `${req.type}?${[...req.params]
+      .filter(([name]) => !NOT_MATCHING.has(name))
+      .map(([name, value]) => `${name}=${value}`)
+      .sort()
+      .join('&')}`;
+  const matches = cache ? cache.cache.matches(cache.version, key(), compute) : compute();
 
   const countRaw = req.params.get('_count');
   const asked = countRaw === null ? 50 : Number(countRaw);

@@ -31,6 +31,8 @@ export interface IdpOptions {
   systemClients?: { clientId: string; secret: string }[];
   /** Called on every sign-in attempt (no secrets): the sandbox's audit. */
   onSignIn?: (event: { username: string; ok: boolean }) => void;
+  /** Called on every request (the sandbox seeds its demo's other days while nobody is asking). */
+  onRequest?: () => void;
 }
 
 export interface Idp {
@@ -78,6 +80,7 @@ const readForm = (req: IncomingMessage) =>
 
 export async function startIdp(options: IdpOptions): Promise<Idp> {
   const server: Server = createServer();
+  if (options.onRequest) server.on('request', options.onRequest);
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);

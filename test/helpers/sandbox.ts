@@ -4,7 +4,7 @@ import { startSignallingService, type SignallingServiceOptions } from '../../src
 import { fileSmsOutbox } from '../../src-server/signalling/guests/sms';
 import type { SignallingLogger } from '../../src-server/signalling/server';
 import type { Conformance } from '../../src-server/eoj/conformance';
-import type { DemoAsOf } from '../../src-server/eoj/demoSeed';
+import type { DemoAsOf, DemoScope } from '../../src-server/eoj/demoSeed';
 import type { Clock } from '../../src-shared/time/clock';
 import { testClock } from './clock';
 import { tempDir } from './store';
@@ -44,6 +44,8 @@ export async function startTestSandbox(
     >;
     /** The demo days as of the clock (default "now"). */
     demo?: DemoAsOf | null;
+    /** Nord's today and tomorrow (default), or the four skærmenheder with the 13 weeks before and the two after. */
+    demoScope?: DemoScope;
     /** The sandbox's clock (default: a test clock at the test instant). */
     clock?: Clock;
     conformance?: Conformance;
@@ -66,6 +68,7 @@ export async function startTestSandbox(
     ...(options.idpPort ? { idpPort: options.idpPort } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     demo: options.demo === undefined ? 'now' : options.demo,
+    ...(options.demoScope ? { demoScope: options.demoScope } : {}),
     clock,
     ...(options.conformance ? { conformance: options.conformance } : {}),
     allowFaultInjection: true,
@@ -128,6 +131,7 @@ export async function startTestSandbox(
         idpPort: sandbox.idp.port,
         clock,
         ...(options.demo !== undefined ? { demo: options.demo } : {}),
+        ...(options.demoScope ? { demoScope: options.demoScope } : {}),
         ...(options.conformance ? { conformance: options.conformance } : {}),
         ...(removeDir ? { removeDir } : {}),
         ...(options.practitionerId ? { practitionerId: options.practitionerId } : {}),
