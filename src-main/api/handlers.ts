@@ -183,6 +183,8 @@ export function createApiHandlers({
     reports: {
       get: ({ query, refresh }) => reports.get(actor(), query, refresh ?? false),
       export: ({ query, format, lang }) => reports.exportFile(actor(), query, format, lang),
+      overview: ({ period, refresh }) => reports.overview(actor(), period, refresh ?? false),
+      overviewExport: ({ period, format, lang }) => reports.exportOverview(actor(), period, format, lang),
     },
     board: {
       day: async ({ day }) => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RESOURCE_KINDS } from '../eoj/reportFacts.js';
-import type { WorkerAnswer, WorkerMessage, WorkerRequest } from './worker.js';
+import type { TeamFigures } from '../../src-shared/reports/overview.js';
+import type { SummaryRequest, WorkerAnswer, WorkerMessage, WorkerRequest } from './worker.js';
 
 /**
  * The main process's handle on the report worker thread: one worker, started when first needed,
@@ -11,10 +12,12 @@ import type { WorkerAnswer, WorkerMessage, WorkerRequest } from './worker.js';
  */
 export interface ReportComputer {
   compute(request: WorkerRequest): Promise<WorkerAnswer>;
+  /** The overview's figures of one team from the text of its cached facts. */
+  summarize(request: SummaryRequest): Promise<TeamFigures>;
   close(): Promise<void>;
 }
 
-type Answer = { id: number; ok: true; answer: WorkerAnswer } | { id: number; ok: false; message: string };
+type Answer = { id: number; ok: true; answer: WorkerAnswer | TeamFigures } | { id: number; ok: false; message: string };
 
 function startWorker(): Worker {
   const js = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -26,7 +29,7 @@ function startWorker(): Worker {
 export function createReportComputer(): ReportComputer {
   let worker: Worker | null = null;
   let nextId = 1;
-  const waiting = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (a: WorkerAnswer | TeamFigures) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error) => {
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
@@ -47,21 +50,30 @@ export function createReportComputer(): ReportComputer {
     w.unref();
     return w;
   };
+  /** Sends a request's messages; its answer comes back under its id. */
+  const ask = (send: (id: number, post: (message: WorkerMessage) => void) => void) => {
+    worker ??= start();
+    const id = nextId++;
+    const w = worker;
+    // Referenced while it computes (the answer is awaited), idle it never holds the process open.
+    w.ref();
+    return new Promise<WorkerAnswer | TeamFigures>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      send(id, (message) => w.postMessage(message));
+    });
+  };
   return {
-    compute(request) {
-      worker ??= start();
-      const id = nextId++;
-      const w = worker;
-      // Referenced while it computes (the answer is awaited), idle it never holds the process open.
-      w.ref();
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
+    async compute(request) {
+      const answer = await ask((id, post) => {
         const { resources, ...rest } = request;
-        const post = (message: WorkerMessage) => w.postMessage(message);
         // A text a message: the worker checks the first while the rest are still being sent.
         if (resources) for (const kind of RESOURCE_KINDS) for (const text of resources[kind]) post({ type: 'resources', id, kind, text });
         post({ type: 'compute', id, request: rest });
       });
+      return answer as WorkerAnswer;
+    },
+    async summarize(request) {
+      return (await ask((id, post) => post({ type: 'summary', id, request }))) as TeamFigures;
     },
     async close() {
       const w = worker;

@@ -1,5 +1,6 @@
 import writeXlsxFile, { type Cell as XlsxCell, type Sheet } from 'write-excel-file/node';
 import type { Report } from '../../src-shared/reports/figures.js';
+import { overviewTables, type Overview } from '../../src-shared/reports/overview.js';
 import { reportTables, type Cell, type Lang } from '../../src-shared/reports/tables.js';
 import { copenhagenWallClock, formatDay, formatInstant } from '../../src-shared/time/copenhagen.js';
 
@@ -34,10 +35,11 @@ function about(report: Report, lang: Lang) {
 const DAY_FORMAT = { da: 'dd-mm-yyyy', en: 'dd/mm/yyyy' };
 const TIME_FORMAT = { da: 'dd-mm-yyyy hh.mm', en: 'dd/mm/yyyy hh:mm' };
 
-/** A CSV field: numbers without grouping and with a decimal comma; shares as percentages. */
-function csvValue(cell: Cell): string {
+/** A CSV field: numbers without grouping and with a decimal comma; shares as percentages; instants as "06-12-2026 01.55". */
+function csvValue(cell: Cell, lang: Lang): string {
   if (cell.kind === 'text') return cell.value;
   if (cell.value === null) return '';
+  if (cell.kind === 'instant') return formatInstant(cell.value, lang);
   const number = cell.kind === 'share' ? Math.round(cell.value * 1000) / 10 : cell.value;
   return `${String(number).replace('.', ',')}${cell.kind === 'share' ? ' %' : ''}`;
 }
@@ -45,14 +47,17 @@ const quote = (field: string) => (/[;"\r\n]/.test(field) ? `"${field.replace(/"/
 
 export function reportCsv(report: Report, lang: Lang): Buffer {
   const lines: string[][] = [[TITLE[lang]], ...Object.values(about(report, lang)).map(([k, v]) => [k, v])];
-  for (const table of reportTables(report, lang)) lines.push([], [table.title], table.columns, ...table.rows.map((row) => row.map(csvValue)));
-  const body = lines.map((line) => line.map(quote).join(';')).join('\r\n');
-  return Buffer.from(`\uFEFF${body}\r\n`, 'utf8');
+  for (const table of reportTables(report, lang)) lines.push([], [table.title], table.columns, ...table.rows.map((row) => row.map((c) => csvValue(c, lang))));
+  return csvFile(lines);
 }
 
-function xlsxCell(cell: Cell): XlsxCell {
+/** UTF-8 with BOM, ";" between fields, CRLF: as Danish Excel opens it. */
+const csvFile = (lines: string[][]) => Buffer.from(`\uFEFF${lines.map((line) => line.map(quote).join(';')).join('\r\n')}\r\n`, 'utf8');
+
+function xlsxCell(cell: Cell, lang: Lang): XlsxCell {
   if (cell.kind === 'text') return { value: cell.value, type: String };
   if (cell.value === null) return null;
+  if (cell.kind === 'instant') return { value: copenhagenWallClock(cell.value), type: Date, format: TIME_FORMAT[lang] };
   const format = cell.kind === 'share' ? '0.0%' : cell.kind === 'count' ? '0' : '0.0#';
   return { value: cell.value, type: Number, format };
 }
@@ -83,8 +88,38 @@ export async function reportXlsx(report: Report, lang: Lang): Promise<Buffer> {
     },
     ...reportTables(report, lang).map((table) => ({
       sheet: sheetName(table.title),
-      data: [table.columns.map(header), ...table.rows.map((row) => row.map(xlsxCell))],
+      data: [table.columns.map(header), ...table.rows.map((row) => row.map((c) => xlsxCell(c, lang)))],
       columns: table.columns.map((_, i) => ({ width: i === 0 ? 32 : table.id === 'totals' && i === 2 ? 90 : 14 })),
+    })),
+  ];
+  return writeXlsxFile(sheets).toBuffer();
+}
+
+const OVERVIEW_TITLE = { da: 'Skærmrum – Ledelsesinformation, alle teams', en: 'Skærmrum – Leadership information, all teams' };
+
+/** The leader's overview of all teams as a file: the same tables as the screen, the same conventions as a report. */
+export function overviewCsv(overview: Overview, lang: Lang): Buffer {
+  const { firstDay, lastDay } = overview.period;
+  const lines: string[][] = [[OVERVIEW_TITLE[lang]], [ABOUT.period[lang], `${formatDay(firstDay, lang)} – ${formatDay(lastDay, lang)}`]];
+  for (const table of overviewTables(overview, lang))
+    lines.push([], [table.title], table.columns, ...table.rows.map((row) => row.map((c) => csvValue(c, lang))));
+  return csvFile(lines);
+}
+
+export async function overviewXlsx(overview: Overview, lang: Lang): Promise<Buffer> {
+  const header = (text: string): XlsxCell => ({ value: text, type: String, fontWeight: 'bold' });
+  const day = (key: string): XlsxCell => ({ value: new Date(`${key}T00:00:00Z`), type: Date, format: DAY_FORMAT[lang] });
+  const tables = overviewTables(overview, lang);
+  const sheets: Sheet<never>[] = [
+    {
+      sheet: sheetName(OVERVIEW_TITLE[lang]),
+      data: [[header(OVERVIEW_TITLE[lang])], [header(ABOUT.period[lang]), day(overview.period.firstDay), day(overview.period.lastDay)]],
+      columns: [{ width: 34 }, { width: 18 }, { width: 18 }],
+    },
+    ...tables.map((table) => ({
+      sheet: sheetName(table.title),
+      data: [table.columns.map(header), ...table.rows.map((row) => row.map((c) => xlsxCell(c, lang)))],
+      columns: table.columns.map((_, i) => ({ width: i === 0 ? 24 : table.id === 'teams' && i === table.columns.length - 1 ? 60 : 18 })),
     })),
   ];
   return writeXlsxFile(sheets).toBuffer();

@@ -2,6 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { z } from 'zod';
 import { ReportFacts, ReportTeams, type CachedFacts } from '../../src-shared/reports/facts.js';
 import { ReportQuery, computeReport, type Report } from '../../src-shared/reports/figures.js';
+import { SummaryFacts, teamFigures, type TeamFigures } from '../../src-shared/reports/overview.js';
+import { ReportPeriod } from '../../src-shared/reports/period.js';
 import { RESOURCE_KINDS, reportCollector } from '../eoj/reportFacts.js';
 import type { RawReportResources } from '../eoj/reports.js';
 
@@ -24,9 +26,14 @@ const Request = z.object({
 /** What to compute, and the freshly pulled resources (JSON texts, src-main/eoj/reports.ts) or the facts of an earlier pull. */
 export type WorkerRequest = z.input<typeof Request> & { resources?: RawReportResources };
 
+/** The overview's figures of one team from its cached facts (the cache's JSON text, read here, off the main thread). */
+const SummaryRequest = z.object({ period: ReportPeriod, teamId: z.string().min(1), cachedFacts: z.string() });
+export type SummaryRequest = z.input<typeof SummaryRequest>;
+
 const Message = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resources'), id: z.number(), kind: z.enum(RESOURCE_KINDS), text: z.string() }),
   z.object({ type: z.literal('compute'), id: z.number(), request: Request }),
+  z.object({ type: z.literal('summary'), id: z.number(), request: SummaryRequest }),
 ]);
 export type WorkerMessage = z.input<typeof Message>;
 
@@ -44,7 +51,12 @@ const pulls = new Map<number, ReturnType<typeof reportCollector>>();
 /** Requests already answered with an error: the rest of their messages are dropped. */
 const failed = new Set<number>();
 
-function handle(message: z.output<typeof Message>): WorkerAnswer | null {
+function handle(message: z.output<typeof Message>): WorkerAnswer | TeamFigures | null {
+  if (message.type === 'summary') {
+    const { period, teamId, cachedFacts } = message.request;
+    const { facts } = SummaryFacts.parse(JSON.parse(cachedFacts));
+    return teamFigures(facts.visits, period, teamId, facts.problems);
+  }
   let pull = pulls.get(message.id);
   if (!pull) pulls.set(message.id, (pull = reportCollector()));
   if (message.type === 'resources') {
@@ -70,7 +82,8 @@ parentPort?.on('message', (raw: { id: number; type?: unknown }) => {
     if (answer) parentPort?.postMessage({ id: raw.id, ok: true, answer });
   } catch (error) {
     pulls.delete(raw.id);
-    if (raw.type !== 'compute') failed.add(raw.id);
+    // A summary is one message: nothing of it follows to drop.
+    if (raw.type !== 'compute' && raw.type !== 'summary') failed.add(raw.id);
     parentPort?.postMessage({ id: raw.id, ok: false, message: error instanceof Error ? error.message : String(error) });
   }
 });

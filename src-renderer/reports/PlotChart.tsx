@@ -9,12 +9,23 @@ import { useEffect, useRef } from 'react';
 /** Plot's class name for the charts and their legends (styles.css holds the rules it would inline). */
 const PLOT_CLASS = 'plot';
 
-export function PlotChart({ options, label }: { options: Plot.PlotOptions; label: string }) {
+/** `minWidth`: the narrowest drawing (a sparkline in a team's card is narrower than a chart); CSS scales it to its box. */
+export function PlotChart({
+  options,
+  label,
+  minWidth = 280,
+  className = '',
+}: {
+  options: Plot.PlotOptions;
+  label: string;
+  minWidth?: number;
+  className?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const host = ref.current;
     if (!host) return;
-    const width = Math.max(280, Math.min(720, host.clientWidth || 560));
+    const width = Math.max(minWidth, Math.min(720, host.clientWidth || 560));
     const chart = Plot.plot({ width, height: 260, marginLeft: 56, className: PLOT_CLASS, style: { fontSize: '13px', background: 'transparent' }, ...options });
     // Plot writes its base rules into <style> elements, which the CSP refuses (no inline styles):
     // the same rules are in our stylesheet, under the fixed class name.
@@ -28,6 +39,6 @@ export function PlotChart({ options, label }: { options: Plot.PlotOptions; label
     chart.setAttribute('aria-label', label);
     host.replaceChildren(chart);
     return () => chart.remove();
-  }, [options, label]);
-  return <div ref={ref} className="report-chart" />;
+  }, [options, label, minWidth]);
+  return <div ref={ref} className={`report-chart${className ? ` ${className}` : ''}`} />;
 }

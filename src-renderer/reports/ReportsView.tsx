@@ -1,56 +1,20 @@
 import type * as PlotTypes from '@observablehq/plot';
 import * as Plot from '@observablehq/plot';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Report } from '../../src-shared/reports/figures';
-import { PeriodKind, type ReportPeriod } from '../../src-shared/reports/period';
 import { BUCKETS, FIGURES, VERDICTS, formatCell, reportTables, type Lang, type ReportTable } from '../../src-shared/reports/tables';
 import { formatDay, formatInstant } from '../../src-shared/time/copenhagen';
 import '../platform/shellBridge';
 import { PlotChart } from './PlotChart';
+import { DataTable, PeriodPicker } from './ReportParts';
 import type { ReportsState } from './reportsStore';
+import { TeamsOverview } from './TeamsOverview';
 
 /** Figures shown as key-figure tiles at the top (all of them are in the table below). */
 const TILES = ['planned', 'done', 'notAnswered', 'technicalFailure', 'converted', 'urgent', 'answerRate', 'punctualShare', 'citizens', 'goodShare'] as const;
-
-function DataTable({ table, lang }: { table: ReportTable; lang: Lang }) {
-  // Wide tables scroll inside their own region (reachable by keyboard), never the page.
-  return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={table.title}>
-      <table className="report-table" data-table={table.id}>
-        <caption>{table.title}</caption>
-        <thead>
-          <tr>
-            {table.columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, j) =>
-                j === 0 ? (
-                  <th key={j} scope="row">
-                    {formatCell(cell, lang)}
-                  </th>
-                ) : (
-                  <td key={j} className={cell.kind === 'text' ? 'text' : 'number'}>
-                    {formatCell(cell, lang)}
-                  </td>
-                ),
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 /** A chart and its numbers side by side (stacked on a narrow window). */
 function ChartWithTable({
@@ -155,52 +119,13 @@ function charts(report: Report, lang: Lang) {
   } satisfies Record<string, PlotTypes.PlotOptions | null>;
 }
 
-function PeriodPicker({ period, onChange }: { period: ReportPeriod; onChange: (p: ReportPeriod) => void }) {
-  const { t } = useTranslation();
-  const [from, setFrom] = useState(period.from);
-  const [to, setTo] = useState(period.to ?? period.from);
-  useEffect(() => {
-    setFrom(period.from);
-    setTo(period.to ?? period.from);
-  }, [period]);
-  const apply = (kind: ReportPeriod['kind'], f: string, tt: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(f) || (kind === 'custom' && (!/^\d{4}-\d{2}-\d{2}$/.test(tt) || tt < f))) return;
-    onChange(kind === 'custom' ? { kind, from: f, to: tt } : { kind, from: f });
-  };
-  return (
-    <fieldset className="report-period">
-      <legend>{t('reports.period')}</legend>
-      <label>
-        {t('reports.periodKind')}
-        <select value={period.kind} onChange={(e) => apply(e.target.value as ReportPeriod['kind'], from, to)}>
-          {PeriodKind.options.map((k) => (
-            <option key={k} value={k}>
-              {t(`reports.kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {period.kind === 'custom' ? t('reports.from') : t('reports.anyDay')}
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} onBlur={() => apply(period.kind, from, to)} />
-      </label>
-      {period.kind === 'custom' && (
-        <label>
-          {t('reports.to')}
-          <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} onBlur={() => apply('custom', from, to)} />
-        </label>
-      )}
-    </fieldset>
-  );
-}
-
 export function ReportsView({ reports, canChooseTeam }: { reports: StoreApi<ReportsState>; canChooseTeam: boolean }) {
   const { t, i18n } = useTranslation();
   const lang: Lang = i18n.language.startsWith('en') ? 'en' : 'da';
   const s = useStore(reports);
   useEffect(() => {
-    if (!reports.getState().report) void reports.getState().load();
-  }, [reports]);
+    void reports.getState().start(canChooseTeam);
+  }, [reports, canChooseTeam]);
   const report = s.report;
   const tables = useMemo(() => (report ? reportTables(report, lang) : []), [report, lang]);
   const plots = useMemo(() => (report ? charts(report, lang) : null), [report, lang]);
@@ -210,9 +135,21 @@ export function ReportsView({ reports, canChooseTeam }: { reports: StoreApi<Repo
   // As in the exports: "06-12-2026 01.55", Copenhagen time.
   const dataAt = report ? formatInstant(report.dataAt, lang) : '';
 
+  // A leader starts on all teams side by side, and opens one team's report from there.
+  if (canChooseTeam && s.shown === 'overview')
+    return (
+      <section className="reports" aria-labelledby="reports-heading">
+        <TeamsOverview s={s} lang={lang} />
+      </section>
+    );
   return (
     <section className="reports" aria-labelledby="reports-heading">
       <header className="reports-head">
+        {canChooseTeam && (
+          <button type="button" className="report-back" onClick={() => void s.backToOverview()}>
+            {t('reports.overview.back')}
+          </button>
+        )}
         <h2 id="reports-heading">{t('reports.heading')}</h2>
         {report && (
           <p className="report-meta" role="status">

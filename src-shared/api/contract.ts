@@ -6,6 +6,8 @@ import { CallRecord, QueueVisit, Ref, Room, Staff, VisitStatus, type StaffRole }
 import { Outcome, RetryPolicy, VisitWorkflow } from '../workflow/outcome.js';
 import { Verdict } from '../workflow/verdict.js';
 import { Report, ReportQuery } from '../reports/figures.js';
+import { Overview } from '../reports/overview.js';
+import { ReportPeriod } from '../reports/period.js';
 
 /**
  * The typed contract between the main process and the renderer: every method, its argument and
@@ -57,8 +59,12 @@ export const CARE: Access = ['staff', 'team_lead'];
 export const LEADS: Access = ['team_lead'];
 /** Leadership information: team leads (their own team) and leaders. */
 export const REPORTS: Access = ['team_lead', 'leader'];
+/** The overview of all teams: leaders only (a team lead sees their own team's report). */
+export const LEADERS: Access = ['leader'];
 
 const Id = z.string().min(1).max(128);
+/** A report or overview as a file (base64), to be saved by the renderer. */
+const ReportFile = z.object({ fileName: z.string().max(200), mimeType: z.string().max(200), base64: z.string().max(20_000_000) });
 const NoInput = z.object({}).strict();
 
 export const QueueQuery = z
@@ -205,11 +211,15 @@ export const apiContract = {
       REPORTS,
     ),
     /** The report as a file: CSV (UTF-8 with BOM, ";") or XLSX; aggregates only. */
-    export: mutation(
-      z.object({ query: ReportQuery, format: z.enum(['csv', 'xlsx']), lang: z.enum(['da', 'en']) }).strict(),
-      z.object({ fileName: z.string().max(200), mimeType: z.string().max(200), base64: z.string().max(20_000_000) }),
-      REPORTS,
-    ),
+    export: mutation(z.object({ query: ReportQuery, format: z.enum(['csv', 'xlsx']), lang: z.enum(['da', 'en']) }).strict(), ReportFile, REPORTS),
+    /**
+     * The leader's overview: every team the EOJ lists, its key figures and trend for the period,
+     * each from its cached facts when fresh, else read again (`refresh`: all read again). A team
+     * that cannot be read has its own row with why; the other teams are shown all the same.
+     */
+    overview: query(z.object({ period: ReportPeriod, refresh: z.boolean().optional() }).strict(), Overview, LEADERS),
+    /** The overview as a file, as the report's: CSV or XLSX. */
+    overviewExport: mutation(z.object({ period: ReportPeriod, format: z.enum(['csv', 'xlsx']), lang: z.enum(['da', 'en']) }).strict(), ReportFile, LEADERS),
   },
   board: {
     /** The team's visits of the care day, its members with rooms and hours, and the team's planning rules. */

@@ -121,7 +121,8 @@ export const Report = z.object({
 export type Report = z.infer<typeof Report>;
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : null);
+/** A share of 0–1 to four digits; none of nothing. */
+export const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : null);
 const minutes = (s: number) => round(s / 60, 1);
 
 /** Median: the middle value, or the mean of the two middle values. */

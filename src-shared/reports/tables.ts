@@ -1,3 +1,4 @@
+import { formatInstant } from '../time/copenhagen.js';
 import type { Verdict } from '../workflow/verdict.js';
 import type { PunctualityBucket, Report, Totals } from './figures.js';
 
@@ -171,8 +172,12 @@ export const VERDICTS: Record<Verdict, Text> = {
   none: { da: 'Intet svar', en: 'No answer' },
 };
 
-/** A cell: a count, a decimal, a share (0–1, shown as a percentage), or a text. */
-export type Cell = { kind: 'text'; value: string } | { kind: 'count' | 'number' | 'minutes'; value: number | null } | { kind: 'share'; value: number | null };
+/** A cell: a count, a decimal, a share (0–1, shown as a percentage), an instant (ISO), or a text. */
+export type Cell =
+  | { kind: 'text'; value: string }
+  | { kind: 'count' | 'number' | 'minutes'; value: number | null }
+  | { kind: 'share'; value: number | null }
+  | { kind: 'instant'; value: string | null };
 
 export interface ReportTable {
   id: 'totals' | 'durations' | 'punctuality' | 'satisfaction' | 'satisfactionByTask' | 'trend' | 'flow';
@@ -290,10 +295,11 @@ export function reportTables(report: Report, lang: Lang): ReportTable[] {
   ];
 }
 
-/** A cell as people read it: "12", "12,5", "83,3 %", "–" for no value. */
+/** A cell as people read it: "12", "12,5", "83,3 %", "06-12-2026 01.55", "–" for no value. */
 export function formatCell(cell: Cell, lang: Lang): string {
   if (cell.kind === 'text') return cell.value;
   if (cell.value === null) return '–';
+  if (cell.kind === 'instant') return formatInstant(cell.value, lang);
   const locale = lang === 'da' ? 'da-DK' : 'en-GB';
   if (cell.kind === 'share') return `${(cell.value * 100).toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
   if (cell.kind === 'count') return cell.value.toLocaleString(locale, { maximumFractionDigits: 0 });

@@ -15,6 +15,7 @@ const SIGNED_IN: readonly Who[] = ['staff', 'team_lead', 'leader'];
 const CARE: readonly Who[] = ['staff', 'team_lead'];
 const LEADS: readonly Who[] = ['team_lead'];
 const REPORTS: readonly Who[] = ['team_lead', 'leader'];
+const LEADERS: readonly Who[] = ['leader'];
 const EXPECTED: Record<string, readonly Who[]> = {
   'session.current': ANYONE,
   'session.auth': ANYONE,
@@ -39,6 +40,8 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'visit.recordInvitation': CARE,
   'reports.get': REPORTS,
   'reports.export': REPORTS,
+  'reports.overview': LEADERS,
+  'reports.overviewExport': LEADERS,
   'board.day': LEADS,
   'board.move': LEADS,
   'calls.ticket': CARE,

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
+import type { FhirResource } from '../../src-shared/fhir/schemas';
 import { systemClock } from '../../src-shared/time/clock';
+import { eojToken } from '../helpers/idp';
 import { connectApi } from '../helpers/wsClient';
 import { readEoj, type RunningApp, type RunningBackEnd } from './browserMode';
 import { startE2eProduct, type E2eProduct } from './product';
@@ -90,9 +92,13 @@ test("the leader's report: charts with their tables, filters change the figures,
   await page.goto(leaderApp.url);
   await page.getByRole('button', { name: 'Log ind', exact: true }).click();
   await signInOnIdpPage(page, 'lone');
-  // A leader's only view is the report.
+  // A leader's only view is the report; it starts on all teams, and opens her own team from there.
   await expect(page.getByRole('heading', { name: 'Ledelsesinformation' })).toBeVisible();
   await expect(page.locator('table.queue')).toHaveCount(0);
+  await page
+    .locator('.team-card[data-team-id="team-skaermenhed-nord"]')
+    .getByRole('button', { name: /Åbn rapporten for/ })
+    .click({ timeout: 30_000 });
   await expect(page.getByRole('status').filter({ hasText: 'Data fra EOJ' })).toBeVisible({ timeout: 30_000 });
 
   const planned = page.locator('[data-figure="planned"] .tile-value');
@@ -134,5 +140,110 @@ test("the leader's report: charts with their tables, filters change the figures,
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.report-filters')).toBeHidden();
+  await context.close();
+});
+
+/**
+ * Three more skærmenheder in the EOJ, with visits in a stated week (3–9 March 2025, far from the
+ * demo's days): what each card must show is counted here from the visits written.
+ */
+const WEEK = { monday: '2025-03-03', anyDay: '2025-03-05' };
+const EXTRA_TEAMS = [
+  { name: 'Skærmenhed Havnen', visits: ['fulfilled', 'fulfilled', 'fulfilled', 'noshow'] },
+  { name: 'Skærmenhed Skoven', visits: ['fulfilled', 'fulfilled'] },
+  { name: 'Skærmenhed Bakken', visits: ['booked'] },
+] as const;
+
+/** Creates a resource in the EOJ (which chooses its id) and returns its id. */
+async function createInEoj(resource: FhirResource): Promise<string> {
+  const token = await eojToken(eoj.url, 'mette');
+  const res = await fetch(`${eoj.url}/${resource.resourceType}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+    body: JSON.stringify(resource),
+  });
+  expect(res.status, resource.resourceType).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+test("the leader's overview: every team side by side, one opened by keyboard and back, exported, axe clean", async ({ browser }) => {
+  const ids = new Map<string, string>();
+  for (const team of EXTRA_TEAMS) {
+    const teamId = await createInEoj({ resourceType: 'HealthcareService', active: true, name: team.name });
+    ids.set(team.name, teamId);
+    for (const [i, status] of team.visits.entries()) {
+      const patient = await createInEoj({ resourceType: 'Patient', name: [{ text: `Borger ${i + 1}` }] });
+      await createInEoj({
+        resourceType: 'Appointment',
+        status,
+        start: `2025-03-0${4 + i}T09:00:00+01:00`,
+        end: `2025-03-0${4 + i}T09:15:00+01:00`,
+        participant: [
+          { actor: { reference: `Patient/${patient}`, display: `Borger ${i + 1}` }, status: 'accepted' },
+          { actor: { reference: `HealthcareService/${teamId}`, display: team.name }, status: 'accepted' },
+        ],
+      });
+    }
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  // The leader may still be signed in on this PC from the test before: then she is asked to pick herself.
+  await page.goto(leaderApp.url);
+  await page.locator('.sign-in, .reports').first().waitFor();
+  const logIn = page.getByRole('button', { name: 'Log ind', exact: true });
+  const me = page.getByRole('button', { name: /Lone/ });
+  if (await logIn.isVisible()) {
+    await logIn.click();
+    await signInOnIdpPage(page, 'lone');
+  } else if (await me.isVisible()) await me.click();
+  await expect(page.getByRole('heading', { name: 'Alle teams' })).toBeVisible({ timeout: 30_000 });
+
+  // The stated week, through the period picker.
+  const day = page.getByLabel('Dato i perioden');
+  await day.fill(WEEK.anyDay);
+  await day.blur();
+  await expect(page.getByRole('status').filter({ hasText: '03-03-2025 – 09-03-2025' })).toBeVisible({ timeout: 30_000 });
+
+  // Every team the EOJ lists has a card: the demo's own team and the three written here.
+  const card = (name: string) => page.locator(`.team-card[data-team-id="${ids.get(name) ?? name}"]`);
+  await expect(card('team-skaermenhed-nord')).toBeVisible();
+  for (const team of EXTRA_TEAMS) {
+    const figure = (name: string) => card(team.name).locator(`[data-figure="${name}"] dd`);
+    await expect(figure('planned')).toHaveText(String(team.visits.length));
+    await expect(figure('done')).toHaveText(String(team.visits.filter((v) => v === 'fulfilled').length));
+    await expect(figure('notAnswered')).toHaveText(String(team.visits.filter((v) => v === 'noshow').length));
+    await expect(card(team.name).locator('.report-chart svg[role="img"]')).toHaveAttribute('aria-label', `Gennemførte besøg pr. uge, 12 uger: ${team.name}`);
+  }
+  // Side by side on the smallest screen: the first four cards on one row, nothing scrolls sideways.
+  const tops = await page.locator('.team-card').evaluateAll((cards) => cards.slice(0, 4).map((c) => Math.round(c.getBoundingClientRect().top)));
+  expect(new Set(tops).size).toBe(1);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(await axeSerious(page)).toEqual([]);
+
+  // The overview as CSV: a row per team, the figures of its card.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Hent CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('skaermrum-teams-2025-03-03-2025-03-09.csv');
+  const rows: string[][] = parse(readFileSync((await download.path()) as string), {
+    delimiter: ';',
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  });
+  expect(rows.find((r) => r[0] === 'Skærmenhed Havnen')?.slice(1, 4)).toEqual(['4', '3', '1']);
+
+  // One team's report, opened by keyboard, for the same week; and back to all teams.
+  const open = card('Skærmenhed Havnen').getByRole('button', { name: 'Åbn rapporten for Skærmenhed Havnen' });
+  await open.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-figure="planned"] .tile-value')).toHaveText('4', { timeout: 30_000 });
+  await expect(page.locator('[data-figure="done"] .tile-value')).toHaveText('3');
+  await expect(page.getByRole('combobox', { name: /^Team/ })).toHaveValue(ids.get('Skærmenhed Havnen') ?? '');
+  expect(await axeSerious(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Tilbage til alle teams' }).click();
+  await expect(card('Skærmenhed Skoven').locator('[data-figure="done"] dd')).toHaveText('2');
+  expect(consoleErrors).toEqual([]);
   await context.close();
 });
