@@ -1,4 +1,5 @@
-// Builds the two native modules (SQLCipher store, keytar) for Electron's ABI into
+// Builds the native modules (SQLCipher store; keytar, only to take over secrets older versions kept
+// there) for Electron's ABI into
 // build/electron-native/, leaving node_modules' Node builds untouched so `npm test` keeps working.
 // Needs Electron's headers (downloaded by node-gyp), so it only works where Electron can be fetched.
 import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';

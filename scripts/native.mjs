@@ -1,5 +1,6 @@
-// Builds the native modules the main process needs (SQLCipher store, OS keychain) for the
-// running Node. Dependency install scripts are off in .npmrc (Electron's postinstall would try to
+// Builds the native modules the main process needs (SQLCipher store; keytar, only to take over
+// secrets older versions kept there) for the running Node. The OS keychain itself comes through
+// @napi-rs/keyring, which ships prebuilt. Dependency install scripts are off in .npmrc (Electron's postinstall would try to
 // download its binary, which fails offline), so this is the one place native code gets built.
 // Idempotent: a module that already loads is left alone.
 import { spawnSync } from 'node:child_process';
@@ -7,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-// keytar is optional for `npm start` (without it the OS keychain is unavailable and the demo runs
-// on a temporary in-memory key); tests and CI pass --require-keytar.
+// keytar is optional for `npm start` (without it there is simply nothing to take over); the tests
+// of that one-time move use it for real, so tests and CI pass --require-keytar.
 const requireKeytar = process.argv.includes('--require-keytar');
 const nativeModules = [
   { name: 'better-sqlite3-multiple-ciphers', required: true, probe: (m) => new m(':memory:').close() },
@@ -43,7 +44,7 @@ for (const m of missing.filter((mod) => !loads(mod))) {
     console.error(`Kunne ikke bygge ${m.name} (kræver python3, make, g++${m.name === 'keytar' ? ' og libsecret-1-dev' : ''}); se README.`);
     failed = true;
   } else {
-    console.log(`${m.name} kunne ikke bygges (mangler libsecret-1-dev?) – OS-nøgleringen er ikke tilgængelig.`);
+    console.log(`${m.name} kunne ikke bygges (mangler libsecret-1-dev?) – nøgler fra ældre versioner kan ikke flyttes herfra.`);
   }
 }
 process.exit(failed ? 1 : 0);

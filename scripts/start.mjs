@@ -149,7 +149,7 @@ const stopAll = (code) => {
 };
 
 if (electron && process.env.SKAERMRUM_BROWSER !== '1') {
-  if (!existsSync(join(root, 'build/electron-native/keytar.node')) && !run(process.execPath, ['scripts/electron-native.mjs'])) process.exit(1);
+  if (!existsSync(join(root, 'build/electron-native/better_sqlite3.node')) && !run(process.execPath, ['scripts/electron-native.mjs'])) process.exit(1);
   const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env });
   children.push(child);
   child.on('exit', (code) => stopAll(code));

@@ -1,25 +1,15 @@
-import { loadKeytar, type KeytarApi } from '../store/keychain.js';
+import type { SecretSlot } from '../secrets/secretSlot.js';
+import { nodeSecretSlot } from '../secrets/slots.js';
 
 /**
  * The refresh token lives only in the OS keychain (service "dk.skaermrum.session", account = the
- * profile), never in the database or a file; the access token only in memory.
+ * profile), or in Electron as a safeStorage blob; never in the database; the access token only in memory.
  */
 export const SESSION_KEYCHAIN_SERVICE = 'dk.skaermrum.session';
 
-export interface RefreshVault {
-  read(): Promise<string | null>;
-  write(refreshToken: string): Promise<void>;
-  wipe(): Promise<void>;
-}
+export type RefreshVault = SecretSlot;
 
-export function osRefreshVault(profile: string, options: { keytarBinary?: string } = {}): RefreshVault {
-  let api: KeytarApi | undefined;
-  const keytar = () => (api ??= loadKeytar(options.keytarBinary));
-  return {
-    read: () => keytar().getPassword(SESSION_KEYCHAIN_SERVICE, profile),
-    write: (token) => keytar().setPassword(SESSION_KEYCHAIN_SERVICE, profile, token),
-    wipe: async () => {
-      await keytar().deletePassword(SESSION_KEYCHAIN_SERVICE, profile);
-    },
-  };
+/** The Node runtime's vault: the OS keychain, moved once from where keytar kept it. */
+export function osRefreshVault(profile: string): RefreshVault {
+  return nodeSecretSlot({ service: SESSION_KEYCHAIN_SERVICE, account: profile });
 }

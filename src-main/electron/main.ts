@@ -1,14 +1,15 @@
 // The Electron shell: one hardened window over the same main-process services browser mode runs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, protocol, safeStorage, session, shell } from 'electron';
 import { createIPCHandler } from 'trpc-electron/main';
 import { configFromEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { appRoot, rendererDir } from '../platform/paths.js';
 import { startMainServices, type MainServices } from '../app/mainServices.js';
-import { osKeychain } from '../store/keychain.js';
-import { osRefreshVault } from '../auth/refreshVault.js';
+import { KEYCHAIN_SERVICE, slotKeychain } from '../store/keychain.js';
+import { SESSION_KEYCHAIN_SERVICE } from '../auth/refreshVault.js';
+import { electronSecretSlot } from '../secrets/slots.js';
 import { loopbackSignInRoute } from './loopbackSignIn.js';
 import { electronScreenAwake } from './power.js';
 import { electronNativeBinaries } from './nativeModules.js';
@@ -29,11 +30,12 @@ export async function startShell(): Promise<BrowserWindow> {
   const config = configFromEnv(process.env, { dataDir: process.env.SKAERMRUM_DATA_DIR ?? app.getPath('userData') });
   const logger = createLogger(config.logLevel);
   const native = electronNativeBinaries(app.isPackaged ? join(process.resourcesPath, 'electron-native') : join(appRoot(), 'build', 'electron-native'));
+  const secret = (service: string) => electronSecretSlot(safeStorage, config.dataDir, { service, account: config.profile }, native.keytar);
   services = await startMainServices(config, {
     logger,
     nativeBinding: native.sqlite,
-    keychain: osKeychain(config.profile, { keytarBinary: native.keytar }),
-    refreshVault: osRefreshVault(config.profile, { keytarBinary: native.keytar }),
+    keychain: slotKeychain(secret(KEYCHAIN_SERVICE)),
+    refreshVault: secret(SESSION_KEYCHAIN_SERVICE),
     screenAwake: electronScreenAwake(powerSaveBlocker),
   });
   // Sign-in in the system browser, back through a loopback listener (never an embedded login window).

@@ -7,14 +7,13 @@ import { join } from 'node:path';
  */
 export interface ElectronNativeBinaries {
   sqlite: string;
-  keytar: string;
+  /** Only to take over secrets an older version kept with keytar; absent in builds without it. */
+  keytar: string | null;
 }
 
 export function electronNativeBinaries(dir: string): ElectronNativeBinaries {
-  const binaries = { sqlite: join(dir, 'better_sqlite3.node'), keytar: join(dir, 'keytar.node') };
-  const missing = Object.values(binaries).filter((file) => !existsSync(file));
-  if (missing.length > 0) {
-    throw new Error(`Native moduler til Electron mangler (${missing.join(', ')}). Kør "npm run electron:native".`);
-  }
-  return binaries;
+  const sqlite = join(dir, 'better_sqlite3.node');
+  if (!existsSync(sqlite)) throw new Error(`Native moduler til Electron mangler (${sqlite}). Kør "npm run electron:native".`);
+  const keytar = join(dir, 'keytar.node');
+  return { sqlite, keytar: existsSync(keytar) ? keytar : null };
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as Keytar from 'keytar';
+import type { SecretSlot } from '../secrets/secretSlot.js';
+import { nodeSecretSlot } from '../secrets/slots.js';
 import { StoreError } from './errors.js';
 
 /**
  * The store key lives only in the OS keychain (Secret Service on Linux, Keychain on macOS,
- * Credential Manager on Windows): service "dk.skaermrum.visit-store", account = profile name.
+ * Credential Manager on Windows), or in Electron encrypted by safeStorage, whose key that keychain
+ * holds: service "dk.skaermrum.visit-store", account = profile name.
  */
 export const KEYCHAIN_SERVICE = 'dk.skaermrum.visit-store';
 
@@ -34,42 +35,29 @@ function unavailable(cause: unknown): StoreError {
   );
 }
 
-export type KeytarApi = Pick<typeof Keytar, 'getPassword' | 'setPassword' | 'deletePassword'>;
-
-/**
- * keytar is loaded on first use, not at import: under Electron the Node build of its native module
- * cannot load, so the shell passes the path of the Electron build (see scripts/electron-native.mjs).
- */
-export function loadKeytar(binary: string | undefined): KeytarApi {
-  const require = createRequire(import.meta.url);
-  return (binary ? require(binary) : require('keytar')) as KeytarApi;
-}
-
-export function osKeychain(account: string, options: { keytarBinary?: string } = {}): StoreKeychain {
-  let keytarApi: KeytarApi | undefined;
-  const keytar = () => {
-    try {
-      return (keytarApi ??= loadKeytar(options.keytarBinary));
-    } catch (cause) {
-      throw unavailable(cause);
-    }
-  };
+/** The store key kept in a secret slot; any failure to reach it refuses with the same message. */
+export function slotKeychain(slot: SecretSlot): StoreKeychain {
   return {
     async readKey() {
       try {
-        return await keytar().getPassword(KEYCHAIN_SERVICE, account);
+        return await slot.read();
       } catch (cause) {
         throw unavailable(cause);
       }
     },
     async writeKey(hexKey) {
       try {
-        await keytar().setPassword(KEYCHAIN_SERVICE, account, hexKey);
+        await slot.write(hexKey);
       } catch (cause) {
         throw unavailable(cause);
       }
     },
   };
+}
+
+/** The Node runtime's store key (Electron's is a safeStorage blob; see src-main/electron/secrets.ts). */
+export function osKeychain(account: string): StoreKeychain {
+  return slotKeychain(nodeSecretSlot({ service: KEYCHAIN_SERVICE, account }));
 }
 
 /**

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import type * as Keytar from 'keytar';
+import { AsyncEntry } from '@napi-rs/keyring';
 import { SESSION_KEYCHAIN_SERVICE } from '../../src-main/auth/refreshVault';
 import { testClock } from '../helpers/clock';
 import { connectApi } from '../helpers/wsClient';
@@ -16,7 +15,8 @@ import { openSignedIn, signInOnIdpPage } from './callFlow';
 test.describe.configure({ mode: 'serial' });
 
 const clock = testClock(new Date('2026-12-02T10:00:00+01:00'));
-const keytar = createRequire(import.meta.url)('keytar') as typeof Keytar;
+/** The room PC's refresh token as the OS keychain holds it. */
+const keptRefreshToken = () => new AsyncEntry(SESSION_KEYCHAIN_SERVICE, product.profiles.room, { linux: { store: 'secret-service' } }).getPassword();
 let product: E2eProduct<'room' | 'lead'>;
 let room: RunningApp;
 let leadApp: RunningApp;
@@ -72,7 +72,7 @@ test('sign in with the keyboard only, through the IdP’s page; the sign-in scre
   citizenName = ((await page.locator('table.queue tbody tr th').first().textContent()) ?? '').trim();
   expect(citizenName.length).toBeGreaterThan(3);
   // The refresh token is in the OS keychain under the room PC's profile.
-  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, product.profiles.room)).toEqual(expect.any(String));
+  expect(await keptRefreshToken()).toEqual(expect.any(String));
 });
 
 test('a team lead sees "Teamtavle", a staff member does not, and the API refuses it to staff', async ({ browser }) => {
@@ -121,7 +121,7 @@ test('"Skift bruger" leaves nothing of the first user on screen or in the keycha
   const text = await page.locator('body').innerText();
   expect(text).not.toContain(citizenName);
   expect(text).not.toContain('Louise Dalgaard');
-  expect(await keytar.getPassword(SESSION_KEYCHAIN_SERVICE, product.profiles.room)).toBeNull();
+  expect(await keptRefreshToken()).toBeNull();
   await page.getByRole('button', { name: 'Log ind', exact: true }).click();
   // Not the SSO session: the IdP asks for a password again.
   await expect(page.getByLabel('Brugernavn')).toBeVisible();

@@ -1,7 +1,11 @@
 // The Electron binary cannot run here, so this test mocks the `electron` module (the only mock in
-// the suite) and runs the real shell code over the real services, store and keychain.
+// the suite) and runs the real shell code over the real services and store; safeStorage is a
+// stand-in that really encrypts (test/helpers/safeStorage.ts).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { secretBlobFile } from '../../src-main/secrets/safeStorageSlot';
+import { KEYCHAIN_SERVICE } from '../../src-main/store/keychain';
 import { ROOT_DIR, tempDir } from '../helpers/store';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -21,7 +25,8 @@ const h = vi.hoisted(() => {
   return { ipcListeners, windows, powerSaveBlocker, blockers };
 });
 
-vi.mock('electron', () => {
+vi.mock('electron', async () => {
+  const { encryptingSafeStorage } = await import('../helpers/safeStorage');
   class BrowserWindow {
     static getAllWindows = () => [];
     webContents = { id: 1, on: vi.fn() };
@@ -51,6 +56,7 @@ vi.mock('electron', () => {
     },
     dialog: { showErrorBox: vi.fn() },
     powerSaveBlocker: h.powerSaveBlocker,
+    safeStorage: encryptingSafeStorage(),
     shell: { openExternal: vi.fn(async () => undefined) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
@@ -115,6 +121,11 @@ describe('Electron shell (mocked electron module, real services)', async () => {
     expect(electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
     const webContentsHooks = (electron.app.on as unknown as { mock: { calls: [string][] } }).mock.calls.map((c) => c[0]);
     expect(webContentsHooks).toContain('web-contents-created');
+    // The store key sits in the profile folder as safeStorage's blob, not in plain text.
+    const blob = readFileSync(secretBlobFile(data.dir, { service: KEYCHAIN_SERVICE, account: process.env.SKAERMRUM_PROFILE ?? '' }));
+    const { result } = await electron.safeStorage.decryptStringAsync(blob);
+    expect(result).toMatch(/^[0-9a-f]{64}$/);
+    expect(blob.includes(Buffer.from(result))).toBe(false);
   });
 
   it('answers the API over IPC for our page, validated by the same contract', async () => {
