@@ -399,6 +399,8 @@ export function createCallStore(api: ApiClient, signalling: SignallingClient, op
           return;
         case 'error':
           set({ error: m.message });
+          // Our ring refused (not our team's visit, the server coming back): nothing rings, so stop.
+          if (m.refused === 'call.ring' && get().phase === 'ringing') finish('failed');
           // Our "yes" came too late (the caller gave up, the call ended): back to our own day.
           if (get().helping && !get().helping?.me && get().phase === 'connected') finish('hangup');
           return;

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ApiClient, AuthState, QueueQuery, RecordOutcome } from '../../src-shared/api/contract';
+import { CARE, type ApiClient, type AuthState, type QueueQuery, type RecordOutcome } from '../../src-shared/api/contract';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
 import type { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../../src-shared/domain/outbox';
 import type { QueueVisit, Staff } from '../../src-shared/domain/visit';
@@ -101,10 +101,10 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       set({ sync: await api.sync.status({}) });
       await loadReadProblems();
     };
-    // The outbox and the unreadable resources are the care staff's; a leader has neither.
+    // The outbox and the unreadable resources are the care staff's (the contract's CARE group); a leader has neither.
     const caring = () => {
       const role = get().session?.role;
-      return role === 'staff' || role === 'team_lead';
+      return role !== undefined && CARE.includes(role);
     };
     const loadProblems = async () => {
       if (caring()) set({ problems: await api.outbox.problems({}) });

@@ -213,7 +213,7 @@ export function attachSignalling(options: SignallingOptions) {
       { event: 'signalling.refused', code, reason, type: type ?? null, role: local ? (local.identity?.kind ?? 'anonymous') : 'remote' },
       'signalling refused',
     );
-    send(address, { type: 'error', code, message: reason });
+    send(address, { type: 'error', code, message: reason, ...(type ? { refused: type.slice(0, 64) } : {}) });
     if (local && ++local.violations > MAX_VIOLATIONS) local.socket.close(1008, 'too many refused messages');
   }
 

@@ -170,6 +170,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     type: z.literal('error'),
     code: z.enum(['bad_message', 'unauthenticated', 'forbidden', 'rate_limited', 'not_found', 'invalid_code', 'unavailable', 'expired', 'in_use']),
     message: z.string(),
+    /** The type of the message refused, when there was one: a refused ring ends the ringing. */
+    refused: z.string().max(64).optional(),
   }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -166,7 +166,8 @@ describe('signalling server: identities, closed user group, calls', () => {
     const before = logged.length;
     const stranger = await staff('practitioner-syd-1');
     stranger.send({ type: 'call.ring', callId: randomUUID(), visitId });
-    await stranger.next('error');
+    // The refusal names what it refused, so the caller's client stops ringing.
+    expect(await stranger.next('error')).toMatchObject({ code: 'forbidden', refused: 'call.ring' });
     stranger.close();
     const entries = logged.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries).toEqual([expect.objectContaining({ event: 'signalling.refused', code: 'forbidden', type: 'call.ring', role: 'staff' })]);
