@@ -34,17 +34,20 @@ import { VisitPeek, type Peek } from './VisitPeek';
 
 /** Keyboard moves go in steps: a row up or down, a quarter of an hour left or right. */
 const STEP_MINUTES = 15;
+/** A pointer drag starts after six pixels, so a click still opens the details. */
+const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
 /** Pointer moves snap to five minutes. */
 const SNAP_MINUTES = 5;
 /**
  * What a block's width shows (rem of text width): the start time, with the citizen's initials, or
  * with the name (cut with an ellipsis). The block's padding and a late visit's border come on top.
  * Decided here rather than by CSS container queries: 500 size containers made the board's first
- * paint and every zoom markedly slower.
+ * paint and every zoom markedly slower. Each block carries all three labels and its `data-fit`
+ * says which show (styles.css), so a zoom re-renders no block.
  */
 const FIT_REM = { time: 2.2, initials: 3.6, name: 7.5 } as const;
 const BLOCK_CHROME_REM = 0.4;
-export type LabelFit = 'none' | 'time' | 'initials' | 'name';
+type LabelFit = 'none' | 'time' | 'initials' | 'name';
 const fitOf = (blockPx: number, rem: number): LabelFit => {
   const text = blockPx / rem - BLOCK_CHROME_REM;
   return text >= FIT_REM.name ? 'name' : text >= FIT_REM.initials ? 'initials' : text >= FIT_REM.time ? 'time' : 'none';
@@ -68,6 +71,18 @@ const rowUnderPointer: CollisionDetection = (args) => {
 };
 
 const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+
+/**
+ * Marks each block with the labels its width fits. Written straight to the blocks rather than
+ * rendered: a zoom changes every block's fit, and re-rendering 500 draggable blocks for it cost
+ * more than the zoom's own layout. Only changed marks are written.
+ */
+function markFits(scroller: HTMLElement, pxPerMinute: number, rem: number): void {
+  for (const block of scroller.querySelectorAll<HTMLElement>('.board-block[data-minutes]')) {
+    const fit = fitOf(Number(block.dataset.minutes) * pxPerMinute, rem);
+    if (block.dataset.fit !== fit) block.dataset.fit = fit;
+  }
+}
 
 interface TimelineProps {
   day: BoardDay;
@@ -118,6 +133,12 @@ export function Timeline({ day, model, zoomChoice, presence, inCall, now, t, loc
   const windowMinutes = zoomMinutes(zoom, working, model.dayMinutes);
   const nowMinute = Math.round((now.getTime() - model.dayStartMs) / 60_000);
   const fullPx = (viewPx * model.dayMinutes) / windowMinutes;
+
+  // After every render (blocks mounted by a move or a sync need their marks too), and before the
+  // scroll below, whose write lays the board out: the new labels are then in that one layout.
+  useLayoutEffect(() => {
+    if (scrollerRef.current && viewPx > 0) markFits(scrollerRef.current, viewPx / windowMinutes, rem);
+  });
 
   const scrollToMinute = (minute: number) => {
     if (scrollerRef.current && viewPx > 0) scrollerRef.current.scrollLeft = Math.round((minute / model.dayMinutes) * fullPx);
@@ -191,10 +212,15 @@ export function Timeline({ day, model, zoomChoice, presence, inCall, now, t, loc
         return undefined;
     }
   };
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: coordinates, scrollBehavior: 'auto' }),
+  // The sensors' options must keep their identity across renders: new ones give dnd-kit new
+  // activators, and every draggable block renders again (a zoom re-rendered all 500 for it).
+  const coordinatesNow = useRef(coordinates);
+  coordinatesNow.current = coordinates;
+  const keyboardOptions = useMemo(
+    () => ({ coordinateGetter: ((event, args) => coordinatesNow.current(event, args)) satisfies KeyboardCoordinateGetter, scrollBehavior: 'auto' as const }),
+    [],
   );
+  const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor, keyboardOptions));
   const pointerDrag = useRef(true);
 
   const rowName = (rowId: string | undefined) => (!rowId || rowId === UNASSIGNED ? t('board.unassigned') : (rowsById.get(rowId)?.member?.name ?? rowId));
@@ -335,8 +361,6 @@ export function Timeline({ day, model, zoomChoice, presence, inCall, now, t, loc
                   dayStartMs={model.dayStartMs}
                   trackRef={i === 0 ? trackRef : undefined}
                   inCall={inCall}
-                  pxPerMinute={viewPx / windowMinutes}
-                  rem={rem}
                   onBulk={row.member ? onBulk : undefined}
                 />
               ))}
@@ -386,12 +410,10 @@ interface RowProps {
   landing: Landing | null;
   trackRef: RefObject<HTMLDivElement | null> | undefined;
   inCall: ReadonlySet<string>;
-  pxPerMinute: number;
-  rem: number;
   onBulk: ((member: TeamMember) => void) | undefined;
 }
 
-function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale, nowMs, landing, trackRef, inCall, pxPerMinute, rem, onBulk }: RowProps) {
+function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale, nowMs, landing, trackRef, inCall, onBulk }: RowProps) {
   const id = rowIdOf(row);
   const { setNodeRef, isOver } = useDroppable({ id });
   const name = row.member?.name ?? t('board.unassigned');
@@ -455,7 +477,6 @@ function BoardRowView({ row, dayMinutes, dayStartMs, presence, visits, t, locale
             locale={locale}
             nowMinute={Math.floor(nowMs / 60_000)}
             inCall={inCall.has(b.visit.id) || (presence?.state === 'in_call' && presence.visitId === b.visit.id)}
-            fit={fitOf((b.toMinute - b.fromMinute) * pxPerMinute, rem)}
           />
         ))}
       </div>
@@ -471,7 +492,6 @@ const Block = memo(function Block({
   locale,
   nowMinute,
   inCall,
-  fit,
 }: {
   block: BoardBlock;
   lanes: number;
@@ -480,7 +500,6 @@ const Block = memo(function Block({
   locale: string;
   nowMinute: number;
   inCall: boolean;
-  fit: LabelFit;
 }) {
   const v = block.visit;
   const movable = isOpen(v) && v.status !== 'in_progress' && !inCall;
@@ -506,9 +525,9 @@ const Block = memo(function Block({
       aria-roledescription={t('board.draggable')}
       aria-disabled={!movable}
     >
-      {fit !== 'none' && <span className="board-block-time">{time}</span>}
-      {fit === 'name' && <span className="board-block-name"> {v.citizen.name}</span>}
-      {fit === 'initials' && <span className="board-block-initials"> {initials(v.citizen.name)}</span>}
+      <span className="board-block-time">{time}</span>
+      <span className="board-block-name"> {v.citizen.name}</span>
+      <span className="board-block-initials"> {initials(v.citizen.name)}</span>
     </div>
   );
 });

@@ -179,7 +179,8 @@ async function main(): Promise<void> {
   if (want('ui')) Object.assign(results, await part('ui', () => benchUi(Number(process.env.BENCH_UI_COUNT ?? 10))));
   if (want('team'))
     Object.assign(results, await part('team', () => benchTeam(Number(process.env.BENCH_TEAM_COUNT ?? 10), Number(process.env.BENCH_TEAM_MOVES ?? 100))));
-  if (want('team'))
+  // BENCH_SOAK_ROUNDS=0 leaves the soak out (a quick look at the board's figures alone).
+  if (want('team') && Number(process.env.BENCH_SOAK_ROUNDS ?? 2) > 0)
     Object.assign(
       results,
       await part('soak', () => benchTeamSoak(Number(process.env.BENCH_SOAK_ROUNDS ?? 2), Number(process.env.BENCH_SOAK_OPERATIONS ?? 40))),
