@@ -5,15 +5,7 @@ import type { RetryPolicy } from '../src-shared/workflow/outcome.js';
 import { defaultDataDir } from './platform/paths.js';
 import { TEAM_LINKS, type TeamLinkKind } from './eoj/teamLink.js';
 import { EOJ_AUDIENCE, SKAERMRUM_CLIENT_ID } from '../src-shared/auth/claims.js';
-import { parseRoleMap, SANDBOX_ROLE_MAPPING, type RoleMapping } from '../src-shared/auth/roles.js';
-
-function roleMapFromSetting(claim: string, text: string): RoleMapping {
-  try {
-    return parseRoleMap(claim, text);
-  } catch (error) {
-    throw new Error(`Ugyldig konfiguration: SKAERMRUM_ROLE_MAP: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
+import { RoleClaimSetting, RoleMapSetting, roleMappingFromSettings, type RoleMapping } from '../src-shared/auth/roles.js';
 
 /** Settings read from the environment (documented in README → Configuration). */
 const Env = z.object({
@@ -36,8 +28,8 @@ const Env = z.object({
   /** The resource (RFC 8707) access tokens are for; "none" when the IdP does not support resource indicators. */
   SKAERMRUM_OIDC_RESOURCE: z.string().min(1).max(500).default(EOJ_AUDIENCE),
   /** The claim carrying the user's roles, and their mapping: "team_lead=Name1,Name2;staff=Name3". */
-  SKAERMRUM_ROLE_CLAIM: z.string().min(1).max(100).default(SANDBOX_ROLE_MAPPING.claim),
-  SKAERMRUM_ROLE_MAP: z.string().min(3).max(2000).optional(),
+  SKAERMRUM_ROLE_CLAIM: RoleClaimSetting.optional(),
+  SKAERMRUM_ROLE_MAP: RoleMapSetting.optional(),
   /** Minutes without use before the screen locks (never during a call); 0: never. */
   SKAERMRUM_LOCK_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(10),
   SKAERMRUM_TEAM_ID: z.string().min(1).max(128).optional(),
@@ -114,9 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
       clientId: e.SKAERMRUM_OIDC_CLIENT_ID,
       scopes: e.SKAERMRUM_OIDC_SCOPES,
       resource: e.SKAERMRUM_OIDC_RESOURCE === 'none' ? null : e.SKAERMRUM_OIDC_RESOURCE,
-      roleMapping: e.SKAERMRUM_ROLE_MAP
-        ? roleMapFromSetting(e.SKAERMRUM_ROLE_CLAIM, e.SKAERMRUM_ROLE_MAP)
-        : { ...SANDBOX_ROLE_MAPPING, claim: e.SKAERMRUM_ROLE_CLAIM },
+      roleMapping: roleMappingFromSettings({ claim: e.SKAERMRUM_ROLE_CLAIM, map: e.SKAERMRUM_ROLE_MAP, mapSetting: 'SKAERMRUM_ROLE_MAP' }),
     },
     lockAfterMinutes: e.SKAERMRUM_LOCK_AFTER_MIN,
     staleAfterSeconds: e.SKAERMRUM_STALE_AFTER_S,

@@ -4,7 +4,7 @@ import { migrateSandboxData } from './eoj/dataMigrations.js';
 import { createDemoSeeder, type DemoAsOf, type DemoScope } from './eoj/demoSeed.js';
 import { buildEojApp } from './eoj/app.js';
 import { jwksVerifier } from './eoj/auth.js';
-import { startIdp } from './idp/provider.js';
+import { startIdp, type IdpOptions } from './idp/provider.js';
 import { demoUsers } from './idp/users.js';
 import { SANDBOX_ROLE_MAPPING } from '../src-shared/auth/roles.js';
 import { SIGNALLING_CLIENT_ID } from '../src-shared/auth/claims.js';
@@ -33,6 +33,8 @@ export interface SandboxOptions {
   conformance?: Conformance;
   allowFaultInjection?: boolean;
   bodyLimitBytes?: number;
+  /** Claims the IdP's access tokens carry besides its own (a municipality's `groups`, for tests of role mapping). */
+  idpExtraClaims?: IdpOptions['extraClaims'];
 }
 
 export interface Sandbox {
@@ -84,6 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port: options.idpPort ?? 0,
     ...(options.signallingClientSecret ? { systemClients: [{ clientId: SIGNALLING_CLIENT_ID, secret: options.signallingClientSecret }] } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...(options.idpExtraClaims ? { extraClaims: options.idpExtraClaims } : {}),
   });
   // Token times are the IdP's: checked on the machine's clock, whatever day the demo runs at.
   const tokens = jwksVerifier({ issuer: idp.issuer, roleMapping: SANDBOX_ROLE_MAPPING, clock: systemClock, systemClients: [SIGNALLING_CLIENT_ID] });

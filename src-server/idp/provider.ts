@@ -29,6 +29,8 @@ export interface IdpOptions {
   accessTokenTtlSeconds?: number;
   /** Services that sign in as themselves (client credentials), e.g. the signalling service. */
   systemClients?: { clientId: string; secret: string }[];
+  /** Claims the access tokens carry besides sub, name, team and roles, e.g. a municipality's `groups` (tests of role mapping). */
+  extraClaims?: (user: IdpUser) => Record<string, unknown>;
   /** Called on every sign-in attempt (no secrets): the sandbox's audit. */
   onSignIn?: (event: { username: string; ok: boolean }) => void;
   /** Called on every request (the sandbox seeds its demo's other days while nobody is asking). */
@@ -100,7 +102,7 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
   const userById = (sub: string) => options.users().find((u) => u.sub === sub);
   const key = await signingKey(options.keyFile);
   const store = sqliteAdapter(options.storeFile, options.clock);
-  const tokenClaims = (u: IdpUser) => ({ name: u.name, team: u.team, roles: u.roles });
+  const tokenClaims = (u: IdpUser) => ({ ...options.extraClaims?.(u), name: u.name, team: u.team, roles: u.roles });
 
   const configuration: Configuration = {
     adapter: store.factory,

@@ -5,7 +5,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { RoleClaimSetting, RoleMapSetting, roleMappingFromSettings } from '../../src-shared/auth/roles.js';
 import { clockFromSetting } from '../../src-shared/time/clock.js';
+import { describeRedisError, redactRedisUrl } from './cluster/redis.js';
 import { startSignallingService } from './service.js';
 import { fileSmsOutbox, httpSmsGateway } from './guests/sms.js';
 
@@ -19,11 +21,17 @@ const Env = z.object({
   /** The service's own client at the IdP (client credentials). */
   SIGNAL_CLIENT_ID: z.string().min(1).optional(),
   SIGNAL_CLIENT_SECRET: z.string().min(16),
-  /** redis://host:port for several instances; unset: a single instance, its live state in memory. */
+  /**
+   * redis://user:password@host:port (rediss:// for TLS) for several instances; unset: a single
+   * instance, its live state in memory. Never logged as given: the password is redacted.
+   */
   SIGNAL_REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//)
+    .regex(/^rediss?:\/\//, 'skal begynde med redis:// eller rediss://')
     .optional(),
+  /** The claim carrying staff roles, and the municipality's names for them (as the client's SKAERMRUM_ROLE_*). */
+  SIGNAL_ROLE_CLAIM: RoleClaimSetting.optional(),
+  SIGNAL_ROLE_MAP: RoleMapSetting.optional(),
   /** Signs citizen device tokens (64 hex digits, the same on every instance); unset: kept in SIGNAL_DATA_DIR. */
   SIGNAL_DEVICE_SECRET: z
     .string()
@@ -62,6 +70,7 @@ async function main(): Promise<void> {
   const parsed = Env.safeParse(process.env);
   if (!parsed.success) throw new Error(`ugyldig konfiguration: ${z.prettifyError(parsed.error)}`);
   const env = parsed.data;
+  const roleMapping = roleMappingFromSettings({ claim: env.SIGNAL_ROLE_CLAIM, map: env.SIGNAL_ROLE_MAP, mapSetting: 'SIGNAL_ROLE_MAP' });
   let secretHex = env.SIGNAL_DEVICE_SECRET;
   if (!secretHex) {
     // One instance on one machine keeps its secret in its data folder, so paired tablets survive restarts.
@@ -91,6 +100,7 @@ async function main(): Promise<void> {
     issuer,
     clientSecret: env.SIGNAL_CLIENT_SECRET,
     ...(env.SIGNAL_CLIENT_ID ? { clientId: env.SIGNAL_CLIENT_ID } : {}),
+    roleMapping,
     deviceSecret: Buffer.from(secretHex, 'hex'),
     redisUrl: env.SIGNAL_REDIS_URL ?? null,
     // coturn's secret; without one (no coturn), a random one: credentials that no relay accepts.
@@ -104,10 +114,16 @@ async function main(): Promise<void> {
     satisfactionSurvey: env.SKAERMRUM_SATISFACTION_SURVEY === 'on',
     ...(env.SIGNAL_HEARTBEAT_MS ? { heartbeatMs: env.SIGNAL_HEARTBEAT_MS } : {}),
     ...(env.SIGNAL_LOST_GRACE_MS ? { lostGraceMs: env.SIGNAL_LOST_GRACE_MS } : {}),
+  }).catch((error: unknown) => {
+    // A Redis ACL without a command, key or channel the service uses shows here, at start: in Danish, naming the user.
+    const redisUrl = env.SIGNAL_REDIS_URL;
+    throw redisUrl && error instanceof Error && /^NOPERM/.test(error.message) ? new Error(describeRedisError(error, redisUrl), { cause: error }) : error;
   });
   // Said before the "running" line: whoever waits for that line has this one too.
   if (!env.SIGNAL_SMS_GATEWAY_URL) process.stdout.write(`SMS til pårørende (sandkasse): ${smsOutbox}\n`);
-  process.stdout.write(`Signalering kører på ${service.url} (instans ${service.instanceId}${env.SIGNAL_REDIS_URL ? ', fælles tilstand i Redis' : ''})\n`);
+  process.stdout.write(
+    `Signalering kører på ${service.url} (instans ${service.instanceId}${env.SIGNAL_REDIS_URL ? `, fælles tilstand i Redis på ${redactRedisUrl(env.SIGNAL_REDIS_URL)}` : ''})\n`,
+  );
   process.stdout.write(`Borger-app: ${service.citizenUrl}\n`);
   const stop = () => void service.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -36,6 +36,24 @@ export function parseRoleMap(claim: string, text: string): RoleMapping {
   return RoleMapping.parse({ claim, map });
 }
 
+/** The two settings each process reads (the client's SKAERMRUM_ROLE_*, signalling's SIGNAL_ROLE_*), with the same limits. */
+export const RoleClaimSetting = z.string().min(1, 'må ikke være tom').max(100, 'højst 100 tegn');
+export const RoleMapSetting = z.string().min(3, 'for kort: skriv rolle=navn1,navn2').max(2000, 'højst 2000 tegn');
+
+/**
+ * The mapping a process runs with: the claim setting, and the map setting read by parseRoleMap (a
+ * bad one refused naming the setting); without a map, the sandbox's role names under that claim.
+ */
+export function roleMappingFromSettings(settings: { claim: string | undefined; map: string | undefined; mapSetting: string }): RoleMapping {
+  const claim = settings.claim ?? SANDBOX_ROLE_MAPPING.claim;
+  if (!settings.map) return { ...SANDBOX_ROLE_MAPPING, claim };
+  try {
+    return parseRoleMap(claim, settings.map);
+  } catch (error) {
+    throw new Error(`Ugyldig konfiguration: ${settings.mapSetting}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /** Most privileged first: the role the UI opens with when a person holds several. */
 const PRECEDENCE: readonly StaffRole[] = ['team_lead', 'leader', 'staff'];
 

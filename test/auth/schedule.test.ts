@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { refreshDelayMs, retryDelayMs } from '../../src-main/auth/refreshSchedule';
-import { parseRoleMap, primaryRole, rolesFromClaims, SANDBOX_ROLE_MAPPING } from '../../src-shared/auth/roles';
+import { configFromEnv } from '../../src-main/config';
+import { parseRoleMap, primaryRole, roleMappingFromSettings, rolesFromClaims, SANDBOX_ROLE_MAPPING } from '../../src-shared/auth/roles';
 
 describe('token renewal schedule', () => {
   it('renews at 80 % of a token’s life, a long one a minute before it expires, a spent one at once', () => {
@@ -50,5 +51,19 @@ describe('roles from the token’s claims', () => {
   it('refuses a mapping it cannot read, in Danish', () => {
     expect(() => parseRoleMap('roles', 'chef=X')).toThrow(/Ugyldig rollemapping "chef=X"/);
     expect(() => parseRoleMap('roles', 'staff')).toThrow(/Ugyldig rollemapping/);
+  });
+  it("reads a process's two settings one way (the client's SKAERMRUM_ROLE_*, signalling's SIGNAL_ROLE_*)", () => {
+    expect(roleMappingFromSettings({ claim: undefined, map: undefined, mapSetting: 'X' })).toEqual(SANDBOX_ROLE_MAPPING);
+    expect(roleMappingFromSettings({ claim: 'groups', map: undefined, mapSetting: 'X' })).toEqual({ ...SANDBOX_ROLE_MAPPING, claim: 'groups' });
+    expect(roleMappingFromSettings({ claim: 'groups', map: 'team_lead=leads', mapSetting: 'X' })).toEqual({ claim: 'groups', map: { team_lead: ['leads'] } });
+    expect(() => roleMappingFromSettings({ claim: 'groups', map: 'chef=leads', mapSetting: 'SIGNAL_ROLE_MAP' })).toThrow(
+      'Ugyldig konfiguration: SIGNAL_ROLE_MAP: Ugyldig rollemapping "chef=leads"',
+    );
+    expect(configFromEnv({ SKAERMRUM_ROLE_CLAIM: 'groups', SKAERMRUM_ROLE_MAP: 'staff=a,b' }).oidc.roleMapping).toEqual({
+      claim: 'groups',
+      map: { staff: ['a', 'b'] },
+    });
+    expect(() => configFromEnv({ SKAERMRUM_ROLE_MAP: 'staff' })).toThrow('Ugyldig konfiguration: SKAERMRUM_ROLE_MAP: Ugyldig rollemapping "staff"');
+    expect(() => configFromEnv({ SKAERMRUM_ROLE_CLAIM: '' })).toThrow(/må ikke være tom/);
   });
 });

@@ -10,7 +10,8 @@ import { connectSignal, type SignalClient } from '../helpers/signalClient';
 
 /**
  * Signalling scaled out: three instances (real processes) behind a real HAProxy, sharing a real
- * Redis. Clients that connect to different instances behave as if there were one.
+ * Redis as production runs it (the service's own ACL user; the test looks inside as an
+ * administrator). Clients that connect to different instances behave as if there were one.
  */
 describe('signalling over three instances, Redis and HAProxy', () => {
   let cluster: Cluster;
@@ -93,7 +94,7 @@ describe('signalling over three instances, Redis and HAProxy', () => {
   it("a tablet that answers before the caller's instance has stored the ringing call still reaches it", async () => {
     const staff = await staffOn(direct(instance(0)));
     const { device } = await pairOn(staff, direct(instance(1)));
-    const redis = new Redis(cluster.redis.url);
+    const redis = new Redis(cluster.redis.adminUrl);
     try {
       const callId = randomUUID();
       staff.send({ type: 'call.ring', callId, visitId });
@@ -119,7 +120,7 @@ describe('signalling over three instances, Redis and HAProxy', () => {
   it('Redis drops every subscription while commands go on: a call rung at once still connects, and each instance is healthy only once it hears', async () => {
     const staff = await staffOn(direct(instance(0)));
     const { device } = await pairOn(staff, direct(instance(1)));
-    const redis = new Redis(cluster.redis.url);
+    const redis = new Redis(cluster.redis.adminUrl);
     try {
       await redis.client('KILL', 'TYPE', 'pubsub');
       // At once: the instances are re-subscribing. The caller's instance refuses a ring until it hears
@@ -315,4 +316,20 @@ describe('signalling over three instances, Redis and HAProxy', () => {
     staff.close();
     device.close();
   }, 120_000);
+
+  it('no instance ever wrote the Redis password (starts, restarts, Redis away) or was refused by its ACL', async () => {
+    for (const s of cluster.instances) {
+      const output = s.output();
+      expect(output).toContain(`fælles tilstand i Redis på redis://${cluster.redis.user}:***@127.0.0.1:${cluster.redis.port}`);
+      expect(output).not.toContain(cluster.redis.password);
+      expect(output).not.toMatch(/NOPERM|NOAUTH|WRONGPASS/);
+    }
+    // Redis' own record of refusals since its restart above: none.
+    const redis = new Redis(cluster.redis.adminUrl);
+    try {
+      expect(await redis.acl('LOG')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });

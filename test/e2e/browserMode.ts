@@ -88,11 +88,12 @@ export async function startSandboxProcess(env: {
 }
 
 /** One signalling instance as its own process (resolves with its ws:// address). */
-export function startSignallingProcess(env: Record<string, string>): Promise<RunningApp & { pid: number }> {
+export function startSignallingProcess(env: Record<string, string>): Promise<RunningApp & { pid: number; output(): string }> {
   return startProcess('dist/main/src-server/signalling/main.js', env, /Signalering kører på (ws:\/\/\S+\/signal)/);
 }
 
-function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp & { pid: number }> {
+/** The child's output is kept for its whole life (`output()`): tests read what it logged. */
+function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<RunningApp & { pid: number; output(): string }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [script], {
       cwd: ROOT,
@@ -101,14 +102,16 @@ function startProcess(script: string, env: Record<string, string>, ready: RegExp
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let started = false;
     const onData = (data: Buffer) => {
       output += data.toString();
-      const match = ready.exec(output);
+      const match = started ? null : ready.exec(output);
       if (match?.[1]) {
-        child.stdout?.off('data', onData);
+        started = true;
         resolve({
           url: match[1],
           pid: child.pid ?? 0,
+          output: () => output,
           stop: () =>
             new Promise((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done();

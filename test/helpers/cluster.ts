@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src-server/sandbox';
+import { SIGNALLING_REDIS_ACL } from '../../src-server/signalling/cluster/redis';
 import type { Clock } from '../../src-shared/time/clock';
 import { startSignallingProcess } from '../e2e/browserMode';
 import { testClock } from './clock';
@@ -55,23 +57,79 @@ const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
 
 export interface RedisProcess {
+  /** The signalling service's address: its own ACL user and password, as production runs it. */
   url: string;
+  /** The test's own look inside (CLIENT KILL, PUBSUB, reading keys): an administrator, never given to the service. */
+  adminUrl: string;
+  port: number;
+  user: string;
+  password: string;
+  /** With TLS: the CA that signed the server's certificate (give it to Node as NODE_EXTRA_CA_CERTS). */
+  caFile: string | null;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
 
-/** redis-server on loopback without persistence: whatever must last may not depend on it. */
-export async function startRedis(dir: string): Promise<RedisProcess> {
+export const REDIS_SERVICE_USER = 'skaermrum';
+const REDIS_ADMIN_USER = 'testadmin';
+
+/** Command-line flags from a record: { port: '0' } → ['--port', '0']. */
+const flags = (values: Record<string, string>) => Object.entries(values).flatMap(([name, value]) => [`--${name}`, value]);
+
+/** A CA and a server certificate for 127.0.0.1 (ECDSA P-256, one day), made with openssl. */
+function makeTlsFiles(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...newKey, '-days', '1', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/CN=Skaermrum test CA');
+  openssl('req', ...newKey, '-keyout', f('redis.key'), '-out', f('redis.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('redis.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  const sign = ['-in', f('redis.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-extfile', f('redis.ext')];
+  openssl('x509', '-req', ...sign, '-days', '1', '-out', f('redis.crt'));
+  return { ca: f('ca.crt'), cert: f('redis.crt'), key: f('redis.key') };
+}
+
+/**
+ * redis-server on loopback without persistence (whatever must last may not depend on it), locked
+ * down as production should run it: the default user off, the service's own user with a random
+ * password and only what the service needs (SIGNALLING_REDIS_ACL), from an ACL file holding only
+ * the passwords' SHA-256. `tls`: TLS only, with a certificate from a CA of its own.
+ */
+export async function startRedis(dir: string, options: { tls?: boolean } = {}): Promise<RedisProcess> {
   const port = await freePort();
   const log: string[] = [];
+  const password = randomBytes(24).toString('base64url');
+  const adminPassword = randomBytes(24).toString('base64url');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const aclFile = join(dir, 'users.acl');
+  writeFileSync(
+    aclFile,
+    [
+      'user default off resetpass -@all',
+      `user ${REDIS_SERVICE_USER} on #${sha256(password)} ${SIGNALLING_REDIS_ACL}`,
+      `user ${REDIS_ADMIN_USER} on #${sha256(adminPassword)} ~* &* +@all`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const tls = options.tls ? makeTlsFiles(dir) : null;
+  const listen = tls
+    ? flags({ port: '0', 'tls-port': String(port), 'tls-cert-file': tls.cert, 'tls-key-file': tls.key, 'tls-ca-cert-file': tls.ca, 'tls-auth-clients': 'no' })
+    : flags({ port: String(port) });
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawnDaemon('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], log);
+    child = spawnDaemon('redis-server', [...listen, ...flags({ bind: '127.0.0.1', save: '', appendonly: 'no', dir, aclfile: aclFile })], log);
     await untilListening(port, 'redis-server');
   };
   await start();
+  const scheme = tls ? 'rediss' : 'redis';
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${scheme}://${REDIS_SERVICE_USER}:${password}@127.0.0.1:${port}`,
+    adminUrl: `${scheme}://${REDIS_ADMIN_USER}:${adminPassword}@127.0.0.1:${port}`,
+    port,
+    user: REDIS_SERVICE_USER,
+    password,
+    caFile: tls?.ca ?? null,
     start,
     async stop() {
       if (!child) return;
@@ -97,6 +155,8 @@ export interface SignalInstance {
   /** Starts it again after a kill (same id and port; HAProxy takes it back after its health checks). */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** Everything it wrote to stdout and stderr, over every start. */
+  output(): string;
 }
 
 export interface Cluster {
@@ -149,6 +209,7 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
       SKAERMRUM_NOW: clock.now().toISOString(),
     };
     let running = await startSignallingProcess(env);
+    const earlier: string[] = [];
     const health = async () =>
       (await (await fetch(`http://127.0.0.1:${port}/signal/health`, { signal: AbortSignal.timeout(2_000) })).json()) as {
         connections: number;
@@ -167,11 +228,13 @@ export async function startCluster(options: { instances?: number; clock?: Clock;
         await running.stop();
       },
       async restart() {
+        earlier.push(running.output());
         running = await startSignallingProcess(env);
         self.pid = running.pid;
         self.alive = true;
       },
       stop: () => running.stop(),
+      output: () => [...earlier, running.output()].join(''),
     };
     instances.push(self);
   }

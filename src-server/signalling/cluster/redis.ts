@@ -1,5 +1,53 @@
 import { Redis } from 'ioredis';
-import type { SharedState } from './shared.js';
+import { REDIS_KEY_PREFIX, type SharedState } from './shared.js';
+
+/**
+ * What the service's Redis user must be allowed, and nothing more (README → Scale-out): its keys and
+ * channels only, the commands below (DEL runs inside the compare-and-delete script) and INFO, for
+ * the client's ready check (it waits while Redis loads its data). Everything else is refused:
+ * KEYS, FLUSHALL, CONFIG, CLIENT, other users' keys and channels.
+ */
+export const SIGNALLING_REDIS_ACL = [
+  'resetkeys',
+  `~${REDIS_KEY_PREFIX}*`,
+  'resetchannels',
+  `&${REDIS_KEY_PREFIX}*`,
+  '-@all',
+  ...['get', 'set', 'getdel', 'mget', 'del', 'hset', 'hdel', 'hgetall', 'eval', 'publish', 'subscribe', 'info'].map((c) => `+${c}`),
+].join(' ');
+
+/** The address without its secrets, for log lines and errors: the password (and any query, which ioredis reads as options) replaced. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username || u.password ? `${u.username}:***@` : '';
+    return `${u.protocol}//${user}${u.host}${u.pathname === '/' ? '' : u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return 'redis://…';
+  }
+}
+
+/** Why Redis could not be used at start, in Danish, never with the password. */
+export function describeRedisError(error: unknown, url: string): string {
+  const where = redactRedisUrl(url);
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const user = (() => {
+    try {
+      return decodeURIComponent(new URL(url).username) || 'default';
+    } catch {
+      return '?';
+    }
+  })();
+  if (/^WRONGPASS/.test(message))
+    return `Redis afviste brugeren "${user}" på ${where}: forkert brugernavn eller adgangskode, eller brugeren er slået fra (tjek SIGNAL_REDIS_URL og Redis' ACL)`;
+  if (/^NOAUTH/.test(message)) return `Redis på ${where} kræver login: angiv bruger og adgangskode i SIGNAL_REDIS_URL (redis://bruger:adgangskode@vært:port)`;
+  if (/^NOPERM/.test(message)) return `Redis-brugeren "${user}" på ${where} mangler rettigheder (README → Scale-out): ${message}`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(code) || /certificate|SSL routines/i.test(message))
+    return `TLS-forbindelsen til Redis på ${where} kunne ikke godkendes (${code || message}): tjek certifikatet, eller giv signaleringen CA'en i NODE_EXTRA_CA_CERTS`;
+  if (code) return `Redis kan ikke nås på ${where} (${code})`;
+  return `Redis på ${where} kunne ikke bruges: ${message}`;
+}
 
 /**
  * The shared state of several signalling instances in Redis (ioredis). Commands wait while Redis
@@ -14,14 +62,25 @@ export async function redisSharedState(url: string): Promise<SharedState> {
     maxRetriesPerRequest: 3,
     retryStrategy: (times: number) => Math.min(1_000, 100 * times),
     lazyConnect: true,
+    // No CLIENT SETINFO on connect: the ACL grants no CLIENT subcommand (Redis 7.2+ would log each refusal).
+    disableClientInfo: true,
   };
   const commands = new Redis(url, options);
   // Subscriptions are renewed here, not by ioredis, so that "listening" means Redis said so.
   const subscriber = new Redis(url, { ...options, autoResubscribe: false });
   // Without listeners ioredis prints every refused reconnect; the state is read through healthy().
-  commands.on('error', () => undefined);
-  subscriber.on('error', () => undefined);
-  await Promise.all([commands.connect(), subscriber.connect()]);
+  // The last error says why a start failed (connect() itself only says "Connection is closed").
+  let lastError: unknown = null;
+  commands.on('error', (error: unknown) => (lastError = error));
+  subscriber.on('error', (error: unknown) => (lastError = error));
+  const connected = await Promise.allSettled([commands.connect(), subscriber.connect()]);
+  const failed = connected.find((r) => r.status === 'rejected');
+  if (failed) {
+    // No retrying in the background of a start that has failed.
+    commands.disconnect();
+    subscriber.disconnect();
+    throw new Error(describeRedisError(lastError ?? failed.reason, url), { cause: lastError ?? failed.reason });
+  }
   const handlers = new Map<string, (message: string) => void>();
   subscriber.on('message', (channel: string, message: string) => handlers.get(channel)?.(message));
 

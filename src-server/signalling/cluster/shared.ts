@@ -30,6 +30,9 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
+/** Every key and channel starts with this: the Redis user's ACL grants this prefix and nothing else. */
+export const REDIS_KEY_PREFIX = 'sk:';
+
 /** Keys in one place, so both engines and every module name them the same way. */
 export const keys = {
   instance: (id: string) => `sk:instance:${id}`,
