@@ -4,7 +4,7 @@ import type { Zoom } from '../../src-shared/team/boardWindow';
 import { moveConsequences, type MoveConsequence, type MoveRequest } from '../../src-shared/team/moves';
 
 /**
- * The team lead's board (design §7): the team's day, a move waiting for the lead to confirm it
+ * The team lead's board: the team's day, a move waiting for the lead to confirm it
  * with its consequences listed, and the last move, which can be undone. Moves are written by the
  * main process through the outbox (Appointment updates with If-Match), so they wait there while
  * the EOJ is away and meet the conflict rules when it is back.

@@ -6,7 +6,7 @@ import type { SignallingClient } from '../signalling/signallingClient';
 import { rendererClock } from '../time/clock';
 
 /**
- * The team's day as this client takes part in it (design §7), over the shared signalling
+ * The team's day as this client takes part in it, over the shared signalling
  * connection: it reports its own presence (signed in, in a call, idle), tells the team when its
  * changes landed in the EOJ (team.changed) and pulls at once when a colleague's did, holds the
  * team's presence for the team lead's board, and keeps the notices of visits moved to or from the

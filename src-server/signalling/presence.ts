@@ -5,7 +5,7 @@ import { instanceOf, keys, parseJson, type SharedState } from './cluster/shared.
 /**
  * The team's presence as the signalling service sees it: each staff connection's last report (a
  * connection that said nothing yet counts as signed in), merged per staff member, per team, over
- * every instance. Kept in the shared state only: presence is live and ephemeral (design §7).
+ * every instance. Kept in the shared state only: presence is live and ephemeral.
  */
 const ConnectionReport = z.object({
   practitionerId: z.string(),

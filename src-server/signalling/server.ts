@@ -95,7 +95,7 @@ type Broadcast = z.infer<typeof Broadcast>;
 const CallRecord = z.object({ home: z.string(), call: Call });
 
 /**
- * The signalling relay (design §4), one of N equal instances: identities from signed tokens, a
+ * The signalling relay, one of N equal instances: identities from signed tokens, a
  * closed user group (staff ring only their team's citizens; a device can only be rung by its team
  * and can only answer), per-call TURN credentials, ringing timeout, busy, hang-up from either side.
  * A call lives on the instance its caller rang from (its home); parties on other instances reach it

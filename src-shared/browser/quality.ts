@@ -1,4 +1,4 @@
-// Call quality from getStats(), and the audio-only fallback rule (design §4).
+// Call quality from getStats(), and the audio-only fallback rule.
 
 export interface CallQuality {
   rttMs: number | null;

@@ -1,5 +1,5 @@
 /**
- * What a media device's label tells us (issue 5's headset awareness): is it a headset, is it
+ * What a media device's label tells us (for headset awareness): is it a headset, is it
  * Bluetooth, and is a Bluetooth headset in the low-quality hands-free profile? Labels are all
  * the browser gives us, so the rules are a list that is easy to extend.
  */

@@ -15,7 +15,7 @@ import {
 } from './write.js';
 
 /**
- * The team's shared state of a visit, read back from the EOJ (design §7): its attempts
+ * The team's shared state of a visit, read back from the EOJ: its attempts
  * (Communications), the call that was held (Encounter) and escalations (Tasks) become the same
  * workflow a colleague's client recorded, so every client of the team shows the same retries and
  * outcomes. The inverse of src-shared/fhir/write.ts.

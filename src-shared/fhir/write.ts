@@ -7,7 +7,7 @@ import { KL_ENCOUNTER_TYPES, KL_SKAERMBESOEG_DISPLAY } from './profiles.js';
 import { KL_CARE_SOCIAL_CODES, KL_SKAERMBESOEG_CODE, MUTATION_ID_SYSTEM, V3_ACT_CODE, type FhirResource } from './schemas.js';
 
 /**
- * The FHIR R4 resources Skærmrum writes, built from outbox intents (design §2). The sync engine
+ * The FHIR R4 resources Skærmrum writes, built from outbox intents. The sync engine
  * only orders and sends them; what they contain is decided here, and unit-tested here.
  */
 type Appointment = Extract<FhirResource, { resourceType: 'Appointment' }>;

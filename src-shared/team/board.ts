@@ -4,7 +4,7 @@ import { atCopenhagenTime, careDay } from '../time/copenhagen.js';
 import { minutesOfClock, type TeamMember, type TeamSettings } from './members.js';
 
 /**
- * The team lead's board (design §7) as data: a row per staff member and one for unassigned visits,
+ * The team lead's board as data: a row per staff member and one for unassigned visits,
  * time across the care day, each visit a block, the day's load per person, and what needs a look:
  * gaps in someone's hours and overloads (overlapping visits, more calls in an hour than the team's
  * setting). Pure, so the rules are tested without a browser; the renderer only draws it.

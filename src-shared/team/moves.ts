@@ -5,7 +5,7 @@ import { copenhagenMinutes } from '../time/copenhagen.js';
 import { minutesOfClock, type TeamMember, type TeamSettings } from './members.js';
 
 /**
- * What a move of a visit would mean, before it is written (design §7: a confirm step that lists
+ * What a move of a visit would mean, before it is written (a confirm step that lists
  * the conflicts). Blocking consequences refuse the move; the others are shown and the lead decides.
  * Pure: the board shows them, and the main process checks the blocking ones again when writing.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Presence of staff (design §7): live and ephemeral, held by the signalling service for the
+ * Presence of staff: live and ephemeral, held by the signalling service for the
  * team's own members and lead only. A staff member may be signed in on several connections (two
  * screens, a reconnect overlapping the old socket); their presence is the strongest of them.
  */

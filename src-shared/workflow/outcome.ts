@@ -46,7 +46,7 @@ export const EMPTY_WORKFLOW: VisitWorkflow = {
   calledAt: null,
 };
 
-/** How the EOJ is told (design §2). */
+/** How the EOJ is told. */
 export interface OutcomeEffects {
   /** The visit's status; unchanged ('planned') while a retry is pending. */
   status: VisitStatus;

@@ -7,7 +7,7 @@ import { startE2eProduct, type E2eProduct } from './product';
 import { openSignedIn, signInAndPair } from './callFlow';
 
 /**
- * The team lead's board in Chromium (design §7): three staff clients (the lead and two staff
+ * The team lead's board in Chromium: three staff clients (the lead and two staff
  * members, each their own browser mode and profile, as on their own PCs) against the sandbox EOJ
  * and signalling. The instant is stated: 10:00, in the day shift, so Louise has a morning to move.
  */

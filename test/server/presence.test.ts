@@ -5,7 +5,7 @@ import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { connectSignal, type SignalClient } from '../helpers/signalClient';
 
 /**
- * The team's day over signalling (design §7), real WebSockets on loopback: presence goes to the
+ * The team's day over signalling, real WebSockets on loopback: presence goes to the
  * team's lead only, change hints to the team's other clients only; never to another team.
  */
 describe('presence and team hints over signalling', () => {

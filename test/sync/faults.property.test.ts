@@ -22,7 +22,7 @@ import { startTestSandbox } from '../helpers/sandbox';
 import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store';
 
 /**
- * Fault-injection property test (design §3 invariants). Random sequences of local outcomes on two
+ * Fault-injection property test (the outbox invariants). Random sequences of local outcomes on two
  * clients, team-lead reassignments, EOJ faults (5xx, timeouts, responses lost after commit, down,
  * restart) and client restarts; then faults stop, a quiet period passes, and:
  * every outbox row is done or a visible conflict/dead, every completed visit has exactly one

@@ -18,7 +18,7 @@ import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { openTestStore, ROOT_DIR, tempDir, testKeychain } from '../helpers/store';
 
 /**
- * The team's shared day through the sandbox EOJ (design §7): what one client documents, the
+ * The team's shared day through the sandbox EOJ: what one client documents, the
  * others (a colleague, the team lead, the same person on another PC) read back; the lead's moves
  * follow the 412 rules and never overwrite a visit someone else completed.
  */
