@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clockFromSetting, type Clock } from '../src-shared/time/clock.js';
@@ -53,6 +54,11 @@ const Env = z.object({
   /** Run as if it were this instant (ISO 8601 with zone); the clock then runs on as usual. Tests and demos. */
   SKAERMRUM_NOW: z.string().optional(),
   SKAERMRUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /** The room PC as the audit trail names it (AuditEvent.source); default: the machine's name and the profile. */
+  SKAERMRUM_WORKSTATION: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,128}$/, 'bogstaver, tal, . _ / -')
+    .optional(),
 });
 
 export interface MainConfig {
@@ -60,6 +66,8 @@ export interface MainConfig {
   databaseFile: string;
   /** Keychain account holding this profile's store key. */
   profile: string;
+  /** The room PC, as the audit events sent to the EOJ name it. */
+  workstation: string;
   /** Seed today's demo visits (only when no EOJ is configured). */
   demo: boolean;
   staffId: string;
@@ -78,6 +86,15 @@ export interface MainConfig {
   clock: Clock;
 }
 
+/** The machine's name (no personal data: a room PC's is the municipality's), with the profile where it is not the default. */
+function workstationName(profile: string): string {
+  const machine =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 63) || 'ukendt-pc';
+  return profile === 'default' ? machine : `${machine}/${profile}`;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainConfig> = {}): MainConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new Error(`Ugyldig konfiguration: ${z.prettifyError(parsed.error)}`);
@@ -87,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<MainCon
     dataDir,
     databaseFile: join(dataDir, 'visits.db'),
     profile: e.SKAERMRUM_PROFILE,
+    workstation: e.SKAERMRUM_WORKSTATION ?? workstationName(e.SKAERMRUM_PROFILE),
     demo: e.SKAERMRUM_DEMO === '1',
     staffId: e.SKAERMRUM_STAFF_ID,
     browserPort: e.SKAERMRUM_PORT,

@@ -14,6 +14,7 @@ import type { ApiHandlers } from './handlerTypes.js';
 import { createReportComputer } from '../reports/compute.js';
 import { createReportService, type ReportService } from '../reports/service.js';
 import { createLogger } from '../log.js';
+import { createAuditTrailService, type AuditTrailService } from '../audit/trail.js';
 
 export class NotSignedInError extends Error {
   constructor() {
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   teamSettings?: TeamSettings;
   /** Leadership reports (default: a service of its own with its own worker thread). */
   reports?: ReportService;
+  /** Who has seen a citizen's information (default: one of its own over the same store and session). */
+  auditTrail?: AuditTrailService;
 }
 
 /** The one implementation of the API contract, shared by the Electron and browser transports. */
@@ -52,6 +55,7 @@ export function createApiHandlers({
   ...deps
 }: HandlerDeps): ApiHandlers {
   const reports = deps.reports ?? createReportService({ store, session, clock, computer: createReportComputer(), logger: createLogger('silent') });
+  const auditTrail = deps.auditTrail ?? createAuditTrailService({ store, session, clock });
   // Who acts: the router has already checked the role the contract asks for, so someone is signed in.
   const actor = (): Staff => {
     const staff = session.current();
@@ -185,6 +189,17 @@ export function createApiHandlers({
       export: ({ query, format, lang }) => reports.exportFile(actor(), query, format, lang),
       overview: ({ period, refresh }) => reports.overview(actor(), period, refresh ?? false),
       overviewExport: ({ period, format, lang }) => reports.exportOverview(actor(), period, format, lang),
+    },
+    audit: {
+      trail: ({ citizenId, cursor }) => auditTrail.page(actor(), citizenId, cursor ?? null),
+      export: ({ citizenId, lang }) => auditTrail.exportCsv(actor(), citizenId, lang),
+      problems: () => store.audit.problems(),
+      retry: ({ eventId }) => {
+        actor();
+        const retried = store.audit.requeue(eventId, clock.nowMs());
+        if (retried) session.localChange();
+        return { retried };
+      },
     },
     board: {
       day: async ({ day }) => {

@@ -5,6 +5,7 @@ import type { ApiHandlers } from './handlerTypes.js';
 import { SignInError } from '../services/session.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
 import { MoveRefusedError, NotSignedInError } from './handlers.js';
+import { AuditTrailRefusedError } from '../audit/trail.js';
 
 type TRPCCode = TRPCError['code'];
 const STORE_TO_TRPC: Partial<Record<StoreErrorCode, TRPCCode>> = { VISIT_NOT_FOUND: 'NOT_FOUND' };
@@ -50,6 +51,8 @@ function toTRPCError(error: unknown): unknown {
   if (error instanceof NotSignedInError) return new TRPCError({ code: 'UNAUTHORIZED', message: error.message, cause: error });
   if (error instanceof MoveRefusedError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (error instanceof SignInError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  // Another team's citizen: refused in words, as a role the method does not name is.
+  if (error instanceof AuditTrailRefusedError) return new TRPCError({ code: 'FORBIDDEN', message: error.message, cause: error });
   if (error instanceof StoreError) {
     return new TRPCError({ code: STORE_TO_TRPC[error.code] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
   }

@@ -1,5 +1,6 @@
 import type { CapabilityStatement } from '../../src-shared/fhir/schemas.js';
 import { EojError, type FhirClient } from '../../src-shared/fhir/client.js';
+import type { AuditWriteWay } from './auditEvents.js';
 
 /**
  * What the EOJ declares it can do (its CapabilityStatement), read once per sign-in. The client uses
@@ -18,6 +19,15 @@ export interface EojCapabilities {
   teamStateSearch: boolean;
   /** Citizens' relatives and their consents can be searched by patient (RelatedPerson, Consent). */
   relativesSearch: boolean;
+  /** How audit events are written exactly once, and read back by citizen (src-main/eoj/auditEvents.ts). */
+  audit: {
+    write: AuditWriteWay;
+    /** Conditional creates go in `batch` Bundles. */
+    batch: boolean;
+    /** The search parameter that finds a citizen's events; null: none declared. */
+    searchBy: 'entity' | 'patient' | null;
+    sortByDate: boolean;
+  };
 }
 
 export const UNDECLARED: EojCapabilities = {
@@ -28,7 +38,32 @@ export const UNDECLARED: EojCapabilities = {
   appointmentSearch: new Set(),
   teamStateSearch: false,
   relativesSearch: false,
+  // Without a statement: conditional create (what most servers do), one at a time, searched by entity.
+  audit: { write: 'conditional-create', batch: false, searchBy: 'entity', sortByDate: false },
 };
+
+/**
+ * The way to write an AuditEvent exactly once that the server declares: conditional create on our
+ * event id; else a PUT with the event id as its id, where the server lets clients choose ids; else a
+ * search for the id before each create.
+ */
+function auditOf(rest: NonNullable<CapabilityStatement['rest']>[number] | undefined, serverWide: ReadonlySet<string>): EojCapabilities['audit'] {
+  const r = rest?.resource?.find((x) => x.type === 'AuditEvent');
+  const interactions = new Set((r?.interaction ?? []).map((i) => i.code));
+  const params = new Set([...(r?.searchParam ?? []).map((p) => p.name), ...serverWide]);
+  const write: AuditWriteWay =
+    r?.conditionalCreate === true && interactions.has('create')
+      ? 'conditional-create'
+      : r?.updateCreate === true && interactions.has('update')
+        ? 'put'
+        : 'search-then-create';
+  return {
+    write,
+    batch: (rest?.interaction ?? []).some((i) => i.code === 'batch'),
+    searchBy: params.has('entity') ? 'entity' : params.has('patient') ? 'patient' : null,
+    sortByDate: params.has('_sort') && params.has('date'),
+  };
+}
 
 export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities {
   const rest = statement.rest?.find((r) => r.mode === undefined || r.mode === 'server') ?? statement.rest?.[0];
@@ -53,6 +88,7 @@ export function capabilitiesOf(statement: CapabilityStatement): EojCapabilities 
       declares('Encounter', ['class', 'date', 'appointment']) &&
       declares('Task', ['code', 'authored-on', 'focus']),
     relativesSearch: declares('RelatedPerson', ['patient']) && declares('Consent', ['patient']),
+    audit: auditOf(rest, serverWide),
   };
 }
 

@@ -11,6 +11,8 @@ import { createTeamLink, type TeamLink, type TeamLinkKind } from './teamLink.js'
 import { readTeamState, type TeamStateResult } from './teamState.js';
 import { visitPages, type VisitPage, type VisitPagesRequest } from './visitPages.js';
 import { writeIntent, type WriteContext } from './writes.js';
+import type { AuditRecord } from '../../src-shared/domain/audit.js';
+import { readAuditTrail, sendAuditEvents, type AuditSendResult, type AuditTrailRead } from './auditEvents.js';
 
 /**
  * The main process's one way to the EOJ: it alone speaks FHIR (lint-enforced) and hands the rest of
@@ -37,6 +39,10 @@ export interface EojGateway {
   /** Every skærmenhed (null) or one of them, for the reports' team choice. */
   teams(only: string | null): Promise<{ id: string; name: string }[]>;
   reportResources(teamId: string, window: { appointments: InstantRange; resources: InstantRange }): Promise<{ resources: RawReportResources; pages: number }>;
+  /** Audit events as AuditEvents, each exactly once; what became of each (`seq` is the caller's). */
+  sendAudit(records: readonly (AuditRecord & { seq: number })[], workstation: string): Promise<AuditSendResult[]>;
+  /** A citizen's audit trail in the EOJ, newest first; `next` continues where a page ended. */
+  auditTrail(request: { patientId: string; next: string | null; count: number; now: Date }): Promise<AuditTrailRead>;
 }
 
 export interface EojGatewayOptions {
@@ -80,6 +86,8 @@ export function eojGatewayOver(client: FhirClient, options: EojGatewayOptions = 
     teams: (only) => readTeams(client, only),
     // A report reads the team's members afresh (a fresh link), as it covers weeks.
     reportResources: (teamId, window) => pullReportResources({ client, teams: [createTeamLink(client, kind, teamId)], window }),
+    sendAudit: async (records, workstation) => sendAuditEvents(client, await capabilitiesNow(), records, workstation),
+    auditTrail: async (request) => readAuditTrail(client, await capabilitiesNow(), request),
   };
 }
 

@@ -51,8 +51,8 @@ export function reportCsv(report: Report, lang: Lang): Buffer {
   return csvFile(lines);
 }
 
-/** UTF-8 with BOM, ";" between fields, CRLF: as Danish Excel opens it. */
-const csvFile = (lines: string[][]) => Buffer.from(`\uFEFF${lines.map((line) => line.map(quote).join(';')).join('\r\n')}\r\n`, 'utf8');
+/** UTF-8 with BOM, ";" between fields, CRLF: as Danish Excel opens it (every CSV Skærmrum writes). */
+export const csvFile = (lines: string[][]) => Buffer.from(`\uFEFF${lines.map((line) => line.map(quote).join(';')).join('\r\n')}\r\n`, 'utf8');
 
 function xlsxCell(cell: Cell, lang: Lang): XlsxCell {
   if (cell.kind === 'text') return { value: cell.value, type: String };

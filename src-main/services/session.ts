@@ -28,6 +28,9 @@ import type { AppEvents } from '../events.js';
  */
 export class SignInError extends Error {}
 
+/** How long "Skift bruger" waits for the person's audit events to reach the EOJ under their sign-in. */
+const SIGN_OUT_AUDIT_FLUSH_MS = 1_500;
+
 /** How the IdP's page is reached and comes back (browser mode: the page navigates; Electron: the system browser). */
 export type SignInRoute =
   { kind: 'navigate'; redirectUri: string } | { kind: 'external'; run(authorize: (redirectUri: string) => Promise<string>): Promise<string> };
@@ -64,6 +67,8 @@ export interface SessionService {
   teamMembers(visits: readonly QueueVisit[]): Promise<TeamMember[]>;
   /** The EOJ as the signed-in person reaches it (reports read from it); null signed out, locked or without one. */
   eoj(): EojGateway | null;
+  /** Sends the audit events waiting now, for at most `timeoutMs` (what was just done shows in the EOJ's trail). */
+  flushAudit(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,9 +146,12 @@ export function createSessionService(deps: {
         clock,
         intervalMs: eoj?.syncIntervalMs ?? 10_000,
         staleAfterSeconds: config.staleAfterSeconds,
+        // The audit log goes under the sign-in of whoever is signed in: theirs, and the room PC's own.
+        audit: { sender: () => staff?.practitionerId ?? null, workstation: config.workstation },
       });
       engine.start();
     }
+    store.audit.setActor({ practitionerId: next.practitionerId, role: next.role, roomId: next.roomId });
     store.audit.append({ atMs: clock.nowMs(), actorId: next.practitionerId, action: 'session.signed_in', details: { role: next.role } });
     announce();
     return next;
@@ -243,6 +251,9 @@ export function createSessionService(deps: {
     const who = staff;
     if (refreshTimer) clearTimeout(refreshTimer);
     refreshTimer = null;
+    if (who) store.audit.append({ atMs: clock.nowMs(), actorId: who.practitionerId, action: 'session.signed_out', details: { reason } });
+    // What this person did goes to the EOJ under their own sign-in while it lasts (else at their next).
+    if (token) await engine?.flushAudit(SIGN_OUT_AUDIT_FLUSH_MS);
     const revoke = refreshToken;
     token = null;
     await keepRefreshToken(null);
@@ -258,13 +269,14 @@ export function createSessionService(deps: {
     reauth = false;
     forceLogin = true;
     directory = null;
-    if (who) store.audit.append({ atMs: clock.nowMs(), actorId: who.practitionerId, action: 'session.signed_out', details: { reason } });
+    store.audit.setActor(null);
     announce();
   }
 
   if (!eoj) {
     staff = demoDay(clock.now()).staff.find((s) => s.practitionerId === config.staffId) ?? null;
     if (!staff) throw new Error(`Ukendt medarbejder ${config.staffId} (SKAERMRUM_STAFF_ID)`);
+    store.audit.setActor({ practitionerId: staff.practitionerId, role: staff.role, roomId: staff.roomId });
   }
 
   return {
@@ -342,6 +354,9 @@ export function createSessionService(deps: {
       return directory.members(visits);
     },
     eoj: () => (gateway && staff && !locked ? gateway : null),
+    flushAudit: async (timeoutMs) => {
+      if (token) await engine?.flushAudit(timeoutMs);
+    },
     close: async () => {
       if (refreshTimer) clearTimeout(refreshTimer);
       await engine?.stop();

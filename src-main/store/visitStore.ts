@@ -97,7 +97,7 @@ export interface VisitStore {
   getVisit(id: string): Visit | undefined;
   getQueueVisit(id: string): QueueVisit | undefined;
   /**
-   * The outcome of a visit (design §2, issue 6): workflow, status, outbox rows (status with the
+   * The outcome of a visit workflow, status, outbox rows (status with the
    * Encounter; escalation Task) and audit entry in one transaction. Retries and escalation follow
    * the policy.
    */
@@ -113,6 +113,8 @@ export interface VisitStore {
   lastOutcomeForCitizen(citizenId: string, exceptVisitId: string): (VisitWorkflow & { visitId: string; at: string }) | null;
   rooms(): Room[];
   visitCount(): number;
+  /** Whether the team has a visit of the citizen in the store (who may see the citizen's audit trail). */
+  citizenInTeam(citizenId: string, teamId: string): boolean;
   /** The visits held whose start lies in the range (a full resync checks them against the EOJ). */
   visitIdsStartingIn(fromMs: number, toMs: number): string[];
   /** The visit's new status, its outbox row and an audit entry, in one transaction. */
@@ -583,6 +585,7 @@ export function createVisitStore(db: Database, file: string): VisitStore {
     lastOutcomeForCitizen: (citizenId, exceptVisitId) => workflow.lastForCitizen(citizenId, exceptVisitId),
     rooms: () => visits.rooms(),
     visitCount: () => visits.count(),
+    citizenInTeam: (citizenId, teamId) => visits.citizenInTeam(citizenId, teamId),
     setVisitStatus: (command) => setVisitStatus.immediate(command),
     moveVisits: (commands) => moveVisits.immediate(commands),
     applyTeamState: (workflows, atMs) => applyTeamState.immediate(workflows, atMs),

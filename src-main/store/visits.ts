@@ -166,6 +166,7 @@ export function visitQueries(db: Database) {
     `SELECT room_id AS id, max(room_name) AS name FROM visits WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY room_id`,
   );
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM visits`);
+  const citizenOfTeam = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM visits WHERE team_id = ? AND citizen_id = ? LIMIT 1`);
 
   return {
     upsertMany(visits: readonly Visit[]): void {
@@ -214,6 +215,10 @@ export function visitQueries(db: Database) {
     },
     count(): number {
       return count.get()?.n ?? 0;
+    },
+    /** Whether the team has a visit of the citizen here (the closed user group, as this PC knows it). */
+    citizenInTeam(citizenId: string, teamId: string): boolean {
+      return citizenOfTeam.get(teamId, citizenId) !== undefined;
     },
   };
 }

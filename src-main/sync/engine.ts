@@ -11,6 +11,7 @@ import type { VisitStore } from '../store/visitStore.js';
 import { PULL_SCOPE, pullAppointments, syncWindow } from './pull.js';
 import { pullTeamState } from './teamState.js';
 import { pushOutbox } from './push.js';
+import { pushAuditEvents } from './auditPush.js';
 
 export interface SyncEngineOptions {
   eoj: EojGateway;
@@ -25,7 +26,17 @@ export interface SyncEngineOptions {
   fullResyncMs?: number;
   /** Data older than this may be out of date (shown on screen). */
   staleAfterSeconds?: number;
+  /**
+   * The audit log goes to the EOJ with each round: who sends (the person signed in) and from which
+   * room PC. Without it, the audit log is not sent (tests of the visit sync alone).
+   */
+  audit?: { sender: () => string | null; workstation: string; keepSentMs?: number };
 }
+
+/** Sent audit rows are kept this long on the PC (the EOJ has them), then pruned. */
+const KEEP_SENT_AUDIT_MS = 14 * 24 * 3_600_000;
+/** How often the sent ones are pruned (a scan of the log). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** Moves a pull found, for the notice on the queue ("10:30 Inger Birkholm er flyttet til Jonas"). */
 function movedFor(store: VisitStore, moves: ReturnType<VisitStore['takePulledMoves']>): VisitMoved[] {
@@ -78,6 +89,24 @@ export function createSyncEngine(options: SyncEngineOptions) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+  // One sender of audit events at a time: a round's and a flush never send the same event at once.
+  let auditChain: Promise<void> = Promise.resolve();
+  let lastPruneMs = Number.NEGATIVE_INFINITY;
+  const pushAudit = (): Promise<void> => {
+    const audit = options.audit;
+    if (!audit) return Promise.resolve();
+    const run = auditChain.then(async () => {
+      const pushed = await pushAuditEvents({ eoj, store, clock, sender: audit.sender(), workstation: audit.workstation, maxBackoffMs: intervalMs });
+      if (pushed.refused > 0) logger.warn({ refused: pushed.refused, kind: pushed.lastError?.code }, 'audit events refused by the EOJ');
+      if (clock.nowMs() - lastPruneMs > PRUNE_EVERY_MS) {
+        lastPruneMs = clock.nowMs();
+        store.audit.pruneSent(clock.nowMs() - (audit.keepSentMs ?? KEEP_SENT_AUDIT_MS));
+      }
+    });
+    // A failure is the round's to report; the chain goes on for the next sender.
+    auditChain = run.catch(() => undefined);
+    return run;
+  };
 
   const status = (): SyncStatus => {
     const sync = store.syncState.get(PULL_SCOPE);
@@ -90,6 +119,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       problems: store.syncProblems.count(),
       unrecognised: unrecognisedSummary(unrecognised),
       staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_S,
+      ...(options.audit ? { audit: store.audit.summary() } : {}),
     };
   };
   const publish = () => {
@@ -126,11 +156,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
         // Probe with the cheap pull first; once the EOJ answers, waiting rows go at once.
         await pull(false);
         store.outbox.retryNow(at.getTime());
+        store.audit.retryNow(at.getTime());
       }
       const pushed = await pushOutbox({ eoj, store, clock, maxBackoffMs: intervalMs });
       if (pushed.done + pushed.failed > 0) events.emit('outboxChanged', store.outbox.summary());
       if (pushed.landed.length > 0) events.emit('pushed', { visitIds: pushed.landed });
       waitAtLeastMs = pushed.retryAfterMs ?? 0;
+      // Beside the visit outbox, never in its way: a failing audit event is its own row's problem.
+      await pushAudit().catch((error: unknown) => logger.warn({ kind: error instanceof EojError ? error.kind : 'other' }, 'audit push failed'));
       const full = needsFullResync(at);
       const pulled = await pull(full);
       // The team's shared state (attempts, held calls, escalations), where the EOJ can be searched for it.
@@ -219,11 +252,25 @@ export function createSyncEngine(options: SyncEngineOptions) {
       if (!stopped) wantRound(Math.max(25, waitAtLeastMs));
     },
     syncNow,
+    /** Sends the audit events waiting now (bounded by `timeoutMs`), e.g. before a sign-out or a look at the trail. */
+    async flushAudit(timeoutMs: number): Promise<void> {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref?.();
+      });
+      try {
+        await Promise.race([pushAudit().catch(() => undefined), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     status,
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await auditChain;
     },
   };
 }

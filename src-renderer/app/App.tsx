@@ -193,6 +193,8 @@ export function App({
             unrecognised={state.sync?.unrecognised ?? null}
             visits={state.visits}
             onResolve={(id, action) => void state.resolveProblem(id, action)}
+            auditProblems={state.auditProblems}
+            onRetryAudit={(id) => void state.retryAuditEvent(id)}
           />
         )}
         {state.phase === 'error' && (

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore, type StoreApi } from 'zustand';
-import type { ApiClient } from '../../src-shared/api/contract';
+import { AUDIT_READERS, type ApiClient } from '../../src-shared/api/contract';
 import type { QueueVisit, Visit } from '../../src-shared/domain/visit';
 import { CallPanel } from '../call/CallPanel';
 import type { CallState } from '../call/callStore';
@@ -166,6 +166,7 @@ export function DayView({
               canRing={available && !busy}
               onRing={() => onRing(openVisit)}
               onOutcome={() => onOutcome(openVisit)}
+              canSeeAudit={AUDIT_READERS !== 'public' && state.session !== null && AUDIT_READERS.includes(state.session.role)}
               {...(available
                 ? {
                     invite: {

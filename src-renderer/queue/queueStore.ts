@@ -3,6 +3,7 @@ import { CARE, type ApiClient, type AuthState, type QueueQuery, type RecordOutco
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src-shared/workflow/outcome';
 import type { OutboxEntry, OutboxSummary, SyncProblem, SyncStatus } from '../../src-shared/domain/outbox';
 import type { QueueVisit, Staff } from '../../src-shared/domain/visit';
+import type { AuditProblem } from '../../src-shared/domain/audit';
 
 export type QueueScope = QueueQuery['scope'];
 
@@ -25,6 +26,8 @@ export interface QueueState {
   problems: OutboxEntry[];
   /** Resources from the EOJ that could not be read: shown until they read well. */
   readProblems: SyncProblem[];
+  /** Audit events the EOJ refused: shown until sent again. */
+  auditProblems: AuditProblem[];
   loadError: string | null;
   saveError: string | null;
   outbox: OutboxSummary | null;
@@ -48,6 +51,8 @@ export interface QueueState {
   markUrgent(visitId: string): Promise<QueueVisit | null>;
   setOnline(online: boolean): void;
   resolveProblem(mutationId: string, action: 'accept_eoj' | 'retry'): Promise<void>;
+  /** A refused audit event is sent again. */
+  retryAuditEvent(eventId: string): Promise<void>;
   /** Re-reads a few visits after a local change (cheaper than the whole day). */
   patch(visitIds: readonly string[]): Promise<void>;
 }
@@ -81,6 +86,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
           shownScope: null,
           problems: [],
           readProblems: [],
+          auditProblems: [],
           sync: null,
           outbox: null,
           signInOptions: auth.method === 'pick' ? await api.session.signInOptions({}).catch(() => []) : [],
@@ -128,6 +134,9 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
     const loadReadProblems = async () => {
       if (caring()) set({ readProblems: await api.sync.problems({}) });
     };
+    const loadAuditProblems = async () => {
+      if (caring()) set({ auditProblems: await api.audit.problems({}) });
+    };
     return {
       session: null,
       scope: 'room',
@@ -146,6 +155,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
       sync: null,
       problems: [],
       readProblems: [],
+      auditProblems: [],
 
       async start() {
         const stops = [
@@ -171,6 +181,7 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
                 const keep = () => undefined;
                 if (before?.conflict !== sync.outbox.conflict || before?.dead !== sync.outbox.dead) void loadProblems().catch(keep);
                 if (sync.problems !== get().readProblems.length) void loadReadProblems().catch(keep);
+                if ((sync.audit?.refused ?? 0) !== get().auditProblems.length) void loadAuditProblems().catch(keep);
               },
             },
           ),
@@ -262,6 +273,16 @@ export function createQueueStore(api: ApiClient): StoreApi<QueueState> {
           await api.outbox.resolve({ mutationId, action });
           await loadProblems();
           set({ outbox: await api.outbox.summary({}), saveError: null });
+        } catch (error) {
+          set({ saveError: message(error) });
+        }
+      },
+
+      async retryAuditEvent(eventId) {
+        try {
+          await api.audit.retry({ eventId });
+          await loadAuditProblems();
+          set({ saveError: null });
         } catch (error) {
           set({ saveError: message(error) });
         }

@@ -37,8 +37,8 @@ export interface ReportsState {
   exportOverview(format: 'csv' | 'xlsx', lang: Lang): Promise<void>;
 }
 
-/** A file from the main process, saved by the browser's (or Electron's) download. */
-function download(fileName: string, mimeType: string, base64: string) {
+/** A file from the main process, saved by the browser's (or Electron's) download (every export's way). */
+export function download(fileName: string, mimeType: string, base64: string) {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
   const a = document.createElement('a');

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { OutboxEntry, SyncProblem } from '../../src-shared/domain/outbox';
 import type { UnrecognisedShapes, Visit } from '../../src-shared/domain/visit';
+import type { AuditProblem } from '../../src-shared/domain/audit';
+import { AUDIT_ACTION_TEXT } from '../../src-shared/audit/trailTable';
 import { formatClock } from '../../src-shared/time/copenhagen';
 import { localeFor } from '../i18n';
 import { describeSyncError } from './describeError';
@@ -16,7 +18,12 @@ export function ProblemList({
   unrecognised,
   visits,
   onResolve,
+  auditProblems = [],
+  onRetryAudit,
 }: {
+  /** Audit events the EOJ refused (who did what): shown, sent again by hand. */
+  auditProblems?: readonly AuditProblem[];
+  onRetryAudit?(eventId: string): void;
   problems: readonly OutboxEntry[];
   readProblems: readonly SyncProblem[];
   /** Visits with shapes Skærmrum does not understand (from the sync status); null when unknown. */
@@ -26,8 +33,9 @@ export function ProblemList({
 }) {
   const { t, i18n } = useTranslation();
   const kinds = (['participants', 'identifiers', 'extensions'] as const).filter((k) => (unrecognised?.[k] ?? 0) > 0);
-  if (problems.length === 0 && readProblems.length === 0 && kinds.length === 0) return null;
+  if (problems.length === 0 && readProblems.length === 0 && kinds.length === 0 && auditProblems.length === 0) return null;
   const locale = localeFor(i18n.language);
+  const lang = i18n.language === 'en' ? 'en' : 'da';
   const byId = new Map(visits.map((v) => [v.id, v]));
   return (
     <>
@@ -73,6 +81,26 @@ export function ProblemList({
               <li key={p.resource} data-resource={p.resource} data-kind={p.kind}>
                 <strong>{p.resource}</strong>: {t(`readProblems.${p.kind}`, { field: p.field })}
                 {i18n.language === 'da' && p.detail && ` (${p.detail})`} – {t('readProblems.since', { time: formatClock(p.firstSeenAt, locale) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {auditProblems.length > 0 && (
+        <section className="problems audit-problems" aria-labelledby="audit-problems-heading">
+          <h2 id="audit-problems-heading">{t('audit.problems.heading', { count: auditProblems.length })}</h2>
+          <ul>
+            {auditProblems.map((p) => (
+              <li key={p.eventId} data-event-id={p.eventId} data-error-code={p.error.code}>
+                <strong>{t('audit.problems.item', { action: AUDIT_ACTION_TEXT[p.action][lang], time: formatClock(p.at, locale) })}</strong>
+                {` – ${describeSyncError(t, locale, p.error, { final: 'manual' })}`}
+                {onRetryAudit && (
+                  <span className="problem-actions">
+                    <button type="button" onClick={() => onRetryAudit(p.eventId)}>
+                      {t('audit.problems.retry')}
+                    </button>
+                  </span>
+                )}
               </li>
             ))}
           </ul>

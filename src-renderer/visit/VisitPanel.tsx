@@ -8,6 +8,7 @@ import { formatClock } from '../../src-shared/time/copenhagen';
 import type { RetryPolicy } from '../../src-shared/workflow/outcome';
 import { localeFor } from '../i18n';
 import { StatusChips } from '../queue/QueueView';
+import { AuditTrailDialog } from '../audit/AuditTrailDialog';
 import { rendererClock } from '../time/clock';
 
 type Details = Awaited<ReturnType<ApiClient['visit']['details']>>;
@@ -37,7 +38,10 @@ export function VisitPanel({
   onOutcome,
   onClose,
   invite,
+  canSeeAudit = false,
 }: {
+  /** A team lead may see who has seen the citizen's information (the API asks the same). */
+  canSeeAudit?: boolean;
   /** Invite a relative into the call (an SMS with link and PIN), and when a sent one works from. */
   invite?: { send(relativeId: string): void; sentFrom(relativeId: string): string | null };
   api: ApiClient;
@@ -54,11 +58,14 @@ export function VisitPanel({
   const [details, setDetails] = useState<Details | null>(null);
   const [cpr, setCpr] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [auditOpen, setAuditOpen] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const auditButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     heading.current?.focus();
     setCpr(null);
+    setAuditOpen(false);
   }, [visit.id]);
   useEffect(() => {
     let current = true;
@@ -85,7 +92,8 @@ export function VisitPanel({
       aria-labelledby="visit-heading"
       data-testid="visit-panel"
       onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
+        // Escape in the audit dialog closes the dialog only.
+        if (e.key === 'Escape' && !auditOpen) onClose();
       }}
     >
       <div className="visit-panel-head">
@@ -225,7 +233,23 @@ export function VisitPanel({
         <button type="button" onClick={onOutcome}>
           {t('outcome.recordShort')}
         </button>
+        {canSeeAudit && (
+          <button type="button" ref={auditButton} onClick={() => setAuditOpen(true)}>
+            {t('audit.open')}
+          </button>
+        )}
       </div>
+      {auditOpen && (
+        <AuditTrailDialog
+          api={api}
+          citizenId={c.id}
+          citizenName={c.name}
+          onClose={() => {
+            setAuditOpen(false);
+            auditButton.current?.focus();
+          }}
+        />
+      )}
     </aside>
   );
 }

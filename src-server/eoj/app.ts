@@ -4,7 +4,8 @@ import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type FhirResource, type ResourceType 
 import { parseReference } from '../../src-shared/fhir/references.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { R4_REFERENCE_TARGETS, type Conformance } from './conformance.js';
-import { TokenRefused, type AccessTokenVerifier } from './auth.js';
+import { TokenRefused, type AccessIdentity, type AccessTokenVerifier } from './auth.js';
+import { createAuditAccess, type AuditAccess } from './auditAccess.js';
 import { FaultConfig, type Faults } from './faults.js';
 import type { Repository, StoredResource } from './repository.js';
 import { createSearchCache, dateRange, encodePageToken, MAX_COUNT, search, SearchError, searchParamsOf } from './search.js';
@@ -85,6 +86,22 @@ function references(value: unknown, out: string[] = []): string[] {
 
 const SMART_CONFIGURATION_PATH = '/fhir/.well-known/smart-configuration';
 
+/** AuditEvents are kept, not changed: created, read and searched only (and only by whom auditAccess.ts says). */
+const AUDIT_EVENT_INTERACTIONS = ['read', 'create', 'search-type'];
+const Batch = z.looseObject({
+  resourceType: z.literal('Bundle'),
+  type: z.literal('batch'),
+  entry: z
+    .array(
+      z.looseObject({
+        resource: z.unknown().optional(),
+        request: z.looseObject({ method: z.string(), url: z.string(), ifNoneExist: z.string().optional() }),
+      }),
+    )
+    .max(1000)
+    .optional(),
+});
+
 export function buildEojApp(options: EojAppOptions): FastifyInstance {
   const { repository, tokens, faults, conformance } = options;
   const outcome = outcomeWith(conformance.outcomeText);
@@ -93,6 +110,40 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   // The next pages of a search (a report's pull) read from its matches until something is written.
   const searchCache = createSearchCache();
   const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
+  // Who each request is from (set once its token is verified).
+  const identities = new WeakMap<FastifyRequest, AccessIdentity>();
+  const identityOf = (req: FastifyRequest): AccessIdentity => {
+    const identity = identities.get(req);
+    if (!identity) throw new FhirError(401, 'login', 'Manglende adgangstoken');
+    return identity;
+  };
+  const auditAccess = createAuditAccess(repository, options.baseUrl);
+  // The event ids clients create AuditEvents on (`entity:identifier`), indexed as a server's
+  // database would: a conditional create looks one up instead of reading every event.
+  let auditIds: Map<string, string> | null = null;
+  const auditIdsOf = (r: FhirResource) =>
+    r.resourceType === 'AuditEvent'
+      ? (r.entity ?? []).flatMap((e) => (e.what?.identifier ? [`${e.what.identifier.system ?? ''}|${e.what.identifier.value ?? ''}`] : []))
+      : [];
+  const auditIndex = () => {
+    if (!auditIds) {
+      auditIds = new Map();
+      for (const stored of repository.all('AuditEvent')) for (const key of auditIdsOf(stored.resource)) auditIds.set(key, stored.id);
+    }
+    return auditIds;
+  };
+  /** The one condition the index answers: `entity:identifier=system|value` alone. */
+  const byAuditId = (params: URLSearchParams): StoredResource[] | null => {
+    const keys = [...params.keys()];
+    const wanted = params.get('entity:identifier');
+    if (keys.length !== 1 || wanted === null || !wanted.includes('|')) return null;
+    const id = auditIndex().get(wanted);
+    const stored = id === undefined ? undefined : repository.get('AuditEvent', id);
+    return stored ? [stored] : [];
+  };
+  const check = (access: AuditAccess) => {
+    if (!access.ok) throw new FhirError(403, 'forbidden', access.reason);
+  };
   app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, JSON.parse(body as string));
@@ -120,7 +171,8 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   // Faults and authentication apply to the FHIR API, not to metadata, sign-in or fault control.
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (!path.startsWith('/fhir/') || path === '/fhir/metadata' || path === SMART_CONFIGURATION_PATH) return;
+    // The base itself takes batch Bundles.
+    if (!(path === '/fhir' || path.startsWith('/fhir/')) || path === '/fhir/metadata' || path === SMART_CONFIGURATION_PATH) return;
     const f = faults.get();
     if (f.down) {
       req.raw.socket.destroy();
@@ -133,11 +185,14 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
       return reply.hijack();
     }
     if (faults.roll(f.errorRate)) return reply.status(503).type(FHIR_JSON).send(outcome('transient', 'Injiceret fejl (sandkasse)'));
+    if (faults.roll(f.rateLimitRate))
+      return reply.status(429).type(FHIR_JSON).header('Retry-After', '1').send(outcome('throttled', 'For mange forespørgsler: vent et sekund (sandkasse)'));
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
     try {
       if (!token) throw new TokenRefused('Manglende adgangstoken');
       const identity = await tokens.verifyAccess(token);
+      identities.set(req, identity);
       // A system client (signalling) reads, and keeps the citizens' paired tablets as Devices; nothing else.
       if (identity.kind === 'system' && req.method !== 'GET' && !/^\/fhir\/Device(\/|\?|$)/.test(req.url))
         return reply.status(403).type(FHIR_JSON).send(outcome('forbidden', 'Systemadgangen må kun læse og registrere tablets'));
@@ -206,19 +261,26 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
         {
           mode: 'server',
           security: { service: [{ text: 'Bearer token (OpenID Connect, the sandbox IdP)' }] },
+          // A batch Bundle of creates (conditional or not) at the base: each entry on its own.
+          interaction: [{ code: 'batch' }],
           resource: RESOURCE_TYPES.map((type) => ({
             type,
-            versioning: 'versioned-update',
-            readHistory: true,
+            versioning: type === 'AuditEvent' ? 'no-version' : 'versioned-update',
+            readHistory: type !== 'AuditEvent',
             updateCreate: false,
             conditionalCreate: true,
             conditionalUpdate: false,
-            interaction: ['read', 'vread', 'update', 'create', 'search-type', 'history-type'].map((code) => ({ code })),
+            interaction: (type === 'AuditEvent' ? AUDIT_EVENT_INTERACTIONS : ['read', 'vread', 'update', 'create', 'search-type', 'history-type']).map(
+              (code) => ({
+                code,
+              }),
+            ),
             searchParam: [
               { name: '_id', type: 'token' },
               { name: '_lastUpdated', type: 'date' },
               { name: '_sort', type: 'special' },
-              { name: 'identifier', type: 'token' },
+              // R4 gives an AuditEvent no identifier; ours is searched as `entity:identifier`.
+              ...(type === 'AuditEvent' ? [] : [{ name: 'identifier', type: 'token' }]),
               ...searchParamsOf(type),
             ],
             ...(type === 'Appointment' && conformance.include
@@ -241,6 +303,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
   app.get('/fhir/:type', async (req, reply) => {
     const type = resourceType((req.params as { type: string }).type);
     const params = new URLSearchParams(req.url.split('?')[1] ?? '');
+    if (type === 'AuditEvent') check(auditAccess.maySearch(identityOf(req), params));
     await options.searchable?.(type, params);
     // A search of some days reads those days only (the sandbox keeps resources by day too).
     const result = search(
@@ -277,6 +340,7 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
 
   app.get('/fhir/:type/_history', async (req, reply) => {
     const type = resourceType((req.params as { type: string }).type);
+    if (type === 'AuditEvent') throw new FhirError(405, 'not-supported', 'AuditEvent har ingen historik her');
     const query = req.query as Record<string, string | undefined>;
     const since = query._since === undefined ? 0 : Date.parse(query._since);
     if (Number.isNaN(since)) throw new FhirError(400, 'invalid', `Ugyldig _since: ${query._since}`);
@@ -300,56 +364,134 @@ export function buildEojApp(options: EojAppOptions): FastifyInstance {
     const { type: rawType, id } = req.params as { type: string; id: string };
     const stored = repository.get(resourceType(rawType), id);
     if (!stored) throw new FhirError(404, 'not-found', `${rawType}/${id} findes ikke`);
+    if (stored.resource.resourceType === 'AuditEvent') check(auditAccess.mayRead(identityOf(req), stored.resource));
     return sendResource(reply, stored);
   });
 
   app.get('/fhir/:type/:id/_history/:vid', async (req, reply) => {
     const { type: rawType, id, vid } = req.params as { type: string; id: string; vid: string };
+    if (resourceType(rawType) === 'AuditEvent') throw new FhirError(405, 'not-supported', 'AuditEvent har ingen versioner her');
     const resource = repository.version(resourceType(rawType), id, vid);
     if (!resource) throw new FhirError(404, 'not-found', `${rawType}/${id} version ${vid} findes ikke`);
     return reply.type(FHIR_JSON).header('ETag', etag(vid)).send(resource);
   });
 
-  app.post('/fhir/:type', async (req, reply) => {
-    const type = resourceType((req.params as { type: string }).type);
-    const resource = validate(type, req.body);
-    const condition = req.headers['if-none-exist'];
+  /** A create, conditional on `condition` (If-None-Exist) when given: 201 with the new resource, or 200 with the one that matched. */
+  type Created = { status: 200 | 201; stored: StoredResource };
+  /** A create's checks: valid, allowed, and (If-None-Exist) the one resource that already matches, if any. */
+  function beforeCreate(
+    type: ResourceType,
+    body: unknown,
+    condition: string | undefined,
+    identity: AccessIdentity,
+  ): { resource: FhirResource; match?: StoredResource } {
+    const resource = validate(type, body);
+    if (resource.resourceType === 'AuditEvent') check(auditAccess.mayCreate(identity, resource));
     if (typeof condition === 'string') {
       const params = new URLSearchParams(condition.replace(/^.*\?/, ''));
-      const existing = search(
-        repository.all(type),
-        { type, params: new URLSearchParams([...params.entries(), ['_count', String(MAX_COUNT)]]) },
-        () => undefined,
-      );
+      const indexed = type === 'AuditEvent' ? byAuditId(params) : null;
+      const existing = indexed
+        ? { total: indexed.length, matches: indexed }
+        : search(repository.all(type), { type, params: new URLSearchParams([...params.entries(), ['_count', String(MAX_COUNT)]]) }, () => undefined);
       if (existing.total > 1) throw new FhirError(412, 'duplicate', `If-None-Exist matcher ${existing.total} ressourcer`);
       const [match] = existing.matches;
-      if (match) return sendResource(reply, match, 200);
+      if (match) return { resource, match };
     }
-    // Contention, as real servers answer it: a configured share of creates, or (concurrent-create-409)
-    // every create that overlaps another create of the same type.
+    // Contention, as real servers answer it: a configured share of creates.
     if (faults.roll(faults.get().createConflictRate)) throw new FhirError(409, 'conflict', 'Samtidige skrivninger: prøv igen');
-    const overlapping = (creating.get(type) ?? 0) > 0;
-    if (conformance.concurrentCreateConflict && overlapping) {
-      throw new FhirError(409, 'conflict', 'could not serialize access due to read/write dependencies among transactions');
-    }
-    creating.set(type, (creating.get(type) ?? 0) + 1);
-    try {
-      // A transaction takes a moment on a real server; overlapping creates meet in it.
-      if (conformance.concurrentCreateConflict) await new Promise((r) => setTimeout(r, 10));
-    } finally {
-      creating.set(type, (creating.get(type) ?? 1) - 1);
-    }
+    return { resource };
+  }
+  function commitCreate(type: ResourceType, resource: FhirResource): Created {
     // The server assigns ids: any id in a create is ignored.
     const withoutId: FhirResource & { id?: string } = { ...resource };
     delete withoutId.id;
-    const created = repository.create(type, withoutId);
+    const stored = repository.create(type, withoutId);
+    for (const key of auditIdsOf(stored.resource)) auditIndex().set(key, stored.id);
+    return { status: 201, stored };
+  }
+  /** A create at once (no conformance mode makes it wait): what a batch does entry by entry in one transaction. */
+  function createNow(type: ResourceType, body: unknown, condition: string | undefined, identity: AccessIdentity): Created {
+    const { resource, match } = beforeCreate(type, body, condition, identity);
+    return match ? { status: 200, stored: match } : commitCreate(type, resource);
+  }
+  /** A create, conditional on `condition` (If-None-Exist) when given: 201 with the new resource, or 200 with the one that matched. */
+  async function createOne(type: ResourceType, body: unknown, condition: string | undefined, identity: AccessIdentity): Promise<Created> {
+    if (!conformance.concurrentCreateConflict) return createNow(type, body, condition, identity);
+    const { resource, match } = beforeCreate(type, body, condition, identity);
+    if (match) return { status: 200, stored: match };
+    // concurrent-create-409: every create that overlaps another create of the same type is refused.
+    if ((creating.get(type) ?? 0) > 0) throw new FhirError(409, 'conflict', 'could not serialize access due to read/write dependencies among transactions');
+    creating.set(type, (creating.get(type) ?? 0) + 1);
+    try {
+      // A transaction takes a moment on a real server; overlapping creates meet in it.
+      await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      creating.set(type, (creating.get(type) ?? 1) - 1);
+    }
+    return commitCreate(type, resource);
+  }
+
+  app.post('/fhir/:type', async (req, reply) => {
+    const type = resourceType((req.params as { type: string }).type);
+    const condition = req.headers['if-none-exist'];
+    const created = await createOne(type, req.body, typeof condition === 'string' ? condition : undefined, identityOf(req));
+    if (created.status === 201 && maybeDropAfterCommit(req, reply)) return reply;
+    return sendResource(reply, created.stored, created.status);
+  });
+
+  // A batch (R4 §3.1.0.11): each entry processed on its own, answered in order. Creates only here.
+  app.post('/fhir', async (req, reply) => {
+    const parsed = Batch.safeParse(req.body);
+    if (!parsed.success) throw new FhirError(400, 'invalid', `Ugyldig batch: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+    const identity = identityOf(req);
+    const requests = parsed.data.entry ?? [];
+    const answer = (created: Created) => ({
+      fullUrl: fullUrl(created.stored),
+      response: {
+        status: created.status === 201 ? '201 Created' : '200 OK',
+        location: `${fullUrl(created.stored)}/_history/${created.stored.versionId}`,
+        etag: etag(created.stored.versionId),
+        lastModified: new Date(created.stored.lastUpdatedMs).toISOString(),
+      },
+    });
+    const failed = (error: unknown) => {
+      const failure = error instanceof FhirError ? error : new FhirError(500, 'exception', 'Intern fejl i sandkasse-EOJ');
+      return { response: { status: String(failure.status), outcome: outcome(failure.code, failure.message) } };
+    };
+    const typeOf = (entry: (typeof requests)[number]) => {
+      if (entry.request.method !== 'POST') throw new FhirError(400, 'not-supported', `${entry.request.method} understøttes ikke i en batch her`);
+      return resourceType(entry.request.url.replace(/^\/+/, ''));
+    };
+    let entries: ({ fullUrl: string; response: Record<string, string> } | { response: { status: string; outcome: unknown } })[];
+    if (!conformance.concurrentCreateConflict) {
+      // Each entry on its own (one's failure is its answer alone), written in one transaction, as a database would.
+      entries = repository.transaction(() =>
+        requests.map((entry) => {
+          try {
+            return answer(createNow(typeOf(entry), entry.resource, entry.request.ifNoneExist, identity));
+          } catch (error) {
+            return failed(error);
+          }
+        }),
+      );
+    } else {
+      entries = [];
+      for (const entry of requests) {
+        try {
+          entries.push(answer(await createOne(typeOf(entry), entry.resource, entry.request.ifNoneExist, identity)));
+        } catch (error) {
+          entries.push(failed(error));
+        }
+      }
+    }
     if (maybeDropAfterCommit(req, reply)) return reply;
-    return sendResource(reply, created, 201);
+    return reply.type(FHIR_JSON).send({ resourceType: 'Bundle', type: 'batch-response', entry: entries });
   });
 
   app.put('/fhir/:type/:id', async (req, reply) => {
     const { type: rawType, id } = req.params as { type: string; id: string };
     const type = resourceType(rawType);
+    if (type === 'AuditEvent') throw new FhirError(405, 'not-supported', 'En AuditEvent kan ikke ændres');
     if (!ID.test(id)) throw new FhirError(400, 'invalid', 'Ugyldigt id');
     const current = repository.get(type, id);
     // Clients may not choose ids: creating through PUT is refused (create with POST).

@@ -72,6 +72,11 @@ export const R4_REFERENCE_TARGETS: Record<string, Record<string, readonly string
     patient: ['Patient'],
     'provision.actor.reference': ['Device', 'Group', 'CareTeam', 'Organization', 'Patient', 'Practitioner', 'RelatedPerson', 'PractitionerRole'],
   },
+  AuditEvent: {
+    'agent.who': ['PractitionerRole', 'Practitioner', 'Organization', 'Device', 'Patient', 'RelatedPerson'],
+    'agent.location': ['Location'],
+    'source.observer': ['PractitionerRole', 'Practitioner', 'Organization', 'Device', 'Patient', 'RelatedPerson'],
+  },
   Communication: {
     subject: ['Patient', 'Group'],
     sender: ['Device', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'HealthcareService'],

@@ -5,6 +5,7 @@ import type { FhirResource, ResourceType } from '../../src-shared/fhir/schemas.j
 import type { Clock } from '../../src-shared/time/clock.js';
 import { careDay, careDayKey, nextCareDay, type InstantRange } from '../../src-shared/time/copenhagen.js';
 import type { Repository } from './repository.js';
+import { LEADER_USER, OTHER_TEAM_USER } from '../idp/users.js';
 
 /**
  * now: visits that ended before the clock's "now" are seeded as done (or not answered);
@@ -139,6 +140,12 @@ export function createDemoSeeder(
           ),
         ),
       ].sort((a, b) => Math.abs(a.start - todayMs) - Math.abs(b.start - todayMs));
+      // Everyone who signs in is a Practitioner (their audit events name them): the leader, and
+      // Syd's lead where Syd is not seeded. Last, so a team's own record of them comes first.
+      for (const user of [LEADER_USER, OTHER_TEAM_USER]) {
+        const [given, ...family] = user.name.split(' ');
+        wanted.push({ resourceType: 'Practitioner', id: user.sub, name: [{ text: user.name, given: given ? [given] : [], family: family.join(' ') }] });
+      }
       const added = seedMissing(wanted);
       release();
       return added;

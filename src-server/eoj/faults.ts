@@ -6,6 +6,8 @@ export const FaultConfig = z
     latencyMs: z.number().int().min(0).max(60_000).default(0),
     /** Share of requests answered 503 before anything happens. */
     errorRate: z.number().min(0).max(1).default(0),
+    /** Share of requests answered 429 with Retry-After: 1 (a gateway's rate limit). */
+    rateLimitRate: z.number().min(0).max(1).default(0),
     /** Share of requests never answered (the client must time out). */
     timeoutRate: z.number().min(0).max(1).default(0),
     /** Share of writes committed and then answered by a dropped connection. */

@@ -79,6 +79,25 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
     status: token((r) => (r.resourceType === 'Consent' ? [{ code: r.status }] : [])),
   },
   Location: { partof: ref('Location', (r) => (r.resourceType === 'Location' ? [r.partOf?.reference] : [])) },
+  AuditEvent: {
+    date: date((r) => (r.resourceType === 'AuditEvent' ? [r.recorded] : [])),
+    entity: ref(undefined, (r) => (r.resourceType === 'AuditEvent' ? (r.entity ?? []).map((e) => e.what?.reference) : [])),
+    // R4's `patient`: the Patients among the agents and the entities.
+    patient: ref('Patient', (r) =>
+      r.resourceType === 'AuditEvent'
+        ? [...(r.entity ?? []).map((e) => e.what?.reference), ...r.agent.map((a) => a.who?.reference)].filter((v) => v?.startsWith('Patient/'))
+        : [],
+    ),
+    agent: ref(undefined, (r) => (r.resourceType === 'AuditEvent' ? r.agent.map((a) => a.who?.reference) : [])),
+    type: token((r) => (r.resourceType === 'AuditEvent' ? [r.type] : [])),
+    subtype: token((r) => (r.resourceType === 'AuditEvent' ? (r.subtype ?? []) : [])),
+    action: token((r) => (r.resourceType === 'AuditEvent' ? [{ code: r.action }] : [])),
+    outcome: token((r) => (r.resourceType === 'AuditEvent' ? [{ code: r.outcome }] : [])),
+    // The `:identifier` modifier of `entity` (R4 §3.1.1.4.9): our event id, for conditional creates.
+    'entity:identifier': token((r) =>
+      r.resourceType === 'AuditEvent' ? (r.entity ?? []).map((e) => e.what?.identifier).map((i) => (i ? { system: i.system, code: i.value } : undefined)) : [],
+    ),
+  },
   PractitionerRole: {
     practitioner: ref('Practitioner', (r) => (r.resourceType === 'PractitionerRole' ? [r.practitioner?.reference] : [])),
     service: ref('HealthcareService', (r) => (r.resourceType === 'PractitionerRole' ? (r.healthcareService ?? []).map((h) => h.reference) : [])),
@@ -86,7 +105,9 @@ const BY_TYPE: Partial<Record<ResourceType, Record<string, Param>>> = {
 };
 /** The search parameters the sandbox declares for a type (its CapabilityStatement). */
 export const searchParamsOf = (type: ResourceType): { name: string; type: Param['kind'] }[] =>
-  Object.entries(BY_TYPE[type] ?? {}).map(([name, param]) => ({ name, type: param.kind }));
+  Object.entries(BY_TYPE[type] ?? {})
+    .filter(([name]) => !name.includes(':'))
+    .map(([name, param]) => ({ name, type: param.kind }));
 
 /** The instant a resource is searched by (its type's date parameter), or null when it has none. */
 export function searchDateOf(resource: FhirResource): number | null {
@@ -250,7 +271,10 @@ export function search(
       const [system, value] = raw.includes('|') ? (raw.split('|', 2) as [string, string]) : [null, raw];
       // Most resources have a list of identifiers; a QuestionnaireResponse has one.
       matches = matches.filter((r) =>
-        [r.resource.identifier ?? []].flat().some((i) => i.value === value && (system === null || system === '' || i.system === system)),
+        // An AuditEvent has none in R4 (its id is searched as entity:identifier).
+        (r.resource.resourceType === 'AuditEvent' ? [] : [r.resource.identifier ?? []].flat()).some(
+          (i) => i.value === value && (system === null || system === '' || i.system === system),
+        ),
       );
     }
     for (const raw of req.params.getAll('_lastUpdated')) {
@@ -272,6 +296,14 @@ export function search(
       }
     }
     const sort = req.params.get('_sort');
+    const dateParam = typeParams.date?.kind === 'date' ? typeParams.date : null;
+    if (sort === 'date' || sort === '-date') {
+      // By the type's own date (an AuditEvent's recorded), newest first with "-date".
+      if (!dateParam) throw new SearchError(`_sort=${sort} understøttes ikke for ${req.type}`);
+      const at = (r: StoredResource) => Date.parse(dateParam.values(r.resource)[0] ?? '') || 0;
+      const direction = sort === '-date' ? -1 : 1;
+      return [...matches].sort((a, b) => direction * (at(a) - at(b)) || direction * a.id.localeCompare(b.id));
+    }
     if (sort !== null && sort !== '_lastUpdated' && sort !== '-_lastUpdated') throw new SearchError(`_sort=${sort} understøttes ikke`);
     const direction = sort === '-_lastUpdated' ? -1 : 1;
     return [...matches].sort((a, b) => direction * (a.lastUpdatedMs - b.lastUpdatedMs) || a.id.localeCompare(b.id));

@@ -8,6 +8,7 @@ import { Verdict } from '../workflow/verdict.js';
 import { Report, ReportQuery } from '../reports/figures.js';
 import { Overview } from '../reports/overview.js';
 import { ReportPeriod } from '../reports/period.js';
+import { AuditProblem, AuditTrailPage } from '../domain/audit.js';
 
 /**
  * The typed contract between the main process and the renderer: every method, its argument and
@@ -61,6 +62,8 @@ export const LEADS: Access = ['team_lead'];
 export const REPORTS: Access = ['team_lead', 'leader'];
 /** The overview of all teams: leaders only (a team lead sees their own team's report). */
 export const LEADERS: Access = ['leader'];
+/** Who has seen a citizen's information: team leads and leaders, for their own team's citizens. */
+export const AUDIT_READERS: Access = ['team_lead', 'leader'];
 
 const Id = z.string().min(1).max(128);
 /** A report or overview as a file (base64), to be saved by the renderer. */
@@ -220,6 +223,20 @@ export const apiContract = {
     overview: query(z.object({ period: ReportPeriod, refresh: z.boolean().optional() }).strict(), Overview, LEADERS),
     /** The overview as a file, as the report's: CSV or XLSX. */
     overviewExport: mutation(z.object({ period: ReportPeriod, format: z.enum(['csv', 'xlsx']), lang: z.enum(['da', 'en']) }).strict(), ReportFile, LEADERS),
+  },
+  audit: {
+    /**
+     * "Hvem har set oplysninger om denne borger?": who did what and when about the citizen, from the
+     * EOJ's AuditEvents, newest first, a page at a time (`cursor` from the page before). Only a
+     * citizen of the signed-in person's own team; opening it (no cursor) is audited itself.
+     */
+    trail: query(z.object({ citizenId: Id, cursor: z.string().min(1).max(100).optional() }).strict(), AuditTrailPage, AUDIT_READERS),
+    /** The whole list as CSV for the data-protection officer (UTF-8 with BOM, ";", Copenhagen times); audited. */
+    export: mutation(z.object({ citizenId: Id, lang: z.enum(['da', 'en']) }).strict(), ReportFile, AUDIT_READERS),
+    /** Audit events the EOJ refused for good: shown, sent again only by hand. */
+    problems: query(NoInput, z.array(AuditProblem), CARE),
+    /** A refused audit event is sent again. */
+    retry: mutation(z.object({ eventId: z.uuid() }).strict(), z.object({ retried: z.boolean() }), CARE),
   },
   board: {
     /** The team's visits of the care day, its members with rooms and hours, and the team's planning rules. */

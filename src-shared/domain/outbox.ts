@@ -3,7 +3,7 @@ import { Outcome } from '../workflow/outcome.js';
 import { Verdict } from '../workflow/verdict.js';
 import { CallGuest, VisitStatus } from './visit.js';
 
-/** Life of an outbox row (design §3): every row ends done, or visibly conflict/dead. */
+/** Life of an outbox row: every row ends done, or visibly conflict/dead. */
 export const OutboxState = z.enum(['pending', 'inflight', 'done', 'conflict', 'dead']);
 export type OutboxState = z.infer<typeof OutboxState>;
 
@@ -46,7 +46,7 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
       .optional(),
   }),
   z.object({
-    /** A call attempt that did not become a visit: a Communication (design §2), seen by the whole team. */
+    /** A call attempt that did not become a visit: a Communication, seen by the whole team. */
     kind: z.literal('visit.attempt'),
     at: At,
     actorId: z.string().min(1),
@@ -61,7 +61,7 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     note: z.string().max(2000),
   }),
   z.object({
-    /** A team lead moves the visit to another staff member, room or time (design §7). */
+    /** A team lead moves the visit to another staff member, room or time. */
     kind: z.literal('visit.move'),
     at: At,
     actorId: z.string().min(1),
@@ -70,7 +70,7 @@ export const OutboxIntent = z.discriminatedUnion('kind', [
     from: VisitSlot,
   }),
   z.object({
-    /** A physical visit for the citizen's home-care group: a Task (design §2). */
+    /** A physical visit for the citizen's home-care group: a Task. */
     kind: z.literal('visit.escalate'),
     at: At,
     actorId: z.string().min(1),
@@ -162,6 +162,10 @@ export const OutboxSummary = z.object({
 });
 export type OutboxSummary = z.infer<typeof OutboxSummary>;
 
+/** The audit events waiting to go to the EOJ, and those it refused (src-shared/domain/audit.ts). */
+export const AuditQueueSummary = z.object({ pending: z.number().int().nonnegative(), refused: z.number().int().nonnegative() });
+export type AuditQueueSummary = z.infer<typeof AuditQueueSummary>;
+
 /** What the renderer shows about the link to the EOJ. */
 export const SyncStatus = z.object({
   /** disabled: no EOJ configured (demo); offline: EOJ unreachable; error: reachable but refusing. */
@@ -184,6 +188,8 @@ export const SyncStatus = z.object({
   }),
   /** Data older than this may be out of date, and the screen says so (SKAERMRUM_STALE_AFTER_S). */
   staleAfterSeconds: z.number().int().positive(),
+  /** The audit events on their way to the EOJ (absent where nothing is sent: no EOJ). */
+  audit: AuditQueueSummary.optional(),
 });
 
 /** One resource from the EOJ that could not be read, shown until it reads well or is gone. */

@@ -44,7 +44,8 @@ export const Identifier = z.looseObject({
   value: text().optional(),
   period: Period.optional(),
 });
-export const Reference = z.looseObject({ reference: text().optional(), display: text().optional() });
+/** A reference by address ("Patient/1"), or by business identifier alone (a room PC, our event id). */
+export const Reference = z.looseObject({ reference: text().optional(), identifier: Identifier.optional(), display: text().optional() });
 export const Coding = z.looseObject({ system: text().optional(), code: text().optional(), display: text().optional() });
 export const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: text().optional() });
 export const HumanName = z.looseObject({
@@ -251,7 +252,7 @@ export const Task = z.looseObject({
   extension: z.array(Extension).optional(),
 });
 
-/** A call attempt that did not become a visit (not answered, technical failure): design §2. */
+/** A call attempt that did not become a visit (not answered, technical failure). */
 export const Communication = z.looseObject({
   ...resource('Communication'),
   basedOn: z.array(Reference).optional(),
@@ -300,6 +301,54 @@ export const QuestionnaireResponse = z.looseObject({
     .optional(),
 });
 
+/**
+ * Who did what when (an audit trail entry), shaped after IHE Basic Audit Log Patterns. R4 gives
+ * AuditEvent no identifier: ours travels as an entity (`entity.what.identifier`), searchable with
+ * `entity:identifier`.
+ */
+export const AuditEvent = z.looseObject({
+  resourceType: z.literal('AuditEvent'),
+  id: id.optional(),
+  meta: Meta.optional(),
+  type: Coding,
+  subtype: z.array(Coding).optional(),
+  action: z.enum(['C', 'R', 'U', 'D', 'E']).optional(),
+  period: Period.optional(),
+  recorded: instant,
+  outcome: z.enum(['0', '4', '8', '12']).optional(),
+  outcomeDesc: text().optional(),
+  purposeOfEvent: z.array(CodeableConcept).optional(),
+  agent: z
+    .array(
+      z.looseObject({
+        type: CodeableConcept.optional(),
+        role: z.array(CodeableConcept).optional(),
+        who: Reference.optional(),
+        altId: text().optional(),
+        name: text().optional(),
+        requestor: z.boolean(),
+        location: Reference.optional(),
+        policy: z.array(text()).optional(),
+        network: z.looseObject({ address: text().optional(), type: z.enum(['1', '2', '3', '4', '5']).optional() }).optional(),
+        purposeOfUse: z.array(CodeableConcept).optional(),
+      }),
+    )
+    .min(1),
+  source: z.looseObject({ site: text().optional(), observer: Reference, type: z.array(Coding).optional() }),
+  entity: z
+    .array(
+      z.looseObject({
+        what: Reference.optional(),
+        type: Coding.optional(),
+        role: Coding.optional(),
+        lifecycle: Coding.optional(),
+        name: text().optional(),
+        description: text().optional(),
+      }),
+    )
+    .optional(),
+});
+
 export const OperationOutcome = z.looseObject({
   resourceType: z.literal('OperationOutcome'),
   issue: z.array(z.looseObject({ severity: z.string(), code: z.string(), diagnostics: z.string().optional(), details: CodeableConcept.optional() })).min(1),
@@ -313,11 +362,16 @@ export const CapabilityStatement = z.looseObject({
     .array(
       z.looseObject({
         mode: z.string().optional(),
+        /** Whole-system interactions: `batch`, `transaction`, … */
+        interaction: z.array(z.looseObject({ code: z.string() })).optional(),
         resource: z
           .array(
             z.looseObject({
               type: z.string(),
               interaction: z.array(z.looseObject({ code: z.string() })).optional(),
+              /** A PUT may create the resource with the id the client chose. */
+              updateCreate: z.boolean().optional(),
+              conditionalCreate: z.boolean().optional(),
               searchParam: z.array(z.looseObject({ name: z.string() })).optional(),
               searchInclude: z.array(z.string()).optional(),
             }),
@@ -344,6 +398,7 @@ export const RESOURCE_SCHEMAS = {
   Communication,
   QuestionnaireResponse,
   Device,
+  AuditEvent,
 } as const;
 export type ResourceType = keyof typeof RESOURCE_SCHEMAS;
 export const RESOURCE_TYPES = Object.keys(RESOURCE_SCHEMAS) as ResourceType[];
@@ -364,6 +419,7 @@ export const AnyResource = z.discriminatedUnion('resourceType', [
   Communication,
   QuestionnaireResponse,
   Device,
+  AuditEvent,
 ]);
 
 export const Bundle = z.looseObject({
@@ -399,5 +455,6 @@ const _checks: [
   Assignable<z.infer<typeof PractitionerRole>, R4.PractitionerRole>,
   Assignable<z.infer<typeof Communication>, R4.Communication>,
   Assignable<z.infer<typeof QuestionnaireResponse>, R4.QuestionnaireResponse>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+  Assignable<z.infer<typeof AuditEvent>, R4.AuditEvent>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 void _checks;

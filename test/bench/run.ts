@@ -25,6 +25,7 @@ import { benchAuth } from './auth';
 import { benchReports } from './reports';
 import { benchStart } from './start';
 import { benchUpdate } from './update';
+import { benchAudit } from './audit';
 import { benchCrossInstanceRing, benchIdleSockets, benchInstanceLoss } from './signal';
 import { median } from './stats';
 
@@ -104,8 +105,8 @@ function workloads(stores: readonly VisitStore[]): Workload[] {
   return runs;
 }
 
-/** BENCH_ONLY=store|sync|ui|team|auth|reports|start|update|devicecheck|calls|guests|signal runs one part (or several, comma-separated) (the others take minutes). */
-const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'start' | 'update' | 'devicecheck' | 'calls' | 'guests' | 'signal') =>
+/** BENCH_ONLY=store|sync|ui|team|auth|reports|start|update|audit|devicecheck|calls|guests|signal runs one part (or several, comma-separated) (the others take minutes). */
+const want = (part: 'store' | 'sync' | 'ui' | 'team' | 'auth' | 'reports' | 'start' | 'update' | 'audit' | 'devicecheck' | 'calls' | 'guests' | 'signal') =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
 
 /** Listening servers of this process (a part must close what it opened). */
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
   if (want('reports')) Object.assign(results, await part('reports', () => benchReports()));
   if (want('start')) Object.assign(results, await part('start', () => benchStart(Number(process.env.BENCH_START_ROUNDS ?? 3))));
   if (want('update')) Object.assign(results, await part('update', () => benchUpdate()));
+  if (want('audit')) Object.assign(results, await part('audit', () => benchAudit()));
   if (want('devicecheck')) Object.assign(results, await part('devicecheck', () => benchDeviceCheck(Number(process.env.BENCH_CHECK_COUNT ?? 10))));
   if (want('signal')) {
     const only = process.env.BENCH_SIGNAL_ONLY;

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrations, schemaVersion } from '../../src-main/store/migrations';
 import { openEncryptedDatabase } from '../../src-main/store/open';
 import { outboxQueries } from '../../src-main/store/outbox';
+import { auditQueries } from '../../src-main/store/audit';
 import type { Database } from '../../src-main/store/sqlite';
 import { MIGRATIONS_DIR, tempDir, testKeychain } from '../helpers/store';
 
@@ -96,7 +97,7 @@ const upTo = (version: number) => migrations.filter((m) => m.version <= version)
 
 describe('upgrades keep every row', () => {
   it('the migrations that change an existing table are known and each tested here', () => {
-    expect(CHANGING).toEqual(expect.arrayContaining([60, 80, 90]));
+    expect(CHANGING).toEqual(expect.arrayContaining([60, 80, 90, 160]));
   });
 
   it.each(CHANGING)('migration %i, from a database of the version before it', async (version) => {
@@ -142,5 +143,45 @@ describe('upgrades keep every row', () => {
     expect(due.map((e) => e.mutationId)).toEqual(unsent.map((e) => e.mutationId));
     expect(due.every((e) => e.intent.kind === 'visit.status')).toBe(true);
     today.close();
+  });
+
+  it('migration 160: every audit row of a room PC becomes a queued AuditEvent with its own event id and its citizen, nothing lost', async () => {
+    const keychain = testKeychain();
+    const file = join(dir, 'audit-outbox.db');
+    const old = await openEncryptedDatabase({ file, keychain, migrations: upTo(150) });
+    seed(old);
+    // What the log held on a room PC: sign-ins, status changes and moves of visits, a reveal, the start.
+    const audit = old.prepare('INSERT INTO audit_log (at_ms, actor_id, action, subject_type, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)');
+    const more: [string, string, string | null, string | null][] = [
+      ['system', 'store.opened', null, null],
+      ['practitioner-2', 'session.signed_in', null, null],
+      ['practitioner-2', 'visit.status_changed', 'Appointment', 'visit-3'],
+      ['practitioner-1', 'visit.moved', 'Appointment', 'visit-8'],
+      ['practitioner-1', 'visit.moved', 'Appointment', 'visit-gone'],
+      ['practitioner-2', 'room.devices_saved', 'Location', 'room-1'],
+    ];
+    more.forEach(([actor, action, type, id], i) => audit.run(T0 + 100 + i, actor, action, type, id, JSON.stringify({ mutationId: `m-${i}` })));
+    const before = old.prepare<[], Record<string, unknown>>('SELECT * FROM audit_log ORDER BY id').all();
+    old.close();
+
+    const updated = await openEncryptedDatabase({ file, keychain, migrations: upTo(160) });
+    const rows = updated
+      .prepare<[], Record<string, unknown> & { event_id: string; patient_id: string | null; send_state: string }>('SELECT * FROM audit_log ORDER BY id')
+      .all();
+    expect(rows).toHaveLength(16);
+    rows.forEach((row, i) => expect(row).toMatchObject(before[i] as Record<string, unknown>));
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(16);
+    for (const r of rows) expect(r.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(rows.every((r) => r.send_state === 'pending' && r.send_attempts === 0 && r.sent_ms === null)).toBe(true);
+    // The citizen: a Patient subject's own id, an Appointment's from its visit where it is still held.
+    expect(rows.slice(0, 10).map((r) => r.patient_id)).toEqual(Array.from({ length: 10 }, (_, i) => `citizen-${i}`));
+    expect(rows.slice(10).map((r) => r.patient_id)).toEqual([null, null, 'citizen-3', 'citizen-1', null, null]);
+    // Queued, oldest first, for the sender whose they are (and the room PC's own).
+    const queue = auditQueries(updated);
+    expect(queue.due(T0 + 86_400_000, 100, 'practitioner-2').map((e) => e.eventId)).toEqual(
+      rows.filter((r) => r.actor_id === 'practitioner-2' || r.actor_id === 'system').map((r) => r.event_id),
+    );
+    expect(queue.summary()).toEqual({ pending: 16, refused: 0 });
+    updated.close();
   });
 });
